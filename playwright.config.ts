@@ -1,0 +1,38 @@
+import { defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+// Browsers come from Debian's chromium package; Playwright's own download is not available here.
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+	throw new Error(
+		`Chromium was not found at ${executablePath}. Install it with "sudo apt-get install -y chromium", ` +
+			'or set CHROMIUM_PATH to a Chromium or Chrome executable.'
+	);
+}
+
+export default defineConfig({
+	testDir: 'tests/e2e',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: false,
+	workers: 1,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	reporter: process.env.CI ? 'line' : 'list',
+	timeout: 60_000,
+	use: {
+		...devices['Desktop Chrome'],
+		trace: 'retain-on-failure',
+		launchOptions: {
+			executablePath,
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	}
+});

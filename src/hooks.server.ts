@@ -1,0 +1,57 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { prepareDatabase } from '$lib/server/startup';
+import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { personFor } from '$lib/server/users';
+import { newId } from '$lib/server/ids';
+
+export const init: ServerInit = async () => {
+	await prepareDatabase(getDb());
+};
+
+const authenticate: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.person = null;
+	const token = event.cookies.get(SESSION_COOKIE);
+	const secure = event.url.protocol === 'https:';
+	if (token) {
+		const db = getDb();
+		const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
+		const result = validateSessionToken(db, token, { idleMs, maxMs });
+		if (result) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			event.locals.person = personFor(db, result.user);
+			setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
+		} else {
+			deleteSessionCookie(event.cookies, secure);
+		}
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'same-origin');
+	response.headers.set('X-Frame-Options', 'DENY');
+	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	if (event.url.protocol === 'https:') {
+		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+	}
+	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	return response;
+};
+
+export const handle = sequence(authenticate, securityHeaders);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message: 'Page not found' };
+	const errorId = newId();
+	console.error(`error ${errorId} on ${event.request.method} ${event.url.pathname}:`, error);
+	return { message: status >= 500 ? 'Sorry, there is a problem with the service' : message, errorId };
+};

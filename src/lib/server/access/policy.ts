@@ -1,0 +1,78 @@
+// The one place that decides who may do what. Every load, form action and endpoint asks `may`
+// on the server; a page hiding a button is never the check.
+
+export const ORGANISATION_ROLES = ['organisation_admin', 'facilitator', 'viewer'] as const;
+export const SERVICE_ROLES = ['service_lead', 'rater', 'viewer'] as const;
+export type Role = (typeof ORGANISATION_ROLES)[number] | (typeof SERVICE_ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+	organisation_admin: 'Organisation administrator',
+	facilitator: 'Facilitator',
+	viewer: 'Viewer',
+	service_lead: 'Service lead',
+	rater: 'Rater'
+};
+
+export interface Membership {
+	organisationId: string;
+	/** Set when the role applies to one service only. */
+	serviceId: string | null;
+	role: Role;
+}
+
+export interface Person {
+	id: string;
+	isPlatformAdmin: boolean;
+	memberships: Membership[];
+}
+
+export type Action =
+	| 'organisation.create'
+	| 'organisation.view'
+	| 'organisation.manage'
+	| 'service.view'
+	| 'assessment.view'
+	| 'assessment.edit';
+
+export interface Resource {
+	organisationId?: string;
+	serviceId?: string;
+}
+
+function organisationRoles(person: Person, organisationId: string | undefined): Role[] {
+	return person.memberships
+		.filter((m) => m.organisationId === organisationId && m.serviceId === null)
+		.map((m) => m.role);
+}
+
+function serviceRoles(person: Person, resource: Resource): Role[] {
+	return person.memberships
+		.filter((m) => m.organisationId === resource.organisationId && m.serviceId === resource.serviceId)
+		.map((m) => m.role);
+}
+
+function hasAnyRoleIn(person: Person, organisationId: string | undefined): boolean {
+	return person.memberships.some((m) => m.organisationId === organisationId);
+}
+
+export function may(person: Person | null, action: Action, resource: Resource = {}): boolean {
+	if (!person) return false;
+	const orgRoles = organisationRoles(person, resource.organisationId);
+	const isOrgAdmin = orgRoles.includes('organisation_admin');
+
+	switch (action) {
+		case 'organisation.create':
+			return person.isPlatformAdmin;
+		case 'organisation.view':
+			return hasAnyRoleIn(person, resource.organisationId);
+		case 'organisation.manage':
+			return isOrgAdmin;
+		case 'service.view':
+		case 'assessment.view':
+			if (!resource.serviceId) return false;
+			return orgRoles.length > 0 || serviceRoles(person, resource).length > 0;
+		case 'assessment.edit':
+			if (!resource.serviceId) return false;
+			return isOrgAdmin || serviceRoles(person, resource).includes('service_lead');
+	}
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const positiveNumber = z.coerce.number().positive();
+
+const configSchema = z.object({
+	DATABASE_PATH: z.string().min(1).default('data/imroc.sqlite'),
+	SESSION_IDLE_HOURS: positiveNumber.default(8),
+	SESSION_MAX_DAYS: positiveNumber.default(7),
+	IMROC_DEMO: z.enum(['0', '1']).default('0')
+});
+
+export interface Config {
+	databasePath: string;
+	sessionIdleMs: number;
+	sessionMaxMs: number;
+	demo: boolean;
+}
+
+let cached: Config | undefined;
+
+/** Settings from the environment, checked once; a bad value stops the start with a plain message. */
+export function config(): Config {
+	if (cached) return cached;
+	const parsed = configSchema.safeParse(process.env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+		throw new Error(`Invalid configuration: ${problems}`);
+	}
+	const env = parsed.data;
+	cached = {
+		databasePath: env.DATABASE_PATH,
+		sessionIdleMs: env.SESSION_IDLE_HOURS * 60 * 60 * 1000,
+		sessionMaxMs: env.SESSION_MAX_DAYS * 24 * 60 * 60 * 1000,
+		demo: env.IMROC_DEMO === '1'
+	};
+	return cached;
+}

@@ -1,0 +1,53 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export const DEFAULT_MIGRATIONS_FOLDER = resolve('migrations');
+
+/**
+ * Opens (or creates) a database and brings its schema up to date.
+ * Pass ':memory:' for a throwaway database in tests.
+ */
+export function openDatabase(
+	path: string,
+	{ migrationsFolder = DEFAULT_MIGRATIONS_FOLDER } = {}
+): Db {
+	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+	const sqlite = new Database(path);
+	sqlite.pragma('journal_mode = WAL');
+	sqlite.pragma('synchronous = NORMAL');
+	sqlite.pragma('busy_timeout = 5000');
+	const db = drizzle(sqlite, { schema });
+	applyMigrations(db, migrationsFolder);
+	return db;
+}
+
+/**
+ * drizzle-kit rebuilds a table with `PRAGMA foreign_keys=OFF` inside the migration transaction,
+ * where SQLite ignores it, so ON DELETE CASCADE would silently delete child rows (drizzle-orm
+ * issue #5782). Foreign keys are therefore switched off around the whole run, and any row the
+ * migration left dangling stops the start instead of being lost later.
+ */
+export function applyMigrations(
+	db: BetterSQLite3Database<Record<string, unknown>> & { $client: Database.Database },
+	migrationsFolder: string
+): void {
+	const sqlite = db.$client;
+	sqlite.pragma('foreign_keys = OFF');
+	try {
+		migrate(db, { migrationsFolder });
+		const problems = sqlite.pragma('foreign_key_check') as unknown[];
+		if (problems.length > 0) {
+			throw new Error(
+				`Migration left ${problems.length} row(s) pointing at missing parents: ${JSON.stringify(problems.slice(0, 5))}`
+			);
+		}
+	} finally {
+		sqlite.pragma('foreign_keys = ON');
+	}
+}

@@ -1,0 +1,262 @@
+import { sql } from 'drizzle-orm';
+import {
+	blob,
+	check,
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex
+} from 'drizzle-orm/sqlite-core';
+
+// Instants are UTC milliseconds since the epoch (integer); calendar dates are ISO text (YYYY-MM-DD).
+const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const users = sqliteTable('user', {
+	id: text('id').primaryKey(),
+	email: text('email').notNull().unique(),
+	name: text('name').notNull(),
+	passwordHash: text('password_hash').notNull(),
+	isPlatformAdmin: integer('is_platform_admin', { mode: 'boolean' }).notNull().default(false),
+	disabledAt: instant('disabled_at'),
+	createdAt: instant('created_at').notNull()
+});
+
+export const sessions = sqliteTable(
+	'session',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+		createdAt: instant('created_at').notNull(),
+		lastVerifiedAt: instant('last_verified_at').notNull()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+
+export const organisations = sqliteTable('organisation', {
+	id: text('id').primaryKey(),
+	name: text('name').notNull(),
+	odsCode: text('ods_code'),
+	groupingLabel: text('grouping_label').notNull().default('Directorate'),
+	createdAt: instant('created_at').notNull()
+});
+
+export const groupings = sqliteTable(
+	'grouping',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'restrict' }),
+		name: text('name').notNull()
+	},
+	(t) => [uniqueIndex('grouping_organisation_name_idx').on(t.organisationId, t.name)]
+);
+
+export const services = sqliteTable(
+	'service',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'restrict' }),
+		groupingId: text('grouping_id').references(() => groupings.id, { onDelete: 'set null' }),
+		name: text('name').notNull(),
+		type: text('type').notNull(),
+		archivedAt: instant('archived_at'),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [
+		index('service_organisation_idx').on(t.organisationId),
+		uniqueIndex('service_organisation_name_idx').on(t.organisationId, t.name)
+	]
+);
+
+/** A person's role in one organisation, or in one service of it when serviceId is set. */
+export const memberships = sqliteTable(
+	'membership',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		serviceId: text('service_id').references(() => services.id, { onDelete: 'cascade' }),
+		role: text('role').notNull(),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [
+		index('membership_user_idx').on(t.userId),
+		index('membership_organisation_idx').on(t.organisationId)
+	]
+);
+
+export const frameworks = sqliteTable(
+	'framework',
+	{
+		id: text('id').primaryKey(),
+		/** The pack's own identifier, shared by every version of it. */
+		packKey: text('pack_key').notNull(),
+		version: integer('version').notNull(),
+		name: text('name').notNull(),
+		attribution: text('attribution').notNull(),
+		licence: text('licence'),
+		contentHash: text('content_hash').notNull(),
+		retiredAt: instant('retired_at'),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [uniqueIndex('framework_pack_version_idx').on(t.packKey, t.version)]
+);
+
+export const challenges = sqliteTable(
+	'challenge',
+	{
+		id: text('id').primaryKey(),
+		frameworkId: text('framework_id')
+			.notNull()
+			.references(() => frameworks.id, { onDelete: 'restrict' }),
+		/** The challenge's identifier inside its pack, stable across versions. */
+		packChallengeKey: text('pack_challenge_key').notNull(),
+		position: integer('position').notNull(),
+		name: text('name').notNull(),
+		shortLabel: text('short_label').notNull()
+	},
+	(t) => [
+		uniqueIndex('challenge_framework_position_idx').on(t.frameworkId, t.position),
+		uniqueIndex('challenge_framework_key_idx').on(t.frameworkId, t.packChallengeKey)
+	]
+);
+
+export const levels = sqliteTable(
+	'level',
+	{
+		frameworkId: text('framework_id')
+			.notNull()
+			.references(() => frameworks.id, { onDelete: 'restrict' }),
+		value: integer('value').notNull(),
+		name: text('name').notNull(),
+		description: text('description').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.frameworkId, t.value] })]
+);
+
+export const indicators = sqliteTable(
+	'indicator',
+	{
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		levelValue: integer('level_value').notNull(),
+		text: text('text').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.challengeId, t.levelValue] })]
+);
+
+export const roundStatuses = ['draft', 'open', 'closed'] as const;
+
+export const rounds = sqliteTable(
+	'round',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'restrict' }),
+		frameworkId: text('framework_id')
+			.notNull()
+			.references(() => frameworks.id, { onDelete: 'restrict' }),
+		title: text('title').notNull(),
+		periodStart: text('period_start').notNull(),
+		periodEnd: text('period_end').notNull(),
+		status: text('status', { enum: roundStatuses }).notNull().default('draft'),
+		createdAt: instant('created_at').notNull(),
+		openedAt: instant('opened_at'),
+		closedAt: instant('closed_at')
+	},
+	(t) => [
+		index('round_organisation_idx').on(t.organisationId, t.periodStart),
+		check('round_status_check', sql`${t.status} in ('draft', 'open', 'closed')`)
+	]
+);
+
+/** The services taking part in a round; opening the round gives each an assessment. */
+export const roundServices = sqliteTable(
+	'round_service',
+	{
+		roundId: text('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'cascade' }),
+		serviceId: text('service_id')
+			.notNull()
+			.references(() => services.id, { onDelete: 'restrict' })
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.serviceId] })]
+);
+
+export const assessmentStatuses = ['in_progress', 'complete'] as const;
+
+export const assessments = sqliteTable(
+	'assessment',
+	{
+		id: text('id').primaryKey(),
+		roundId: text('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'restrict' }),
+		serviceId: text('service_id')
+			.notNull()
+			.references(() => services.id, { onDelete: 'restrict' }),
+		status: text('status', { enum: assessmentStatuses }).notNull().default('in_progress'),
+		completedAt: instant('completed_at'),
+		completedBy: text('completed_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [
+		uniqueIndex('assessment_round_service_idx').on(t.roundId, t.serviceId),
+		index('assessment_service_idx').on(t.serviceId),
+		check('assessment_status_check', sql`${t.status} in ('in_progress', 'complete')`)
+	]
+);
+
+export const agreedScores = sqliteTable(
+	'agreed_score',
+	{
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		/** Null while the team has written evidence but not yet agreed a level. */
+		level: integer('level'),
+		evidence: text('evidence').notNull().default(''),
+		/** Bumped on every save, for refusing a stale overwrite. */
+		revision: integer('revision').notNull().default(1),
+		updatedAt: instant('updated_at').notNull(),
+		updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [primaryKey({ columns: [t.assessmentId, t.challengeId] })]
+);
+
+/** Append-only: the app inserts rows and never updates or deletes them. */
+export const auditEvents = sqliteTable(
+	'audit_event',
+	{
+		id: text('id').primaryKey(),
+		at: instant('at').notNull(),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		organisationId: text('organisation_id').references(() => organisations.id, {
+			onDelete: 'set null'
+		}),
+		action: text('action').notNull(),
+		entityType: text('entity_type').notNull(),
+		entityId: text('entity_id').notNull(),
+		before: text('before', { mode: 'json' }),
+		after: text('after', { mode: 'json' })
+	},
+	(t) => [index('audit_event_organisation_at_idx').on(t.organisationId, t.at)]
+);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+export type FormResult<T> =
+	| { ok: true; data: T }
+	| { ok: false; values: Record<string, string>; errors: FieldErrors };
+
+/** The text fields of a form, as typed, to send back with errors (never passwords). */
+export function formValues(form: FormData, omit: string[] = []): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of form) {
+		if (typeof value === 'string' && !omit.includes(key)) values[key] = value;
+	}
+	return values;
+}
+
+/** Validates a posted form; on failure gives one message per field, keyed by field name. */
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData,
+	{ omitFromValues = [] as string[] } = {}
+): FormResult<z.infer<S>> {
+	const raw: Record<string, string | string[]> = {};
+	for (const key of new Set(form.keys())) {
+		const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
+		raw[key] = all.length > 1 ? all : (all[0] ?? '');
+	}
+	const parsed = schema.safeParse(raw);
+	if (parsed.success) return { ok: true, data: parsed.data };
+	return { ok: false, values: formValues(form, omitFromValues), errors: fieldErrors(parsed.error) };
+}
+
+export function fieldErrors(error: z.ZodError): FieldErrors {
+	const errors: FieldErrors = {};
+	for (const issue of error.issues) {
+		const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'form';
+		errors[field] ??= issue.message;
+	}
+	return errors;
+}
+
+/** Required single-line text with a person-readable message for each way it can be wrong. */
+export function requiredText(label: string, max: number) {
+	return z
+		.string({ error: `Enter ${label}` })
+		.trim()
+		.min(1, `Enter ${label}`)
+		.max(max, `${capitalise(label)} must be ${max} characters or fewer`);
+}
+
+export function capitalise(text: string): string {
+	return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,89 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { and, eq } from 'drizzle-orm';
+import { describePackProblems, frameworkPackSchema, type FrameworkPack } from '$lib/domain/framework-pack';
+import type { Db } from '../db/client';
+import { challenges, frameworks, indicators, levels } from '../db/schema';
+import { newId } from '../ids';
+import builtInImroc from './packs/imroc-2010.json';
+
+export const BUILT_IN_PACKS: unknown[] = [builtInImroc];
+
+export type LoadResult =
+	| { outcome: 'loaded'; frameworkId: string }
+	| { outcome: 'already-present'; frameworkId: string }
+	| { outcome: 'conflict'; frameworkId: string };
+
+export function parsePack(input: unknown): FrameworkPack {
+	const parsed = frameworkPackSchema.safeParse(input);
+	if (!parsed.success) {
+		throw new Error(`Invalid framework pack:\n${describePackProblems(parsed.error).join('\n')}`);
+	}
+	return parsed.data;
+}
+
+export function packContentHash(pack: FrameworkPack): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(pack))));
+}
+
+/**
+ * Stores a pack version if it is not there yet, all in one transaction. A stored version never
+ * changes: the same key and version with different content is reported as a conflict and left alone.
+ */
+export function loadPack(db: Db, input: unknown, now = new Date()): LoadResult {
+	const pack = parsePack(input);
+	const contentHash = packContentHash(pack);
+	return db.transaction((tx) => {
+		const existing = tx
+			.select({ id: frameworks.id, contentHash: frameworks.contentHash })
+			.from(frameworks)
+			.where(and(eq(frameworks.packKey, pack.key), eq(frameworks.version, pack.version)))
+			.get();
+		if (existing) {
+			return {
+				outcome: existing.contentHash === contentHash ? 'already-present' : 'conflict',
+				frameworkId: existing.id
+			} as const;
+		}
+		const frameworkId = newId();
+		tx.insert(frameworks)
+			.values({
+				id: frameworkId,
+				packKey: pack.key,
+				version: pack.version,
+				name: pack.name,
+				attribution: pack.attribution,
+				licence: pack.licence ?? null,
+				contentHash,
+				createdAt: now
+			})
+			.run();
+		tx.insert(levels)
+			.values(pack.scale.map((level) => ({ frameworkId, ...level })))
+			.run();
+		pack.challenges.forEach((challenge, index) => {
+			const challengeId = newId();
+			tx.insert(challenges)
+				.values({
+					id: challengeId,
+					frameworkId,
+					packChallengeKey: challenge.key,
+					position: index + 1,
+					name: challenge.name,
+					shortLabel: challenge.shortLabel
+				})
+				.run();
+			const indicatorRows = Object.entries(challenge.indicators ?? {}).map(([levelValue, text]) => ({
+				challengeId,
+				levelValue: Number(levelValue),
+				text
+			}));
+			if (indicatorRows.length > 0) tx.insert(indicators).values(indicatorRows).run();
+		});
+		return { outcome: 'loaded', frameworkId } as const;
+	});
+}
+
+export function loadBuiltInPacks(db: Db): LoadResult[] {
+	return BUILT_IN_PACKS.map((pack) => loadPack(db, pack));
+}

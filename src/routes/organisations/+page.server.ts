@@ -1,0 +1,16 @@
+import { getDb } from '$lib/server/db';
+import { requirePerson } from '$lib/server/access/guard';
+import { may } from '$lib/server/access/policy';
+import { listOrganisationsFor } from '$lib/server/organisations';
+import type { PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	const person = requirePerson(event);
+	return {
+		organisations: listOrganisationsFor(getDb(), person).map((o) => ({
+			...o,
+			canOpen: may(person, 'organisation.view', { organisationId: o.id })
+		})),
+		canCreate: may(person, 'organisation.create')
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,24 @@
+import { error } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { authorise } from '$lib/server/access/guard';
+import { may } from '$lib/server/access/policy';
+import { getOrganisation } from '$lib/server/organisations';
+import { listServices } from '$lib/server/services';
+import { listRounds } from '$lib/server/rounds';
+import type { PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	const organisationId = event.params.organisation;
+	const person = authorise(event, 'organisation.view', { organisationId });
+	const db = getDb();
+	const organisation = getOrganisation(db, organisationId);
+	if (!organisation) error(404, 'Page not found');
+	return {
+		organisation: { id: organisation.id, name: organisation.name, odsCode: organisation.odsCode },
+		services: listServices(db, organisationId).filter((s) =>
+			may(person, 'service.view', { organisationId, serviceId: s.id })
+		),
+		rounds: listRounds(db, organisationId),
+		canManage: may(person, 'organisation.manage', { organisationId })
+	};
+}) satisfies PageServerLoad;

@@ -1,0 +1,62 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { getDb } from '$lib/server/db';
+import { authorise, requirePerson } from '$lib/server/access/guard';
+import { may } from '$lib/server/access/policy';
+import { requireOrganisation } from '$lib/server/organisations';
+import { frameworkContent } from '$lib/server/frameworks/queries';
+import { formValues } from '$lib/server/forms';
+import {
+	agreedScoresFor,
+	getAssessment,
+	parseAgreedScoresForm,
+	saveAgreedScores
+} from '$lib/server/assessments';
+import type { Actions, PageServerLoad, RouteParams } from './$types';
+
+function findAssessment(event: RequestEvent<RouteParams>) {
+	requirePerson(event);
+	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
+	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
+	if (!assessment) error(404, 'Page not found');
+	return assessment;
+}
+
+export const load = ((event) => {
+	const organisationId = event.params.organisation;
+	const assessment = findAssessment(event);
+	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const db = getDb();
+	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
+	return {
+		organisation: requireOrganisation(db, organisationId),
+		assessment,
+		framework: frameworkContent(db, assessment.frameworkId),
+		scores: agreedScoresFor(db, assessment.id),
+		locked,
+		canEdit: !locked && may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
+		saved: event.url.searchParams.has('saved')
+	};
+}) satisfies PageServerLoad;
+
+async function save(event: RequestEvent<RouteParams>, complete: boolean) {
+	const organisationId = event.params.organisation;
+	const assessment = findAssessment(event);
+	const person = authorise(event, 'assessment.edit', { organisationId, serviceId: assessment.serviceId });
+	const db = getDb();
+	const form = await event.request.formData();
+	const values = formValues(form);
+	const parsed = parseAgreedScoresForm(form, frameworkContent(db, assessment.frameworkId));
+	if (!parsed.ok) {
+		return fail(400, { values, errors: parsed.errors, message: undefined });
+	}
+	const result = saveAgreedScores(db, person, assessment, organisationId, parsed.scores, { complete });
+	if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
+	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
+	redirect(303, complete ? `/organisations/${organisationId}/services/${assessment.serviceId}` : `${here}?saved`);
+}
+
+export const actions = {
+	save: (event) => save(event, false),
+	complete: (event) => save(event, true)
+} satisfies Actions;

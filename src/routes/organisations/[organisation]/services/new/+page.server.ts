@@ -1,0 +1,28 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { SERVICE_TYPES } from '$lib/domain/services';
+import { getDb } from '$lib/server/db';
+import { authorise } from '$lib/server/access/guard';
+import { parseForm, type FieldErrors } from '$lib/server/forms';
+import { requireOrganisation } from '$lib/server/organisations';
+import { createService, serviceInputSchema } from '$lib/server/services';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	const organisationId = event.params.organisation;
+	authorise(event, 'organisation.manage', { organisationId });
+	return { organisation: requireOrganisation(getDb(), organisationId), serviceTypes: SERVICE_TYPES };
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const organisationId = event.params.organisation;
+		const person = authorise(event, 'organisation.manage', { organisationId });
+		const result = parseForm(serviceInputSchema, await event.request.formData());
+		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+		const created = createService(getDb(), person, organisationId, result.data);
+		if (!created.ok) {
+			return fail(400, { values: { name: result.data.name, type: result.data.type } as Record<string, string>, errors: { [created.field]: created.message } as FieldErrors });
+		}
+		redirect(303, `/organisations/${organisationId}/services/${created.id}`);
+	}
+} satisfies Actions;

@@ -1,0 +1,17 @@
+import { redirect } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { invalidateSession } from '$lib/server/auth/session';
+import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (() => {
+	redirect(303, '/');
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: ({ locals, cookies, url }) => {
+		if (locals.session) invalidateSession(getDb(), locals.session.id);
+		deleteSessionCookie(cookies, url.protocol === 'https:');
+		redirect(303, '/sign-in');
+	}
+} satisfies Actions;

@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningServer {
+	baseURL: string;
+	/** The one-time first-run link the server printed, if it printed one. */
+	setupUrl: string | null;
+	output: () => string;
+	stop: () => Promise<void>;
+}
+
+/**
+ * Starts the built app (`node build`) on a fresh temporary database, as an operator would, and
+ * waits until it answers. Its log is kept so tests can read what it printed.
+ */
+export async function startServer(port: number, env: Record<string, string> = {}): Promise<RunningServer> {
+	const dir = mkdtempSync(join(tmpdir(), 'imroc-e2e-'));
+	const baseURL = `http://127.0.0.1:${port}`;
+	let log = '';
+	const child: ChildProcess = spawn(process.execPath, ['build'], {
+		env: {
+			...process.env,
+			DATABASE_PATH: join(dir, 'test.sqlite'),
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseURL,
+			BODY_SIZE_LIMIT: '4M',
+			...env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	child.stdout?.on('data', (chunk) => (log += chunk));
+	child.stderr?.on('data', (chunk) => (log += chunk));
+
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`Server exited early:\n${log}`);
+		try {
+			const response = await fetch(`${baseURL}/sign-in`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error(`Server did not start in 30 s:\n${log}`);
+		await new Promise((r) => setTimeout(r, 200));
+	}
+
+	return {
+		baseURL,
+		setupUrl: log.match(/https?:\/\/\S+\/setup\/[a-z0-9]+/)?.[0] ?? null,
+		output: () => log,
+		stop: async () => {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			await exited;
+			rmSync(dir, { recursive: true, force: true });
+		}
+	};
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { may, type Action, type Membership, type Person } from '$lib/server/access/policy';
+
+const ORG = 'org-a';
+const OTHER_ORG = 'org-b';
+const SERVICE = 'svc-1';
+const OTHER_SERVICE = 'svc-2';
+
+const person = (memberships: Membership[], isPlatformAdmin = false): Person => ({ id: 'p', isPlatformAdmin, memberships });
+const orgRole = (role: Membership['role'], organisationId = ORG): Membership => ({ organisationId, serviceId: null, role });
+const serviceRole = (role: Membership['role'], serviceId = SERVICE): Membership => ({ organisationId: ORG, serviceId, role });
+
+const inOwnService = { organisationId: ORG, serviceId: SERVICE };
+const inOtherService = { organisationId: ORG, serviceId: OTHER_SERVICE };
+const inOtherOrg = { organisationId: OTHER_ORG, serviceId: 'svc-9' };
+
+type Case = [string, Person | null, Action, object, boolean];
+
+const cases: Case[] = [
+	['anonymous', null, 'organisation.view', { organisationId: ORG }, false],
+	['platform admin creates organisations', person([], true), 'organisation.create', {}, true],
+	['organisation admin cannot create organisations', person([orgRole('organisation_admin')]), 'organisation.create', {}, false],
+	['platform admin without membership cannot open an organisation', person([], true), 'organisation.view', { organisationId: ORG }, false],
+	['organisation admin views own organisation', person([orgRole('organisation_admin')]), 'organisation.view', { organisationId: ORG }, true],
+	['organisation admin manages own organisation', person([orgRole('organisation_admin')]), 'organisation.manage', { organisationId: ORG }, true],
+	['organisation admin cannot see another organisation', person([orgRole('organisation_admin')]), 'organisation.view', { organisationId: OTHER_ORG }, false],
+	['organisation admin edits any own service', person([orgRole('organisation_admin')]), 'assessment.edit', inOtherService, true],
+	['organisation admin cannot edit elsewhere', person([orgRole('organisation_admin')]), 'assessment.edit', inOtherOrg, false],
+	['viewer views services', person([orgRole('viewer')]), 'service.view', inOwnService, true],
+	['viewer cannot manage', person([orgRole('viewer')]), 'organisation.manage', { organisationId: ORG }, false],
+	['viewer cannot edit scores', person([orgRole('viewer')]), 'assessment.edit', inOwnService, false],
+	['facilitator views granted organisation', person([orgRole('facilitator')]), 'assessment.view', inOwnService, true],
+	['facilitator never edits scores', person([orgRole('facilitator')]), 'assessment.edit', inOwnService, false],
+	['service lead edits own service', person([serviceRole('service_lead')]), 'assessment.edit', inOwnService, true],
+	['service lead cannot edit another service', person([serviceRole('service_lead')]), 'assessment.edit', inOtherService, false],
+	['service lead cannot see another service', person([serviceRole('service_lead')]), 'service.view', inOtherService, false],
+	['service lead cannot manage the organisation', person([serviceRole('service_lead')]), 'organisation.manage', { organisationId: ORG }, false],
+	['rater views own service', person([serviceRole('rater')]), 'service.view', inOwnService, true],
+	['rater cannot edit agreed scores', person([serviceRole('rater')]), 'assessment.edit', inOwnService, false],
+	['a service resource needs a service id', person([orgRole('organisation_admin')]), 'service.view', { organisationId: ORG }, false]
+];
+
+describe('access policy', () => {
+	it.each(cases)('%s', (_name, who, action, resource, expected) => {
+		expect(may(who, action, resource)).toBe(expected);
+	});
+
+	it('a lead in one service and a rater in another has each role only where it was given', () => {
+		const both = person([serviceRole('service_lead', SERVICE), serviceRole('rater', OTHER_SERVICE)]);
+		expect(may(both, 'assessment.edit', inOwnService)).toBe(true);
+		expect(may(both, 'assessment.edit', inOtherService)).toBe(false);
+		expect(may(both, 'service.view', inOtherService)).toBe(true);
+	});
+});
