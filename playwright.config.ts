@@ -22,6 +22,7 @@ export default defineConfig({
 	use: {
 		...devices['Desktop Chrome'],
 		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
 		launchOptions: {
 			executablePath,
 			args: [

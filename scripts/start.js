@@ -10,7 +10,11 @@ const demo = args.includes('--demo');
 const SOURCES = ['src', 'static', 'migrations', 'package.json', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
 const BUILD_MARKER = 'build/handler.js';
 
-/** The newest modification time under a path, in milliseconds. */
+/**
+ * The newest modification time under a path, in milliseconds.
+ * @param {string} path
+ * @returns {number}
+ */
 function newest(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);

@@ -20,6 +20,15 @@ describe('sign-in throttle', () => {
 		expect(throttle.waitSeconds('address:x', 0)).toBe(300);
 	});
 
+	it('forgives the first few failures when asked to', () => {
+		const throttle = new Throttle(2);
+		throttle.recordFailure('a', 0);
+		throttle.recordFailure('a', 0);
+		expect(throttle.waitSeconds('a', 0)).toBe(0);
+		throttle.recordFailure('a', 0);
+		expect(throttle.waitSeconds('a', 0)).toBe(1);
+	});
+
 	it('keeps keys apart and forgets a key on reset', () => {
 		const throttle = new Throttle();
 		throttle.recordFailure('email:a', 0);

@@ -5,7 +5,7 @@ import { config } from '$lib/server/config';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { verifyAgainstDummy, verifyPassword } from '$lib/server/auth/password';
-import { signInThrottle } from '$lib/server/auth/throttle';
+import { accountThrottle, addressThrottle } from '$lib/server/auth/throttle';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
 import { findUserByEmail } from '$lib/server/users';
 import type { FieldErrors } from '$lib/server/forms';
@@ -35,9 +35,9 @@ export const actions = {
 		if (!parsed.data.password) errors.password = 'Enter your password';
 		if (Object.keys(errors).length > 0) return fail(400, { email, message: undefined, errors });
 
-		const emailKey = `email:${parsed.data.email}`;
-		const addressKey = `address:${getClientAddress()}`;
-		const wait = Math.max(signInThrottle.waitSeconds(emailKey), signInThrottle.waitSeconds(addressKey));
+		const emailKey = parsed.data.email;
+		const addressKey = getClientAddress();
+		const wait = Math.max(accountThrottle.waitSeconds(emailKey), addressThrottle.waitSeconds(addressKey));
 		if (wait > 0) {
 			return fail(429, {
 				email,
@@ -52,13 +52,12 @@ export const actions = {
 			? !user.disabledAt && (await verifyPassword(user.passwordHash, parsed.data.password))
 			: await verifyAgainstDummy(parsed.data.password);
 		if (!user || !valid) {
-			signInThrottle.recordFailure(emailKey);
-			signInThrottle.recordFailure(addressKey);
+			accountThrottle.recordFailure(emailKey);
+			addressThrottle.recordFailure(addressKey);
 			return fail(400, { email, message: WRONG_DETAILS, errors: {} as FieldErrors });
 		}
 
-		signInThrottle.reset(emailKey);
-		signInThrottle.reset(addressKey);
+		accountThrottle.reset(emailKey);
 		const { token, session } = createSession(db, user.id, {
 			idleMs: config().sessionIdleMs,
 			maxMs: config().sessionMaxMs

@@ -1,7 +1,7 @@
 /**
- * Slows down repeated failures for one key (an email address or a client address): after each
- * failure the next attempt must wait longer, up to five minutes. Kept in memory, so a restart
- * forgives; that is acceptable for a single-process server.
+ * Slows down repeated failures for one key (an email address or a client address): past a few
+ * forgiven mistakes, each failure makes the next attempt wait longer, up to five minutes. Kept in
+ * memory, so a restart forgives; that is acceptable for a single-process server.
  */
 const WAIT_SECONDS = [0, 1, 2, 4, 8, 16, 30, 60, 180, 300];
 
@@ -13,11 +13,15 @@ interface Entry {
 export class Throttle {
 	#entries = new Map<string, Entry>();
 
+	/** @param forgivenFailures failures allowed before any wait, e.g. for mistyped passwords. */
+	constructor(private readonly forgivenFailures = 0) {}
+
 	/** Seconds the caller must still wait before this key may try again (0 when it may). */
 	waitSeconds(key: string, now = Date.now()): number {
 		const entry = this.#entries.get(key);
 		if (!entry) return 0;
-		const wait = WAIT_SECONDS[Math.min(entry.failures, WAIT_SECONDS.length - 1)] * 1000;
+		const counted = Math.max(0, entry.failures - this.forgivenFailures);
+		const wait = WAIT_SECONDS[Math.min(counted, WAIT_SECONDS.length - 1)] * 1000;
 		const remaining = entry.lastFailureAt + wait - now;
 		return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
 	}
@@ -38,4 +42,7 @@ export class Throttle {
 	}
 }
 
-export const signInThrottle = new Throttle();
+/** Per account: a couple of typing mistakes are free. */
+export const accountThrottle = new Throttle(2);
+/** Per client address: many staff can share one NHS network address, so it tolerates more. */
+export const addressThrottle = new Throttle(20);

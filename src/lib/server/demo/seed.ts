@@ -1,0 +1,544 @@
+import { asc, desc, eq } from 'drizzle-orm';
+import type { ServiceType } from '$lib/domain/services';
+import type { Role } from '../access/policy';
+import { hashPassword } from '../auth/password';
+import type { Db } from '../db/client';
+import {
+	agreedScores,
+	assessments,
+	challenges,
+	frameworks,
+	groupings,
+	levels,
+	memberships,
+	organisations,
+	roundServices,
+	rounds,
+	services,
+	users
+} from '../db/schema';
+import { newId } from '../ids';
+
+export interface DemoAccount {
+	role: string;
+	email: string;
+	password: string;
+	name: string;
+}
+
+interface DemoPerson {
+	account: DemoAccount;
+	isPlatformAdmin: boolean;
+	/** organisation is an index into DEMO_ORGANISATIONS; inDemoService ties the role to DEMO_SERVICE_NAME. */
+	memberships: { organisation: number; role: Role; inDemoService?: boolean }[];
+}
+
+interface DemoOrganisation {
+	name: string;
+	groupingLabel: string;
+	groupings: { name: string; services: { name: string; type: ServiceType }[] }[];
+}
+
+const FRAMEWORK_PACK_KEY = 'imroc-2010';
+
+/** The service in the first organisation that the service lead and rater accounts belong to. */
+const DEMO_SERVICE_NAME = 'Ashford Community Mental Health Team';
+
+const DEMO_PEOPLE: DemoPerson[] = [
+	{
+		account: {
+			role: 'Platform administrator',
+			email: 'admin@demo.example',
+			password: 'demo-admin-2026',
+			name: 'Priya Shah'
+		},
+		isPlatformAdmin: true,
+		memberships: [{ organisation: 0, role: 'organisation_admin' }]
+	},
+	{
+		account: {
+			role: 'Organisation administrator',
+			email: 'orgadmin@demo.example',
+			password: 'demo-orgadmin-2026',
+			name: 'Tom Whitfield'
+		},
+		isPlatformAdmin: false,
+		memberships: [{ organisation: 0, role: 'organisation_admin' }]
+	},
+	{
+		account: {
+			role: 'Service lead',
+			email: 'lead@demo.example',
+			password: 'demo-lead-2026',
+			name: 'Grace Okafor'
+		},
+		isPlatformAdmin: false,
+		memberships: [{ organisation: 0, role: 'service_lead', inDemoService: true }]
+	},
+	{
+		account: {
+			role: 'Rater',
+			email: 'rater@demo.example',
+			password: 'demo-rater-2026',
+			name: 'Dan Evans'
+		},
+		isPlatformAdmin: false,
+		memberships: [{ organisation: 0, role: 'rater', inDemoService: true }]
+	},
+	{
+		account: {
+			role: 'Facilitator',
+			email: 'facilitator@demo.example',
+			password: 'demo-facilitator-2026',
+			name: 'Aisha Rahman'
+		},
+		isPlatformAdmin: false,
+		memberships: [
+			{ organisation: 0, role: 'facilitator' },
+			{ organisation: 1, role: 'facilitator' }
+		]
+	},
+	{
+		account: {
+			role: 'Viewer',
+			email: 'viewer@demo.example',
+			password: 'demo-viewer-2026',
+			name: 'Martin Lloyd'
+		},
+		isPlatformAdmin: false,
+		memberships: [{ organisation: 1, role: 'viewer' }]
+	}
+];
+
+export const DEMO_ACCOUNTS: DemoAccount[] = DEMO_PEOPLE.map((person) => person.account);
+
+const DEMO_ORGANISATIONS: DemoOrganisation[] = [
+	{
+		name: 'Northmoor Mental Health NHS Foundation Trust',
+		groupingLabel: 'Directorate',
+		groupings: [
+			{
+				name: 'Adult community services',
+				services: [
+					{ name: DEMO_SERVICE_NAME, type: 'Community mental health team' },
+					{ name: 'Northmoor Early Intervention in Psychosis Service', type: 'Early intervention in psychosis' },
+					{ name: 'Ashford Employment Support Service', type: 'Individual placement and support (employment)' },
+					{ name: 'Moorside Peer Support Service', type: 'Peer support service' }
+				]
+			},
+			{
+				name: 'Acute and urgent care',
+				services: [
+					{ name: 'Willow Ward (acute inpatient)', type: 'Acute inpatient ward' },
+					{ name: 'Beech Ward (psychiatric intensive care)', type: 'Psychiatric intensive care unit' },
+					{ name: 'Northmoor Crisis Resolution and Home Treatment Team', type: 'Crisis resolution and home treatment' }
+				]
+			},
+			{
+				name: 'Specialist services',
+				services: [
+					{ name: 'Larch House Rehabilitation Unit', type: 'Rehabilitation' },
+					{ name: 'Northmoor Recovery College', type: 'Recovery college' },
+					{ name: 'Heathfield Eating Disorders Service', type: 'Eating disorders' }
+				]
+			},
+			{
+				name: 'Older adults',
+				services: [{ name: 'Heather Ward (older adults)', type: 'Older adults' }]
+			}
+		]
+	},
+	{
+		name: 'Riverside and Vale Partnership NHS Trust',
+		groupingLabel: 'Care group',
+		groupings: [
+			{
+				name: 'Adult mental health',
+				services: [
+					{ name: 'Riverside Community Mental Health Team', type: 'Community mental health team' },
+					{ name: 'Vale Community Mental Health Team', type: 'Community mental health team' },
+					{ name: 'Riverside Crisis and Home Treatment Team', type: 'Crisis resolution and home treatment' },
+					{ name: 'Vale Early Intervention Team', type: 'Early intervention in psychosis' }
+				]
+			},
+			{
+				name: 'Inpatient and rehabilitation',
+				services: [
+					{ name: 'Kingfisher Ward (acute inpatient)', type: 'Acute inpatient ward' },
+					{ name: 'Heron Ward (acute inpatient)', type: 'Acute inpatient ward' },
+					{ name: 'Otterbrook Rehabilitation Service', type: 'Rehabilitation' },
+					{ name: 'Mallard Unit (low secure)', type: 'Forensic or secure service' }
+				]
+			},
+			{
+				name: 'Children, young people and families',
+				services: [
+					{ name: 'Riverside CAMHS', type: 'Child and adolescent (CAMHS)' },
+					{ name: 'Vale Perinatal Mental Health Service', type: 'Perinatal' }
+				]
+			}
+		]
+	},
+	{
+		name: 'Eastgate Community Care NHS Trust',
+		groupingLabel: 'Locality',
+		groupings: [
+			{
+				name: 'Eastgate North',
+				services: [
+					{ name: 'Eastgate North Community Mental Health Team', type: 'Community mental health team' },
+					{ name: 'Northgate Memory and Older Adults Team', type: 'Older adults' },
+					{ name: 'Eastgate Learning Disability Team', type: 'Learning disability' }
+				]
+			},
+			{
+				name: 'Eastgate South',
+				services: [
+					{ name: 'Eastgate South Community Mental Health Team', type: 'Community mental health team' },
+					{ name: 'Southbank Early Intervention Service', type: 'Early intervention in psychosis' },
+					{ name: 'Eastgate Crisis Resolution and Home Treatment Team', type: 'Crisis resolution and home treatment' }
+				]
+			},
+			{
+				name: 'Harbourside',
+				services: [
+					{ name: 'Harbourside Community Mental Health Team', type: 'Community mental health team' },
+					{ name: 'Lighthouse Ward (acute inpatient)', type: 'Acute inpatient ward' },
+					{ name: 'Harbourside Eating Disorders Service', type: 'Eating disorders' }
+				]
+			},
+			{
+				name: 'Trust-wide',
+				services: [
+					{ name: 'Eastgate Recovery College', type: 'Recovery college' },
+					{ name: 'Eastgate Individual Placement and Support Service', type: 'Individual placement and support (employment)' },
+					{ name: 'Open Door Wellbeing Hub (voluntary-sector partner)', type: 'Voluntary-sector partner service' }
+				]
+			}
+		]
+	}
+];
+
+/** Half-yearly rounds over three years; only the last is still open. */
+const ROUND_PERIODS = [2024, 2025, 2026].flatMap((year) => [
+	{ title: `Spring ${year} recovery audit`, start: `${year}-01-01`, end: `${year}-06-30` },
+	{ title: `Autumn ${year} recovery audit`, start: `${year}-07-01`, end: `${year}-12-31` }
+]);
+
+/** When the demo organisations and their services were set up, before the first round. */
+const SETUP_DAY = '2023-11-06';
+
+/** Risk practice and the workforce hang on trust-wide policy and recruitment, so a team moves on them more slowly. */
+const SLOW_CHALLENGE_KEYS = new Set(['risk', 'workforce']);
+const RISE_CHANCE = 0.45;
+const SLOW_RISE_CHANCE = 0.2;
+const DROP_CHANCE = 0.06;
+
+const RANDOM_SEED = 20_240_101;
+
+/** Evidence wording by how far up the scale a level sits, so the text matches the score. */
+const EVIDENCE = {
+	notStarted: [
+		'Not yet on the team agenda; raised at the last business meeting.',
+		'No changes made so far; the team agreed to look at this next round.',
+		'Little evidence found in the care plan sample or team meeting minutes.'
+	],
+	early: [
+		'Discussed at team meetings and a first pilot is planned.',
+		'Staff are committed to act; a small working group has been set up.',
+		'Early plans agreed with peer support workers but not yet in routine practice.'
+	],
+	developing: [
+		'Changes under way in parts of the service, seen in about half the care plans sampled.',
+		'Service user feedback shows improvement, though practice is not yet consistent across the team.',
+		'New approach used by most staff; the team is still working on keeping it going.'
+	],
+	embedded: [
+		'Embedded in everyday practice and confirmed by service user and carer feedback.',
+		'Sustained for over a year; the care plan audit and staff survey both show it.',
+		'Part of routine practice across the team and reviewed at every team meeting.'
+	]
+};
+const EVIDENCE_AWAITING_LEVEL = 'Discussed at the team meeting; the level is still to be agreed.';
+
+type OpenRoundProgress = 'complete' | 'in_progress' | 'not_started';
+
+type Random = () => number;
+
+/** mulberry32: a tiny seeded generator, so the demo data comes out the same every time. */
+function seededRandom(seed: number): Random {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+function integerBetween(random: Random, min: number, max: number): number {
+	return min + Math.floor(random() * (max - min + 1));
+}
+
+function pick<T>(random: Random, items: readonly T[]): T {
+	return items[Math.floor(random() * items.length)];
+}
+
+function shuffled<T>(random: Random, items: readonly T[]): T[] {
+	const result = [...items];
+	for (let i = result.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[result[i], result[j]] = [result[j], result[i]];
+	}
+	return result;
+}
+
+/** An instant on a calendar day (UTC), optionally some days later. */
+function onDay(isoDate: string, daysLater = 0, hour = 10): Date {
+	const instant = new Date(`${isoDate}T00:00:00Z`);
+	instant.setUTCDate(instant.getUTCDate() + daysLater);
+	instant.setUTCHours(hour);
+	return instant;
+}
+
+function inChunks<T>(rows: T[], size = 500): T[][] {
+	const chunks: T[][] = [];
+	for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+	return chunks;
+}
+
+/** Scale positions (0 = lowest level) for one service and challenge, one per round. */
+function scoreTrajectory(random: Random, pace: number, slow: boolean, topIndex: number): number[] {
+	let index = random() < 0.7 ? 0 : Math.min(1, topIndex);
+	const trajectory = [index];
+	const riseChance = (slow ? SLOW_RISE_CHANCE : RISE_CHANCE) * pace;
+	while (trajectory.length < ROUND_PERIODS.length) {
+		const roll = random();
+		if (roll < DROP_CHANCE) index = Math.max(0, index - 1);
+		else if (roll < DROP_CHANCE + riseChance) index = Math.min(topIndex, index + 1);
+		trajectory.push(index);
+	}
+	return trajectory;
+}
+
+function evidenceFor(random: Random, index: number, topIndex: number): string {
+	if (index === 0) return pick(random, EVIDENCE.notStarted);
+	if (index === topIndex) return pick(random, EVIDENCE.embedded);
+	return pick(random, index / topIndex <= 0.5 ? EVIDENCE.early : EVIDENCE.developing);
+}
+
+/** About half complete, some under way, the rest not started, in no particular order. */
+function openRoundProgress(random: Random, serviceCount: number): OpenRoundProgress[] {
+	const completeCount = Math.ceil(serviceCount / 2);
+	const inProgressCount = Math.round(serviceCount * 0.3);
+	return shuffled(
+		random,
+		Array.from({ length: serviceCount }, (_, i): OpenRoundProgress =>
+			i < completeCount ? 'complete' : i < completeCount + inProgressCount ? 'in_progress' : 'not_started'
+		)
+	);
+}
+
+interface Scale {
+	frameworkId: string;
+	challenges: { id: string; packChallengeKey: string }[];
+	levelValues: number[];
+}
+
+function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
+	const random = seededRandom(RANDOM_SEED);
+	const topIndex = scale.levelValues.length - 1;
+	const setUpAt = onDay(SETUP_DAY);
+
+	const organisationRows: (typeof organisations.$inferInsert)[] = [];
+	const groupingRows: (typeof groupings.$inferInsert)[] = [];
+	const serviceRows: (typeof services.$inferInsert)[] = [];
+	const roundRows: (typeof rounds.$inferInsert)[] = [];
+	const roundServiceRows: (typeof roundServices.$inferInsert)[] = [];
+	const assessmentRows: (typeof assessments.$inferInsert)[] = [];
+	const scoreRows: (typeof agreedScores.$inferInsert)[] = [];
+	let demoServiceId = '';
+
+	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
+		const organisationId = newId();
+		organisationRows.push({
+			id: organisationId,
+			name: organisation.name,
+			groupingLabel: organisation.groupingLabel,
+			createdAt: setUpAt
+		});
+
+		const serviceIds: string[] = [];
+		for (const grouping of organisation.groupings) {
+			const groupingId = newId();
+			groupingRows.push({ id: groupingId, organisationId, name: grouping.name });
+			for (const service of grouping.services) {
+				const serviceId = newId();
+				serviceIds.push(serviceId);
+				if (service.name === DEMO_SERVICE_NAME) demoServiceId = serviceId;
+				serviceRows.push({ id: serviceId, organisationId, groupingId, ...service, createdAt: setUpAt });
+			}
+		}
+
+		const trajectories = serviceIds.map(() => {
+			const pace = 0.6 + random() * 0.7;
+			return scale.challenges.map((challenge) =>
+				scoreTrajectory(random, pace, SLOW_CHALLENGE_KEYS.has(challenge.packChallengeKey), topIndex)
+			);
+		});
+
+		const progress = openRoundProgress(random, serviceIds.length);
+		const demoIndex = serviceIds.indexOf(demoServiceId);
+		if (demoIndex >= 0) {
+			// The service lead and rater accounts should land on an assessment they can carry on with.
+			const swapIndex = progress.indexOf('in_progress');
+			[progress[demoIndex], progress[swapIndex]] = [progress[swapIndex], progress[demoIndex]];
+		}
+
+		ROUND_PERIODS.forEach((period, roundIndex) => {
+			const roundId = newId();
+			const isOpen = roundIndex === ROUND_PERIODS.length - 1;
+			const openedAt = onDay(period.start, 0, 9);
+			roundRows.push({
+				id: roundId,
+				organisationId,
+				frameworkId: scale.frameworkId,
+				title: period.title,
+				periodStart: period.start,
+				periodEnd: period.end,
+				status: isOpen ? 'open' : 'closed',
+				createdAt: onDay(period.start, -21),
+				openedAt,
+				closedAt: isOpen ? null : onDay(period.end, 0, 17)
+			});
+
+			serviceIds.forEach((serviceId, serviceIndex) => {
+				roundServiceRows.push({ roundId, serviceId });
+				const assessmentId = newId();
+				const state = isOpen ? progress[serviceIndex] : 'complete';
+				const completedAt = state === 'complete' ? onDay(period.start, integerBetween(random, 60, 140)) : null;
+				assessmentRows.push({
+					id: assessmentId,
+					roundId,
+					serviceId,
+					status: state === 'complete' ? 'complete' : 'in_progress',
+					completedAt,
+					createdAt: openedAt
+				});
+				if (state === 'not_started') return;
+
+				const updatedAt = completedAt ?? onDay(period.start, integerBetween(random, 20, 100));
+				const scoredCount =
+					state === 'complete'
+						? scale.challenges.length
+						: integerBetween(random, 1, Math.max(1, scale.challenges.length - 2));
+				scale.challenges.forEach((challenge, challengeIndex) => {
+					const index = trajectories[serviceIndex][challengeIndex][roundIndex];
+					if (challengeIndex < scoredCount) {
+						scoreRows.push({
+							assessmentId,
+							challengeId: challenge.id,
+							level: scale.levelValues[index],
+							evidence: evidenceFor(random, index, topIndex),
+							updatedAt
+						});
+					} else if (challengeIndex === scoredCount) {
+						scoreRows.push({
+							assessmentId,
+							challengeId: challenge.id,
+							level: null,
+							evidence: EVIDENCE_AWAITING_LEVEL,
+							updatedAt
+						});
+					}
+				});
+			});
+		});
+
+		return organisationId;
+	});
+
+	const userRows: (typeof users.$inferInsert)[] = [];
+	const membershipRows: (typeof memberships.$inferInsert)[] = [];
+	DEMO_PEOPLE.forEach((person, personIndex) => {
+		const userId = newId();
+		userRows.push({
+			id: userId,
+			email: person.account.email,
+			name: person.account.name,
+			passwordHash: passwordHashes[personIndex],
+			isPlatformAdmin: person.isPlatformAdmin,
+			createdAt: now
+		});
+		for (const membership of person.memberships) {
+			membershipRows.push({
+				id: newId(),
+				userId,
+				organisationId: organisationIds[membership.organisation],
+				serviceId: membership.inDemoService ? demoServiceId : null,
+				role: membership.role,
+				createdAt: now
+			});
+		}
+	});
+
+	return {
+		organisationRows,
+		groupingRows,
+		serviceRows,
+		userRows,
+		membershipRows,
+		roundRows,
+		roundServiceRows,
+		assessmentRows,
+		scoreRows
+	};
+}
+
+/** Fills an empty database with demo data; returns false (and changes nothing) if the database already has any user. */
+export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
+	// Saves hashing on every restart of an already seeded demo; the check inside the transaction is the one that counts.
+	if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+	const passwordHashes = await Promise.all(DEMO_PEOPLE.map((person) => hashPassword(person.account.password)));
+
+	return db.transaction((tx) => {
+		if (tx.select({ id: users.id }).from(users).limit(1).get()) return false;
+
+		const framework = tx
+			.select({ id: frameworks.id })
+			.from(frameworks)
+			.where(eq(frameworks.packKey, FRAMEWORK_PACK_KEY))
+			.orderBy(desc(frameworks.version))
+			.get();
+		if (!framework) throw new Error(`The '${FRAMEWORK_PACK_KEY}' framework pack must be loaded before the demo data.`);
+		const scale: Scale = {
+			frameworkId: framework.id,
+			challenges: tx
+				.select({ id: challenges.id, packChallengeKey: challenges.packChallengeKey })
+				.from(challenges)
+				.where(eq(challenges.frameworkId, framework.id))
+				.orderBy(asc(challenges.position))
+				.all(),
+			levelValues: tx
+				.select({ value: levels.value })
+				.from(levels)
+				.where(eq(levels.frameworkId, framework.id))
+				.orderBy(asc(levels.value))
+				.all()
+				.map((level) => level.value)
+		};
+
+		const rows = buildDemoRows(scale, passwordHashes, now);
+		for (const chunk of inChunks(rows.organisationRows)) tx.insert(organisations).values(chunk).run();
+		for (const chunk of inChunks(rows.groupingRows)) tx.insert(groupings).values(chunk).run();
+		for (const chunk of inChunks(rows.serviceRows)) tx.insert(services).values(chunk).run();
+		for (const chunk of inChunks(rows.userRows)) tx.insert(users).values(chunk).run();
+		for (const chunk of inChunks(rows.membershipRows)) tx.insert(memberships).values(chunk).run();
+		for (const chunk of inChunks(rows.roundRows)) tx.insert(rounds).values(chunk).run();
+		for (const chunk of inChunks(rows.roundServiceRows)) tx.insert(roundServices).values(chunk).run();
+		for (const chunk of inChunks(rows.assessmentRows)) tx.insert(assessments).values(chunk).run();
+		for (const chunk of inChunks(rows.scoreRows)) tx.insert(agreedScores).values(chunk).run();
+		return true;
+	});
+}

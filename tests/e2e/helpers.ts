@@ -1,0 +1,57 @@
+import { expect, type Page } from '@playwright/test';
+
+export const ADMIN = { name: 'Alex Morgan', email: 'alex.morgan@trust.example', password: 'correct horse battery staple' };
+
+/** Completes the first-run page as the person reading the server log would. */
+export async function createFirstAdministrator(page: Page, setupUrl: string) {
+	await page.goto(setupUrl);
+	await expect(page.getByRole('heading', { name: 'Create the first administrator' })).toBeVisible();
+	await page.getByLabel('Full name').fill(ADMIN.name);
+	await page.getByLabel('Email address').fill(ADMIN.email);
+	await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+	await page.getByLabel('Confirm password').fill(ADMIN.password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await expect(page.getByRole('heading', { name: 'Organisations' })).toBeVisible();
+}
+
+export async function signIn(page: Page, baseURL: string, email: string, password: string) {
+	await page.goto(`${baseURL}/sign-in`);
+	await page.getByLabel('Email address').fill(email);
+	await page.getByLabel('Password').fill(password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function addOrganisation(page: Page, name: string) {
+	await page.getByRole('link', { name: 'Add an organisation' }).click();
+	await page.getByLabel('Organisation name').fill(name);
+	await page.getByRole('button', { name: 'Add organisation' }).click();
+	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+export async function addService(page: Page, name: string, type: string) {
+	await page.getByRole('link', { name: 'Add a service' }).click();
+	await page.getByLabel('Service name').fill(name);
+	await page.getByLabel('Type of service').selectOption(type);
+	await page.getByRole('button', { name: 'Add service' }).click();
+	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+export async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
+	const group = page.getByRole('group', { name: legend });
+	await group.getByLabel('Day').fill(day);
+	await group.getByLabel('Month').fill(month);
+	await group.getByLabel('Year').fill(year);
+}
+
+/** Creates and opens a round in which every service of the organisation takes part. */
+export async function createAndOpenRound(page: Page, title: string, start: [string, string, string], end: [string, string, string]) {
+	await page.getByRole('link', { name: 'Create a round' }).click();
+	await page.getByLabel('Title').fill(title);
+	await fillDate(page, 'Start of the period', ...start);
+	await fillDate(page, 'End of the period', ...end);
+	await page.getByLabel('ImROC organisational challenges (2010) (version 1)').check();
+	await page.getByRole('button', { name: 'Create round' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+	await page.getByRole('button', { name: 'Open round' }).click();
+	await expect(page.getByText('Open', { exact: true })).toBeVisible();
+}
