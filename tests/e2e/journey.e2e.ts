@@ -57,6 +57,10 @@ test('first run: the setup link makes the first administrator once; without it t
 });
 
 test('the whole journey: organisation, service, two rounds, agreed levels and the progress chart', async ({ page }) => {
+	const browserErrors: string[] = [];
+	page.on('console', (message) => {
+		if (message.type() === 'error') browserErrors.push(message.text());
+	});
 	await signIn(page, server.baseURL, ADMIN.email, ADMIN.password);
 	await expect(page.getByRole('heading', { name: 'Organisations' })).toBeVisible();
 
@@ -126,4 +130,7 @@ test('the whole journey: organisation, service, two rounds, agreed levels and th
 	await page.getByRole('link', { name: 'Autumn 2026 recovery audit' }).click();
 	await expect(page.getByText('This assessment has been marked complete.')).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
+
+	// The content security policy blocked nothing the app itself needs, and no script failed.
+	expect(browserErrors).toEqual([]);
 });
