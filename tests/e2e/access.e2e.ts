@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 import { ROUTE_RULES, type Answer } from '../route-rules';
 
@@ -46,7 +46,7 @@ async function answer(request: APIRequestContext, target: string): Promise<Answe
 	return `${status} ${location}`;
 }
 
-async function signedInRequest(playwright: typeof import('@playwright/test'), email: string, password: string) {
+async function signedInRequest(playwright: PlaywrightWorkerArgs['playwright'], email: string, password: string) {
 	const request = await playwright.request.newContext();
 	const response = await request.post(`${server.baseURL}/sign-in`, {
 		form: { email, password },
