@@ -9,7 +9,7 @@ let server: RunningServer;
 const ids: Record<string, string> = {};
 
 test.beforeAll(async ({ browser }) => {
-	server = await startServer(4313, { IMROC_DEMO: '1' });
+	server = await startServer({ IMROC_DEMO: '1' });
 	const page = await browser.newPage();
 	await page.goto(`${server.baseURL}/sign-in`);
 	await page.getByLabel('Email address').fill('orgadmin@demo.example');
@@ -73,25 +73,37 @@ test('every route answers an outsider as the table says, with real ids and with 
 	}
 });
 
-test('an outsider cannot post to another organisation, and nothing changes', async ({ playwright }) => {
+const ACTIONS_OF_NORTHMOOR = [
+	'/organisations/[organisation]/services/new',
+	'/organisations/[organisation]/rounds/new',
+	'/organisations/[organisation]/rounds/[round]?/open',
+	'/organisations/[organisation]/rounds/[round]?/close',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/complete'
+];
+
+test('an outsider cannot post to any action of another organisation, and nothing changes', async ({ playwright }) => {
 	const outsider = await signedInRequest(playwright, 'viewer@demo.example', 'demo-viewer-2026');
-	const assessment = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', ids);
-	const posted = await outsider.post(`${assessment}?/complete`, {
-		form: {},
+	for (const action of ACTIONS_OF_NORTHMOOR) {
+		const posted = await outsider.post(url(action, ids), {
+			form: { name: 'Taken over', type: 'Other' },
+			headers: { origin: server.baseURL, accept: 'text/html' },
+			maxRedirects: 0
+		});
+		expect(posted.status(), action).toBe(404);
+	}
+	const organisationPost = await outsider.post(`${server.baseURL}/organisations/new`, {
+		form: { name: 'Not allowed', groupingLabel: 'Directorate' },
 		headers: { origin: server.baseURL, accept: 'text/html' },
 		maxRedirects: 0
 	});
-	expect(posted.status()).toBe(404);
-	const closed = await outsider.post(`${url('/organisations/[organisation]/rounds/[round]', ids)}?/close`, {
-		form: {},
-		headers: { origin: server.baseURL, accept: 'text/html' },
-		maxRedirects: 0
-	});
-	expect(closed.status()).toBe(404);
+	expect(organisationPost.status()).toBe(404);
 
 	const insider = await signedInRequest(playwright, 'orgadmin@demo.example', 'demo-orgadmin-2026');
 	const round = await insider.get(url('/organisations/[organisation]/rounds/[round]', ids));
 	expect(await round.text()).toContain('Close round');
+	const organisation = await insider.get(url('/organisations/[organisation]', ids));
+	expect(await organisation.text()).not.toContain('Taken over');
 	expect(server.output()).toContain('access refused');
 });
 

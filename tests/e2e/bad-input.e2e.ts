@@ -7,7 +7,7 @@ let assessmentUrl: string;
 let organisationUrl: string;
 
 test.beforeAll(async ({ browser }) => {
-	server = await startServer(4312);
+	server = await startServer();
 	const page = await browser.newPage();
 	await createFirstAdministrator(page, server.setupUrl!);
 	await addOrganisation(page, 'Riverside Partnership NHS Trust');

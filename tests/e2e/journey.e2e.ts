@@ -5,7 +5,7 @@ import { ADMIN, addOrganisation, addService, createAndOpenRound, createFirstAdmi
 let server: RunningServer;
 
 test.beforeAll(async () => {
-	server = await startServer(4311);
+	server = await startServer();
 });
 test.afterAll(async () => {
 	await server?.stop();

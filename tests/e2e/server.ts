@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,11 +12,24 @@ export interface RunningServer {
 	stop: () => Promise<void>;
 }
 
+/** A port nothing is listening on, so parallel runs on one machine never collide. */
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
 /**
  * Starts the built app (`node build`) on a fresh temporary database, as an operator would, and
  * waits until it answers. Its log is kept so tests can read what it printed.
  */
-export async function startServer(port: number, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'imroc-e2e-'));
 	const baseURL = `http://127.0.0.1:${port}`;
 	let log = '';
@@ -39,7 +53,7 @@ export async function startServer(port: number, env: Record<string, string> = {}
 		if (child.exitCode !== null) throw new Error(`Server exited early:\n${log}`);
 		try {
 			const response = await fetch(`${baseURL}/sign-in`);
-			if (response.ok) break;
+			if (response.ok && child.exitCode === null) break;
 		} catch {
 			// not listening yet
 		}

@@ -5,7 +5,7 @@ import { whyRoundCannotClose, whyRoundCannotOpen } from '$lib/domain/rounds';
 import type { Db } from './db/client';
 import { assessments, frameworks, roundServices, rounds, services } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent, type Tx } from './audit';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 
@@ -72,7 +72,7 @@ export function listRounds(db: Db, organisationId: string) {
 }
 
 /** The round, only if it belongs to this organisation. */
-export function getRound(db: Db, organisationId: string, roundId: string) {
+export function getRound(db: Tx, organisationId: string, roundId: string) {
 	return db
 		.select()
 		.from(rounds)
@@ -159,15 +159,21 @@ export function createRound(
 	});
 }
 
+export type RoundStatusChange = { ok: true } | { ok: false; status: 404 | 409; message: string };
+
+const ROUND_NOT_FOUND = { ok: false, status: 404, message: 'Round not found' } as const;
+
 /** Opens a draft round, giving every service taking part an assessment, all at once. */
-export function openRound(db: Db, person: Person, organisationId: string, roundId: string, now = new Date()) {
+export function openRound(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	roundId: string,
+	now = new Date()
+): RoundStatusChange {
 	return db.transaction((tx) => {
-		const round = tx
-			.select()
-			.from(rounds)
-			.where(and(eq(rounds.id, roundId), eq(rounds.organisationId, organisationId)))
-			.get();
-		if (!round) return { ok: false, message: 'Round not found' } as const;
+		const round = getRound(tx, organisationId, roundId);
+		if (!round) return ROUND_NOT_FOUND;
 		const serviceIds = tx
 			.select({ serviceId: roundServices.serviceId })
 			.from(roundServices)
@@ -175,7 +181,7 @@ export function openRound(db: Db, person: Person, organisationId: string, roundI
 			.all()
 			.map((r) => r.serviceId);
 		const refusal = whyRoundCannotOpen(round.status, serviceIds.length);
-		if (refusal) return { ok: false, message: refusal } as const;
+		if (refusal) return { ok: false, status: 409, message: refusal } as const;
 
 		tx.update(rounds).set({ status: 'open', openedAt: now }).where(eq(rounds.id, roundId)).run();
 		tx.insert(assessments)
@@ -194,16 +200,18 @@ export function openRound(db: Db, person: Person, organisationId: string, roundI
 	});
 }
 
-export function closeRound(db: Db, person: Person, organisationId: string, roundId: string, now = new Date()) {
+export function closeRound(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	roundId: string,
+	now = new Date()
+): RoundStatusChange {
 	return db.transaction((tx) => {
-		const round = tx
-			.select()
-			.from(rounds)
-			.where(and(eq(rounds.id, roundId), eq(rounds.organisationId, organisationId)))
-			.get();
-		if (!round) return { ok: false, message: 'Round not found' } as const;
+		const round = getRound(tx, organisationId, roundId);
+		if (!round) return ROUND_NOT_FOUND;
 		const refusal = whyRoundCannotClose(round.status);
-		if (refusal) return { ok: false, message: refusal } as const;
+		if (refusal) return { ok: false, status: 409, message: refusal } as const;
 		tx.update(rounds).set({ status: 'closed', closedAt: now }).where(eq(rounds.id, roundId)).run();
 		recordAuditEvent(tx, {
 			userId: person.id,

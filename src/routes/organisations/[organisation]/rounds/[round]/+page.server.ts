@@ -1,11 +1,11 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { getFramework } from '$lib/server/frameworks/queries';
 import { closeRound, getRound, openRound, roundParticipants } from '$lib/server/rounds';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
 	const { organisation: organisationId, round: roundId } = event.params;
@@ -30,19 +30,15 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
+function changeStatus(event: RequestEvent<RouteParams>, change: typeof openRound) {
+	const { organisation: organisationId, round: roundId } = event.params;
+	const person = authorise(event, 'organisation.manage', { organisationId });
+	const result = change(getDb(), person, organisationId, roundId);
+	if (!result.ok) return fail(result.status, { message: result.message });
+	redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
+}
+
 export const actions = {
-	open: (event) => {
-		const { organisation: organisationId, round: roundId } = event.params;
-		const person = authorise(event, 'organisation.manage', { organisationId });
-		const result = openRound(getDb(), person, organisationId, roundId);
-		if (!result.ok) return fail(result.message === 'Round not found' ? 404 : 409, { message: result.message });
-		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
-	},
-	close: (event) => {
-		const { organisation: organisationId, round: roundId } = event.params;
-		const person = authorise(event, 'organisation.manage', { organisationId });
-		const result = closeRound(getDb(), person, organisationId, roundId);
-		if (!result.ok) return fail(result.message === 'Round not found' ? 404 : 409, { message: result.message });
-		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
-	}
+	open: (event) => changeStatus(event, openRound),
+	close: (event) => changeStatus(event, closeRound)
 } satisfies Actions;
