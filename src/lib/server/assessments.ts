@@ -155,6 +155,7 @@ export function saveAgreedScores(
 			recordAuditEvent(tx, {
 				userId: person.id,
 				organisationId,
+				serviceId: assessment.serviceId,
 				action: before ? 'agreed_score.updated' : 'agreed_score.created',
 				entityType: 'agreed_score',
 				entityId: `${assessment.id}/${score.challengeId}`,
@@ -171,6 +172,7 @@ export function saveAgreedScores(
 			recordAuditEvent(tx, {
 				userId: person.id,
 				organisationId,
+				serviceId: assessment.serviceId,
 				action: 'assessment.completed',
 				entityType: 'assessment',
 				entityId: assessment.id,

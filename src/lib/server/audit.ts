@@ -8,6 +8,7 @@ export type Tx = Pick<Db, 'insert' | 'select' | 'update' | 'delete'>;
 export interface AuditEntry {
 	userId: string | null;
 	organisationId: string | null;
+	serviceId?: string | null;
 	action: string;
 	entityType: string;
 	entityId: string;
@@ -22,6 +23,7 @@ export function recordAuditEvent(tx: Tx, entry: AuditEntry, now = new Date()): v
 			at: now,
 			userId: entry.userId,
 			organisationId: entry.organisationId,
+			serviceId: entry.serviceId ?? null,
 			action: entry.action,
 			entityType: entry.entityType,
 			entityId: entry.entityId,

@@ -56,6 +56,7 @@ export function createService(
 		recordAuditEvent(tx, {
 			userId: person.id,
 			organisationId,
+			serviceId: row.id,
 			action: 'service.created',
 			entityType: 'service',
 			entityId: row.id,

@@ -27,12 +27,24 @@ export interface Person {
 }
 
 export type Action =
+	/** Create organisations (sites). */
 	| 'organisation.create'
 	| 'organisation.view'
+	/** Services, rounds and the organisation's settings. */
 	| 'organisation.manage'
+	/** See and change who holds which role in the organisation, and its invitations. */
+	| 'organisation.people'
+	/** Give or take away a facilitator's read access to the organisation. */
+	| 'organisation.facilitators'
+	/** Read the organisation's audit trail. */
+	| 'audit.view'
 	| 'service.view'
+	/** Invite people to a service and see its people. */
+	| 'service.people'
 	| 'assessment.view'
-	| 'assessment.edit';
+	| 'assessment.edit'
+	/** Every account on the server: reset links and disabling. */
+	| 'accounts.administer';
 
 export interface Resource {
 	organisationId?: string;
@@ -66,13 +78,36 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 		case 'organisation.view':
 			return hasAnyRoleIn(person, resource.organisationId);
 		case 'organisation.manage':
+		case 'organisation.people':
+		case 'audit.view':
 			return isOrgAdmin;
+		case 'organisation.facilitators':
+			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
+		case 'accounts.administer':
+			return person.isPlatformAdmin;
 		case 'service.view':
 		case 'assessment.view':
 			if (!resource.serviceId) return false;
 			return orgRoles.length > 0 || serviceRoles(person, resource).length > 0;
 		case 'assessment.edit':
+		case 'service.people':
 			if (!resource.serviceId) return false;
 			return isOrgAdmin || serviceRoles(person, resource).includes('service_lead');
 	}
+}
+
+/**
+ * Which roles a person may hand to others, and where: nobody can give a role above their own,
+ * so an invitation can never be used to raise oneself.
+ */
+export function mayGrant(person: Person | null, role: Role, resource: Resource): boolean {
+	if (!person || !resource.organisationId) return false;
+	const atServiceLevel = !!resource.serviceId;
+	if (atServiceLevel && !(SERVICE_ROLES as readonly string[]).includes(role)) return false;
+	if (!atServiceLevel && !(ORGANISATION_ROLES as readonly string[]).includes(role)) return false;
+
+	if (role === 'facilitator') return may(person, 'organisation.facilitators', resource);
+	if (!atServiceLevel) return may(person, 'organisation.people', resource);
+	if (may(person, 'organisation.people', { organisationId: resource.organisationId })) return true;
+	return role !== 'service_lead' && may(person, 'service.people', resource);
 }

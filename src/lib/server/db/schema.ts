@@ -97,6 +97,48 @@ export const memberships = sqliteTable(
 	]
 );
 
+/**
+ * An offer of a role, sent as a single-use link. Only a hash of the link's secret is stored; the
+ * role is granted when the link is accepted, and the row is kept as a record either way.
+ */
+export const invitations = sqliteTable(
+	'invitation',
+	{
+		id: text('id').primaryKey(),
+		tokenHash: text('token_hash').notNull().unique(),
+		email: text('email').notNull(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		serviceId: text('service_id').references(() => services.id, { onDelete: 'cascade' }),
+		role: text('role').notNull(),
+		invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: instant('created_at').notNull(),
+		expiresAt: instant('expires_at').notNull(),
+		acceptedAt: instant('accepted_at'),
+		acceptedBy: text('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+		revokedAt: instant('revoked_at')
+	},
+	(t) => [index('invitation_organisation_idx').on(t.organisationId, t.createdAt)]
+);
+
+/** A single-use link an administrator issues so a person can set a new password. */
+export const passwordResets = sqliteTable(
+	'password_reset',
+	{
+		id: text('id').primaryKey(),
+		tokenHash: text('token_hash').notNull().unique(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		issuedBy: text('issued_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: instant('created_at').notNull(),
+		expiresAt: instant('expires_at').notNull(),
+		usedAt: instant('used_at')
+	},
+	(t) => [index('password_reset_user_idx').on(t.userId)]
+);
+
 export const frameworks = sqliteTable(
 	'framework',
 	{
@@ -252,11 +294,17 @@ export const auditEvents = sqliteTable(
 		organisationId: text('organisation_id').references(() => organisations.id, {
 			onDelete: 'set null'
 		}),
+		/** The service the change concerns, when there is one, so the trail can be filtered by it. */
+		serviceId: text('service_id').references(() => services.id, { onDelete: 'set null' }),
 		action: text('action').notNull(),
 		entityType: text('entity_type').notNull(),
 		entityId: text('entity_id').notNull(),
 		before: text('before', { mode: 'json' }),
 		after: text('after', { mode: 'json' })
 	},
-	(t) => [index('audit_event_organisation_at_idx').on(t.organisationId, t.at)]
+	(t) => [
+		index('audit_event_organisation_at_idx').on(t.organisationId, t.at),
+		index('audit_event_user_at_idx').on(t.userId, t.at),
+		index('audit_event_service_at_idx').on(t.serviceId, t.at)
+	]
 );
