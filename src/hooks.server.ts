@@ -34,6 +34,35 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses a state-changing request that does not come from this site. SvelteKit checks the origin
+ * of form posts only; this also covers JSON and any other body, and requests with no Origin.
+ */
+const sameOriginWrites: Handle = async ({ event, resolve }) => {
+	if (STATE_CHANGING.has(event.request.method)) {
+		const origin = event.request.headers.get('origin') ?? originOf(event.request.headers.get('referer'));
+		if (origin !== event.url.origin) {
+			console.warn(`cross-site ${event.request.method} refused: origin=${origin ?? 'none'} ${event.url.pathname}`);
+			return new Response('Cross-site requests are not allowed. Go back to the page and try again.', {
+				status: 403,
+				headers: { 'content-type': 'text/plain; charset=utf-8' }
+			});
+		}
+	}
+	return resolve(event);
+};
+
+function originOf(url: string | null): string | null {
+	if (!url) return null;
+	try {
+		return new URL(url).origin;
+	} catch {
+		return null;
+	}
+}
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
@@ -47,7 +76,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(authenticate, securityHeaders);
+export const handle = sequence(securityHeaders, sameOriginWrites, authenticate);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };

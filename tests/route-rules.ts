@@ -1,33 +1,99 @@
 // Who may reach each route, in one table. A unit test fails when a route exists without a row
-// here; an e2e test visits every route as each kind of visitor and checks the answer.
+// here; tests/e2e/access.e2e.ts visits every route as every kind of visitor on the demo data and
+// checks the answer.
 //
-// Answers: 'page' (200), 'sign-in' (redirected to sign in), '404', 'home' (redirected onwards).
-// Routes with parameters are visited with ids that do not exist and with ids the visitor may not
-// reach: both must answer 404 to a signed-in person, so a guessed id confirms nothing.
+// Answers: 'page' (200), 'sign-in' (sent to sign in), '404', 'home' (sent on elsewhere).
+// Routes inside an organisation are visited in three places, written as [home, sibling, elsewhere]:
+//   home      Northmoor trust, the Ashford CMHT service, its assessment in the open round;
+//   sibling   Northmoor trust, another of its services (Willow Ward) and that service's assessment;
+//   elsewhere Eastgate trust, where none of the demo accounts holds a role.
+// A made-up id always answers like 'elsewhere' (404 to anyone signed in), so a guessed id confirms nothing.
 
 export type Answer = 'page' | 'sign-in' | '404' | 'home';
+export type Visitor = 'anonymous' | 'platformAdmin' | 'organisationAdmin' | 'serviceLead' | 'rater' | 'facilitator' | 'viewer';
+type Places = [home: Answer, sibling: Answer, elsewhere: Answer];
+
+/** The demo accounts that play each visitor. The platform administrator also administers Northmoor. */
+export const VISITORS: Record<Exclude<Visitor, 'anonymous'>, { email: string; password: string }> = {
+	platformAdmin: { email: 'admin@demo.example', password: 'demo-admin-2026' },
+	organisationAdmin: { email: 'orgadmin@demo.example', password: 'demo-orgadmin-2026' },
+	serviceLead: { email: 'lead@demo.example', password: 'demo-lead-2026' },
+	rater: { email: 'rater@demo.example', password: 'demo-rater-2026' },
+	facilitator: { email: 'facilitator@demo.example', password: 'demo-facilitator-2026' },
+	viewer: { email: 'viewer@demo.example', password: 'demo-viewer-2026' }
+};
 
 export interface RouteRule {
 	/** Who decides, in words: the policy action the route asks for, or why it is public. */
 	rule: string;
-	anonymous: Answer;
-	/** A signed-in person with no role in the organisation the route belongs to. */
-	outsider: Answer;
+	answers: Record<Visitor, Answer | Places>;
 }
 
+const everyone = (anonymous: Answer, signedIn: Answer | Places): Record<Visitor, Answer | Places> => ({
+	anonymous,
+	platformAdmin: signedIn,
+	organisationAdmin: signedIn,
+	serviceLead: signedIn,
+	rater: signedIn,
+	facilitator: signedIn,
+	viewer: signedIn
+});
+
+const P: Answer = 'page';
+const N: Answer = '404';
+const S: Answer = 'sign-in';
+
 export const ROUTE_RULES: Record<string, RouteRule> = {
-	'/': { rule: 'public: sends people on to their organisations or to sign in', anonymous: 'sign-in', outsider: 'home' },
-	'/sign-in': { rule: 'public', anonymous: 'page', outsider: 'home' },
-	'/sign-out': { rule: 'public: ends the current session, if any', anonymous: 'home', outsider: 'home' },
-	'/setup/[token]': { rule: 'public with the one-time token while no account exists', anonymous: '404', outsider: '404' },
-	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', anonymous: 'sign-in', outsider: 'page' },
-	'/organisations/new': { rule: 'organisation.create', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]': { rule: 'organisation.view', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]/services/new': { rule: 'organisation.manage', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]/services/[service]': { rule: 'service.view', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]/rounds/new': { rule: 'organisation.manage', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]/rounds/[round]': { rule: 'organisation.view; open and close need organisation.manage', anonymous: 'sign-in', outsider: '404' },
-	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': { rule: 'assessment.view; saving needs assessment.edit', anonymous: 'sign-in', outsider: '404' }
+	'/': { rule: 'public: sends people on to their organisations or to sign in', answers: everyone(S, 'home') },
+	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
+	'/sign-out': { rule: 'public: ends the current session, if any', answers: everyone('home', 'home') },
+	'/setup/[token]': { rule: 'public with the one-time token, while no account exists', answers: everyone(N, N) },
+	'/invitations/[token]': { rule: 'public with a valid invitation link', answers: everyone(N, N) },
+	'/reset-password/[token]': { rule: 'public with a valid reset link', answers: everyone(N, N) },
+	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
+	'/admin/accounts': {
+		rule: 'accounts.administer',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
+	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', answers: everyone(S, P) },
+	'/organisations/new': { rule: 'organisation.create', answers: { ...everyone(S, N), platformAdmin: P } },
+	'/organisations/[organisation]': { rule: 'organisation.view', answers: everyone(S, [P, P, N]) },
+	'/organisations/[organisation]/people': {
+		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/audit': {
+		rule: 'audit.view',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/audit.csv': {
+		rule: 'audit.view',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/services/new': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/services/[service]': {
+		rule: 'service.view',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/people': {
+		rule: 'service.people',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+	},
+	'/organisations/[organisation]/rounds/new': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]': {
+		rule: 'organisation.view; open and close need organisation.manage',
+		answers: everyone(S, [P, P, N])
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
+		rule: 'assessment.view; saving needs assessment.edit',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	}
 };
 
 /** Every route in src/routes that runs server code, as its URL pattern. */

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 export interface RunningServer {
 	baseURL: string;
+	/** The server's SQLite file, for tests that look up ids as an operator could. */
+	databasePath: string;
 	/** The one-time first-run link the server printed, if it printed one. */
 	setupUrl: string | null;
 	output: () => string;
@@ -32,11 +34,12 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'imroc-e2e-'));
 	const baseURL = `http://127.0.0.1:${port}`;
+	const databasePath = join(dir, 'test.sqlite');
 	let log = '';
 	const child: ChildProcess = spawn(process.execPath, ['build'], {
 		env: {
 			...process.env,
-			DATABASE_PATH: join(dir, 'test.sqlite'),
+			DATABASE_PATH: databasePath,
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: baseURL,
@@ -63,6 +66,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 
 	return {
 		baseURL,
+		databasePath,
 		setupUrl: log.match(/https?:\/\/\S+\/setup\/[a-z0-9]+/)?.[0] ?? null,
 		output: () => log,
 		stop: async () => {

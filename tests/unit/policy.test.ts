@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { may, type Action, type Membership, type Person } from '$lib/server/access/policy';
+import { may, mayGrant, type Action, type Membership, type Person } from '$lib/server/access/policy';
 
 const ORG = 'org-a';
 const OTHER_ORG = 'org-b';
@@ -50,5 +50,58 @@ describe('access policy', () => {
 		expect(may(both, 'assessment.edit', inOwnService)).toBe(true);
 		expect(may(both, 'assessment.edit', inOtherService)).toBe(false);
 		expect(may(both, 'service.view', inOtherService)).toBe(true);
+	});
+});
+
+describe('who may give which role', () => {
+	const admin = person([orgRole('organisation_admin')]);
+	const lead = person([serviceRole('service_lead')]);
+	const platform = person([], true);
+
+	it('an organisation administrator gives any role in their own organisation only', () => {
+		expect(mayGrant(admin, 'organisation_admin', { organisationId: ORG })).toBe(true);
+		expect(mayGrant(admin, 'facilitator', { organisationId: ORG })).toBe(true);
+		expect(mayGrant(admin, 'service_lead', inOwnService)).toBe(true);
+		expect(mayGrant(admin, 'organisation_admin', { organisationId: OTHER_ORG })).toBe(false);
+	});
+
+	it('a service lead invites raters and viewers to their own service, and nothing higher', () => {
+		expect(mayGrant(lead, 'rater', inOwnService)).toBe(true);
+		expect(mayGrant(lead, 'viewer', inOwnService)).toBe(true);
+		expect(mayGrant(lead, 'service_lead', inOwnService)).toBe(false);
+		expect(mayGrant(lead, 'rater', inOtherService)).toBe(false);
+		expect(mayGrant(lead, 'organisation_admin', { organisationId: ORG })).toBe(false);
+	});
+
+	it('raters, viewers and facilitators give no roles', () => {
+		for (const role of ['rater', 'viewer'] as const) {
+			expect(mayGrant(person([serviceRole(role)]), 'rater', inOwnService)).toBe(false);
+		}
+		expect(mayGrant(person([orgRole('facilitator')]), 'viewer', { organisationId: ORG })).toBe(false);
+	});
+
+	it('a platform administrator grants facilitator access anywhere, but no other role outside their organisations', () => {
+		expect(mayGrant(platform, 'facilitator', { organisationId: OTHER_ORG })).toBe(true);
+		expect(mayGrant(platform, 'organisation_admin', { organisationId: OTHER_ORG })).toBe(false);
+		expect(mayGrant(platform, 'rater', inOtherOrg)).toBe(false);
+	});
+
+	it('roles only go where they belong: service roles to a service, organisation roles to the organisation', () => {
+		expect(mayGrant(admin, 'rater', { organisationId: ORG })).toBe(false);
+		expect(mayGrant(admin, 'facilitator', inOwnService)).toBe(false);
+	});
+});
+
+describe('the policy for new actions', () => {
+	it('keeps the audit trail and the people of an organisation to its administrators', () => {
+		expect(may(person([orgRole('organisation_admin')]), 'audit.view', { organisationId: ORG })).toBe(true);
+		expect(may(person([orgRole('facilitator')]), 'audit.view', { organisationId: ORG })).toBe(false);
+		expect(may(person([], true), 'audit.view', { organisationId: ORG })).toBe(false);
+		expect(may(person([serviceRole('service_lead')]), 'organisation.people', { organisationId: ORG })).toBe(false);
+	});
+
+	it('lets only platform administrators administer accounts', () => {
+		expect(may(person([], true), 'accounts.administer')).toBe(true);
+		expect(may(person([orgRole('organisation_admin')]), 'accounts.administer')).toBe(false);
 	});
 });

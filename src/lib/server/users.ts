@@ -21,6 +21,11 @@ export const newPasswordSchema = z
 	.min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
 	.max(MAX_PASSWORD_LENGTH, `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`);
 
+const passwordsMatch = {
+	path: ['confirmPassword'],
+	message: 'The passwords do not match'
+};
+
 export const newAccountSchema = z
 	.object({
 		name: requiredText('your full name', 200),
@@ -28,10 +33,16 @@ export const newAccountSchema = z
 		password: newPasswordSchema,
 		confirmPassword: z.string()
 	})
-	.refine((v) => v.password === v.confirmPassword, {
-		path: ['confirmPassword'],
-		message: 'The passwords do not match'
-	});
+	.refine((v) => v.password === v.confirmPassword, passwordsMatch);
+
+/** A new account whose email address is already known, as when accepting an invitation. */
+export const newAccountForKnownEmailSchema = z
+	.object({
+		name: requiredText('your full name', 200),
+		password: newPasswordSchema,
+		confirmPassword: z.string()
+	})
+	.refine((v) => v.password === v.confirmPassword, passwordsMatch);
 
 export function findUserByEmail(db: Db, email: string) {
 	return db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();

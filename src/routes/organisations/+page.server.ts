@@ -9,8 +9,12 @@ export const load = ((event) => {
 	return {
 		organisations: listOrganisationsFor(getDb(), person).map((o) => ({
 			...o,
-			canOpen: may(person, 'organisation.view', { organisationId: o.id })
+			canOpen: may(person, 'organisation.view', { organisationId: o.id }),
+			canManageFacilitators:
+				may(person, 'organisation.facilitators', { organisationId: o.id }) &&
+				!may(person, 'organisation.people', { organisationId: o.id })
 		})),
-		canCreate: may(person, 'organisation.create')
+		canCreate: may(person, 'organisation.create'),
+		canAdministerAccounts: may(person, 'accounts.administer')
 	};
 }) satisfies PageServerLoad;

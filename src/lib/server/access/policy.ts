@@ -1,17 +1,9 @@
 // The one place that decides who may do what. Every load, form action and endpoint asks `may`
 // on the server; a page hiding a button is never the check.
 
-export const ORGANISATION_ROLES = ['organisation_admin', 'facilitator', 'viewer'] as const;
-export const SERVICE_ROLES = ['service_lead', 'rater', 'viewer'] as const;
-export type Role = (typeof ORGANISATION_ROLES)[number] | (typeof SERVICE_ROLES)[number];
+import { ORGANISATION_ROLES, SERVICE_ROLES, type Role } from '$lib/domain/roles';
 
-export const ROLE_LABELS: Record<Role, string> = {
-	organisation_admin: 'Organisation administrator',
-	facilitator: 'Facilitator',
-	viewer: 'Viewer',
-	service_lead: 'Service lead',
-	rater: 'Rater'
-};
+export { ORGANISATION_ROLES, ROLE_LABELS, SERVICE_ROLES, type Role } from '$lib/domain/roles';
 
 export interface Membership {
 	organisationId: string;

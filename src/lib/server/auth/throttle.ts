@@ -46,3 +46,6 @@ export class Throttle {
 export const accountThrottle = new Throttle(2);
 /** Per client address: many staff can share one NHS network address, so it tolerates more. */
 export const addressThrottle = new Throttle(20);
+
+/** Per client address, for links that carry a secret (invitations, password resets): guessing is slowed. */
+export const linkThrottle = new Throttle(10);

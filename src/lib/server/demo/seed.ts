@@ -106,7 +106,7 @@ const DEMO_PEOPLE: DemoPerson[] = [
 			name: 'Martin Lloyd'
 		},
 		isPlatformAdmin: false,
-		memberships: [{ organisation: 1, role: 'viewer' }]
+		memberships: [{ organisation: 0, role: 'viewer' }]
 	}
 ];
 

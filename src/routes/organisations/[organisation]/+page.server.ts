@@ -19,6 +19,8 @@ export const load = ((event) => {
 			may(person, 'service.view', { organisationId, serviceId: s.id })
 		),
 		rounds: listRounds(db, organisationId),
-		canManage: may(person, 'organisation.manage', { organisationId })
+		canManage: may(person, 'organisation.manage', { organisationId }),
+		canManagePeople: may(person, 'organisation.people', { organisationId }),
+		canViewAudit: may(person, 'audit.view', { organisationId })
 	};
 }) satisfies PageServerLoad;

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
+import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { getService } from '$lib/server/services';
 import { serviceAssessments } from '$lib/server/assessments';
@@ -9,7 +10,7 @@ import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
-	authorise(event, 'service.view', { organisationId, serviceId });
+	const person = authorise(event, 'service.view', { organisationId, serviceId });
 	const db = getDb();
 	const service = getService(db, organisationId, serviceId);
 	if (!service) error(404, 'Page not found');
@@ -17,6 +18,7 @@ export const load = ((event) => {
 		organisation: requireOrganisation(db, organisationId),
 		service: { id: service.id, name: service.name, type: service.type },
 		assessments: serviceAssessments(db, serviceId),
-		progress: serviceProgress(db, serviceId)
+		progress: serviceProgress(db, serviceId),
+		canManagePeople: may(person, 'service.people', { organisationId, serviceId })
 	};
 }) satisfies PageServerLoad;

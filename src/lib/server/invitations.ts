@@ -1,0 +1,265 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from './db/client';
+import { invitations, memberships, organisations, services, users } from './db/schema';
+import { newId } from './ids';
+import { recordAuditEvent, type Tx } from './audit';
+import { hashLinkToken, newLinkToken } from './auth/tokens';
+import { emailSchema } from './users';
+import { ORGANISATION_ROLES, SERVICE_ROLES, type Person, type Role } from './access/policy';
+
+export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+
+const ALL_ROLES = [...new Set([...ORGANISATION_ROLES, ...SERVICE_ROLES])] as [Role, ...Role[]];
+
+export const invitationInputSchema = z.object({
+	email: emailSchema,
+	role: z.enum(ALL_ROLES, { error: 'Select a role' }),
+	serviceId: z
+		.string()
+		.max(64)
+		.default('')
+		.transform((v) => v || null)
+});
+
+export type InvitationInput = z.infer<typeof invitationInputSchema>;
+
+export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
+
+export function invitationStatus(
+	invitation: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
+	now = new Date()
+): InvitationStatus {
+	if (invitation.acceptedAt) return 'accepted';
+	if (invitation.revokedAt) return 'revoked';
+	if (invitation.expiresAt.getTime() <= now.getTime()) return 'expired';
+	return 'pending';
+}
+
+export type CreateInvitationResult =
+	| { ok: true; id: string; token: string; expiresAt: Date }
+	| { ok: false; field: string; message: string };
+
+/** Records an invitation and returns the one-time token for the link; only its hash is kept. */
+export function createInvitation(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	input: InvitationInput,
+	now = new Date()
+): CreateInvitationResult {
+	return db.transaction((tx) => {
+		if (input.serviceId) {
+			const service = tx
+				.select({ id: services.id })
+				.from(services)
+				.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
+				.get();
+			if (!service) return { ok: false, field: 'serviceId', message: 'Select a service from the list' } as const;
+		}
+		const existing = tx
+			.select({ id: memberships.id })
+			.from(memberships)
+			.innerJoin(users, eq(users.id, memberships.userId))
+			.where(
+				and(
+					eq(users.email, input.email),
+					eq(memberships.organisationId, organisationId),
+					input.serviceId ? eq(memberships.serviceId, input.serviceId) : isNull(memberships.serviceId),
+					eq(memberships.role, input.role)
+				)
+			)
+			.get();
+		if (existing) return { ok: false, field: 'email', message: 'This person already has that role here' } as const;
+
+		const token = newLinkToken();
+		const row = {
+			id: newId(),
+			tokenHash: hashLinkToken(token),
+			email: input.email,
+			organisationId,
+			serviceId: input.serviceId,
+			role: input.role,
+			invitedBy: person.id,
+			createdAt: now,
+			expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS)
+		};
+		tx.insert(invitations).values(row).run();
+		recordAuditEvent(tx, {
+			userId: person.id,
+			organisationId,
+			serviceId: input.serviceId,
+			action: 'invitation.created',
+			entityType: 'invitation',
+			entityId: row.id,
+			after: { email: row.email, role: row.role, serviceId: row.serviceId, expiresAt: row.expiresAt }
+		}, now);
+		return { ok: true, id: row.id, token, expiresAt: row.expiresAt } as const;
+	});
+}
+
+/** Invitations of an organisation (or of one service), newest first, with their status. */
+export function listInvitations(db: Db, organisationId: string, serviceId?: string, now = new Date()) {
+	return db
+		.select({
+			id: invitations.id,
+			email: invitations.email,
+			role: invitations.role,
+			serviceId: invitations.serviceId,
+			serviceName: services.name,
+			createdAt: invitations.createdAt,
+			expiresAt: invitations.expiresAt,
+			acceptedAt: invitations.acceptedAt,
+			revokedAt: invitations.revokedAt
+		})
+		.from(invitations)
+		.leftJoin(services, eq(services.id, invitations.serviceId))
+		.where(
+			and(
+				eq(invitations.organisationId, organisationId),
+				serviceId ? eq(invitations.serviceId, serviceId) : undefined
+			)
+		)
+		.orderBy(desc(invitations.createdAt))
+		.all()
+		.map((i) => ({ ...i, role: i.role as Role, status: invitationStatus(i, now) }));
+}
+
+export function getInvitation(db: Tx, organisationId: string, invitationId: string) {
+	return db
+		.select()
+		.from(invitations)
+		.where(and(eq(invitations.id, invitationId), eq(invitations.organisationId, organisationId)))
+		.get();
+}
+
+export function revokeInvitation(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	invitationId: string,
+	now = new Date()
+): { ok: true } | { ok: false; status: 404 | 409; message: string } {
+	return db.transaction((tx) => {
+		const invitation = getInvitation(tx, organisationId, invitationId);
+		if (!invitation) return { ok: false, status: 404, message: 'Invitation not found' } as const;
+		if (invitationStatus(invitation, now) !== 'pending') {
+			return { ok: false, status: 409, message: 'Only an invitation that is still waiting can be withdrawn.' } as const;
+		}
+		tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId)).run();
+		recordAuditEvent(tx, {
+			userId: person.id,
+			organisationId,
+			serviceId: invitation.serviceId,
+			action: 'invitation.revoked',
+			entityType: 'invitation',
+			entityId: invitationId,
+			before: { status: 'pending' },
+			after: { status: 'revoked' }
+		}, now);
+		return { ok: true } as const;
+	});
+}
+
+export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'revoked';
+
+export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
+	unknown: 'This invitation link is not valid. Check you copied the whole link, or ask for a new invitation.',
+	expired: 'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
+	accepted: 'This invitation has already been used. Sign in to reach the organisation.',
+	revoked: 'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
+};
+
+/** What a person opening an invitation link sees: who invited them to what, or why it cannot be used. */
+export function openInvitation(db: Tx, token: string, now = new Date()) {
+	const row = db
+		.select({
+			id: invitations.id,
+			email: invitations.email,
+			role: invitations.role,
+			organisationId: invitations.organisationId,
+			organisationName: organisations.name,
+			serviceId: invitations.serviceId,
+			serviceName: services.name,
+			expiresAt: invitations.expiresAt,
+			acceptedAt: invitations.acceptedAt,
+			revokedAt: invitations.revokedAt
+		})
+		.from(invitations)
+		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
+		.leftJoin(services, eq(services.id, invitations.serviceId))
+		.where(eq(invitations.tokenHash, hashLinkToken(token)))
+		.get();
+	if (!row) return { ok: false, problem: 'unknown' } as const;
+	const status = invitationStatus(row, now);
+	if (status !== 'pending') return { ok: false, problem: status } as const;
+	return { ok: true, invitation: { ...row, role: row.role as Role } } as const;
+}
+
+export type AcceptResult = { ok: true; organisationId: string; userId: string } | { ok: false; problem: LinkProblem | 'wrong-account' | 'account-exists' };
+
+/**
+ * Accepts an invitation for an existing account (the signed-in person, whose email must match)
+ * or for a new account created from `newAccount`. The link's validity is checked again inside
+ * the transaction, so two tabs cannot both use it.
+ */
+export function acceptInvitation(
+	db: Db,
+	token: string,
+	who: { existingUserId: string } | { newAccount: typeof users.$inferInsert },
+	now = new Date()
+): AcceptResult {
+	return db.transaction((tx) => {
+		const opened = openInvitation(tx, token, now);
+		if (!opened.ok) return { ok: false, problem: opened.problem } as const;
+		const invitation = opened.invitation;
+
+		let userId: string;
+		if ('existingUserId' in who) {
+			const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
+			if (!user || user.email !== invitation.email) return { ok: false, problem: 'wrong-account' } as const;
+			userId = user.id;
+		} else {
+			if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get()) {
+				return { ok: false, problem: 'account-exists' } as const;
+			}
+			tx.insert(users).values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false }).run();
+			userId = who.newAccount.id;
+		}
+
+		tx.update(invitations).set({ acceptedAt: now, acceptedBy: userId }).where(eq(invitations.id, invitation.id)).run();
+		const membership = {
+			id: newId(),
+			userId,
+			organisationId: invitation.organisationId,
+			serviceId: invitation.serviceId,
+			role: invitation.role,
+			createdAt: now
+		};
+		const duplicate = tx
+			.select({ id: memberships.id })
+			.from(memberships)
+			.where(
+				and(
+					eq(memberships.userId, userId),
+					eq(memberships.organisationId, membership.organisationId),
+					membership.serviceId ? eq(memberships.serviceId, membership.serviceId) : isNull(memberships.serviceId),
+					eq(memberships.role, membership.role)
+				)
+			)
+			.get();
+		if (!duplicate) tx.insert(memberships).values(membership).run();
+		const audit = { userId, organisationId: invitation.organisationId, serviceId: invitation.serviceId };
+		recordAuditEvent(tx, { ...audit, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id }, now);
+		if (!duplicate) {
+			recordAuditEvent(tx, {
+				...audit,
+				action: 'membership.created',
+				entityType: 'membership',
+				entityId: membership.id,
+				after: { userId, role: membership.role, serviceId: membership.serviceId, viaInvitation: invitation.id }
+			}, now);
+		}
+		return { ok: true, organisationId: invitation.organisationId, userId } as const;
+	});
+}

@@ -1,0 +1,73 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { requirePerson } from '$lib/server/access/guard';
+import { ROLE_LABELS } from '$lib/server/access/policy';
+import { createSession } from '$lib/server/auth/session';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { linkThrottle } from '$lib/server/auth/throttle';
+import { parseForm, type FieldErrors } from '$lib/server/forms';
+import { acceptInvitation, LINK_PROBLEM_MESSAGES, openInvitation, type AcceptResult } from '$lib/server/invitations';
+import { findUserByEmail, newAccountForKnownEmailSchema, newUserRow } from '$lib/server/users';
+import type { Actions, PageServerLoad, RouteParams } from './$types';
+
+// Public by design: the link's secret is the permission. Guessing links is slowed per address.
+
+function openOrRefuse(event: RequestEvent<RouteParams>) {
+	const address = event.getClientAddress();
+	const wait = linkThrottle.waitSeconds(address);
+	if (wait > 0) error(429, `Too many attempts. Wait ${wait} seconds and try again.`);
+	const opened = openInvitation(getDb(), event.params.token);
+	if (!opened.ok) {
+		if (opened.problem === 'unknown') linkThrottle.recordFailure(address);
+		error(opened.problem === 'unknown' ? 404 : 410, LINK_PROBLEM_MESSAGES[opened.problem]);
+	}
+	return opened.invitation;
+}
+
+const ACCEPT_PROBLEMS: Record<Exclude<AcceptResult, { ok: true }>['problem'], string> = {
+	...LINK_PROBLEM_MESSAGES,
+	'wrong-account': 'This invitation was sent to a different email address from the account you are signed in with. Sign out, then open the link again.',
+	'account-exists': 'An account with this email address already exists. Sign in, then open the link again to add the role to it.'
+};
+
+export const load = ((event) => {
+	const invitation = openOrRefuse(event);
+	const user = event.locals.user;
+	return {
+		invitation: {
+			email: invitation.email,
+			roleLabel: ROLE_LABELS[invitation.role],
+			organisationName: invitation.organisationName,
+			serviceName: invitation.serviceName
+		},
+		signedInAs: user ? { email: user.email, matches: user.email === invitation.email } : null,
+		accountExists: !user && !!findUserByEmail(getDb(), invitation.email),
+		signInHref: `/sign-in?redirectTo=${encodeURIComponent(event.url.pathname)}`
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	accept: async (event) => {
+		openOrRefuse(event);
+		const person = requirePerson(event);
+		const result = acceptInvitation(getDb(), event.params.token, { existingUserId: person.id });
+		if (!result.ok) return fail(result.problem === 'wrong-account' ? 403 : 410, { message: ACCEPT_PROBLEMS[result.problem], errors: {} as FieldErrors });
+		redirect(303, `/organisations/${result.organisationId}`);
+	},
+	create: async (event) => {
+		const invitation = openOrRefuse(event);
+		if (event.locals.user) return fail(400, { message: 'You are already signed in. Accept the invitation for your account instead.', errors: {} as FieldErrors });
+		const parsed = parseForm(newAccountForKnownEmailSchema, await event.request.formData(), {
+			omitFromValues: ['password', 'confirmPassword']
+		});
+		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
+		const db = getDb();
+		const row = await newUserRow({ name: parsed.data.name, email: invitation.email, password: parsed.data.password });
+		const result = acceptInvitation(db, event.params.token, { newAccount: row });
+		if (!result.ok) return fail(result.problem === 'account-exists' ? 409 : 410, { message: ACCEPT_PROBLEMS[result.problem], errors: {} as FieldErrors });
+		const { token, session } = createSession(db, result.userId, { idleMs: config().sessionIdleMs, maxMs: config().sessionMaxMs });
+		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
+		redirect(303, `/organisations/${result.organisationId}`);
+	}
+} satisfies Actions;
