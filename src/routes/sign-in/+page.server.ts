@@ -20,7 +20,7 @@ const signInSchema = z.object({
 
 export const load = (({ locals, url }) => {
 	if (locals.user) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
-	return {};
+	return { passwordReset: url.searchParams.has('reset') };
 }) satisfies PageServerLoad;
 
 export const actions = {

@@ -1,0 +1,179 @@
+import { formatIsoDate } from './dates';
+import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
+
+// What each recorded action means, in the words the people reading the trail use.
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+	'organisation.created': 'Created the organisation',
+	'service.created': 'Added a service',
+	'round.created': 'Created a round',
+	'round.opened': 'Opened a round',
+	'round.closed': 'Closed a round',
+	'assessment.completed': 'Marked an assessment complete',
+	'agreed_score.created': 'Recorded an agreed score',
+	'agreed_score.updated': 'Changed an agreed score',
+	'membership.created': 'Gave a role',
+	'membership.revoked': 'Took away a role',
+	'invitation.created': 'Sent an invitation',
+	'invitation.revoked': 'Withdrew an invitation',
+	'invitation.accepted': 'Accepted an invitation'
+};
+
+/** A plain-language description of an action; one without a label yet is shown as recorded. */
+export function describeAction(action: string): string {
+	return Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action] : action;
+}
+
+/** Names the server looked up for the ids a change refers to. */
+export interface ChangeNames {
+	roundTitle?: string | null;
+	challengeLabel?: string | null;
+	/** The person a role was given to or taken from. */
+	memberName?: string | null;
+	/** The address an invitation was sent to. */
+	invitationEmail?: string | null;
+	invitationRole?: string | null;
+	roleLabels?: Record<string, string>;
+}
+
+export interface RecordedChange {
+	action: string;
+	before: unknown;
+	after: unknown;
+}
+
+type Fields = Record<string, unknown>;
+
+const asFields = (value: unknown): Fields | null =>
+	value && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+const MAX_SUMMARY = 160;
+
+function shorten(value: string, max = 60): string {
+	const oneLine = value.replace(/\s+/g, ' ').trim();
+	return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+function levelText(level: unknown): string {
+	return typeof level === 'number' ? `level ${level}` : 'no level';
+}
+
+function agreedScoreChange(before: Fields | null, after: Fields | null): string {
+	const parts: string[] = [];
+	if (before && after) {
+		if (before.level !== after.level) {
+			parts.push(
+				typeof before.level === 'number' && typeof after.level === 'number'
+					? `level ${before.level} → ${after.level}`
+					: `${levelText(before.level)} → ${levelText(after.level)}`
+			);
+		}
+		if ((before.evidence ?? '') !== (after.evidence ?? '')) parts.push('evidence changed');
+	} else if (after) {
+		parts.push(levelText(after.level));
+		if (text(after.evidence)) parts.push('evidence added');
+	}
+	return parts.join(', ');
+}
+
+function statusChange(before: Fields | null, after: Fields | null, labels: Record<string, string>): string {
+	const label = (status: unknown) => (typeof status === 'string' ? (labels[status] ?? status) : null);
+	const from = label(before?.status);
+	const to = label(after?.status);
+	if (from && to) return `${from} → ${to}`;
+	return to ?? from ?? '';
+}
+
+const HIDDEN_KEY = /hash|token|secret|password/i;
+const ID_KEY = /^id$|Id$/;
+
+function valueSummary(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	if (typeof value === 'string') return shorten(value);
+	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+	if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
+	const fields = Object.entries(value as Fields).filter(
+		([key, v]) => !HIDDEN_KEY.test(key) && !ID_KEY.test(key) && v !== null && v !== undefined && v !== ''
+	);
+	if (fields.length === 1) return valueSummary(fields[0][1]);
+	return fields
+		.slice(0, 6)
+		.map(([key, v]) => `${key}: ${typeof v === 'object' ? valueSummary(v) : shorten(String(v), 40)}`)
+		.join(', ');
+}
+
+/** Any change without a better description: what it was, then what it became. */
+function genericChange(before: unknown, after: unknown): string {
+	const from = valueSummary(before);
+	const to = valueSummary(after);
+	if (from && to) return `${from} → ${to}`;
+	if (from) return `was ${from}`;
+	return to;
+}
+
+function joined(...parts: (string | null | undefined)[]): string {
+	return parts.filter((p): p is string => !!p).join(': ');
+}
+
+/**
+ * A short, readable account of what changed, such as "Spring 2026 · Day-to-day interactions:
+ * level 2 → 3". The full before and after stay in the CSV download.
+ */
+export function describeChange(change: RecordedChange, names: ChangeNames = {}): string {
+	const before = asFields(change.before);
+	const after = asFields(change.after);
+	const roleLabel = (role: unknown) =>
+		typeof role === 'string' ? (names.roleLabels?.[role] ?? role) : null;
+	let summary: string;
+	switch (change.action) {
+		case 'agreed_score.created':
+		case 'agreed_score.updated': {
+			const what = [names.roundTitle, names.challengeLabel].filter(Boolean).join(' · ');
+			summary = joined(what, agreedScoreChange(before, after));
+			break;
+		}
+		case 'round.created': {
+			const title = text(after?.title) ?? names.roundTitle;
+			const start = text(after?.periodStart);
+			const end = text(after?.periodEnd);
+			const period = start && end ? `${formatIsoDate(start)} to ${formatIsoDate(end)}` : null;
+			const services = Array.isArray(after?.serviceIds)
+				? `${after.serviceIds.length} service${after.serviceIds.length === 1 ? '' : 's'}`
+				: null;
+			summary = [title, period, services].filter(Boolean).join(', ');
+			break;
+		}
+		case 'round.opened':
+		case 'round.closed':
+			summary = joined(names.roundTitle, statusChange(before, after, ROUND_STATUS_LABELS));
+			break;
+		case 'assessment.completed':
+			summary = joined(names.roundTitle, statusChange(before, after, ASSESSMENT_STATUS_LABELS));
+			break;
+		case 'organisation.created':
+		case 'service.created': {
+			const name = text(after?.name);
+			const detail = text(after?.type) ?? text(after?.odsCode);
+			summary = name ? (detail ? `${name} (${detail})` : name) : genericChange(change.before, change.after);
+			break;
+		}
+		case 'membership.created':
+		case 'membership.revoked': {
+			const role = roleLabel(after?.role ?? before?.role);
+			summary = joined(names.memberName, role) || genericChange(change.before, change.after);
+			break;
+		}
+		case 'invitation.created':
+		case 'invitation.revoked':
+		case 'invitation.accepted': {
+			const email = names.invitationEmail ?? text(after?.email);
+			const role = roleLabel(names.invitationRole ?? after?.role);
+			summary = [email, role ? `as ${role}` : null].filter(Boolean).join(' ');
+			break;
+		}
+		default:
+			summary = genericChange(change.before, change.after);
+	}
+	return shorten(summary, MAX_SUMMARY);
+}

@@ -1,0 +1,68 @@
+import { csvRow } from '$lib/domain/csv';
+import { londonDate } from '$lib/domain/london-days';
+import { getDb } from '$lib/server/db';
+import { authorise } from '$lib/server/access/guard';
+import { requireOrganisation } from '$lib/server/organisations';
+import {
+	AUDIT_CSV_HEADER,
+	auditCsvRecord,
+	auditFilterChoiceErrors,
+	auditTrailBatches,
+	parseAuditFilters
+} from '$lib/server/audit';
+import type { RequestHandler } from './$types';
+
+/** A name safe for any file system and header: lower case letters, digits and hyphens. */
+function slug(text: string): string {
+	return (
+		text
+			.normalize('NFKD')
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 60)
+			.replace(/-+$/, '') || 'organisation'
+	);
+}
+
+function badRequest(message: string): Response {
+	return new Response(`${message}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+export const GET = ((event) => {
+	const organisationId = event.params.organisation;
+	authorise(event, 'audit.view', { organisationId });
+	const db = getDb();
+	const organisation = requireOrganisation(db, organisationId);
+
+	const parsed = parseAuditFilters(event.url.searchParams);
+	if (!parsed.ok) return badRequest(Object.values(parsed.errors).join('\n'));
+	const choiceErrors = auditFilterChoiceErrors(db, organisationId, parsed.filters);
+	if (Object.keys(choiceErrors).length > 0) return badRequest(Object.values(choiceErrors).join('\n'));
+
+	const encoder = new TextEncoder();
+	const batches = auditTrailBatches(db, organisationId, parsed.filters);
+	// The byte order mark tells spreadsheet programs the file is UTF-8, so names keep their accents.
+	let head: string | null = '\uFEFF' + csvRow(AUDIT_CSV_HEADER);
+	const body = new ReadableStream<Uint8Array>({
+		pull(controller) {
+			const next = batches.next();
+			let text = head ?? '';
+			head = null;
+			if (!next.done) text += next.value.map((e) => csvRow(auditCsvRecord(e))).join('');
+			if (text) controller.enqueue(encoder.encode(text));
+			if (next.done) controller.close();
+		},
+		cancel() {
+			batches.return(undefined);
+		}
+	});
+
+	const filename = `audit-trail-${slug(organisation.name)}-${londonDate(new Date())}.csv`;
+	return new Response(body, {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${filename}"`
+		}
+	});
+}) satisfies RequestHandler;
