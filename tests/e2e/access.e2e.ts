@@ -169,3 +169,30 @@ test('a state-changing request from another site is refused, whatever its conten
 		expect(posted.status(), `attempt ${i + 1}`).toBe(403);
 	}
 });
+
+test('a facilitator leaves a comment but cannot change scores; a viewer can only read', async ({ page, playwright }) => {
+	const assessment = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', ids.sibling);
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').fill(VISITORS.facilitator.email);
+	await page.getByLabel('Password').fill(VISITORS.facilitator.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.goto(assessment);
+	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
+	await page.getByRole('button', { name: 'Add comment' }).click();
+	await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a comment');
+	await page.getByLabel('Add a comment').fill('Carers’ views would strengthen the evidence for challenge 7.');
+	await page.getByRole('button', { name: 'Add comment' }).click();
+	await expect(page.getByText('Carers’ views would strengthen the evidence for challenge 7.')).toBeVisible();
+	await expect(page.getByText('Aisha Rahman', { exact: false }).first()).toBeVisible();
+
+	const viewer = await requestAs(playwright, 'viewer');
+	const asViewer = await viewer.get(assessment);
+	expect(await asViewer.text()).toContain('Carers’ views would strengthen');
+	expect(await asViewer.text()).not.toContain('Add a comment');
+	const posted = await viewer.post(`${assessment}?/comment`, {
+		form: { body: 'Viewers cannot comment' },
+		headers: { origin: server.baseURL, ...browserPost },
+		maxRedirects: 0
+	});
+	expect(posted.status()).toBe(404);
+});

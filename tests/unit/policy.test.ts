@@ -100,6 +100,15 @@ describe('the policy for new actions', () => {
 		expect(may(person([serviceRole('service_lead')]), 'organisation.people', { organisationId: ORG })).toBe(false);
 	});
 
+	it('lets facilitators and everyone taking part comment, but not viewers', () => {
+		expect(may(person([orgRole('facilitator')]), 'assessment.comment', inOwnService)).toBe(true);
+		expect(may(person([serviceRole('rater')]), 'assessment.comment', inOwnService)).toBe(true);
+		expect(may(person([serviceRole('rater')]), 'assessment.comment', inOtherService)).toBe(false);
+		expect(may(person([orgRole('viewer')]), 'assessment.comment', inOwnService)).toBe(false);
+		expect(may(person([serviceRole('viewer')]), 'assessment.comment', inOwnService)).toBe(false);
+		expect(may(person([orgRole('facilitator')]), 'assessment.comment', inOtherOrg)).toBe(false);
+	});
+
 	it('lets only platform administrators administer accounts', () => {
 		expect(may(person([], true), 'accounts.administer')).toBe(true);
 		expect(may(person([orgRole('organisation_admin')]), 'accounts.administer')).toBe(false);

@@ -15,7 +15,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'membership.revoked': 'Took away a role',
 	'invitation.created': 'Sent an invitation',
 	'invitation.revoked': 'Withdrew an invitation',
-	'invitation.accepted': 'Accepted an invitation'
+	'invitation.accepted': 'Accepted an invitation',
+	'comment.created': 'Commented on an assessment'
 };
 
 /** A plain-language description of an action; one without a label yet is shown as recorded. */
@@ -172,6 +173,9 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			summary = [email, role ? `as ${role}` : null].filter(Boolean).join(' ');
 			break;
 		}
+		case 'comment.created':
+			summary = text(after?.body) ?? genericChange(change.before, change.after);
+			break;
 		default:
 			summary = genericChange(change.before, change.after);
 	}

@@ -35,6 +35,8 @@ export type Action =
 	| 'service.people'
 	| 'assessment.view'
 	| 'assessment.edit'
+	/** Leave a comment: everyone taking part, and facilitators, but not read-only viewers. */
+	| 'assessment.comment'
 	/** Every account on the server: reset links and disabling. */
 	| 'accounts.administer';
 
@@ -81,6 +83,11 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 		case 'assessment.view':
 			if (!resource.serviceId) return false;
 			return orgRoles.length > 0 || serviceRoles(person, resource).length > 0;
+		case 'assessment.comment': {
+			if (!resource.serviceId) return false;
+			const roles = [...orgRoles, ...serviceRoles(person, resource)];
+			return roles.some((role) => role !== 'viewer');
+		}
 		case 'assessment.edit':
 		case 'service.people':
 			if (!resource.serviceId) return false;

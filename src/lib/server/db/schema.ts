@@ -284,6 +284,21 @@ export const agreedScores = sqliteTable(
 	(t) => [primaryKey({ columns: [t.assessmentId, t.challengeId] })]
 );
 
+/** A remark on an assessment, e.g. a facilitator's, who may comment but never change scores. */
+export const assessmentComments = sqliteTable(
+	'assessment_comment',
+	{
+		id: text('id').primaryKey(),
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		body: text('body').notNull(),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [index('assessment_comment_assessment_idx').on(t.assessmentId, t.createdAt)]
+);
+
 /** Append-only: the app inserts rows and never updates or deletes them. */
 export const auditEvents = sqliteTable(
 	'audit_event',

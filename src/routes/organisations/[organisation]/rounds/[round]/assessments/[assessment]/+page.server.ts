@@ -5,7 +5,8 @@ import { authorise, requirePerson } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { frameworkContent } from '$lib/server/frameworks/queries';
-import { formValues } from '$lib/server/forms';
+import { formValues, parseForm } from '$lib/server/forms';
+import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
 import {
 	agreedScoresFor,
 	getAssessment,
@@ -35,6 +36,8 @@ export const load = ((event) => {
 		scores: agreedScoresFor(db, assessment.id),
 		locked,
 		canEdit: !locked && may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
+		comments: listComments(db, assessment.id),
+		canComment: may(person, 'assessment.comment', { organisationId, serviceId: assessment.serviceId }),
 		saved: event.url.searchParams.has('saved')
 	};
 }) satisfies PageServerLoad;
@@ -58,5 +61,14 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 
 export const actions = {
 	save: (event) => save(event, false),
-	complete: (event) => save(event, true)
+	complete: (event) => save(event, true),
+	comment: async (event) => {
+		const organisationId = event.params.organisation;
+		const assessment = findAssessment(event);
+		const person = authorise(event, 'assessment.comment', { organisationId, serviceId: assessment.serviceId });
+		const result = parseForm(commentInputSchema, await event.request.formData());
+		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });
+		addComment(getDb(), person, assessment, organisationId, result.data.body);
+		redirect(303, `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`);
+	}
 } satisfies Actions;
