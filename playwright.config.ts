@@ -19,6 +19,8 @@ export default defineConfig({
 	retries: 0,
 	reporter: process.env.CI ? 'line' : 'list',
 	timeout: 60_000,
+	// CI machines have two cores; a busy one can take more than the default 5 s to settle a page.
+	expect: { timeout: 10_000 },
 	use: {
 		...devices['Desktop Chrome'],
 		trace: 'retain-on-failure',

@@ -46,6 +46,7 @@ const S: Answer = 'sign-in';
 export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/': { rule: 'public: sends people on to their organisations or to sign in', answers: everyone(S, 'home') },
 	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
+	'/accessibility': { rule: 'public: the accessibility statement', answers: everyone(P, P) },
 	'/sign-out': { rule: 'public: ends the current session, if any', answers: everyone('home', 'home') },
 	'/setup/[token]': { rule: 'public with the one-time token, while no account exists', answers: everyone(N, N) },
 	'/invitations/[token]': { rule: 'public with a valid invitation link', answers: everyone(N, N) },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { ROUTE_RULES, routesInApp } from '../route-rules';
 
-const PUBLIC_ROUTES = ['/', '/sign-in', '/sign-out', '/setup/[token]', '/invitations/[token]', '/reset-password/[token]'];
+const PUBLIC_ROUTES = ['/', '/accessibility', '/sign-in', '/sign-out', '/setup/[token]', '/invitations/[token]', '/reset-password/[token]'];
 
 describe('route rules', () => {
 	it('every route in the app has a row in tests/route-rules.ts, and every row a route', async () => {

@@ -15,7 +15,7 @@ const NOTICES = {
 	sessions: 'You have been signed out everywhere else.'
 } as const;
 
-function signedIn(event: Pick<RequestEvent, 'locals' | 'url'>) {
+function signedIn(event: Pick<RequestEvent, 'locals' | 'url' | 'request'>) {
 	requirePerson(event);
 	const { user, session } = event.locals;
 	// The hook sets person, user and session together; this only satisfies the types.

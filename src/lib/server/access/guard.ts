@@ -2,10 +2,11 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { may, type Action, type Person, type Resource } from './policy';
 
 /** The signed-in person, or a redirect to sign-in that comes back here afterwards. */
-export function requirePerson(event: Pick<RequestEvent, 'locals' | 'url'>): Person {
+export function requirePerson(event: Pick<RequestEvent, 'locals' | 'url' | 'request'>): Person {
 	const person = event.locals.person;
 	if (!person) {
-		const back = event.url.pathname + event.url.search;
+		// After a form post, come back to the page itself, not to the action.
+		const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
 		redirect(303, `/sign-in?redirectTo=${encodeURIComponent(back)}`);
 	}
 	return person;

@@ -1,0 +1,62 @@
+import { enhance } from '$app/forms';
+
+// When a session ends while someone is typing, their next submit is sent to sign in. With
+// JavaScript on, what they typed (never passwords) is kept in this tab's session storage and put
+// back into the same page after they sign in again, so no work is lost.
+
+const STORAGE_KEY = 'imroc:kept-input';
+const KEEP_FOR_MS = 60 * 60 * 1000;
+
+interface KeptInput {
+	path: string;
+	fields: [string, string][];
+	savedAt: number;
+}
+
+/** `use:enhanceKeepingInput` in place of `use:enhance` on forms behind sign-in. */
+export function enhanceKeepingInput(form: HTMLFormElement) {
+	return enhance(form, ({ formData }) => {
+		return async ({ result, update }) => {
+			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
+				const fields = [...formData].filter(
+					(entry): entry is [string, string] => typeof entry[1] === 'string' && !/password/i.test(entry[0])
+				);
+				const kept: KeptInput = { path: location.pathname, fields, savedAt: Date.now() };
+				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
+			}
+			await update();
+		};
+	});
+}
+
+/** Puts kept input back into the page at `path`, once; true when something was restored. */
+export function restoreKeptInput(path: string, root: ParentNode = document): boolean {
+	const stored = sessionStorage.getItem(STORAGE_KEY);
+	if (!stored) return false;
+	let kept: KeptInput;
+	try {
+		kept = JSON.parse(stored);
+	} catch {
+		sessionStorage.removeItem(STORAGE_KEY);
+		return false;
+	}
+	if (Date.now() - kept.savedAt > KEEP_FOR_MS) {
+		sessionStorage.removeItem(STORAGE_KEY);
+		return false;
+	}
+	if (kept.path !== path) return false;
+	sessionStorage.removeItem(STORAGE_KEY);
+
+	for (const [name, value] of kept.fields) {
+		for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
+			`[name="${CSS.escape(name)}"]`
+		)) {
+			if (field instanceof HTMLInputElement && (field.type === 'radio' || field.type === 'checkbox')) {
+				if (field.value === value) field.checked = true;
+			} else if (!(field instanceof HTMLInputElement && field.type === 'hidden')) {
+				field.value = value;
+			}
+		}
+	}
+	return true;
+}
