@@ -1,0 +1,164 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { startServer, type RunningServer } from './server';
+import { VISITORS } from '../route-rules';
+
+// Journeys done with the keyboard alone: every step is a key press, focus is always on something
+// visible with a visible focus indicator, and never lost to the page body.
+
+let server: RunningServer;
+let assessmentPath: string;
+
+test.beforeAll(async () => {
+	server = await startServer({ IMROC_DEMO: '1' });
+	const db = new Database(server.databasePath, { readonly: true });
+	const row = db
+		.prepare(
+			`SELECT o.id AS o, r.id AS r, a.id AS a FROM assessment a
+			 JOIN round r ON r.id = a.round_id JOIN organisation o ON o.id = r.organisation_id
+			 JOIN service s ON s.id = a.service_id
+			 WHERE s.name = 'Ashford Community Mental Health Team' AND r.status = 'open'`
+		)
+		.get() as { o: string; r: string; a: string };
+	db.close();
+	assessmentPath = `/organisations/${row.o}/rounds/${row.r}/assessments/${row.a}`;
+});
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+/** True when the focused element shows a focus indicator (its own, or its label's for NHS radios). */
+async function focusIsVisible(page: Page): Promise<string | null> {
+	return page.evaluate(() => {
+		const el = document.activeElement as HTMLElement | null;
+		if (!el || el === document.body) return 'focus is on the page body';
+		const box = el.getBoundingClientRect();
+		const label = (el as HTMLInputElement).labels?.[0];
+		const visibleBox = box.width > 0 && box.height > 0 ? box : label?.getBoundingClientRect();
+		if (!visibleBox || visibleBox.width === 0) return `${el.tagName} is not visible`;
+		const style = getComputedStyle(el);
+		const outlined = style.outlineStyle !== 'none' && style.outlineWidth !== '0px';
+		const shadowed = style.boxShadow !== 'none';
+		const labelShadowed = label ? getComputedStyle(label, '::before').boxShadow !== 'none' : false;
+		return outlined || shadowed || labelShadowed ? null : `${el.tagName} "${el.textContent?.trim().slice(0, 40)}" has no visible focus indicator`;
+	});
+}
+
+/** Presses Tab until `target` has focus, checking the focus indicator at every stop. */
+async function tabTo(page: Page, target: Locator, maxPresses = 120) {
+	for (let i = 0; i < maxPresses; i++) {
+		await page.keyboard.press('Tab');
+		expect(await focusIsVisible(page)).toBeNull();
+		if (await target.evaluate((el) => el === document.activeElement)) return;
+	}
+	throw new Error(`Tab never reached ${target}`);
+}
+
+test('a service lead signs in, agrees a level for every challenge and completes, by keyboard alone', async ({ page }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+
+	// The skip link comes first and takes focus into the main content.
+	await page.keyboard.press('Tab');
+	await expect(page.getByRole('link', { name: 'Skip to main content' })).toBeFocused();
+	expect(await focusIsVisible(page)).toBeNull();
+	await page.keyboard.press('Enter');
+	await page.keyboard.press('Tab');
+	await expect(page.getByLabel('Email address')).toBeFocused();
+
+	await page.keyboard.type(VISITORS.serviceLead.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.serviceLead.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await page.goto(server.baseURL + assessmentPath);
+	const challenges = page.getByRole('group').filter({ has: page.getByRole('radio') });
+	const count = await challenges.count();
+	expect(count).toBeGreaterThan(1);
+
+	for (let i = 0; i < count; i++) {
+		const group = challenges.nth(i);
+		const radios = group.getByRole('radio');
+		const checked = await radios.evaluateAll((all) => all.findIndex((r) => (r as HTMLInputElement).checked));
+		await tabTo(page, checked >= 0 ? radios.nth(checked) : radios.first());
+		// Arrow keys move between levels and choose; the target is the third level, or the last.
+		const target = Math.min(2, (await radios.count()) - 1);
+		if (checked < 0) await page.keyboard.press('Space');
+		const from = Math.max(checked, 0);
+		for (let step = from; step < target; step++) await page.keyboard.press('ArrowDown');
+		for (let step = from; step > target; step--) await page.keyboard.press('ArrowUp');
+		await expect(radios.nth(target)).toBeChecked();
+
+		await tabTo(page, page.getByRole('textbox', { name: /^Evidence for/ }).nth(i));
+		await page.keyboard.press('ControlOrMeta+a');
+		await page.keyboard.type(`Evidence typed by keyboard for challenge ${i + 1}.`);
+	}
+
+	await tabTo(page, page.getByRole('button', { name: 'Save and mark complete' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })).toBeVisible();
+
+	await page.goto(server.baseURL + assessmentPath);
+	await expect(page.getByText('This assessment has been marked complete.')).toBeVisible();
+	await expect(page.getByRole('row', { name: /^1\. Day-to-day interactions/ })).toContainText('Evidence typed by keyboard for challenge 1.');
+});
+
+test('after a failed submit, focus moves to the error summary and its links reach the fields', async ({ page }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.organisationAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.organisationAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	// After each navigation focus starts again at the top of the new page, as on a full page load.
+	await tabTo(page, page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Add a service' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Add a service' })).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Add service' }));
+	await page.keyboard.press('Enter');
+
+	const summary = page.locator('.nhsuk-error-summary');
+	await expect(summary).toBeFocused();
+	await page.keyboard.press('Enter');
+	await tabTo(page, summary.getByRole('link', { name: 'Enter the service name' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByLabel('Service name')).toBeFocused();
+	await page.keyboard.type('Keyboard Crisis Team');
+
+	// A second failed submit moves focus to the summary again.
+	await tabTo(page, page.getByRole('button', { name: 'Add service' }));
+	await page.keyboard.press('Enter');
+	await expect(summary).toBeFocused();
+	await expect(summary).toContainText('Select the type of service');
+	await expect(page.getByLabel('Service name')).toHaveValue('Keyboard Crisis Team');
+});
+
+test('a session that ends while someone types keeps their input and asks them to sign in again', async ({ page, context }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').fill(VISITORS.organisationAdmin.email);
+	await page.getByLabel('Password').fill(VISITORS.organisationAdmin.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await page.goto(server.baseURL + assessmentPath.replace(/assessments\/.*/, '').replace(/rounds\/.*/, 'services/new'));
+	await page.getByLabel('Service name').fill('Typed before the session ended');
+	await page.getByLabel('Type of service').selectOption('Perinatal');
+
+	await context.clearCookies();
+	await page.getByRole('button', { name: 'Add service' }).click();
+	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+	await page.getByLabel('Email address').fill(VISITORS.organisationAdmin.email);
+	await page.getByLabel('Password').fill(VISITORS.organisationAdmin.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+
+	await expect(page.getByText('we kept what you had typed')).toBeVisible();
+	await expect(page.getByLabel('Service name')).toHaveValue('Typed before the session ended');
+	await expect(page.getByLabel('Type of service')).toHaveValue('Perinatal');
+	await page.getByRole('button', { name: 'Add service' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Typed before the session ended' })).toBeVisible();
+});
