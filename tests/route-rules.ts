@@ -56,6 +56,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'accounts.administer',
 		answers: { ...everyone(S, N), platformAdmin: P }
 	},
+	'/admin/frameworks': { rule: 'frameworks.manage', answers: { ...everyone(S, N), platformAdmin: P } },
+	'/admin/frameworks/[framework]': {
+		rule: 'frameworks.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
+	},
 	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', answers: everyone(S, P) },
 	'/organisations/new': { rule: 'organisation.create', answers: { ...everyone(S, N), platformAdmin: P } },
 	'/organisations/[organisation]': { rule: 'organisation.view', answers: everyone(S, [P, P, N]) },
@@ -69,6 +74,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/audit.csv': {
 		rule: 'audit.view',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/groupings': {
+		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
 	'/organisations/[organisation]/services/new': {
@@ -88,8 +97,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
 	'/organisations/[organisation]/rounds/[round]': {
-		rule: 'organisation.view; open and close need organisation.manage',
+		rule: 'organisation.view; open, close and reopen need organisation.manage',
 		answers: everyone(S, [P, P, N])
+	},
+	'/organisations/[organisation]/rounds/[round]/edit': {
+		// Every demo round is open or closed, and a round that is no longer a draft sends those who
+		// may manage it on to the round page.
+		rule: 'organisation.manage; only a draft round can be changed',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: ['home', 'home', N], organisationAdmin: ['home', 'home', N] }
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',

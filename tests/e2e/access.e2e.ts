@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
+import { signInAs } from './crawl';
 import { ROUTE_RULES, VISITORS, type Answer, type Visitor } from '../route-rules';
 
 // Every route × every kind of visitor × inside and outside their own organisation and service,
@@ -15,7 +16,7 @@ const ids = {} as Record<Place, Record<string, string>>;
 function idsFor(db: Database.Database, organisationName: string, serviceName?: string) {
 	const row = db
 		.prepare(
-			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment
+			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment, r.framework_id AS framework
 			 FROM organisation o
 			 JOIN service s ON s.organisation_id = o.id
 			 JOIN round r ON r.organisation_id = o.id AND r.status = 'open'
@@ -172,10 +173,7 @@ test('a state-changing request from another site is refused, whatever its conten
 
 test('a facilitator leaves a comment but cannot change scores; a viewer can only read', async ({ page, playwright }) => {
 	const assessment = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', ids.sibling);
-	await page.goto(`${server.baseURL}/sign-in`);
-	await page.getByLabel('Email address').fill(VISITORS.facilitator.email);
-	await page.getByLabel('Password').fill(VISITORS.facilitator.password);
-	await page.getByRole('button', { name: 'Sign in' }).click();
+	await signInAs(page, server.baseURL, 'facilitator');
 	await page.goto(assessment);
 	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
 	await page.getByRole('button', { name: 'Add comment' }).click();

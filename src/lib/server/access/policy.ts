@@ -38,7 +38,9 @@ export type Action =
 	/** Leave a comment: everyone taking part, and facilitators, but not read-only viewers. */
 	| 'assessment.comment'
 	/** Every account on the server: reset links and disabling. */
-	| 'accounts.administer';
+	| 'accounts.administer'
+	/** Import, read and retire framework packs for the whole server. */
+	| 'frameworks.manage';
 
 export interface Resource {
 	organisationId?: string;
@@ -78,6 +80,7 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 		case 'organisation.facilitators':
 			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
 		case 'accounts.administer':
+		case 'frameworks.manage':
 			return person.isPlatformAdmin;
 		case 'service.view':
 		case 'assessment.view':

@@ -3,6 +3,7 @@ import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq } from 'drizzle-orm';
 import { describePackProblems, frameworkPackSchema, type FrameworkPack } from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
+import type { Tx } from '../audit';
 import { challenges, frameworks, indicators, levels } from '../db/schema';
 import { newId } from '../ids';
 import builtInImroc from './packs/imroc-2010.json';
@@ -22,8 +23,10 @@ export function parsePack(input: unknown): FrameworkPack {
 	return parsed.data;
 }
 
+/** Identifies a pack's content; the version number is left out, so the same content is recognised under any. */
 export function packContentHash(pack: FrameworkPack): string {
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(pack))));
+	const content = { ...pack, version: 0 };
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(JSON.stringify(content))));
 }
 
 /**
@@ -45,43 +48,48 @@ export function loadPack(db: Db, input: unknown, now = new Date()): LoadResult {
 				frameworkId: existing.id
 			} as const;
 		}
-		const frameworkId = newId();
-		tx.insert(frameworks)
+		return { outcome: 'loaded', frameworkId: insertPack(tx, pack, contentHash, now) } as const;
+	});
+}
+
+/** Writes one pack version with its scale, challenges and indicators; call inside a transaction. */
+export function insertPack(tx: Tx, pack: FrameworkPack, contentHash: string, now: Date): string {
+	const frameworkId = newId();
+	tx.insert(frameworks)
+		.values({
+			id: frameworkId,
+			packKey: pack.key,
+			version: pack.version,
+			name: pack.name,
+			attribution: pack.attribution,
+			licence: pack.licence ?? null,
+			contentHash,
+			createdAt: now
+		})
+		.run();
+	tx.insert(levels)
+		.values(pack.scale.map((level) => ({ frameworkId, ...level })))
+		.run();
+	pack.challenges.forEach((challenge, index) => {
+		const challengeId = newId();
+		tx.insert(challenges)
 			.values({
-				id: frameworkId,
-				packKey: pack.key,
-				version: pack.version,
-				name: pack.name,
-				attribution: pack.attribution,
-				licence: pack.licence ?? null,
-				contentHash,
-				createdAt: now
+				id: challengeId,
+				frameworkId,
+				packChallengeKey: challenge.key,
+				position: index + 1,
+				name: challenge.name,
+				shortLabel: challenge.shortLabel
 			})
 			.run();
-		tx.insert(levels)
-			.values(pack.scale.map((level) => ({ frameworkId, ...level })))
-			.run();
-		pack.challenges.forEach((challenge, index) => {
-			const challengeId = newId();
-			tx.insert(challenges)
-				.values({
-					id: challengeId,
-					frameworkId,
-					packChallengeKey: challenge.key,
-					position: index + 1,
-					name: challenge.name,
-					shortLabel: challenge.shortLabel
-				})
-				.run();
-			const indicatorRows = Object.entries(challenge.indicators ?? {}).map(([levelValue, text]) => ({
-				challengeId,
-				levelValue: Number(levelValue),
-				text
-			}));
-			if (indicatorRows.length > 0) tx.insert(indicators).values(indicatorRows).run();
-		});
-		return { outcome: 'loaded', frameworkId } as const;
+		const indicatorRows = Object.entries(challenge.indicators ?? {}).map(([levelValue, text]) => ({
+			challengeId,
+			levelValue: Number(levelValue),
+			text
+		}));
+		if (indicatorRows.length > 0) tx.insert(indicators).values(indicatorRows).run();
 	});
+	return frameworkId;
 }
 
 export function loadBuiltInPacks(db: Db): LoadResult[] {

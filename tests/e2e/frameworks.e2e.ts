@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { startServer, type RunningServer } from './server';
+import { addOrganisation, addService, createFirstAdministrator, fillDate } from './helpers';
+
+// A second, differently shaped pack (five challenges, three levels starting at 0) goes through
+// the whole journey unchanged: import, round, assessment, chart and table.
+
+const PACK_FILE = 'tests/fixtures/packs/small-three-level.json';
+const PACK_NAME = 'Team culture check (test pack)';
+
+let server: RunningServer;
+
+test.beforeAll(async () => {
+	server = await startServer();
+});
+test.afterAll(async () => {
+	await server?.stop();
+});
+
+test('a platform administrator imports a pack, and a round runs on it from start to chart', async ({ page }) => {
+	await createFirstAdministrator(page, server.setupUrl!);
+	await page.getByRole('link', { name: 'Framework packs' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Framework packs' })).toBeVisible();
+
+	// A broken file is refused with the place of each problem, and nothing is imported.
+	const broken = JSON.parse(readFileSync(PACK_FILE, 'utf8'));
+	broken.challenges[2].key = 'welcome';
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+	await page.getByRole('button', { name: 'Import pack' }).click();
+	await expect(page.locator('.nhsuk-error-summary')).toContainText('broken.json could not be imported, so nothing has changed');
+	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText('challenges[2].key: challenge key "welcome" is used more than once');
+	await expect(page.getByRole('link', { name: PACK_NAME })).toHaveCount(0);
+
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'notjson.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
+	await page.getByRole('button', { name: 'Import pack' }).click();
+	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText('The file is not valid JSON');
+
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
+	await page.getByRole('button', { name: 'Import pack' }).click();
+	await expect(page.getByRole('status')).toContainText(`${PACK_NAME} (version 1) was imported`);
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
+	await page.getByRole('button', { name: 'Import pack' }).click();
+	await expect(page.getByRole('status')).toContainText('is already here with the same content');
+	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText('5 challenges, 3 levels');
+
+	// A round on the new pack.
+	await page.goto(`${server.baseURL}/organisations`);
+	await addOrganisation(page, 'Riverside Partnership NHS Trust');
+	const organisationUrl = page.url();
+	await addService(page, 'Kingfisher Ward', 'Acute inpatient ward');
+	await page.goto(organisationUrl);
+	await page.getByRole('link', { name: 'Create a round' }).click();
+	await page.getByLabel('Title').fill('Culture check 2026');
+	await fillDate(page, 'Start of the period', '1', '4', '2026');
+	await fillDate(page, 'End of the period', '30', '9', '2026');
+	await page.getByLabel(`${PACK_NAME} (version 1)`).check();
+	await page.getByRole('button', { name: 'Create round' }).click();
+	await page.getByRole('button', { name: 'Open round' }).click();
+	await page.getByRole('link', { name: /assessment of Kingfisher Ward/ }).click();
+
+	const groups = page.getByRole('group').filter({ has: page.getByRole('radio') });
+	await expect(groups).toHaveCount(5);
+	await expect(page.getByText('Every new person is greeted by name')).toBeVisible();
+	const labels = ['Welcome', 'Hope', 'Choice', 'Peer roles', 'Community'];
+	for (const [i, label] of labels.entries()) {
+		const group = page.getByRole('group', { name: `${i + 1}. ${label}` });
+		await expect(group.getByRole('radio')).toHaveCount(3);
+		await group.getByLabel(i < 2 ? '2. Fully in place' : '0. Not in place').check();
+	}
+	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+
+	const table = page.getByRole('table', { name: /agreed level by round/ });
+	await expect(table.getByRole('row')).toHaveCount(6);
+	await expect(table.getByRole('row', { name: /Welcome/ })).toContainText('2 Fully in place');
+	await expect(table.getByRole('row', { name: /Community/ })).toContainText('0 Not in place');
+	await expect(page.locator('canvas')).toBeVisible();
+
+	// Retired packs are no longer offered for new rounds, but the round that used it still reads.
+	await page.goto(`${server.baseURL}/admin/frameworks`);
+	await page.getByRole('button', { name: `Retire ${PACK_NAME} version 1` }).click();
+	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText('Retired');
+	await page.goto(`${organisationUrl}/rounds/new`);
+	await expect(page.getByLabel(`${PACK_NAME} (version 1)`)).toHaveCount(0);
+	await page.goto(organisationUrl);
+	await page.getByRole('link', { name: 'Culture check 2026' }).click();
+	await expect(page.getByText(PACK_NAME)).toBeVisible();
+});
