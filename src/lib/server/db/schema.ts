@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
 	blob,
 	check,
+	foreignKey,
 	index,
 	integer,
 	primaryKey,
@@ -253,6 +254,8 @@ export const assessments = sqliteTable(
 			.notNull()
 			.references(() => services.id, { onDelete: 'restrict' }),
 		status: text('status', { enum: assessmentStatuses }).notNull().default('in_progress'),
+		/** TRIP part 1: the skills, interests and lived experience staff and service users bring. */
+		teamResources: text('team_resources').notNull().default(''),
 		completedAt: instant('completed_at'),
 		completedBy: text('completed_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: instant('created_at').notNull()
@@ -276,12 +279,74 @@ export const agreedScores = sqliteTable(
 		/** Null while the team has written evidence but not yet agreed a level. */
 		level: integer('level'),
 		evidence: text('evidence').notNull().default(''),
+		rationale: text('rationale').notNull().default(''),
+		/** The kinds of evidence behind the level (EVIDENCE_SOURCES), as a JSON list. */
+		evidenceSources: text('evidence_sources', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+		/** What would move the service to the next level. */
+		nextStep: text('next_step').notNull().default(''),
 		/** Bumped on every save, for refusing a stale overwrite. */
 		revision: integer('revision').notNull().default(1),
 		updatedAt: instant('updated_at').notNull(),
 		updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' })
 	},
 	(t) => [primaryKey({ columns: [t.assessmentId, t.challengeId] })]
+);
+
+/** A person invited to give their own rating in an assessment, and from which perspective. */
+export const assessmentRaters = sqliteTable(
+	'assessment_rater',
+	{
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'restrict' }),
+		perspective: text('perspective').notNull(),
+		invitedAt: instant('invited_at').notNull(),
+		submittedAt: instant('submitted_at')
+	},
+	(t) => [primaryKey({ columns: [t.assessmentId, t.userId] })]
+);
+
+/** One rater's own level for one challenge; null level with dontKnow for "don't know". */
+export const ratings = sqliteTable(
+	'rating',
+	{
+		assessmentId: text('assessment_id').notNull(),
+		userId: text('user_id').notNull(),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		level: integer('level'),
+		dontKnow: integer('dont_know', { mode: 'boolean' }).notNull().default(false),
+		comment: text('comment').notNull().default(''),
+		updatedAt: instant('updated_at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.assessmentId, t.userId, t.challengeId] }),
+		foreignKey({ columns: [t.assessmentId, t.userId], foreignColumns: [assessmentRaters.assessmentId, assessmentRaters.userId] }).onDelete('restrict'),
+		index('rating_challenge_idx').on(t.assessmentId, t.challengeId)
+	]
+);
+
+/** TRIP part 3: the team's top priorities (ranked 1 to 3) for the next period. */
+export const priorities = sqliteTable(
+	'priority',
+	{
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		rank: integer('rank').notNull(),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.assessmentId, t.rank] }),
+		uniqueIndex('priority_assessment_challenge_idx').on(t.assessmentId, t.challengeId),
+		check('priority_rank_check', sql`${t.rank} between 1 and 3`)
+	]
 );
 
 /** A remark on an assessment, e.g. a facilitator's, who may comment but never change scores. */
