@@ -2,46 +2,83 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, openDatabase, DEFAULT_MIGRATIONS_FOLDER } from '$lib/server/db/client';
+import { applyMigrations, openDatabase, DEFAULT_MIGRATIONS_FOLDER, type Db } from '$lib/server/db/client';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { seedDemo } from '$lib/server/demo/seed';
 
 /** A copy of the migrations folder that stops after the first `count` migrations. */
-function migrationsUpTo(count: number): string {
-	const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
-	cpSync(DEFAULT_MIGRATIONS_FOLDER, dir, { recursive: true });
-	const journalPath = join(dir, 'meta', '_journal.json');
+function migrationsUpTo(dir: string, count: number): string {
+	const folder = join(dir, `migrations-${count}`);
+	cpSync(DEFAULT_MIGRATIONS_FOLDER, folder, { recursive: true });
+	const journalPath = join(folder, 'meta', '_journal.json');
 	const journal = JSON.parse(readFileSync(journalPath, 'utf8'));
 	journal.entries = journal.entries.slice(0, count);
 	writeFileSync(journalPath, JSON.stringify(journal));
-	return dir;
+	return folder;
 }
 
-function rowCounts(db: ReturnType<typeof openDatabase>): Record<string, number> {
-	const tables = db.$client
-		.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'")
-		.all() as { name: string }[];
+function tableNames(db: Db, schema = 'main'): string[] {
+	return (
+		db.$client
+			.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`)
+			.all() as { name: string }[]
+	).map((t) => t.name);
+}
+
+function columnNames(db: Db, table: string, schema = 'main'): string[] {
+	return (db.$client.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[]).map((c) => c.name);
+}
+
+function rowCounts(db: Db): Record<string, number> {
 	return Object.fromEntries(
-		tables.map(({ name }) => [name, (db.$client.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n])
+		tableNames(db).map((name) => [name, (db.$client.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n])
 	);
 }
 
-describe('migrations on a populated database', () => {
-	it('bring a database filled at the first migration up to date without losing a row', async () => {
-		const firstOnly = migrationsUpTo(1);
-		try {
-			const db = openDatabase(':memory:', { migrationsFolder: firstOnly });
-			loadBuiltInPacks(db);
-			await seedDemo(db, new Date('2026-11-23T09:00:00Z'));
-			const before = rowCounts(db);
-			expect(before.agreed_score).toBeGreaterThan(1000);
+/**
+ * Fills a database that stands at an older migration with the demo data: the data is generated
+ * on the current schema and copied across column by column, as far as the old schema has them.
+ */
+async function populatedAt(dir: string, migrationCount: number): Promise<Db> {
+	const sourcePath = join(dir, 'source.sqlite');
+	const source = openDatabase(sourcePath);
+	loadBuiltInPacks(source);
+	await seedDemo(source, new Date('2026-11-23T09:00:00Z'));
+	source.$client.close();
 
-			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
-			const after = rowCounts(db);
-			for (const [table, count] of Object.entries(before)) expect(after[table], table).toBe(count);
-			expect(db.$client.pragma('foreign_key_check')).toEqual([]);
-		} finally {
-			rmSync(firstOnly, { recursive: true, force: true });
-		}
-	});
+	const db = openDatabase(':memory:', { migrationsFolder: migrationsUpTo(dir, migrationCount) });
+	db.$client.exec(`ATTACH DATABASE '${sourcePath}' AS source`);
+	db.$client.pragma('foreign_keys = OFF');
+	for (const table of tableNames(db)) {
+		const shared = columnNames(db, table).filter((c) => columnNames(db, table, 'source').includes(c));
+		const columns = shared.map((c) => `"${c}"`).join(', ');
+		db.$client.exec(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM source."${table}"`);
+	}
+	db.$client.pragma('foreign_keys = ON');
+	db.$client.exec('DETACH DATABASE source');
+	return db;
+}
+
+describe('migrations on a populated database', () => {
+	const journal = JSON.parse(readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
+	const migrationCount: number = journal.entries.length;
+
+	for (let applied = 1; applied < migrationCount; applied++) {
+		it(`bring a database filled after migration ${applied} up to date without losing a row`, async () => {
+			const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
+			try {
+				const db = await populatedAt(dir, applied);
+				const before = rowCounts(db);
+				expect(before.agreed_score).toBeGreaterThan(1000);
+
+				applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
+				const after = rowCounts(db);
+				for (const [table, count] of Object.entries(before)) expect(after[table], table).toBe(count);
+				expect(db.$client.pragma('foreign_key_check')).toEqual([]);
+				db.$client.close();
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		});
+	}
 });
