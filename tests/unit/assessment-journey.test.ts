@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, desc, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
 import {
 	agreedScoresFor,
-	evidenceField,
+	field,
 	getAssessment,
-	levelField,
-	parseAgreedScoresForm,
-	saveAgreedScores,
+	parseAssessmentForm,
+	previousAgreedScores,
+	prioritiesFor,
+	saveAssessment,
+	scoreFingerprints,
 	MAX_EVIDENCE_LENGTH
 } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
@@ -45,19 +47,26 @@ function openedRound(w: ReturnType<typeof world>, title: string, periodStart: st
 	return { roundId: round.id, assessment: getAssessment(w.db, w.organisationId, round.id, assessmentId)! };
 }
 
+/** The form as a person fills it in from the page as it now stands (its revisions and fingerprints). */
 function filledForm(db: Db, frameworkId: string, level: (position: number) => string, evidence = 'Seen in care plans') {
 	const form = new FormData();
-	for (const c of frameworkContent(db, frameworkId).challenges) {
-		form.set(levelField(c.id), level(c.position));
-		form.set(evidenceField(c.id), evidence);
+	const challenges = frameworkContent(db, frameworkId).challenges;
+	const assessmentId = db.select({ id: assessments.id }).from(assessments).orderBy(desc(assessments.createdAt)).get()?.id ?? '';
+	const fingerprints = scoreFingerprints(db, assessmentId, challenges.map((c) => c.id));
+	const revisions = new Map(agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s.revision]));
+	for (const c of challenges) {
+		form.set(field.revision(c.id), String(revisions.get(c.id) ?? 0));
+		form.set(field.original(c.id), fingerprints[c.id]);
+		form.set(field.level(c.id), level(c.position));
+		form.set(field.evidence(c.id), evidence);
 	}
 	return form;
 }
 
 function save(w: ReturnType<typeof world>, person: Person, assessment: NonNullable<ReturnType<typeof getAssessment>>, form: FormData, complete = false) {
-	const parsed = parseAgreedScoresForm(form, frameworkContent(w.db, w.frameworkId));
+	const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 	if (!parsed.ok) return { ok: false as const, errors: parsed.errors };
-	return saveAgreedScores(w.db, person, assessment, w.organisationId, parsed.scores, { complete });
+	return saveAssessment(w.db, person, assessment, w.organisationId, parsed.input, { complete });
 }
 
 describe('one assessment journey', () => {
@@ -87,12 +96,12 @@ describe('one assessment journey', () => {
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '9' : '2'));
 		const first = frameworkContent(w.db, w.frameworkId).challenges[1];
-		form.set(evidenceField(first.id), 'x'.repeat(MAX_EVIDENCE_LENGTH + 1));
-		const parsed = parseAgreedScoresForm(form, frameworkContent(w.db, w.frameworkId));
+		form.set(field.evidence(first.id), 'x'.repeat(MAX_EVIDENCE_LENGTH + 1));
+		const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 		expect(parsed.ok).toBe(false);
 		if (!parsed.ok) {
 			expect(Object.values(parsed.errors).join(' ')).toMatch(/Select one of the levels shown for Day-to-day interactions/);
-			expect(parsed.errors[evidenceField(first.id)]).toMatch(/10,000 characters or fewer/);
+			expect(parsed.errors[field.evidence(first.id)]).toMatch(/10,000 characters or fewer/);
 		}
 		expect(w.db.select({ n: count() }).from(agreedScores).get()!.n).toBe(0);
 	});
@@ -133,11 +142,11 @@ describe('one assessment journey', () => {
 		const w = world();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '2' : ''), '');
-		form.set(evidenceField(frameworkContent(w.db, w.frameworkId).challenges[0].id), 'Seen in care plans');
+		form.set(field.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id), 'Seen in care plans');
 		save(w, w.person, assessment, form);
 		const events = w.db.select().from(auditEvents).where(eq(auditEvents.action, 'agreed_score.created')).all();
 		expect(events).toHaveLength(1);
-		expect(events[0].after).toEqual({ level: 2, evidence: 'Seen in care plans' });
+		expect(events[0].after).toMatchObject({ level: 2, evidence: 'Seen in care plans' });
 	});
 
 	it('refuses a round with a service from another organisation, creating nothing', () => {
@@ -151,5 +160,110 @@ describe('one assessment journey', () => {
 			periodEnd: '2026-06-30'
 		});
 		expect(result).toMatchObject({ ok: false, field: 'serviceIds' });
+	});
+});
+
+/** The form as the page renders it for this assessment now: saved values and their revisions. */
+function formFromSaved(w: ReturnType<typeof world>, assessmentId: string) {
+	const form = new FormData();
+	const challengeIds = frameworkContent(w.db, w.frameworkId).challenges.map((c) => c.id);
+	const fingerprints = scoreFingerprints(w.db, assessmentId, challengeIds);
+	for (const id of challengeIds) form.set(field.original(id), fingerprints[id]);
+	for (const score of agreedScoresFor(w.db, assessmentId)) {
+		if (score.level !== null) form.set(field.level(score.challengeId), String(score.level));
+		form.set(field.evidence(score.challengeId), score.evidence);
+		form.set(field.revision(score.challengeId), String(score.revision));
+	}
+	return form;
+}
+
+describe('agreeing with others at the same time', () => {
+	it('refuses the second of two saves made from the same starting point, and shows the other change', () => {
+		const w = world();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
+		expect(save(w, w.person, assessment, filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '1' : ''), ''))).toEqual({ ok: true });
+
+		const aliceForm = formFromSaved(w, assessment.id);
+		const bobForm = formFromSaved(w, assessment.id);
+		aliceForm.set(field.level(first.id), '3');
+		aliceForm.set(field.evidence(first.id), 'Alice saw it in care plans');
+		bobForm.set(field.level(first.id), '2');
+
+		expect(save(w, w.person, assessment, aliceForm)).toEqual({ ok: true });
+		const refused = save(w, w.person, assessment, bobForm);
+		expect(refused).toMatchObject({ ok: false, status: 409 });
+		if (!refused.ok && 'conflicts' in refused) {
+			expect(refused.conflicts).toEqual([expect.objectContaining({ challengeId: first.id, level: 3, evidence: 'Alice saw it in care plans' })]);
+			expect(refused.revisions?.[first.id]).toBe(2);
+		}
+		expect(agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level).toBe(3);
+
+		// Seeing the other change, Bob saves again from the latest version and his choice stands.
+		bobForm.set(field.revision(first.id), '2');
+		if (!refused.ok && 'originals' in refused) bobForm.set(field.original(first.id), refused.originals![first.id]);
+		expect(save(w, w.person, assessment, bobForm)).toEqual({ ok: true });
+		expect(agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level).toBe(2);
+	});
+
+	it('lets two people change different challenges without refusing either', () => {
+		const w = world();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const [first, second] = frameworkContent(w.db, w.frameworkId).challenges;
+		const a = formFromSaved(w, assessment.id);
+		const b = formFromSaved(w, assessment.id);
+		a.set(field.level(first.id), '2');
+		b.set(field.level(second.id), '3');
+		expect(save(w, w.person, assessment, a)).toEqual({ ok: true });
+		expect(save(w, w.person, assessment, b)).toEqual({ ok: true });
+	});
+});
+
+describe('the team recovery implementation plan', () => {
+	it('records resources and up to three different priorities, in order', () => {
+		const w = world();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const challenges = frameworkContent(w.db, w.frameworkId).challenges;
+		const form = new FormData();
+		form.set('teamResources', 'Two peer workers; a nurse who runs a gardening group');
+		form.set(field.priority(1), challenges[6].id);
+		form.set(field.priority(2), challenges[0].id);
+		expect(save(w, w.person, assessment, form)).toEqual({ ok: true });
+		expect(prioritiesFor(w.db, assessment.id)).toEqual([challenges[6].id, challenges[0].id]);
+		expect(getAssessment(w.db, w.organisationId, assessment.roundId, assessment.id)?.teamResources).toContain('gardening');
+
+		const repeated = new FormData();
+		repeated.set(field.priority(1), challenges[1].id);
+		repeated.set(field.priority(2), challenges[1].id);
+		expect(parseAssessmentForm(repeated, frameworkContent(w.db, w.frameworkId))).toMatchObject({
+			ok: false,
+			errors: { [field.priority(2)]: expect.stringContaining('already chosen') }
+		});
+		const foreign = new FormData();
+		foreign.set(field.priority(1), 'not-a-challenge');
+		expect(parseAssessmentForm(foreign, frameworkContent(w.db, w.frameworkId)).ok).toBe(false);
+	});
+
+	it('rejects an evidence source that is not on the list', () => {
+		const w = world();
+		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
+		const form = new FormData();
+		form.append(field.sources(first.id), 'care_plans');
+		form.append(field.sources(first.id), 'gossip');
+		expect(parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId)).ok).toBe(false);
+	});
+});
+
+describe('the previous round, for reference', () => {
+	it('shows the last completed assessment before this one, and nothing counts until the team agrees', () => {
+		const w = world();
+		const spring = openedRound(w, 'Spring 2026', '2026-01-01');
+		save(w, w.person, spring.assessment, filledForm(w.db, w.frameworkId, () => '2', 'Spring evidence'), true);
+		const autumn = openedRound(w, 'Autumn 2026', '2026-07-01');
+		const previous = previousAgreedScores(w.db, autumn.assessment);
+		expect(previous?.roundTitle).toBe('Spring 2026');
+		expect(previous?.byChallengeKey['day-to-day-interactions']).toMatchObject({ level: 2, levelName: 'Engagement', evidence: 'Spring evidence' });
+		expect(agreedScoresFor(w.db, autumn.assessment.id)).toEqual([]);
+		expect(previousAgreedScores(w.db, spring.assessment)).toBeNull();
 	});
 });

@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment, saveAgreedScores } from '$lib/server/assessments';
+import { getAssessment, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import {
 	AUDIT_CSV_HEADER,
@@ -158,10 +158,21 @@ describe('reading the trail', () => {
 		const assessmentId = roundParticipants(w.db, roundId)[0].assessmentId!;
 		const assessment = getAssessment(w.db, w.organisationId, roundId, assessmentId)!;
 		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
-		const save = (level: number, evidence: string, now: Date) =>
-			saveAgreedScores(w.db, w.colleague, assessment, w.organisationId, [{ challengeId: first.id, level, evidence }], { now });
-		expect(save(2, 'Seen in care plans', at('2026-02-02T09:00:00Z'))).toEqual({ ok: true });
-		expect(save(3, 'Seen in care plans', at('2026-02-03T09:00:00Z'))).toEqual({ ok: true });
+		const save = (level: number, evidence: string, revision: number, now: Date) =>
+			saveAssessment(
+				w.db,
+				w.colleague,
+				assessment,
+				w.organisationId,
+				{
+					scores: [{ challengeId: first.id, level, evidence, rationale: '', evidenceSources: [], nextStep: '', revision }],
+					teamResources: '',
+					priorities: []
+				},
+				{ now }
+			);
+		expect(save(2, 'Seen in care plans', 0, at('2026-02-02T09:00:00Z'))).toEqual({ ok: true });
+		expect(save(3, 'Seen in care plans', 1, at('2026-02-03T09:00:00Z'))).toEqual({ ok: true });
 
 		const { events, total } = auditTrail(w.db, w.organisationId);
 		expect(total).toBe(events.length);

@@ -5,9 +5,12 @@ import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'organisation.created': 'Created the organisation',
 	'service.created': 'Added a service',
+	'grouping.created': 'Added a grouping',
 	'round.created': 'Created a round',
+	'round.updated': 'Changed a draft round',
 	'round.opened': 'Opened a round',
 	'round.closed': 'Closed a round',
+	'round.reopened': 'Reopened a round',
 	'assessment.completed': 'Marked an assessment complete',
 	'agreed_score.created': 'Recorded an agreed score',
 	'agreed_score.updated': 'Changed an agreed score',
@@ -16,7 +19,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'invitation.created': 'Sent an invitation',
 	'invitation.revoked': 'Withdrew an invitation',
 	'invitation.accepted': 'Accepted an invitation',
-	'comment.created': 'Commented on an assessment'
+	'comment.created': 'Commented on an assessment',
+	'priorities.set': 'Set the team’s priorities',
+	'team_resources.updated': 'Recorded the team’s resources',
+	'framework.imported': 'Imported a framework pack',
+	'framework.retired': 'Retired a framework pack',
+	'framework.restored': 'Offered a framework pack again'
 };
 
 /** A plain-language description of an action; one without a label yet is shown as recorded. */
@@ -74,6 +82,37 @@ function agreedScoreChange(before: Fields | null, after: Fields | null): string 
 	} else if (after) {
 		parts.push(levelText(after.level));
 		if (text(after.evidence)) parts.push('evidence added');
+	}
+	return parts.join(', ');
+}
+
+function periodText(fields: Fields | null): string | null {
+	const start = text(fields?.periodStart);
+	const end = text(fields?.periodEnd);
+	return start && end ? `${formatIsoDate(start)} to ${formatIsoDate(end)}` : null;
+}
+
+function servicesText(fields: Fields | null): string | null {
+	const ids = fields?.serviceIds;
+	return Array.isArray(ids) ? `${ids.length} service${ids.length === 1 ? '' : 's'}` : null;
+}
+
+/** What changed in a draft round: "title Spring → Spring 2026, 3 services → 4 services". */
+function draftRoundChange(before: Fields | null, after: Fields | null): string {
+	const parts: string[] = [];
+	if (before?.title !== after?.title && text(after?.title)) {
+		parts.push(`title ${text(before?.title) ?? '–'} → ${text(after?.title)}`);
+	}
+	const [periodBefore, periodAfter] = [periodText(before), periodText(after)];
+	if (periodBefore !== periodAfter && periodAfter) parts.push(`period ${periodAfter}`);
+	if (before?.frameworkId !== after?.frameworkId) parts.push('framework changed');
+	const [servicesBefore, servicesAfter] = [servicesText(before), servicesText(after)];
+	const sameServices =
+		Array.isArray(before?.serviceIds) &&
+		Array.isArray(after?.serviceIds) &&
+		JSON.stringify([...before.serviceIds].sort()) === JSON.stringify([...after.serviceIds].sort());
+	if (!sameServices && servicesAfter) {
+		parts.push(servicesBefore && servicesBefore !== servicesAfter ? `${servicesBefore} → ${servicesAfter}` : 'services changed');
 	}
 	return parts.join(', ');
 }
@@ -136,18 +175,24 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		}
 		case 'round.created': {
 			const title = text(after?.title) ?? names.roundTitle;
-			const start = text(after?.periodStart);
-			const end = text(after?.periodEnd);
-			const period = start && end ? `${formatIsoDate(start)} to ${formatIsoDate(end)}` : null;
-			const services = Array.isArray(after?.serviceIds)
-				? `${after.serviceIds.length} service${after.serviceIds.length === 1 ? '' : 's'}`
-				: null;
-			summary = [title, period, services].filter(Boolean).join(', ');
+			summary = [title, periodText(after), servicesText(after)].filter(Boolean).join(', ');
 			break;
 		}
+		case 'round.updated':
+			summary = joined(names.roundTitle, draftRoundChange(before, after));
+			break;
 		case 'round.opened':
 		case 'round.closed':
 			summary = joined(names.roundTitle, statusChange(before, after, ROUND_STATUS_LABELS));
+			break;
+		case 'round.reopened': {
+			const reason = text(after?.reason);
+			const parts = [statusChange(before, after, ROUND_STATUS_LABELS), reason ? `reason: ${shorten(reason, 100)}` : null];
+			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
+			break;
+		}
+		case 'grouping.created':
+			summary = text(after?.name) ?? genericChange(change.before, change.after);
 			break;
 		case 'assessment.completed':
 			summary = joined(names.roundTitle, statusChange(before, after, ASSESSMENT_STATUS_LABELS));

@@ -1,8 +1,11 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeHexLowerCase } from '@oslojs/encoding';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { unscoredChallenges, whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/domain/evidence';
 import type { Db } from './db/client';
-import { agreedScores, assessments, rounds, services } from './db/schema';
+import { agreedScores, assessments, challenges, levels, priorities, rounds, services, users } from './db/schema';
 import { recordAuditEvent } from './audit';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
@@ -10,8 +13,6 @@ import type { Person } from './access/policy';
 
 export const MAX_EVIDENCE_LENGTH = 10_000;
 
-export const levelField = (challengeId: string) => `level-${challengeId}`;
-export const evidenceField = (challengeId: string) => `evidence-${challengeId}`;
 
 /** The assessment with its round and service, only if all three belong to this organisation. */
 export function getAssessment(db: Db, organisationId: string, roundId: string, assessmentId: string) {
@@ -20,6 +21,7 @@ export function getAssessment(db: Db, organisationId: string, roundId: string, a
 			id: assessments.id,
 			status: assessments.status,
 			completedAt: assessments.completedAt,
+			teamResources: assessments.teamResources,
 			roundId: rounds.id,
 			roundTitle: rounds.title,
 			roundStatus: rounds.status,
@@ -46,7 +48,15 @@ export type AssessmentRecord = NonNullable<ReturnType<typeof getAssessment>>;
 
 export function agreedScoresFor(db: Db, assessmentId: string) {
 	return db
-		.select({ challengeId: agreedScores.challengeId, level: agreedScores.level, evidence: agreedScores.evidence })
+		.select({
+			challengeId: agreedScores.challengeId,
+			level: agreedScores.level,
+			evidence: agreedScores.evidence,
+			rationale: agreedScores.rationale,
+			evidenceSources: agreedScores.evidenceSources,
+			nextStep: agreedScores.nextStep,
+			revision: agreedScores.revision
+		})
 		.from(agreedScores)
 		.where(eq(agreedScores.assessmentId, assessmentId))
 		.all();
@@ -56,111 +66,285 @@ export interface AgreedScoreInput {
 	challengeId: string;
 	level: number | null;
 	evidence: string;
+	rationale: string;
+	evidenceSources: EvidenceSource[];
+	nextStep: string;
+	/** The revision the person started from: 0 when there was no saved score. */
+	revision: number;
+	/** The fingerprint of the values the person started from, to tell their changes from the rest. */
+	original: string;
 }
 
+export interface AssessmentInput {
+	scores: AgreedScoreInput[];
+	teamResources: string;
+	/** Challenge ids in priority order; at most PRIORITY_COUNT, no repeats. */
+	priorities: string[];
+}
+
+export const field = {
+	level: (challengeId: string) => `level-${challengeId}`,
+	evidence: (challengeId: string) => `evidence-${challengeId}`,
+	rationale: (challengeId: string) => `rationale-${challengeId}`,
+	sources: (challengeId: string) => `sources-${challengeId}`,
+	nextStep: (challengeId: string) => `nextStep-${challengeId}`,
+	revision: (challengeId: string) => `revision-${challengeId}`,
+	original: (challengeId: string) => `original-${challengeId}`,
+	priority: (rank: number) => `priority${rank}`
+};
+
+const longText = (label: string) =>
+	z
+		.string()
+		.trim()
+		.max(MAX_EVIDENCE_LENGTH, `${label} must be ${MAX_EVIDENCE_LENGTH.toLocaleString('en-GB')} characters or fewer`);
+
 /**
- * Reads the agreed-score form against this framework: a level must be one on its scale and
- * evidence has a length limit. Field names carry the challenge id, so nothing else is accepted.
+ * Reads the assessment form against this framework: levels must be on its scale, priorities must
+ * be its challenges, text has a length limit. Field names carry challenge ids, so nothing else
+ * is accepted.
  */
-export function parseAgreedScoresForm(
+export function parseAssessmentForm(
 	form: FormData,
 	content: FrameworkContent
-): { ok: true; scores: AgreedScoreInput[] } | { ok: false; errors: FieldErrors } {
+): { ok: true; input: AssessmentInput } | { ok: false; errors: FieldErrors } {
 	const allowedLevels = new Set(content.scale.map((l) => String(l.value)));
+	const challengeIds = new Set(content.challenges.map((c) => c.id));
 	const errors: FieldErrors = {};
+	const text = (name: string) => {
+		const value = form.get(name);
+		return typeof value === 'string' ? value : '';
+	};
+	const checkText = (name: string, label: string) => {
+		const parsed = longText(label).safeParse(text(name));
+		if (!parsed.success) errors[name] = parsed.error.issues[0].message;
+		return parsed.success ? parsed.data : '';
+	};
+
 	const scores: AgreedScoreInput[] = [];
 	for (const challenge of content.challenges) {
-		const rawLevel = form.get(levelField(challenge.id)) ?? '';
-		const rawEvidence = form.get(evidenceField(challenge.id)) ?? '';
-		if (typeof rawLevel !== 'string' || (rawLevel !== '' && !allowedLevels.has(rawLevel))) {
-			errors[levelField(challenge.id)] = `Select one of the levels shown for ${challenge.shortLabel}`;
-			continue;
+		const rawLevel = text(field.level(challenge.id));
+		if (rawLevel !== '' && !allowedLevels.has(rawLevel)) {
+			errors[field.level(challenge.id)] = `Select one of the levels shown for ${challenge.shortLabel}`;
 		}
-		const evidence = z.string().trim().max(MAX_EVIDENCE_LENGTH).safeParse(rawEvidence);
-		if (!evidence.success) {
-			errors[evidenceField(challenge.id)] =
-				`Evidence for ${challenge.shortLabel} must be ${MAX_EVIDENCE_LENGTH.toLocaleString('en-GB')} characters or fewer`;
-			continue;
-		}
-		scores.push({ challengeId: challenge.id, level: rawLevel === '' ? null : Number(rawLevel), evidence: evidence.data });
+		const sources = z.array(z.enum(EVIDENCE_SOURCE_KEYS)).safeParse(form.getAll(field.sources(challenge.id)));
+		if (!sources.success) errors[field.sources(challenge.id)] = `Select sources of evidence from the list for ${challenge.shortLabel}`;
+		const revision = Number(text(field.revision(challenge.id)) || '0');
+		scores.push({
+			challengeId: challenge.id,
+			level: rawLevel === '' || !allowedLevels.has(rawLevel) ? null : Number(rawLevel),
+			evidence: checkText(field.evidence(challenge.id), `Evidence for ${challenge.shortLabel}`),
+			rationale: checkText(field.rationale(challenge.id), `The reason for the level of ${challenge.shortLabel}`),
+			evidenceSources: sources.success ? [...new Set(sources.data)] : [],
+			nextStep: checkText(field.nextStep(challenge.id), `The next step for ${challenge.shortLabel}`),
+			revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
+			original: text(field.original(challenge.id))
+		});
 	}
-	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, scores };
+
+	const priorities: string[] = [];
+	for (let rank = 1; rank <= PRIORITY_COUNT; rank++) {
+		const chosen = text(field.priority(rank));
+		if (chosen === '') continue;
+		if (!challengeIds.has(chosen)) errors[field.priority(rank)] = `Select priority ${rank} from the list of challenges`;
+		else if (priorities.includes(chosen)) errors[field.priority(rank)] = `Priority ${rank} is already chosen above: choose a different challenge`;
+		else priorities.push(chosen);
+	}
+
+	const teamResources = checkText('teamResources', "The team's resources");
+	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: { scores, teamResources, priorities } };
 }
 
-export type SaveResult = { ok: true } | { ok: false; status: 400 | 409; message: string; errors: FieldErrors };
+export interface ConflictingChange {
+	challengeId: string;
+	shortLabel: string;
+	level: number | null;
+	evidence: string;
+	by: string | null;
+	at: Date;
+}
+
+export type SaveResult =
+	| { ok: true }
+	| {
+			ok: false;
+			status: 400 | 409;
+			message: string;
+			errors: FieldErrors;
+			conflicts?: ConflictingChange[];
+			/** After a conflict, the saved revisions and fingerprints to start again from. */
+			revisions?: Record<string, number>;
+			originals?: Record<string, string>;
+	  };
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+interface ScoreValues {
+	level: number | null;
+	evidence: string;
+	rationale: string;
+	evidenceSources: readonly string[];
+	nextStep: string;
+}
+
+const EMPTY_SCORE: ScoreValues = { level: null, evidence: '', rationale: '', evidenceSources: [], nextStep: '' };
+
+/** A short digest of an agreed score's values; the form carries it back to show what the person started from. */
+export function scoreFingerprint(values: ScoreValues = EMPTY_SCORE): string {
+	const key = JSON.stringify([values.level, values.evidence, values.rationale, [...values.evidenceSources].sort(), values.nextStep]);
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(key))).slice(0, 32);
+}
+
+/** The fingerprint of every challenge's saved values (or of an empty score), for the form. */
+export function scoreFingerprints(db: Db, assessmentId: string, challengeIds: string[]): Record<string, string> {
+	const saved = new Map(agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s]));
+	return Object.fromEntries(challengeIds.map((id) => [id, scoreFingerprint(saved.get(id) as ScoreValues | undefined)]));
+}
 
 /**
- * Saves the agreed scores and, when asked, marks the assessment complete. Everything happens in
- * one transaction: a refusal (locked round, missing levels) writes nothing at all.
+ * Saves the agreed scores, the team's resources and priorities and, when asked, marks the
+ * assessment complete. Everything happens in one transaction: a refusal (locked round, missing
+ * levels, or a score someone else changed since this person opened it) writes nothing at all.
  */
-export function saveAgreedScores(
+export function saveAssessment(
 	db: Db,
 	person: Person,
 	assessment: AssessmentRecord,
 	organisationId: string,
-	scores: AgreedScoreInput[],
+	input: AssessmentInput,
 	{ complete = false, now = new Date() } = {}
 ): SaveResult {
 	const content = frameworkContent(db, assessment.frameworkId);
+	const audit = { userId: person.id, organisationId, serviceId: assessment.serviceId };
 	return db.transaction((tx) => {
 		const current = tx
-			.select({ status: assessments.status, roundStatus: rounds.status })
+			.select({ status: assessments.status, roundStatus: rounds.status, teamResources: assessments.teamResources })
 			.from(assessments)
 			.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 			.where(eq(assessments.id, assessment.id))
 			.get();
 		const locked = current ? whyAssessmentIsLocked(current.roundStatus, current.status) : 'Not found';
-		if (locked) return { ok: false, status: 409, message: locked, errors: {} } as const;
+		if (!current || locked) return { ok: false, status: 409, message: locked ?? 'Not found', errors: {} } as const;
 
 		const existing = new Map(
 			tx
-				.select()
+				.select({ score: agreedScores, by: users.name })
 				.from(agreedScores)
+				.leftJoin(users, eq(users.id, agreedScores.updatedBy))
 				.where(eq(agreedScores.assessmentId, assessment.id))
 				.all()
-				.map((row) => [row.challengeId, row])
+				.map((row) => [row.score.challengeId, row])
 		);
+		// Only what this person changed is written; a challenge they left alone keeps whatever is
+		// saved, even if someone else changed it meanwhile.
+		const changed = input.scores.filter((score) => {
+			const saved = existing.get(score.challengeId)?.score;
+			return scoreFingerprint(score) !== score.original && scoreFingerprint(score) !== scoreFingerprint(saved ?? EMPTY_SCORE);
+		});
+		const conflicts = changed.filter((score) => (existing.get(score.challengeId)?.score.revision ?? 0) !== score.revision);
+		if (conflicts.length > 0) {
+			const labels = new Map(content.challenges.map((c) => [c.id, c.shortLabel]));
+			return {
+				ok: false,
+				status: 409,
+				message:
+					'Someone else saved changes to the same challenges while you were working. Nothing you typed has been lost: compare it with their change below, then save again to keep yours.',
+				errors: Object.fromEntries(
+					conflicts.map((c) => [field.level(c.challengeId), `${labels.get(c.challengeId)} was changed by someone else while you were working`])
+				),
+				conflicts: conflicts.map((c) => {
+					const theirs = existing.get(c.challengeId)!;
+					return {
+						challengeId: c.challengeId,
+						shortLabel: labels.get(c.challengeId) ?? '',
+						level: theirs.score.level,
+						evidence: theirs.score.evidence,
+						by: theirs.by,
+						at: theirs.score.updatedAt
+					};
+				}),
+				revisions: Object.fromEntries([...existing].map(([id, row]) => [id, row.score.revision])),
+				originals: Object.fromEntries([...existing].map(([id, row]) => [id, scoreFingerprint(row.score)]))
+			} as const;
+		}
 
 		if (complete) {
-			const levels = new Map(
-				scores.filter((s) => s.level !== null).map((s) => [s.challengeId, s.level as number])
-			);
+			const levels = new Map(input.scores.filter((s) => s.level !== null).map((s) => [s.challengeId, s.level as number]));
 			const missing = unscoredChallenges(content.challenges, levels);
 			if (missing.length > 0) {
 				return {
 					ok: false,
 					status: 400,
 					message: 'Agree a level for every challenge before marking the assessment complete',
-					errors: Object.fromEntries(
-						missing.map((c) => [levelField(c.id), `Select the agreed level for ${c.shortLabel}`])
-					)
+					errors: Object.fromEntries(missing.map((c) => [field.level(c.id), `Select the agreed level for ${c.shortLabel}`]))
 				} as const;
 			}
 		}
 
-		for (const score of scores) {
-			const before = existing.get(score.challengeId);
-			if (!before && score.level === null && score.evidence === '') continue;
-			if (before && before.level === score.level && before.evidence === score.evidence) continue;
+		for (const score of changed) {
+			const before = existing.get(score.challengeId)?.score;
+			const values = {
+				level: score.level,
+				evidence: score.evidence,
+				rationale: score.rationale,
+				evidenceSources: score.evidenceSources,
+				nextStep: score.nextStep
+			};
 			if (before) {
 				tx.update(agreedScores)
-					.set({ level: score.level, evidence: score.evidence, revision: before.revision + 1, updatedAt: now, updatedBy: person.id })
+					.set({ ...values, revision: before.revision + 1, updatedAt: now, updatedBy: person.id })
 					.where(and(eq(agreedScores.assessmentId, assessment.id), eq(agreedScores.challengeId, score.challengeId)))
 					.run();
 			} else {
 				tx.insert(agreedScores)
-					.values({ assessmentId: assessment.id, challengeId: score.challengeId, level: score.level, evidence: score.evidence, updatedAt: now, updatedBy: person.id })
+					.values({ assessmentId: assessment.id, challengeId: score.challengeId, ...values, updatedAt: now, updatedBy: person.id })
 					.run();
 			}
 			recordAuditEvent(tx, {
-				userId: person.id,
-				organisationId,
-				serviceId: assessment.serviceId,
+				...audit,
 				action: before ? 'agreed_score.updated' : 'agreed_score.created',
 				entityType: 'agreed_score',
 				entityId: `${assessment.id}/${score.challengeId}`,
-				before: before ? { level: before.level, evidence: before.evidence } : null,
-				after: { level: score.level, evidence: score.evidence }
+				before: before
+					? { level: before.level, evidence: before.evidence, rationale: before.rationale, evidenceSources: before.evidenceSources, nextStep: before.nextStep }
+					: null,
+				after: values
+			}, now);
+		}
+
+		if (current.teamResources !== input.teamResources) {
+			tx.update(assessments).set({ teamResources: input.teamResources }).where(eq(assessments.id, assessment.id)).run();
+			recordAuditEvent(tx, {
+				...audit,
+				action: 'team_resources.updated',
+				entityType: 'assessment',
+				entityId: assessment.id,
+				before: { teamResources: current.teamResources },
+				after: { teamResources: input.teamResources }
+			}, now);
+		}
+
+		const priorChallengeIds = tx
+			.select({ challengeId: priorities.challengeId })
+			.from(priorities)
+			.where(eq(priorities.assessmentId, assessment.id))
+			.orderBy(asc(priorities.rank))
+			.all()
+			.map((p) => p.challengeId);
+		if (!sameList(priorChallengeIds, input.priorities)) {
+			tx.delete(priorities).where(eq(priorities.assessmentId, assessment.id)).run();
+			if (input.priorities.length > 0) {
+				tx.insert(priorities)
+					.values(input.priorities.map((challengeId, i) => ({ assessmentId: assessment.id, rank: i + 1, challengeId })))
+					.run();
+			}
+			recordAuditEvent(tx, {
+				...audit,
+				action: 'priorities.set',
+				entityType: 'assessment',
+				entityId: assessment.id,
+				before: { priorities: priorChallengeIds },
+				after: { priorities: input.priorities }
 			}, now);
 		}
 
@@ -170,9 +354,7 @@ export function saveAgreedScores(
 				.where(eq(assessments.id, assessment.id))
 				.run();
 			recordAuditEvent(tx, {
-				userId: person.id,
-				organisationId,
-				serviceId: assessment.serviceId,
+				...audit,
 				action: 'assessment.completed',
 				entityType: 'assessment',
 				entityId: assessment.id,
@@ -182,6 +364,46 @@ export function saveAgreedScores(
 		}
 		return { ok: true } as const;
 	});
+}
+
+/** The team's priorities, in order. */
+export function prioritiesFor(db: Db, assessmentId: string): string[] {
+	return db
+		.select({ challengeId: priorities.challengeId })
+		.from(priorities)
+		.where(eq(priorities.assessmentId, assessmentId))
+		.orderBy(asc(priorities.rank))
+		.all()
+		.map((p) => p.challengeId);
+}
+
+/**
+ * The agreed levels of the same service's latest completed assessment before this one, keyed by
+ * the challenge's key in its pack, shown beside each challenge for reference only.
+ */
+export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
+	const previous = db
+		.select({ id: assessments.id, roundTitle: rounds.title })
+		.from(assessments)
+		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+		.where(
+			and(
+				eq(assessments.serviceId, assessment.serviceId),
+				eq(assessments.status, 'complete'),
+				lt(rounds.periodStart, assessment.periodStart)
+			)
+		)
+		.orderBy(desc(rounds.periodStart))
+		.get();
+	if (!previous) return null;
+	const rows = db
+		.select({ key: challenges.packChallengeKey, level: agreedScores.level, evidence: agreedScores.evidence, levelName: levels.name })
+		.from(agreedScores)
+		.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
+		.leftJoin(levels, and(eq(levels.frameworkId, challenges.frameworkId), eq(levels.value, agreedScores.level)))
+		.where(eq(agreedScores.assessmentId, previous.id))
+		.all();
+	return { roundTitle: previous.roundTitle, byChallengeKey: Object.fromEntries(rows.map((r) => [r.key, r])) };
 }
 
 /** Every assessment of a service, newest round first. */

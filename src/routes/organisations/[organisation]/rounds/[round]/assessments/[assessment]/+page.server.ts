@@ -10,8 +10,11 @@ import { addComment, commentInputSchema, listComments } from '$lib/server/commen
 import {
 	agreedScoresFor,
 	getAssessment,
-	parseAgreedScoresForm,
-	saveAgreedScores
+	parseAssessmentForm,
+	previousAgreedScores,
+	prioritiesFor,
+	saveAssessment,
+	scoreFingerprints
 } from '$lib/server/assessments';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
@@ -29,11 +32,15 @@ export const load = ((event) => {
 	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
+	const framework = frameworkContent(db, assessment.frameworkId);
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		assessment,
-		framework: frameworkContent(db, assessment.frameworkId),
+		framework,
 		scores: agreedScoresFor(db, assessment.id),
+		priorities: prioritiesFor(db, assessment.id),
+		fingerprints: scoreFingerprints(db, assessment.id, framework.challenges.map((c) => c.id)),
+		previous: previousAgreedScores(db, assessment),
 		locked,
 		canEdit: !locked && may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
 		comments: listComments(db, assessment.id),
@@ -42,6 +49,15 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
+/** The ticked evidence sources per field, which plain form values (one per name) cannot carry. */
+function chosenSources(form: FormData): Record<string, string[]> {
+	const chosen: Record<string, string[]> = {};
+	for (const [name, value] of form) {
+		if (name.startsWith('sources-') && typeof value === 'string') (chosen[name] ??= []).push(value);
+	}
+	return chosen;
+}
+
 async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 	const organisationId = event.params.organisation;
 	const assessment = findAssessment(event);
@@ -49,12 +65,22 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 	const db = getDb();
 	const form = await event.request.formData();
 	const values = formValues(form);
-	const parsed = parseAgreedScoresForm(form, frameworkContent(db, assessment.frameworkId));
+	const parsed = parseAssessmentForm(form, frameworkContent(db, assessment.frameworkId));
 	if (!parsed.ok) {
-		return fail(400, { values, errors: parsed.errors, message: undefined });
+		return fail(400, { values, sources: chosenSources(form), errors: parsed.errors, message: undefined });
 	}
-	const result = saveAgreedScores(db, person, assessment, organisationId, parsed.scores, { complete });
-	if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
+	const result = saveAssessment(db, person, assessment, organisationId, parsed.input, { complete });
+	if (!result.ok) {
+		return fail(result.status, {
+			values,
+			sources: chosenSources(form),
+			errors: result.errors,
+			message: result.message,
+			conflicts: result.conflicts,
+			revisions: result.revisions,
+			originals: result.originals
+		});
+	}
 	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
 	redirect(303, complete ? `/organisations/${organisationId}/services/${assessment.serviceId}` : `${here}?saved`);
 }
