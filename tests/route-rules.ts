@@ -109,6 +109,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters': {
+		rule: 'assessment.edit: the lead sees and adds raters',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating': {
+		// The demo data invites nobody to rate, so every signed-in visitor is refused everywhere.
+		rule: 'assessment.view and an invitation to rate this assessment (assessment_rater)',
+		answers: everyone(S, [N, N, N])
 	}
 };
 

@@ -101,6 +101,9 @@ const ACTIONS = [
 	'/organisations/[organisation]/rounds/[round]?/close',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/complete',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/save',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit',
 	'/organisations/[organisation]/people?/invite',
 	'/organisations/[organisation]/services/[service]/people?/invite'
 ];
@@ -130,6 +133,9 @@ test('within their own organisation, people cannot use actions their role does n
 	const cases: [Exclude<Visitor, 'anonymous'>, string][] = [
 		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save'],
 		['facilitator', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save'],
+		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add'],
+		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit'],
+		['serviceLead', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective'],
 		['viewer', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/people?/invite'],

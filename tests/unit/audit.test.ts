@@ -165,7 +165,7 @@ describe('reading the trail', () => {
 				assessment,
 				w.organisationId,
 				{
-					scores: [{ challengeId: first.id, level, evidence, rationale: '', evidenceSources: [], nextStep: '', revision }],
+					scores: [{ challengeId: first.id, level, evidence, rationale: '', evidenceSources: [], nextStep: '', revision, original: '' }],
 					teamResources: '',
 					priorities: []
 				},

@@ -41,3 +41,81 @@ export function unscoredChallenges<T extends { id: string }>(
 ): T[] {
 	return challenges.filter((c) => !agreedLevels.has(c.id));
 }
+
+/** Only a draft round's title, period, framework and services can change. */
+export function whyRoundCannotChange(status: RoundStatus): string | null {
+	return status === 'draft' ? null : 'Only a draft round can be changed.';
+}
+
+export const REOPEN_REASON_MAX_LENGTH = 1000;
+
+export const REOPEN_REASON_MESSAGES = {
+	missing: 'Enter the reason for reopening the round',
+	tooLong: `The reason must be ${REOPEN_REASON_MAX_LENGTH.toLocaleString('en-GB')} characters or fewer`
+} as const;
+
+export interface ReopenRefusal {
+	/** What is wrong: the round itself, or the reason given. */
+	about: 'round' | 'reason';
+	message: string;
+}
+
+/** Only a closed round can be reopened, and only with a reason for the audit trail. */
+export function whyRoundCannotReopen(status: RoundStatus, reason: string): ReopenRefusal | null {
+	if (status !== 'closed') return { about: 'round', message: 'Only a closed round can be reopened.' };
+	const trimmed = reason.trim();
+	if (trimmed.length === 0) return { about: 'reason', message: REOPEN_REASON_MESSAGES.missing };
+	if (trimmed.length > REOPEN_REASON_MAX_LENGTH) return { about: 'reason', message: REOPEN_REASON_MESSAGES.tooLong };
+	return null;
+}
+
+// Where a service has got to in a round. Individual ratings will later split "in progress" into
+// rating and agreeing; the facts grow with them, and callers keep asking this one function.
+export type AssessmentStage = 'not_started' | 'in_progress' | 'complete';
+
+export const ASSESSMENT_STAGE_LABELS: Record<AssessmentStage, string> = {
+	not_started: 'Not started',
+	in_progress: 'In progress',
+	complete: 'Complete'
+};
+
+export interface AssessmentFacts {
+	status: AssessmentStatus;
+	/** How many challenges have an agreed level. */
+	agreedLevels: number;
+}
+
+export interface AssessmentStanding {
+	stage: AssessmentStage;
+	/** The round's period has ended and the assessment is still not complete. */
+	late: boolean;
+}
+
+/**
+ * The stage an assessment has reached, and whether it is late. `today` is the London calendar
+ * day (YYYY-MM-DD): the period's last day still counts as on time.
+ */
+export function assessmentStage(facts: AssessmentFacts, periodEnd: string, today: string): AssessmentStanding {
+	const stage: AssessmentStage =
+		facts.status === 'complete' ? 'complete' : facts.agreedLevels > 0 ? 'in_progress' : 'not_started';
+	return { stage, late: stage !== 'complete' && today > periodEnd };
+}
+
+export interface RoundProgressSummary {
+	total: number;
+	complete: number;
+	late: number;
+}
+
+export function summariseRoundProgress(standings: AssessmentStanding[]): RoundProgressSummary {
+	return {
+		total: standings.length,
+		complete: standings.filter((s) => s.stage === 'complete').length,
+		late: standings.filter((s) => s.late).length
+	};
+}
+
+/** "3 of 8 complete, 2 late". */
+export function describeRoundProgress(summary: RoundProgressSummary): string {
+	return `${summary.complete} of ${summary.total} complete, ${summary.late} late`;
+}

@@ -87,9 +87,9 @@ export function isMember(db: Db, userId: string, organisationId: string): boolea
 		.get();
 }
 
-/** The organisation's name for headings and breadcrumbs, or a 404 when there is none. */
+/** The organisation's name for headings and breadcrumbs, with its word for groupings, or a 404. */
 export function requireOrganisation(db: Db, organisationId: string) {
 	const organisation = getOrganisation(db, organisationId);
 	if (!organisation) error(404, 'Page not found');
-	return { id: organisation.id, name: organisation.name };
+	return { id: organisation.id, name: organisation.name, groupingLabel: organisation.groupingLabel };
 }

@@ -1,9 +1,31 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDateFromParts } from '$lib/domain/dates';
-import { whyRoundCannotClose, whyRoundCannotOpen } from '$lib/domain/rounds';
+import { londonDate } from '$lib/domain/london-days';
+import { groupingWord } from '$lib/domain/groupings';
+import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
+import {
+	REOPEN_REASON_MAX_LENGTH,
+	REOPEN_REASON_MESSAGES,
+	assessmentStage,
+	summariseRoundProgress,
+	whyRoundCannotChange,
+	whyRoundCannotClose,
+	whyRoundCannotOpen,
+	whyRoundCannotReopen
+} from '$lib/domain/rounds';
 import type { Db } from './db/client';
-import { assessments, frameworks, roundServices, rounds, services } from './db/schema';
+import {
+	agreedScores,
+	assessments,
+	challenges,
+	frameworks,
+	groupings,
+	organisations,
+	roundServices,
+	rounds,
+	services
+} from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent, type Tx } from './audit';
 import { requiredText } from './forms';
@@ -13,20 +35,39 @@ const datePart = z.string().default('').pipe(z.string().trim().max(4, 'Enter the
 
 const asArray = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
 
+const isServiceType = (value: string): value is ServiceType => (SERVICE_TYPES as readonly string[]).includes(value);
+
+/** Ticked checkboxes: none, one or many values under one name. */
+const tickedValues = <T extends string>(message: string, isAllowed: (value: string) => value is T) =>
+	z.preprocess(asArray, z.array(z.string()).max(10_000, message)).transform((values, ctx) => {
+		if (!values.every(isAllowed)) {
+			ctx.addIssue({ code: 'custom', message });
+			return z.NEVER;
+		}
+		return [...new Set(values.filter(isAllowed))];
+	});
+
+const isId = (value: string): value is string => /^[A-Za-z0-9_-]{1,64}$/.test(value);
+
+const NO_SERVICES = 'Select at least one service to take part';
+
 export const roundInputSchema = z
 	.object({
 		title: requiredText('a title for the round', 200),
 		frameworkId: z.string({ error: 'Select a framework' }).min(1, 'Select a framework').max(64),
-		serviceIds: z.preprocess(
-			asArray,
-			z.array(z.string().max(64)).min(1, 'Select at least one service to take part').max(10_000)
-		),
+		serviceIds: tickedValues('Select services from the list', isId),
+		groupingIds: tickedValues('Select from the list', isId),
+		serviceTypes: tickedValues('Select types of service from the list', isServiceType),
 		startDay: datePart,
 		startMonth: datePart,
 		startYear: datePart,
 		endDay: datePart,
 		endMonth: datePart,
 		endYear: datePart
+	})
+	.superRefine((v, ctx) => {
+		const ticked = [v.serviceIds, v.groupingIds, v.serviceTypes].some((list) => Array.isArray(list) && list.length > 0);
+		if (!ticked) ctx.addIssue({ code: 'custom', path: ['serviceIds'], message: NO_SERVICES });
 	})
 	.transform((v, ctx) => {
 		const periodStart = isoDateFromParts(Number(v.startDay), Number(v.startMonth), Number(v.startYear));
@@ -44,13 +85,105 @@ export const roundInputSchema = z
 		return {
 			title: v.title,
 			frameworkId: v.frameworkId,
-			serviceIds: [...new Set(v.serviceIds)],
+			serviceIds: v.serviceIds,
+			groupingIds: v.groupingIds,
+			serviceTypes: v.serviceTypes,
 			periodStart,
 			periodEnd
 		};
 	});
 
-export type RoundInput = z.infer<typeof roundInputSchema>;
+/**
+ * A round as entered. The services taking part are every service ticked one by one, every
+ * service in a ticked grouping and every service of a ticked type, all together.
+ */
+export interface RoundInput {
+	title: string;
+	frameworkId: string;
+	periodStart: string;
+	periodEnd: string;
+	serviceIds: string[];
+	groupingIds?: string[];
+	serviceTypes?: ServiceType[];
+}
+
+/** The ticked choices a form sends back with its errors, so nothing ticked is lost. */
+export function tickedChoices(form: FormData) {
+	const all = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
+	return { serviceIds: all('serviceIds'), groupingIds: all('groupingIds'), serviceTypes: all('serviceTypes') };
+}
+
+type Refusal = { ok: false; field: string; message: string };
+
+/**
+ * The active services of this organisation that the choices add up to, by name. Ids from
+ * another organisation, or of archived services, are refused rather than quietly dropped.
+ */
+function chosenServiceIds(tx: Tx, organisationId: string, input: RoundInput): { ok: true; serviceIds: string[] } | Refusal {
+	const ticked = [...new Set(input.serviceIds)];
+	const groupingIds = [...new Set(input.groupingIds ?? [])];
+	const serviceTypes = input.serviceTypes ?? [];
+	const mine = and(eq(services.organisationId, organisationId), isNull(services.archivedAt));
+
+	if (ticked.length > 0) {
+		const found = tx.select({ n: count() }).from(services).where(and(mine, inArray(services.id, ticked))).get();
+		if ((found?.n ?? 0) !== ticked.length) {
+			return { ok: false, field: 'serviceIds', message: 'Select services from this organisation’s list' };
+		}
+	}
+	if (groupingIds.length > 0) {
+		const found = tx
+			.select({ n: count() })
+			.from(groupings)
+			.where(and(eq(groupings.organisationId, organisationId), inArray(groupings.id, groupingIds)))
+			.get();
+		if ((found?.n ?? 0) !== groupingIds.length) {
+			const label = tx
+				.select({ label: organisations.groupingLabel })
+				.from(organisations)
+				.where(eq(organisations.id, organisationId))
+				.get()?.label;
+			return { ok: false, field: 'groupingIds', message: `Select each ${groupingWord(label ?? 'grouping')} from this organisation’s list` };
+		}
+	}
+
+	const ways: SQL[] = [];
+	if (ticked.length > 0) ways.push(inArray(services.id, ticked));
+	if (groupingIds.length > 0) ways.push(inArray(services.groupingId, groupingIds));
+	if (serviceTypes.length > 0) ways.push(inArray(services.type, serviceTypes));
+	if (ways.length === 0) return { ok: false, field: 'serviceIds', message: NO_SERVICES };
+	const serviceIds = tx
+		.select({ id: services.id })
+		.from(services)
+		.where(and(mine, or(...ways)))
+		.orderBy(asc(services.name))
+		.all()
+		.map((r) => r.id);
+	if (serviceIds.length === 0) {
+		return { ok: false, field: 'serviceIds', message: 'No service belongs to what you selected. Select at least one service to take part' };
+	}
+	return { ok: true, serviceIds };
+}
+
+function availableFramework(tx: Tx, frameworkId: string) {
+	return tx
+		.select({ id: frameworks.id })
+		.from(frameworks)
+		.where(and(eq(frameworks.id, frameworkId), isNull(frameworks.retiredAt)))
+		.get();
+}
+
+/** The services taking part in a round, by name. */
+export function roundServiceIds(db: Tx, roundId: string): string[] {
+	return db
+		.select({ serviceId: roundServices.serviceId })
+		.from(roundServices)
+		.innerJoin(services, eq(services.id, roundServices.serviceId))
+		.where(eq(roundServices.roundId, roundId))
+		.orderBy(asc(services.name))
+		.all()
+		.map((r) => r.serviceId);
+}
 
 export function listRounds(db: Db, organisationId: string) {
 	return db
@@ -80,7 +213,7 @@ export function getRound(db: Tx, organisationId: string, roundId: string) {
 		.get();
 }
 
-/** Services taking part, with their assessment once the round is open. */
+/** Services taking part, with their assessment once the round is open and how many levels it has agreed. */
 export function roundParticipants(db: Db, roundId: string) {
 	return db
 		.select({
@@ -88,7 +221,8 @@ export function roundParticipants(db: Db, roundId: string) {
 			serviceName: services.name,
 			serviceType: services.type,
 			assessmentId: assessments.id,
-			assessmentStatus: assessments.status
+			assessmentStatus: assessments.status,
+			agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`
 		})
 		.from(roundServices)
 		.innerJoin(services, eq(services.id, roundServices.serviceId))
@@ -111,27 +245,11 @@ export function createRound(
 	now = new Date()
 ): RoundChangeResult {
 	return db.transaction((tx) => {
-		const framework = tx
-			.select({ id: frameworks.id })
-			.from(frameworks)
-			.where(and(eq(frameworks.id, input.frameworkId), isNull(frameworks.retiredAt)))
-			.get();
-		if (!framework) return { ok: false, field: 'frameworkId', message: 'Select a framework from the list' } as const;
-
-		const found = tx
-			.select({ n: count() })
-			.from(services)
-			.where(
-				and(
-					eq(services.organisationId, organisationId),
-					isNull(services.archivedAt),
-					inArray(services.id, input.serviceIds)
-				)
-			)
-			.get();
-		if ((found?.n ?? 0) !== input.serviceIds.length) {
-			return { ok: false, field: 'serviceIds', message: 'Select services from this organisation’s list' } as const;
+		if (!availableFramework(tx, input.frameworkId)) {
+			return { ok: false, field: 'frameworkId', message: 'Select a framework from the list' } as const;
 		}
+		const chosen = chosenServiceIds(tx, organisationId, input);
+		if (!chosen.ok) return chosen;
 
 		const row = {
 			id: newId(),
@@ -145,7 +263,7 @@ export function createRound(
 		};
 		tx.insert(rounds).values(row).run();
 		tx.insert(roundServices)
-			.values(input.serviceIds.map((serviceId) => ({ roundId: row.id, serviceId })))
+			.values(chosen.serviceIds.map((serviceId) => ({ roundId: row.id, serviceId })))
 			.run();
 		recordAuditEvent(tx, {
 			userId: person.id,
@@ -153,7 +271,7 @@ export function createRound(
 			action: 'round.created',
 			entityType: 'round',
 			entityId: row.id,
-			after: { ...row, serviceIds: input.serviceIds }
+			after: { ...row, serviceIds: chosen.serviceIds }
 		}, now);
 		return { ok: true, id: row.id } as const;
 	});
@@ -224,4 +342,138 @@ export function closeRound(
 		}, now);
 		return { ok: true } as const;
 	});
+}
+
+export const reopenInputSchema = z.object({
+	reason: z
+		.string({ error: REOPEN_REASON_MESSAGES.missing })
+		.trim()
+		.min(1, REOPEN_REASON_MESSAGES.missing)
+		.max(REOPEN_REASON_MAX_LENGTH, REOPEN_REASON_MESSAGES.tooLong)
+});
+
+export type RoundReopening =
+	| { ok: true }
+	| { ok: false; status: 404 | 409; message: string }
+	| { ok: false; status: 400; field: 'reason'; message: string };
+
+/**
+ * Reopens a closed round, so its assessments that were not marked complete can change again.
+ * The reason goes into the audit trail with the change.
+ */
+export function reopenRound(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	roundId: string,
+	reason: string,
+	now = new Date()
+): RoundReopening {
+	return db.transaction((tx) => {
+		const round = getRound(tx, organisationId, roundId);
+		if (!round) return ROUND_NOT_FOUND;
+		const refusal = whyRoundCannotReopen(round.status, reason);
+		if (refusal?.about === 'round') return { ok: false, status: 409, message: refusal.message } as const;
+		if (refusal) return { ok: false, status: 400, field: 'reason', message: refusal.message } as const;
+
+		tx.update(rounds).set({ status: 'open', closedAt: null }).where(eq(rounds.id, roundId)).run();
+		recordAuditEvent(tx, {
+			userId: person.id,
+			organisationId,
+			action: 'round.reopened',
+			entityType: 'round',
+			entityId: roundId,
+			before: { status: round.status, closedAt: round.closedAt },
+			after: { status: 'open', reason: reason.trim() }
+		}, now);
+		return { ok: true } as const;
+	});
+}
+
+export type RoundUpdate =
+	| { ok: true }
+	| { ok: false; status: 404 | 409; message: string }
+	| { ok: false; status: 400; field: string; message: string };
+
+/** Changes a draft round's title, period, framework and services, all at once or not at all. */
+export function updateRound(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	roundId: string,
+	input: RoundInput,
+	now = new Date()
+): RoundUpdate {
+	return db.transaction((tx) => {
+		const round = getRound(tx, organisationId, roundId);
+		if (!round) return ROUND_NOT_FOUND;
+		const refusal = whyRoundCannotChange(round.status);
+		if (refusal) return { ok: false, status: 409, message: refusal } as const;
+		if (input.frameworkId !== round.frameworkId && !availableFramework(tx, input.frameworkId)) {
+			return { ok: false, status: 400, field: 'frameworkId', message: 'Select a framework from the list' } as const;
+		}
+		const chosen = chosenServiceIds(tx, organisationId, input);
+		if (!chosen.ok) return { ...chosen, status: 400 } as const;
+
+		const before = {
+			title: round.title,
+			frameworkId: round.frameworkId,
+			periodStart: round.periodStart,
+			periodEnd: round.periodEnd,
+			serviceIds: roundServiceIds(tx, roundId)
+		};
+		const after = {
+			title: input.title,
+			frameworkId: input.frameworkId,
+			periodStart: input.periodStart,
+			periodEnd: input.periodEnd,
+			serviceIds: chosen.serviceIds
+		};
+		if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true } as const;
+
+		tx.update(rounds)
+			.set({ title: after.title, frameworkId: after.frameworkId, periodStart: after.periodStart, periodEnd: after.periodEnd })
+			.where(eq(rounds.id, roundId))
+			.run();
+		tx.delete(roundServices).where(eq(roundServices.roundId, roundId)).run();
+		tx.insert(roundServices)
+			.values(after.serviceIds.map((serviceId) => ({ roundId, serviceId })))
+			.run();
+		recordAuditEvent(tx, {
+			userId: person.id,
+			organisationId,
+			action: 'round.updated',
+			entityType: 'round',
+			entityId: roundId,
+			before,
+			after
+		}, now);
+		return { ok: true } as const;
+	});
+}
+
+/**
+ * Where each service taking part has got to, and the totals over those shown. Agreed levels are
+ * counted in SQL, per assessment; "late" is judged against today in London.
+ */
+export function roundProgress(
+	db: Db,
+	round: { id: string; periodEnd: string },
+	{ now = new Date(), shows }: { now?: Date; shows?: (serviceId: string) => boolean } = {}
+) {
+	const today = londonDate(now);
+	const participants = roundParticipants(db, round.id).filter((p) => shows?.(p.serviceId) ?? true).map((p) => ({
+		...p,
+		standing:
+			p.assessmentId && p.assessmentStatus
+				? assessmentStage({ status: p.assessmentStatus, agreedLevels: p.agreedLevels }, round.periodEnd, today)
+				: null
+	}));
+	const standings = participants.flatMap((p) => (p.standing ? [p.standing] : []));
+	return { participants, summary: standings.length > 0 ? summariseRoundProgress(standings) : null };
+}
+
+/** How many challenges the round's framework has, so progress can read "3 of 10 agreed". */
+export function challengeCount(db: Db, frameworkId: string): number {
+	return db.select({ n: count() }).from(challenges).where(eq(challenges.frameworkId, frameworkId)).get()?.n ?? 0;
 }

@@ -1,24 +1,44 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { SERVICE_TYPES } from '$lib/domain/services';
+import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
+import { groupingWord } from '$lib/domain/groupings';
 import type { Db } from './db/client';
-import { services } from './db/schema';
+import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
+import { getGrouping } from './groupings';
 import { recordAuditEvent } from './audit';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 
 export const serviceInputSchema = z.object({
 	name: requiredText('the service name', 200),
-	type: z.enum(SERVICE_TYPES, { error: 'Select the type of service' })
+	type: z.enum(SERVICE_TYPES, { error: 'Select the type of service' }),
+	groupingId: z
+		.string()
+		.trim()
+		.max(64)
+		.optional()
+		.transform((v) => v || null)
 });
 
-export type ServiceInput = z.infer<typeof serviceInputSchema>;
+export interface ServiceInput {
+	name: string;
+	type: ServiceType;
+	/** The grouping (directorate, care group…) the service belongs to, if any. */
+	groupingId?: string | null;
+}
 
 export function listServices(db: Db, organisationId: string) {
 	return db
-		.select({ id: services.id, name: services.name, type: services.type })
+		.select({
+			id: services.id,
+			name: services.name,
+			type: services.type,
+			groupingId: services.groupingId,
+			groupingName: groupings.name
+		})
 		.from(services)
+		.leftJoin(groupings, eq(groupings.id, services.groupingId))
 		.where(and(eq(services.organisationId, organisationId), isNull(services.archivedAt)))
 		.orderBy(asc(services.name))
 		.all();
@@ -33,7 +53,9 @@ export function getService(db: Db, organisationId: string, serviceId: string) {
 		.get();
 }
 
-export type CreateServiceResult = { ok: true; id: string } | { ok: false; field: 'name'; message: string };
+export type CreateServiceResult =
+	| { ok: true; id: string }
+	| { ok: false; field: 'name' | 'groupingId'; message: string };
 
 export function createService(
 	db: Db,
@@ -51,7 +73,16 @@ export function createService(
 		if (clash) {
 			return { ok: false, field: 'name', message: 'This organisation already has a service with that name' } as const;
 		}
-		const row = { id: newId(), organisationId, name: input.name, type: input.type, createdAt: now };
+		const groupingId = input.groupingId ?? null;
+		if (groupingId && !getGrouping(tx, organisationId, groupingId)) {
+			const label = tx
+				.select({ label: organisations.groupingLabel })
+				.from(organisations)
+				.where(eq(organisations.id, organisationId))
+				.get()?.label;
+			return { ok: false, field: 'groupingId', message: `Select a ${groupingWord(label ?? 'grouping')} from the list` } as const;
+		}
+		const row = { id: newId(), organisationId, groupingId, name: input.name, type: input.type, createdAt: now };
 		tx.insert(services).values(row).run();
 		recordAuditEvent(tx, {
 			userId: person.id,

@@ -4,6 +4,7 @@ import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { getOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
+import { listGroupings } from '$lib/server/groupings';
 import { listRounds } from '$lib/server/rounds';
 import type { PageServerLoad } from './$types';
 
@@ -14,7 +15,13 @@ export const load = ((event) => {
 	const organisation = getOrganisation(db, organisationId);
 	if (!organisation) error(404, 'Page not found');
 	return {
-		organisation: { id: organisation.id, name: organisation.name, odsCode: organisation.odsCode },
+		organisation: {
+			id: organisation.id,
+			name: organisation.name,
+			odsCode: organisation.odsCode,
+			groupingLabel: organisation.groupingLabel
+		},
+		groupings: listGroupings(db, organisationId).map((g) => ({ id: g.id, name: g.name })),
 		services: listServices(db, organisationId).filter((s) =>
 			may(person, 'service.view', { organisationId, serviceId: s.id })
 		),

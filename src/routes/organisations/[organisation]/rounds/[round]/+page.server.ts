@@ -2,9 +2,18 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
+import { parseForm } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
 import { getFramework } from '$lib/server/frameworks/queries';
-import { closeRound, getRound, openRound, roundParticipants } from '$lib/server/rounds';
+import {
+	challengeCount,
+	closeRound,
+	getRound,
+	openRound,
+	reopenInputSchema,
+	reopenRound,
+	roundProgress
+} from '$lib/server/rounds';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
@@ -13,6 +22,9 @@ export const load = ((event) => {
 	const db = getDb();
 	const round = getRound(db, organisationId, roundId);
 	if (!round) error(404, 'Page not found');
+	const progress = roundProgress(db, round, {
+		shows: (serviceId) => may(person, 'service.view', { organisationId, serviceId })
+	});
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		round: {
@@ -21,11 +33,11 @@ export const load = ((event) => {
 			status: round.status,
 			periodStart: round.periodStart,
 			periodEnd: round.periodEnd,
-			frameworkName: getFramework(db, round.frameworkId)?.name ?? ''
+			frameworkName: getFramework(db, round.frameworkId)?.name ?? '',
+			challenges: challengeCount(db, round.frameworkId)
 		},
-		participants: roundParticipants(db, roundId).filter((p) =>
-			may(person, 'service.view', { organisationId, serviceId: p.serviceId })
-		),
+		participants: progress.participants,
+		summary: progress.summary,
 		canManage: may(person, 'organisation.manage', { organisationId })
 	};
 }) satisfies PageServerLoad;
@@ -40,5 +52,17 @@ function changeStatus(event: RequestEvent<RouteParams>, change: typeof openRound
 
 export const actions = {
 	open: (event) => changeStatus(event, openRound),
-	close: (event) => changeStatus(event, closeRound)
+	close: (event) => changeStatus(event, closeRound),
+	reopen: async (event) => {
+		const { organisation: organisationId, round: roundId } = event.params;
+		const person = authorise(event, 'organisation.manage', { organisationId });
+		const result = parseForm(reopenInputSchema, await event.request.formData());
+		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+		const reopened = reopenRound(getDb(), person, organisationId, roundId, result.data.reason);
+		if (!reopened.ok && reopened.status === 400) {
+			return fail(400, { values: { reason: result.data.reason } as Record<string, string>, errors: { reason: reopened.message } as Record<string, string> });
+		}
+		if (!reopened.ok) return fail(reopened.status, { message: reopened.message });
+		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
+	}
 } satisfies Actions;

@@ -5,12 +5,18 @@ import { authorise } from '$lib/server/access/guard';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
 import { createService, serviceInputSchema } from '$lib/server/services';
+import { listGroupings } from '$lib/server/groupings';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'organisation.manage', { organisationId });
-	return { organisation: requireOrganisation(getDb(), organisationId), serviceTypes: SERVICE_TYPES };
+	const db = getDb();
+	return {
+		organisation: requireOrganisation(db, organisationId),
+		groupings: listGroupings(db, organisationId).map((g) => ({ id: g.id, name: g.name })),
+		serviceTypes: SERVICE_TYPES
+	};
 }) satisfies PageServerLoad;
 
 export const actions = {
@@ -21,7 +27,8 @@ export const actions = {
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		const created = createService(getDb(), person, organisationId, result.data);
 		if (!created.ok) {
-			return fail(400, { values: { name: result.data.name, type: result.data.type } as Record<string, string>, errors: { [created.field]: created.message } as FieldErrors });
+			const values: Record<string, string> = { name: result.data.name, type: result.data.type, groupingId: result.data.groupingId ?? '' };
+			return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
 		}
 		redirect(303, `/organisations/${organisationId}/services/${created.id}`);
 	}

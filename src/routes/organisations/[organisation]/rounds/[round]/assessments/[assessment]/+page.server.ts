@@ -7,6 +7,8 @@ import { requireOrganisation } from '$lib/server/organisations';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { formValues, parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
+import { ratingSpread, raterOf } from '$lib/server/ratings';
+import { mayRaterSeeOthers } from '$lib/domain/ratings';
 import {
 	agreedScoresFor,
 	getAssessment,
@@ -33,7 +35,12 @@ export const load = ((event) => {
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
+	const ownRater = raterOf(db, assessment.id, person.id);
 	return {
+		// A rater who has not yet submitted does not see the others' ratings, so nobody anchors on them.
+		spread: mayRaterSeeOthers(!ownRater || ownRater.submittedAt !== null) ? ratingSpread(db, assessment.id) : null,
+		isRater: !!ownRater,
+		raterSubmitted: !!ownRater?.submittedAt,
 		organisation: requireOrganisation(db, organisationId),
 		assessment,
 		framework,

@@ -1,0 +1,197 @@
+// Individual ratings: who rates from which perspective, and how a spread of ordinal levels is
+// summarised. Pure: no I/O. Levels are ordinal, so nothing here averages them into a level.
+
+export const PERSPECTIVES = [
+	{ key: 'staff', label: 'Staff member' },
+	{ key: 'team_manager', label: 'Team manager' },
+	{ key: 'peer_support_worker', label: 'Peer support worker' },
+	{ key: 'person_using_service', label: 'Person using the service' },
+	{ key: 'carer', label: 'Carer, family member or supporter' },
+	{ key: 'other', label: 'Other' }
+] as const;
+
+export type Perspective = (typeof PERSPECTIVES)[number]['key'];
+
+export const PERSPECTIVE_KEYS = PERSPECTIVES.map((p) => p.key) as Perspective[];
+
+export const PERSPECTIVE_LABELS = Object.fromEntries(PERSPECTIVES.map((p) => [p.key, p.label])) as Record<
+	Perspective,
+	string
+>;
+
+/** The perspectives whose view counts as "staff" when comparing with people using the service. */
+export const STAFF_PERSPECTIVES: readonly Perspective[] = ['staff', 'team_manager', 'peer_support_worker'];
+
+export function isPerspective(value: unknown): value is Perspective {
+	return typeof value === 'string' && (PERSPECTIVE_KEYS as string[]).includes(value);
+}
+
+export const MAX_RATING_COMMENT_LENGTH = 2000;
+
+/**
+ * Ratings of one challenge, grouped: how many people from a perspective chose a level, or
+ * "don't know" (level null). A single rating is a group with count 1.
+ */
+export interface RatingCount {
+	perspective: Perspective;
+	/** Null for "don't know". */
+	level: number | null;
+	count: number;
+}
+
+export interface ScaleLevel {
+	value: number;
+	name: string;
+}
+
+/**
+ * The middle of an ordinal set: one level, or, for an even count whose two middle levels differ,
+ * both of them (`low` < `high`). Never a value in between that is not on the scale.
+ */
+export type MedianLevel = { kind: 'level'; level: number } | { kind: 'between'; low: number; high: number };
+
+/** The median level, or null when there are no levels. */
+export function medianLevel(levels: number[]): MedianLevel | null {
+	if (levels.length === 0) return null;
+	const sorted = [...levels].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	if (sorted.length % 2 === 1) return { kind: 'level', level: sorted[mid] };
+	const low = sorted[mid - 1];
+	const high = sorted[mid];
+	return low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
+}
+
+function levelsOf(ratings: RatingCount[], include: (r: RatingCount) => boolean = () => true): number[] {
+	const levels: number[] = [];
+	for (const r of ratings) {
+		if (r.level === null || !include(r)) continue;
+		for (let i = 0; i < r.count; i++) levels.push(r.level);
+	}
+	return levels;
+}
+
+export interface PerspectiveSpread {
+	perspective: Perspective;
+	label: string;
+	/** Counts in scale order, one per level. */
+	counts: number[];
+	dontKnow: number;
+}
+
+export interface Spread {
+	/** Counts over every perspective, in scale order. */
+	counts: number[];
+	dontKnow: number;
+	/** Ratings with a level (not "don't know"). */
+	rated: number;
+	/** Only the perspectives someone rated from, in the order of PERSPECTIVES. */
+	byPerspective: PerspectiveSpread[];
+}
+
+/** How many chose each level, overall and per perspective; "don't know" is counted apart. */
+export function spread(ratings: RatingCount[], scale: ScaleLevel[]): Spread {
+	const position = new Map(scale.map((l, i) => [l.value, i]));
+	const rows = new Map<Perspective, PerspectiveSpread>();
+	const counts = scale.map(() => 0);
+	let dontKnow = 0;
+	for (const r of ratings) {
+		if (r.count <= 0) continue;
+		let row = rows.get(r.perspective);
+		if (!row) {
+			row = { perspective: r.perspective, label: PERSPECTIVE_LABELS[r.perspective], counts: scale.map(() => 0), dontKnow: 0 };
+			rows.set(r.perspective, row);
+		}
+		if (r.level === null) {
+			row.dontKnow += r.count;
+			dontKnow += r.count;
+			continue;
+		}
+		const at = position.get(r.level);
+		if (at === undefined) continue; // not on this scale: ignored rather than misplaced
+		row.counts[at] += r.count;
+		counts[at] += r.count;
+	}
+	return {
+		counts,
+		dontKnow,
+		rated: counts.reduce((a, b) => a + b, 0),
+		byPerspective: PERSPECTIVE_KEYS.filter((k) => rows.has(k)).map((k) => rows.get(k)!)
+	};
+}
+
+export interface Disagreement {
+	/** The highest and lowest levels chosen are two or more steps apart on the scale. */
+	wide: boolean;
+	/** The median of people using the service is below the median of the staff perspectives. */
+	usersRateLower: boolean;
+}
+
+/** A median's place on the scale (a half step when it lies between two levels), for comparing. */
+function medianPosition(median: MedianLevel, position: Map<number, number>): number | undefined {
+	if (median.kind === 'level') return position.get(median.level);
+	const low = position.get(median.low);
+	const high = position.get(median.high);
+	return low === undefined || high === undefined ? undefined : (low + high) / 2;
+}
+
+/** Where views differ, judged by positions on the scale (values need not be consecutive). */
+export function disagreement(ratings: RatingCount[], scale: ScaleLevel[]): Disagreement {
+	const position = new Map(scale.map((l, i) => [l.value, i]));
+	const onScale = (r: RatingCount) => r.level !== null && position.has(r.level) && r.count > 0;
+	const positions = ratings.filter(onScale).map((r) => position.get(r.level!)!);
+	const wide = positions.length > 0 && Math.max(...positions) - Math.min(...positions) >= 2;
+
+	const users = medianLevel(levelsOf(ratings.filter(onScale), (r) => r.perspective === 'person_using_service'));
+	const staff = medianLevel(levelsOf(ratings.filter(onScale), (r) => STAFF_PERSPECTIVES.includes(r.perspective)));
+	const usersAt = users ? medianPosition(users, position) : undefined;
+	const staffAt = staff ? medianPosition(staff, position) : undefined;
+	const usersRateLower = usersAt !== undefined && staffAt !== undefined && usersAt < staffAt;
+	return { wide, usersRateLower };
+}
+
+export interface ChallengeSpreadSummary {
+	spread: Spread;
+	/** Over every perspective, "don't know" left out; null when nobody chose a level. */
+	median: MedianLevel | null;
+	disagreement: Disagreement;
+}
+
+export function summariseRatings(ratings: RatingCount[], scale: ScaleLevel[]): ChallengeSpreadSummary {
+	return {
+		spread: spread(ratings, scale),
+		median: medianLevel(levelsOf(ratings.filter((r) => scale.some((l) => l.value === r.level)))),
+		disagreement: disagreement(ratings, scale)
+	};
+}
+
+function levelInWords(value: number, scale: ScaleLevel[]): string {
+	const level = scale.find((l) => l.value === value);
+	return level ? `${value}. ${level.name}` : String(value);
+}
+
+/** "2. Engagement", or "Between 2. Engagement and 3. Development", or "No levels chosen yet". */
+export function describeMedian(median: MedianLevel | null, scale: ScaleLevel[]): string {
+	if (!median) return 'No levels chosen yet';
+	if (median.kind === 'level') return levelInWords(median.level, scale);
+	return `Between ${levelInWords(median.low, scale)} and ${levelInWords(median.high, scale)}`;
+}
+
+export const DISAGREEMENT_MESSAGES = {
+	wide: 'Views differ by two levels or more',
+	usersRateLower: 'People using the service rated lower than staff'
+} as const;
+
+export function describeDisagreement(flags: Disagreement): string[] {
+	const words: string[] = [];
+	if (flags.wide) words.push(DISAGREEMENT_MESSAGES.wide);
+	if (flags.usersRateLower) words.push(DISAGREEMENT_MESSAGES.usersRateLower);
+	return words;
+}
+
+/**
+ * Each person rates privately first, so nobody anchors on another's view: a rater sees the
+ * others' ratings only once they have submitted their own.
+ */
+export function mayRaterSeeOthers(raterSubmitted: boolean): boolean {
+	return raterSubmitted;
+}

@@ -1,0 +1,126 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
+import { whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { MAX_RATING_COMMENT_LENGTH, mayRaterSeeOthers } from '$lib/domain/ratings';
+import { getDb } from '$lib/server/db';
+import { authorise, requirePerson } from '$lib/server/access/guard';
+import { requireOrganisation } from '$lib/server/organisations';
+import { getAssessment } from '$lib/server/assessments';
+import { frameworkContent } from '$lib/server/frameworks/queries';
+import { formValues, parseForm } from '$lib/server/forms';
+import { ownRatings, raterOf, ratingSpread, saveRatings, type RatingAnswer } from '$lib/server/ratings';
+import type { Actions, PageServerLoad, RouteParams } from './$types';
+
+/** Only a person invited to rate this assessment reaches this page; anyone else gets 404. */
+function raterContext(event: RequestEvent<RouteParams>) {
+	requirePerson(event);
+	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
+	const db = getDb();
+	const assessment = getAssessment(db, organisationId, roundId, assessmentId);
+	if (!assessment) error(404, 'Page not found');
+	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const rater = raterOf(db, assessment.id, person.id);
+	if (!rater) error(404, 'Page not found');
+	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
+	return { db, person, assessment, rater, organisationId, here };
+}
+
+type Step = { kind: 'perspective' } | { kind: 'challenge'; index: number } | { kind: 'summary' };
+
+function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean): Step | null {
+	if (url.searchParams.get('step') === 'perspective' || !perspectiveChosen) return { kind: 'perspective' };
+	const challenge = url.searchParams.get('challenge');
+	if (challenge === null) return { kind: 'challenge', index: 0 };
+	if (challenge === 'summary') return { kind: 'summary' };
+	if (!/^\d{1,3}$/.test(challenge)) return null;
+	const n = Number(challenge);
+	return n >= 1 && n <= challengeCount ? { kind: 'challenge', index: n - 1 } : null;
+}
+
+export const load = ((event) => {
+	const { db, assessment, rater, organisationId, person } = raterContext(event);
+	const framework = frameworkContent(db, assessment.frameworkId);
+	const submitted = rater.submittedAt !== null;
+	const common = {
+		organisation: requireOrganisation(db, organisationId),
+		assessment,
+		scale: framework.scale,
+		challenges: framework.challenges,
+		rater,
+		answers: ownRatings(db, assessment.id, person.id),
+		locked: whyAssessmentIsLocked(assessment.roundStatus, assessment.status)
+	};
+	if (submitted) {
+		// Only once they have submitted their own do they see anyone else's.
+		return { ...common, step: { kind: 'summary' } as Step, spread: mayRaterSeeOthers(submitted) ? ratingSpread(db, assessment.id) : null, saved: false };
+	}
+	const step = stepFrom(event.url, framework.challenges.length, rater.perspective !== null);
+	if (!step) error(404, 'Page not found');
+	return { ...common, step, spread: null, saved: event.url.searchParams.has('saved') };
+}) satisfies PageServerLoad;
+
+const perspectiveSchema = z.object({
+	perspective: z.string({ error: 'Select the perspective you are rating from' }).min(1, 'Select the perspective you are rating from'),
+	returnTo: z.string().optional()
+});
+
+const answerSchema = z.object({
+	challenge: z.string().min(1),
+	level: z.string().optional(),
+	comment: z
+		.string()
+		.trim()
+		.max(MAX_RATING_COMMENT_LENGTH, `Your comment must be ${MAX_RATING_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`)
+		.optional(),
+	then: z.enum(['continue', 'later']).optional(),
+	returnTo: z.string().optional()
+});
+
+export const actions = {
+	perspective: async (event) => {
+		const { db, person, assessment, here } = raterContext(event);
+		const form = await event.request.formData();
+		const values = formValues(form);
+		const parsed = parseForm(perspectiveSchema, form);
+		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const result = saveRatings(db, person, assessment, { perspective: parsed.data.perspective, answers: [] });
+		if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
+		redirect(303, parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`);
+	},
+	save: async (event) => {
+		const { db, person, assessment, here } = raterContext(event);
+		const form = await event.request.formData();
+		const values = formValues(form);
+		const parsed = parseForm(answerSchema, form);
+		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const content = frameworkContent(db, assessment.frameworkId);
+		const challenge = content.challenges.find((c) => c.id === parsed.data.challenge);
+		if (!challenge) error(404, 'Page not found');
+		const raw = parsed.data.level ?? '';
+		let choice: RatingAnswer['choice'];
+		if (raw === '') choice = null;
+		else if (raw === 'dont-know') choice = 'dont-know';
+		else if (/^-?\d{1,6}$/.test(raw)) choice = Number(raw);
+		else return fail(400, { values, errors: { level: 'Select one of the levels shown, or ‘Don’t know’' }, message: undefined });
+		const goOn = parsed.data.then !== 'later';
+		if (goOn && choice === null) {
+			return fail(400, { values, errors: { level: 'Select a level, or ‘Don’t know’' }, message: undefined });
+		}
+		const result = saveRatings(db, person, assessment, {
+			answers: [{ challengeId: challenge.id, choice, comment: parsed.data.comment ?? '' }]
+		});
+		if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
+		const index = content.challenges.indexOf(challenge);
+		const next =
+			index + 1 < content.challenges.length && parsed.data.returnTo !== 'summary'
+				? `${here}?challenge=${index + 2}`
+				: `${here}?challenge=summary`;
+		redirect(303, goOn ? next : `${here}?challenge=${index + 1}&saved`);
+	},
+	submit: async (event) => {
+		const { db, person, assessment, here } = raterContext(event);
+		const result = saveRatings(db, person, assessment, { answers: [] }, { submit: true });
+		if (!result.ok) return fail(result.status, { values: {}, errors: result.errors, message: result.message });
+		redirect(303, here);
+	}
+} satisfies Actions;
