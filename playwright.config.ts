@@ -18,7 +18,8 @@ export default defineConfig({
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	reporter: process.env.CI ? 'line' : 'list',
-	timeout: 60_000,
+	// Whole journeys (three raters rating ten challenges each) take about a minute on two cores.
+	timeout: 180_000,
 	// CI machines have two cores; a busy one can take more than the default 5 s to settle a page.
 	expect: { timeout: 10_000 },
 	use: {

@@ -1,7 +1,6 @@
 import { expect, test, type Browser } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
-import { signInAs } from './crawl';
+import { openRoundAssessmentPath, signInAs } from './crawl';
 
 // Agreeing levels on the demo data: the open round's assessment of Ashford CMHT, whose previous
 // round is complete, edited by the organisation administrator and the service lead at once.
@@ -11,17 +10,7 @@ let assessmentUrl: string;
 
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
-	const db = new Database(server.databasePath, { readonly: true });
-	const row = db
-		.prepare(
-			`SELECT o.id AS o, r.id AS r, a.id AS a FROM assessment a
-			 JOIN round r ON r.id = a.round_id JOIN organisation o ON o.id = r.organisation_id
-			 JOIN service s ON s.id = a.service_id
-			 WHERE s.name = 'Ashford Community Mental Health Team' AND r.status = 'open'`
-		)
-		.get() as { o: string; r: string; a: string };
-	db.close();
-	assessmentUrl = `${server.baseURL}/organisations/${row.o}/rounds/${row.r}/assessments/${row.a}`;
+	assessmentUrl = server.baseURL + (await openRoundAssessmentPath(server.databasePath, 'Ashford Community Mental Health Team'));
 });
 test.afterAll(async () => {
 	await server?.stop();

@@ -54,3 +54,22 @@ export async function crawl(
 	}
 	return checked;
 }
+
+/** The path of a demo service's assessment in the open round, read from the server's database. */
+export async function openRoundAssessmentPath(databasePath: string, serviceName: string): Promise<string> {
+	const { default: Database } = await import('better-sqlite3');
+	const db = new Database(databasePath, { readonly: true });
+	try {
+		const row = db
+			.prepare(
+				`SELECT o.id AS o, r.id AS r, a.id AS a FROM assessment a
+				 JOIN round r ON r.id = a.round_id JOIN organisation o ON o.id = r.organisation_id
+				 JOIN service s ON s.id = a.service_id
+				 WHERE s.name = ? AND r.status = 'open'`
+			)
+			.get(serviceName) as { o: string; r: string; a: string };
+		return `/organisations/${row.o}/rounds/${row.r}/assessments/${row.a}`;
+	} finally {
+		db.close();
+	}
+}

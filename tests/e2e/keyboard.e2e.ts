@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
+import { openRoundAssessmentPath } from './crawl';
 import { VISITORS } from '../route-rules';
 
 // Journeys done with the keyboard alone: every step is a key press, focus is always on something
@@ -11,17 +11,7 @@ let assessmentPath: string;
 
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
-	const db = new Database(server.databasePath, { readonly: true });
-	const row = db
-		.prepare(
-			`SELECT o.id AS o, r.id AS r, a.id AS a FROM assessment a
-			 JOIN round r ON r.id = a.round_id JOIN organisation o ON o.id = r.organisation_id
-			 JOIN service s ON s.id = a.service_id
-			 WHERE s.name = 'Ashford Community Mental Health Team' AND r.status = 'open'`
-		)
-		.get() as { o: string; r: string; a: string };
-	db.close();
-	assessmentPath = `/organisations/${row.o}/rounds/${row.r}/assessments/${row.a}`;
+	assessmentPath = await openRoundAssessmentPath(server.databasePath, 'Ashford Community Mental Health Team');
 });
 test.afterAll(async () => {
 	await server?.stop();
@@ -53,6 +43,56 @@ async function tabTo(page: Page, target: Locator, maxPresses = 120) {
 	}
 	throw new Error(`Tab never reached ${target}`);
 }
+
+// Runs first: once the lead marks the assessment complete, ratings can no longer be given.
+test('a rater chooses a perspective, rates every challenge and submits, by keyboard alone', async ({ browser }) => {
+	// The service lead invites the demo rater to give their own rating.
+	const lead = await (await browser.newContext()).newPage();
+	await lead.goto(`${server.baseURL}/sign-in`);
+	await lead.getByLabel('Email address').fill(VISITORS.serviceLead.email);
+	await lead.getByLabel('Password').fill(VISITORS.serviceLead.password);
+	await lead.getByRole('button', { name: 'Sign in' }).click();
+	await expect(lead.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await lead.goto(`${server.baseURL}${assessmentPath}/raters`);
+	await lead.getByLabel('Person').selectOption({ label: `Dan Evans (${VISITORS.rater.email})` });
+	await lead.getByRole('button', { name: 'Add rater' }).click();
+	await expect(lead.getByText('Dan Evans has been added as a rater.')).toBeVisible();
+
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.rater.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.rater.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await page.goto(`${server.baseURL}${assessmentPath}/rating`);
+
+	// Tab enters a radio group at its first option; arrow keys move through it and choose.
+	await tabTo(page, page.getByRole('radio', { name: 'Staff member' }));
+	await page.keyboard.press('ArrowDown');
+	await page.keyboard.press('ArrowDown');
+	await expect(page.getByRole('radio', { name: 'Peer support worker' })).toBeChecked();
+	await tabTo(page, page.getByRole('button', { name: 'Save and continue' }));
+	await page.keyboard.press('Enter');
+
+	for (let n = 1; ; n++) {
+		const heading = page.getByText(/^Challenge \d+ of \d+$/);
+		await expect(heading).toHaveText(new RegExp(`^Challenge ${n} of `));
+		const total = Number((await heading.innerText()).split(' of ')[1]);
+		await tabTo(page, page.getByRole('radio').first());
+		await page.keyboard.press('Space');
+		await page.keyboard.press('ArrowDown');
+		await tabTo(page, page.getByRole('button', { name: 'Save and continue' }));
+		await page.keyboard.press('Enter');
+		if (n === total) break;
+	}
+
+	await expect(page.getByRole('heading', { level: 1, name: 'Check your ratings' })).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Submit your ratings' }), 300);
+	await page.keyboard.press('Enter');
+	await expect(page.getByText('You have submitted your ratings')).toBeVisible();
+});
 
 test('a service lead signs in, agrees a level for every challenge and completes, by keyboard alone', async ({ page }) => {
 	await page.goto(`${server.baseURL}/sign-in`);

@@ -161,4 +161,35 @@ test('three people rate privately from their own perspectives, submit once, then
 	await expect(page.getByRole('row', { name: /Sam Patel/ })).toContainText('Staff member');
 	await expect(page.getByRole('row', { name: /Uma Reid/ })).toContainText('Person using the service');
 	for (const person of people) await expect(page.getByRole('row', { name: new RegExp(person.name) })).toContainText('Yes');
+
+	// The lead sees the spread while agreeing, agrees every level with evidence, sets three priorities and completes.
+	await page.goto(assessmentUrl);
+	await page.getByText('How people rated Day-to-day interactions').click();
+	const spread = page.getByRole('table', { name: /1\. Day-to-day interactions: individual ratings/ });
+	await expect(spread.getByRole('row', { name: /Staff member/ })).toContainText('1');
+	await expect(page.getByText('Views differ by two levels or more').first()).toBeVisible();
+	const labels = await page.getByRole('group').filter({ has: page.getByRole('radio') }).evaluateAll((groups) =>
+		groups.map((g) => g.querySelector('legend')?.textContent?.trim() ?? '')
+	);
+	for (const label of labels) {
+		await page.getByRole('group', { name: label }).getByLabel('2. Engagement').check();
+	}
+	await page.getByLabel('Evidence for Day-to-day interactions').fill('Staff rate it higher than people using the service; we agreed Engagement.');
+	await page.getByLabel('Priority 1').selectOption({ label: '7. User involvement' });
+	await page.getByLabel('Priority 2').selectOption({ label: '1. Day-to-day interactions' });
+	await page.getByLabel('Priority 3').selectOption({ label: '6. Risk assessment and management' });
+	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+	await expect(page.getByRole('table', { name: /agreed level by round/ })).toBeVisible();
+
+	// Closing the round makes the assessment read-only; reopening it needs a reason and is recorded.
+	await page.goto(organisationUrl);
+	await page.getByRole('link', { name: 'Spring 2026 recovery audit' }).click();
+	await page.getByRole('button', { name: 'Close round' }).click();
+	await page.goto(assessmentUrl);
+	await expect(page.getByText('This round is closed, so its scores can no longer change.')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
+	await expect(page.getByRole('listitem').filter({ hasText: 'User involvement' }).first()).toBeVisible();
+	const closedRating = await staff.goto(ratingUrl);
+	expect(closedRating?.status()).toBe(200);
+	await expect(staff.getByRole('button', { name: /Save/ })).toHaveCount(0);
 });
