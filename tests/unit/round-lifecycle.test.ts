@@ -160,7 +160,9 @@ describe('round rules', () => {
 	it('gives each assessment a stage from its status and agreed levels', () => {
 		const today = '2026-05-01';
 		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0 }, '2026-06-30', today)).toEqual({ stage: 'not_started', late: false });
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 3 }, '2026-06-30', today)).toEqual({ stage: 'in_progress', late: false });
+		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 1 }, '2026-06-30', today).stage).toBe('rating');
+		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 3 }, '2026-06-30', today).stage).toBe('agreeing');
+		expect(assessmentStage({ status: 'in_progress', agreedLevels: 3 }, '2026-06-30', today)).toEqual({ stage: 'agreeing', late: false });
 		expect(assessmentStage({ status: 'complete', agreedLevels: 10 }, '2026-06-30', today)).toEqual({ stage: 'complete', late: false });
 	});
 
@@ -175,9 +177,9 @@ describe('round rules', () => {
 	it('sums up a round as "N of M complete, K late"', () => {
 		const summary = summariseRoundProgress([
 			{ stage: 'complete', late: false },
-			{ stage: 'in_progress', late: true },
+			{ stage: 'agreeing', late: true },
 			{ stage: 'not_started', late: true },
-			{ stage: 'in_progress', late: false }
+			{ stage: 'agreeing', late: false }
 		]);
 		expect(summary).toEqual({ total: 4, complete: 1, late: 2 });
 		expect(describeRoundProgress(summary)).toBe('1 of 4 complete, 2 late');
@@ -465,7 +467,7 @@ describe('progress through a round', () => {
 		const stages = (progress: typeof lastEvening) =>
 			Object.fromEntries(progress.participants.map((p) => [names(w, [p.serviceId])[0], [p.standing?.stage, p.standing?.late, p.agreedLevels]]));
 		expect(stages(lastEvening)).toEqual({
-			ashford: ['in_progress', false, 3],
+			ashford: ['agreeing', false, 3],
 			oak: ['not_started', false, 0],
 			willow: ['complete', false, 10]
 		});
@@ -474,7 +476,7 @@ describe('progress through a round', () => {
 		// An hour later it is 1 July in London, though still 30 June in UTC.
 		const nextMorning = roundProgress(w.db, round, { now: new Date('2026-06-30T23:30:00Z') });
 		expect(stages(nextMorning)).toEqual({
-			ashford: ['in_progress', true, 3],
+			ashford: ['agreeing', true, 3],
 			oak: ['not_started', true, 0],
 			willow: ['complete', false, 10]
 		});

@@ -71,11 +71,12 @@ export function whyRoundCannotReopen(status: RoundStatus, reason: string): Reope
 
 // Where a service has got to in a round. Individual ratings will later split "in progress" into
 // rating and agreeing; the facts grow with them, and callers keep asking this one function.
-export type AssessmentStage = 'not_started' | 'in_progress' | 'complete';
+export type AssessmentStage = 'not_started' | 'rating' | 'agreeing' | 'complete';
 
 export const ASSESSMENT_STAGE_LABELS: Record<AssessmentStage, string> = {
 	not_started: 'Not started',
-	in_progress: 'In progress',
+	rating: 'Rating',
+	agreeing: 'Agreeing',
 	complete: 'Complete'
 };
 
@@ -83,6 +84,9 @@ export interface AssessmentFacts {
 	status: AssessmentStatus;
 	/** How many challenges have an agreed level. */
 	agreedLevels: number;
+	/** How many people were invited to rate, and how many of them have submitted. */
+	raters?: number;
+	submittedRaters?: number;
 }
 
 export interface AssessmentStanding {
@@ -96,8 +100,16 @@ export interface AssessmentStanding {
  * day (YYYY-MM-DD): the period's last day still counts as on time.
  */
 export function assessmentStage(facts: AssessmentFacts, periodEnd: string, today: string): AssessmentStanding {
+	const raters = facts.raters ?? 0;
+	const allRated = raters > 0 && (facts.submittedRaters ?? 0) >= raters;
 	const stage: AssessmentStage =
-		facts.status === 'complete' ? 'complete' : facts.agreedLevels > 0 ? 'in_progress' : 'not_started';
+		facts.status === 'complete'
+			? 'complete'
+			: facts.agreedLevels > 0 || allRated
+				? 'agreeing'
+				: raters > 0
+					? 'rating'
+					: 'not_started';
 	return { stage, late: stage !== 'complete' && today > periodEnd };
 }
 

@@ -15,17 +15,7 @@ import {
 	whyRoundCannotReopen
 } from '$lib/domain/rounds';
 import type { Db } from './db/client';
-import {
-	agreedScores,
-	assessments,
-	challenges,
-	frameworks,
-	groupings,
-	organisations,
-	roundServices,
-	rounds,
-	services
-} from './db/schema';
+import { agreedScores, assessmentRaters, assessments, challenges, frameworks, groupings, organisations, roundServices, rounds, services } from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent, type Tx } from './audit';
 import { requiredText } from './forms';
@@ -222,7 +212,9 @@ export function roundParticipants(db: Db, roundId: string) {
 			serviceType: services.type,
 			assessmentId: assessments.id,
 			assessmentStatus: assessments.status,
-			agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`
+			agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`,
+			raters: sql<number>`(select count(*) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`,
+			submittedRaters: sql<number>`(select count(${assessmentRaters.submittedAt}) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`
 		})
 		.from(roundServices)
 		.innerJoin(services, eq(services.id, roundServices.serviceId))
@@ -466,7 +458,11 @@ export function roundProgress(
 		...p,
 		standing:
 			p.assessmentId && p.assessmentStatus
-				? assessmentStage({ status: p.assessmentStatus, agreedLevels: p.agreedLevels }, round.periodEnd, today)
+				? assessmentStage(
+						{ status: p.assessmentStatus, agreedLevels: p.agreedLevels, raters: p.raters, submittedRaters: p.submittedRaters },
+						round.periodEnd,
+						today
+					)
 				: null
 	}));
 	const standings = participants.flatMap((p) => (p.standing ? [p.standing] : []));
