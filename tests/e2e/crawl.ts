@@ -7,7 +7,7 @@ export function pageKind(path: string): string {
 }
 
 export async function signInAs(page: Page, baseURL: string, visitor: Exclude<Visitor, 'anonymous'>) {
-	await page.goto(`${baseURL}/sign-in`);
+	await page.goto(`${baseURL}/sign-in`, { waitUntil: 'networkidle' });
 	await page.getByLabel('Email address').fill(VISITORS[visitor].email);
 	await page.getByLabel('Password').fill(VISITORS[visitor].password);
 	await page.getByRole('button', { name: 'Sign in' }).click();

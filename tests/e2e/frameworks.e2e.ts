@@ -36,6 +36,17 @@ test('a platform administrator imports a pack, and a round runs on it from start
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText('The file is not valid JSON');
 
+	// A 3 MB file gets our own message; a 50 MB one is refused by the server before it is read.
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.alloc(3 * 1024 * 1024, 32) });
+	await page.getByRole('button', { name: 'Import pack' }).click();
+	await expect(page.locator('.nhsuk-error-summary')).toContainText('A framework pack file must be 2 MB or smaller');
+	const huge = await page.request.post(`${server.baseURL}/admin/frameworks?/import`, {
+		headers: { origin: server.baseURL, accept: 'text/html' },
+		multipart: { pack: { name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(50 * 1024 * 1024, 32) } },
+		maxRedirects: 0
+	});
+	expect(huge.status()).toBe(413);
+
 	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('status')).toContainText(`${PACK_NAME} (version 1) was imported`);

@@ -4,7 +4,7 @@ export const ADMIN = { name: 'Alex Morgan', email: 'alex.morgan@trust.example', 
 
 /** Completes the first-run page as the person reading the server log would. */
 export async function createFirstAdministrator(page: Page, setupUrl: string) {
-	await page.goto(setupUrl);
+	await page.goto(setupUrl, { waitUntil: 'networkidle' });
 	await expect(page.getByRole('heading', { name: 'Create the first administrator' })).toBeVisible();
 	await page.getByLabel('Full name').fill(ADMIN.name);
 	await page.getByLabel('Email address').fill(ADMIN.email);
@@ -15,7 +15,7 @@ export async function createFirstAdministrator(page: Page, setupUrl: string) {
 }
 
 export async function signIn(page: Page, baseURL: string, email: string, password: string) {
-	await page.goto(`${baseURL}/sign-in`);
+	await page.goto(`${baseURL}/sign-in`, { waitUntil: 'networkidle' });
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Password').fill(password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
