@@ -31,12 +31,11 @@ export function authorisePeople(event: RequestEvent, scope: PeopleScope): Person
 	return person;
 }
 
-function grantableRoles(person: Person, scope: PeopleScope) {
-	const db = getDb();
+/** The roles the person may hand out here; `serviceIds` are the services an invitation may name. */
+function grantableRoles(person: Person, scope: PeopleScope, serviceIds: string[]) {
 	const organisationRoles = scope.serviceId
 		? []
 		: ORGANISATION_ROLES.filter((role) => mayGrant(person, role, { organisationId: scope.organisationId }));
-	const serviceIds = scope.serviceId ? [scope.serviceId] : listServices(db, scope.organisationId).map((s) => s.id);
 	const serviceRoles = SERVICE_ROLES.filter((role) =>
 		serviceIds.some((serviceId) => mayGrant(person, role, { organisationId: scope.organisationId, serviceId }))
 	);
@@ -49,6 +48,7 @@ export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 	const organisation = requireOrganisation(db, scope.organisationId);
 	const service = scope.serviceId ? getService(db, scope.organisationId, scope.serviceId) : undefined;
 	if (scope.serviceId && !service) error(404, 'Page not found');
+	const organisationServices = scope.serviceId ? [] : listServices(db, scope.organisationId);
 	const visible = (role: Role, serviceId: string | null) =>
 		mayGrant(person, role, { organisationId: scope.organisationId, serviceId: serviceId ?? undefined });
 	return {
@@ -60,8 +60,8 @@ export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 		invitations: listInvitations(db, scope.organisationId, scope.serviceId)
 			.filter((i) => visible(i.role, i.serviceId))
 			.map((i) => ({ ...i, roleLabel: ROLE_LABELS[i.role] })),
-		services: scope.serviceId ? [] : listServices(db, scope.organisationId),
-		grantable: grantableRoles(person, scope)
+		services: organisationServices,
+		grantable: grantableRoles(person, scope, scope.serviceId ? [scope.serviceId] : organisationServices.map((s) => s.id))
 	};
 }
 
