@@ -113,4 +113,23 @@ describe('the policy for new actions', () => {
 		expect(may(person([], true), 'accounts.administer')).toBe(true);
 		expect(may(person([orgRole('organisation_admin')]), 'accounts.administer')).toBe(false);
 	});
+
+	it('lets the people who run an assessment plan its actions, and nobody who only reads', () => {
+		expect(may(person([serviceRole('service_lead')]), 'plan.edit', inOwnService)).toBe(true);
+		expect(may(person([orgRole('organisation_admin')]), 'plan.edit', inOtherService)).toBe(true);
+		expect(may(person([serviceRole('service_lead')]), 'plan.edit', inOtherService)).toBe(false);
+		expect(may(person([serviceRole('rater')]), 'plan.edit', inOwnService)).toBe(false);
+		expect(may(person([orgRole('facilitator')]), 'plan.edit', inOwnService)).toBe(false);
+		expect(may(person([orgRole('organisation_admin')]), 'plan.edit', inOtherOrg)).toBe(false);
+	});
+
+	it('shows the whole organisation only to organisation-wide roles', () => {
+		for (const role of ['organisation_admin', 'facilitator', 'viewer'] as const) {
+			expect(may(person([orgRole(role)]), 'organisation.overview', { organisationId: ORG })).toBe(true);
+			expect(may(person([orgRole(role)]), 'organisation.overview', { organisationId: OTHER_ORG })).toBe(false);
+		}
+		expect(may(person([serviceRole('service_lead')]), 'organisation.overview', { organisationId: ORG })).toBe(false);
+		expect(may(person([serviceRole('viewer')]), 'organisation.overview', { organisationId: ORG })).toBe(false);
+		expect(may(person([], true), 'organisation.overview', { organisationId: ORG })).toBe(false);
+	});
 });

@@ -7,6 +7,7 @@ import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/
 import type { Db } from './db/client';
 import { agreedScores, assessments, challenges, levels, priorities, rounds, services, users } from './db/schema';
 import { recordAuditEvent } from './audit';
+import { unreviewedActionCount } from './actions';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
@@ -277,6 +278,16 @@ export function saveAssessment(
 					status: 400,
 					message: 'Agree a level for every challenge before marking the assessment complete',
 					errors: Object.fromEntries(missing.map((c) => [field.level(c.id), `Select the agreed level for ${c.shortLabel}`]))
+				} as const;
+			}
+			const unreviewed = unreviewedActionCount(tx, assessment);
+			if (unreviewed > 0) {
+				const actionsWord = unreviewed === 1 ? 'the action' : `the ${unreviewed} actions`;
+				return {
+					ok: false,
+					status: 400,
+					message: `Review ${actionsWord} from the last round before marking the assessment complete`,
+					errors: { review: `Review ${actionsWord} still open from the last round: done, carry forward or dropped` } as FieldErrors
 				} as const;
 			}
 		}

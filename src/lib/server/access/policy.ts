@@ -35,6 +35,10 @@ export type Action =
 	| 'service.people'
 	| 'assessment.view'
 	| 'assessment.edit'
+	/** Add, change and review a service's improvement actions: the people who run its assessment. */
+	| 'plan.edit'
+	/** Read across all the organisation's services (actions, dashboards): organisation-wide roles only. */
+	| 'organisation.overview'
 	/** Leave a comment: everyone taking part, and facilitators, but not read-only viewers. */
 	| 'assessment.comment'
 	/** Every account on the server: reset links and disabling. */
@@ -73,6 +77,8 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			return person.isPlatformAdmin;
 		case 'organisation.view':
 			return hasAnyRoleIn(person, resource.organisationId);
+		case 'organisation.overview':
+			return orgRoles.length > 0;
 		case 'organisation.manage':
 		case 'organisation.people':
 		case 'audit.view':
@@ -92,6 +98,7 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			return roles.some((role) => role !== 'viewer');
 		}
 		case 'assessment.edit':
+		case 'plan.edit':
 		case 'service.people':
 			if (!resource.serviceId) return false;
 			return isOrgAdmin || serviceRoles(person, resource).includes('service_lead');

@@ -388,3 +388,81 @@ export const auditEvents = sqliteTable(
 		index('audit_event_service_at_idx').on(t.serviceId, t.at)
 	]
 );
+
+export const actionStatuses = ['not_started', 'in_progress', 'done', 'dropped'] as const;
+
+/** An improvement action in a service's plan, about one challenge. */
+export const improvementActions = sqliteTable(
+	'improvement_action',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'restrict' }),
+		serviceId: text('service_id')
+			.notNull()
+			.references(() => services.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		/** The assessment that prompted the action. */
+		assessmentId: text('assessment_id').references(() => assessments.id, { onDelete: 'restrict' }),
+		title: text('title').notNull(),
+		description: text('description').notNull().default(''),
+		/** A member who owns the action, or else ownerName for someone without an account. */
+		ownerUserId: text('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+		ownerName: text('owner_name'),
+		startDate: text('start_date'),
+		dueDate: text('due_date').notNull(),
+		status: text('status', { enum: actionStatuses }).notNull().default('not_started'),
+		/** What happened, written when the action is done or dropped. */
+		outcome: text('outcome').notNull().default(''),
+		closedAt: instant('closed_at'),
+		createdAt: instant('created_at').notNull(),
+		createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+		updatedAt: instant('updated_at').notNull()
+	},
+	(t) => [
+		index('improvement_action_service_idx').on(t.serviceId, t.status),
+		index('improvement_action_organisation_idx').on(t.organisationId, t.status, t.dueDate),
+		index('improvement_action_owner_idx').on(t.ownerUserId, t.status),
+		index('improvement_action_assessment_idx').on(t.assessmentId),
+		check('improvement_action_status_check', sql`${t.status} in ('not_started', 'in_progress', 'done', 'dropped')`)
+	]
+);
+
+/** A dated note of progress on an action. */
+export const actionNotes = sqliteTable(
+	'action_note',
+	{
+		id: text('id').primaryKey(),
+		actionId: text('action_id')
+			.notNull()
+			.references(() => improvementActions.id, { onDelete: 'restrict' }),
+		userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+		body: text('body').notNull(),
+		createdAt: instant('created_at').notNull()
+	},
+	(t) => [index('action_note_action_idx').on(t.actionId, t.createdAt)]
+);
+
+/** The decision, at a service's next assessment, on an action still open when it started. */
+export const actionReviews = sqliteTable(
+	'action_review',
+	{
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		actionId: text('action_id')
+			.notNull()
+			.references(() => improvementActions.id, { onDelete: 'restrict' }),
+		decision: text('decision').notNull(),
+		note: text('note').notNull().default(''),
+		reviewedAt: instant('reviewed_at').notNull(),
+		reviewedBy: text('reviewed_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		primaryKey({ columns: [t.assessmentId, t.actionId] }),
+		check('action_review_decision_check', sql`${t.decision} in ('done', 'carried_forward', 'dropped')`)
+	]
+);

@@ -17,7 +17,7 @@ export function getFramework(db: Db, frameworkId: string) {
 }
 
 /** The framework's challenges (in order) with its scale and any indicator text. */
-export function frameworkContent(db: Db, frameworkId: string) {
+export function frameworkContent(db: Pick<Db, 'select'>, frameworkId: string) {
 	const challengeRows = db
 		.select()
 		.from(challenges)
