@@ -61,6 +61,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
 	},
+	'/my-work': { rule: 'signed in; lists only work in services the person may see', answers: everyone(S, P) },
 	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', answers: everyone(S, P) },
 	'/organisations/new': { rule: 'organisation.create', answers: { ...everyone(S, N), platformAdmin: P } },
 	'/organisations/[organisation]': { rule: 'organisation.view', answers: everyone(S, [P, P, N]) },
@@ -88,6 +89,26 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'service.view',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
 	},
+	'/organisations/[organisation]/services/[service]/plan': {
+		rule: 'service.view; adding actions needs plan.edit',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/actions/new': {
+		rule: 'plan.edit',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/actions/[action]': {
+		rule: 'service.view; progress notes need plan.edit',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/actions/[action]/edit': {
+		rule: 'plan.edit',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+	},
+	'/organisations/[organisation]/actions': {
+		rule: 'organisation.overview: organisation-wide roles only',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], facilitator: [P, P, N], viewer: [P, P, N] }
+	},
 	'/organisations/[organisation]/services/[service]/people': {
 		rule: 'service.people',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
@@ -108,6 +129,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/review': {
+		rule: 'assessment.view; deciding needs plan.edit',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters': {

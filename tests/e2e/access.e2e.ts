@@ -16,12 +16,14 @@ const ids = {} as Record<Place, Record<string, string>>;
 function idsFor(db: Database.Database, organisationName: string, serviceName?: string) {
 	const row = db
 		.prepare(
-			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment, r.framework_id AS framework
+			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment, r.framework_id AS framework,
+			   (SELECT id FROM improvement_action WHERE service_id = s.id ORDER BY created_at, id LIMIT 1) AS action
 			 FROM organisation o
 			 JOIN service s ON s.organisation_id = o.id
 			 JOIN round r ON r.organisation_id = o.id AND r.status = 'open'
 			 JOIN assessment a ON a.round_id = r.id AND a.service_id = s.id
 			 WHERE o.name = ? AND (? IS NULL OR s.name = ?)
+			   AND EXISTS (SELECT 1 FROM improvement_action WHERE service_id = s.id)
 			 ORDER BY s.name LIMIT 1`
 		)
 		.get(organisationName, serviceName ?? null, serviceName ?? null) as Record<string, string>;
@@ -105,7 +107,11 @@ const ACTIONS = [
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/save',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit',
 	'/organisations/[organisation]/people?/invite',
-	'/organisations/[organisation]/services/[service]/people?/invite'
+	'/organisations/[organisation]/services/[service]/people?/invite',
+	'/organisations/[organisation]/services/[service]/actions/new',
+	'/organisations/[organisation]/services/[service]/actions/[action]?/note',
+	'/organisations/[organisation]/services/[service]/actions/[action]/edit',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/review'
 ];
 
 test('no one can post to the actions of an organisation they do not belong to, and nothing changes', async ({ playwright }) => {
@@ -113,7 +119,7 @@ test('no one can post to the actions of an organisation they do not belong to, a
 		const request = await requestAs(playwright, visitor);
 		for (const action of ACTIONS) {
 			const posted = await request.post(url(action, ids.elsewhere), {
-				form: { name: 'Taken over', type: 'Other', email: 'intruder@elsewhere.example', role: 'organisation_admin' },
+				form: { name: 'Taken over', title: 'Taken over', body: 'Taken over', type: 'Other', email: 'intruder@elsewhere.example', role: 'organisation_admin' },
 				headers: { origin: server.baseURL, ...browserPost },
 				maxRedirects: 0
 			});
@@ -125,6 +131,9 @@ test('no one can post to the actions of an organisation they do not belong to, a
 	expect(count("SELECT count(*) AS n FROM service WHERE name = 'Taken over'")).toBe(0);
 	expect(count("SELECT count(*) AS n FROM invitation WHERE email = 'intruder@elsewhere.example'")).toBe(0);
 	expect(count("SELECT count(*) AS n FROM round WHERE status = 'closed' AND title LIKE 'Autumn 2026%'")).toBe(0);
+	expect(count("SELECT count(*) AS n FROM improvement_action WHERE title = 'Taken over'")).toBe(0);
+	expect(count("SELECT count(*) AS n FROM action_note WHERE body = 'Taken over'")).toBe(0);
+	expect(count('SELECT count(*) AS n FROM action_review WHERE reviewed_by IS NOT NULL')).toBe(0);
 	db.close();
 	expect(server.output()).toContain('access refused');
 });
@@ -139,7 +148,11 @@ test('within their own organisation, people cannot use actions their role does n
 		['viewer', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/people?/invite'],
-		['rater', '/organisations/[organisation]/services/[service]/people?/invite']
+		['rater', '/organisations/[organisation]/services/[service]/people?/invite'],
+		['rater', '/organisations/[organisation]/services/[service]/actions/new'],
+		['facilitator', '/organisations/[organisation]/services/[service]/actions/[action]/edit'],
+		['viewer', '/organisations/[organisation]/services/[service]/actions/[action]?/note'],
+		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/review']
 	];
 	for (const [visitor, action] of cases) {
 		const request = await requestAs(playwright, visitor);

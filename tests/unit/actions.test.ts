@@ -257,7 +257,7 @@ describe('across the organisation', () => {
 	it('counts actions per challenge and status, filters overdue, and names services with no plan', () => {
 		const w = world();
 		const first = openedRound(w, 'Spring 2026', '2026-04-01', new Date('2026-04-01T09:00:00Z'));
-		const quiet = createService(w.db, w.person, w.organisationId, { name: 'Quiet Ward', type: 'Inpatient ward' });
+		const quiet = createService(w.db, w.person, w.organisationId, { name: 'Quiet Ward', type: 'Acute inpatient ward' });
 		if (!quiet.ok) throw new Error('no service');
 		const content = frameworkContent(w.db, w.frameworkId);
 		const scores = new FormData();

@@ -64,7 +64,9 @@ export const actionInputSchema = z
 		dueMonth: datePart,
 		dueYear: datePart
 	})
-	.transform((v, ctx) => {
+	// Checked as a refinement, which runs even when a field above has a problem, so every
+	// problem is reported at once.
+	.superRefine((v, ctx) => {
 		if (v.ownerUserId === '' && v.ownerName === '') {
 			ctx.addIssue({ code: 'custom', path: ['ownerUserId'], message: 'Select the owner, or type the name of someone without an account' });
 		}
@@ -79,17 +81,17 @@ export const actionInputSchema = z
 		if (startDate && dueDate && dueDate < startDate) {
 			ctx.addIssue({ code: 'custom', path: ['dueDay'], message: 'The due date must be the same as or after the start date' });
 		}
-		if (startDate === undefined || !dueDate) return z.NEVER;
-		return {
-			challengeId: v.challengeId,
-			title: v.title,
-			description: v.description,
-			ownerUserId: v.ownerUserId || null,
-			ownerName: v.ownerName || null,
-			startDate,
-			dueDate
-		};
-	});
+	})
+	.transform((v) => ({
+		challengeId: v.challengeId,
+		title: v.title,
+		description: v.description,
+		ownerUserId: v.ownerUserId || null,
+		ownerName: v.ownerName || null,
+		startDate: dateFrom(v.startDay, v.startMonth, v.startYear) ?? null,
+		// Present and real: the refinement above refused anything else.
+		dueDate: dateFrom(v.dueDay, v.dueMonth, v.dueYear) as string
+	}));
 
 export type ActionInput = z.infer<typeof actionInputSchema>;
 
@@ -206,12 +208,19 @@ export function actionNotesFor(db: Db, actionId: string) {
 /** The challenges an action can be about: those of the service's current pack, plus its own. */
 export function challengeChoices(db: Pick<Db, 'select'>, serviceId: string, currentChallengeId?: string) {
 	const latest = latestAssessmentOf(db, serviceId);
-	const choices = latest ? frameworkContent(db, latest.frameworkId).challenges.map((c) => ({ id: c.id, label: `${c.position}. ${c.name}` })) : [];
+	const choices = latest ? frameworkContent(db, latest.frameworkId).challenges.map((c) => ({ id: c.id, label: `${c.position}. ${c.shortLabel}` })) : [];
 	if (currentChallengeId && !choices.some((c) => c.id === currentChallengeId)) {
 		const own = db.select().from(challenges).where(eq(challenges.id, currentChallengeId)).get();
-		if (own) choices.unshift({ id: own.id, label: `${own.position}. ${own.name} (earlier version of the framework)` });
+		if (own) choices.unshift({ id: own.id, label: `${own.position}. ${own.shortLabel} (earlier version of the framework)` });
 	}
 	return { latest, choices };
+}
+
+/** Challenge filter choices, by the challenge's key in its pack: the current pack's challenges. */
+export function planChallengeFilterOptions(db: Pick<Db, 'select'>, serviceId: string) {
+	const latest = latestAssessmentOf(db, serviceId);
+	if (!latest) return [];
+	return frameworkContent(db, latest.frameworkId).challenges.map((c) => ({ value: c.key, text: `${c.position}. ${c.shortLabel}` }));
 }
 
 export interface ActionFilters {
@@ -282,7 +291,7 @@ export function servicePlan(db: Db, serviceId: string, filters: ActionFilters = 
 	const actions = serviceActions(db, serviceId, filters, now);
 	const priorityRows = latest
 		? db
-				.select({ rank: priorities.rank, challengeKey: challenges.packChallengeKey, name: challenges.name, position: challenges.position })
+				.select({ rank: priorities.rank, challengeKey: challenges.packChallengeKey, name: challenges.shortLabel, position: challenges.position })
 				.from(priorities)
 				.innerJoin(challenges, eq(challenges.id, priorities.challengeId))
 				.where(eq(priorities.assessmentId, latest.id))
@@ -634,6 +643,36 @@ export function servicesWithoutPlan(db: Db, organisationId: string) {
 		)
 		.orderBy(asc(services.name))
 		.all();
+}
+
+/** The challenges of every framework the organisation's rounds use, one per key, for filters. */
+export function organisationChallengeOptions(db: Db, organisationId: string) {
+	const rows = db
+		.selectDistinct({ key: challenges.packChallengeKey, position: challenges.position, shortLabel: challenges.shortLabel })
+		.from(challenges)
+		.innerJoin(rounds, eq(rounds.frameworkId, challenges.frameworkId))
+		.where(eq(rounds.organisationId, organisationId))
+		.orderBy(asc(challenges.position))
+		.all();
+	const byKey = new Map<string, { value: string; text: string; position: number }>();
+	for (const row of rows) if (!byKey.has(row.key)) byKey.set(row.key, { value: row.key, text: `${row.position}. ${row.shortLabel}`, position: row.position });
+	return [...byKey.values()];
+}
+
+/** The counts as a table: one row per challenge, a column per status, with overdue and totals. */
+export function countTable(counts: { challengeKey: string; status: ActionStatus; overdue: number; count: number }[], challengeOptions: { value: string; text: string }[]) {
+	const empty = () => ({ not_started: 0, in_progress: 0, done: 0, dropped: 0, overdue: 0, total: 0 });
+	const rows = challengeOptions.map((c) => ({ key: c.value, label: c.text, ...empty() }));
+	const total = { key: '', label: 'All challenges', ...empty() };
+	for (const c of counts) {
+		const row = rows.find((r) => r.key === c.challengeKey);
+		for (const target of row ? [row, total] : [total]) {
+			target[c.status] += c.count;
+			target.overdue += c.overdue;
+			target.total += c.count;
+		}
+	}
+	return { rows: rows.filter((r) => r.total > 0), total };
 }
 
 // My work ------------------------------------------------------------------------------------

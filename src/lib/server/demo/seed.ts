@@ -4,7 +4,10 @@ import type { Role } from '../access/policy';
 import { hashPassword } from '../auth/password';
 import type { Db } from '../db/client';
 import {
+	actionReviews,
 	agreedScores,
+	improvementActions,
+	priorities,
 	assessments,
 	challenges,
 	frameworks,
@@ -261,6 +264,32 @@ const EVIDENCE = {
 };
 const EVIDENCE_AWAITING_LEVEL = 'Discussed at the team meeting; the level is still to be agreed.';
 
+/** A first step for each challenge, worded as teams write their plans. */
+const ACTION_IDEAS: Record<string, string[]> = {
+	'day-to-day-interactions': ['Use recovery-focused language in every care plan review', 'Co-produce a one-page "about me" for each person'],
+	'education-and-training': ['Send two staff on the recovery college co-facilitation course', 'Add recovery training to the induction for new staff'],
+	'recovery-college': ['Co-deliver a "Understanding recovery" course with the recovery college', 'Invite people using the service to recovery college taster days'],
+	'commitment-culture-leadership': ['Add recovery to the team business meeting agenda each month', 'Ask the directorate lead to sponsor the team recovery plan'],
+	'personalisation-and-choice': ['Offer personal budgets information at every review', 'Trial choice of appointment times and places'],
+	risk: ['Pilot shared safety plans written with the person', 'Review risk assessments for positive risk-taking'],
+	'user-involvement': ['Involve people using the service in staff interviews', 'Set up a monthly service user and carer forum'],
+	workforce: ['Recruit a second peer support worker', 'Include lived experience in job descriptions'],
+	'supporting-staff': ['Start monthly reflective practice sessions', 'Offer staff wellbeing action plans'],
+	'life-beyond-illness': ['Build links with the local employment support service', 'Map community groups for housing, leisure and faith']
+};
+
+const ACTION_OWNERS = [
+	'Sam Patel, peer support worker',
+	'Jo Evans, carer representative',
+	'Dr Amara Lewis, consultant psychiatrist',
+	'Chris Nolan, team manager',
+	'Ruth Hughes, occupational therapist',
+	'Dev Sharma, service user representative'
+];
+
+/** The round whose priorities the demo plans turn into actions: the last one before the open round. */
+const PLAN_ROUND_INDEX = ROUND_PERIODS.length - 2;
+
 type OpenRoundProgress = 'complete' | 'in_progress' | 'not_started';
 
 type Random = () => number;
@@ -358,7 +387,13 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	const roundServiceRows: (typeof roundServices.$inferInsert)[] = [];
 	const assessmentRows: (typeof assessments.$inferInsert)[] = [];
 	const scoreRows: (typeof agreedScores.$inferInsert)[] = [];
+	const priorityRows: (typeof priorities.$inferInsert)[] = [];
+	const actionRows: (typeof improvementActions.$inferInsert)[] = [];
+	const reviewRows: (typeof actionReviews.$inferInsert)[] = [];
+	// A generator of its own, so adding plans left every score the demo had before unchanged.
+	const planRandom = seededRandom(RANDOM_SEED + 1);
 	let demoServiceId = '';
+	let demoServiceActionId = '';
 
 	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
 		const organisationId = newId();
@@ -396,6 +431,9 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 			[progress[demoIndex], progress[swapIndex]] = [progress[swapIndex], progress[demoIndex]];
 		}
 
+		const openAssessments = new Map<string, { id: string; state: OpenRoundProgress; completedAt: Date | null }>();
+		const plans: { serviceId: string; assessmentId: string; completedAt: Date; priorities: { id: string; key: string }[] }[] = [];
+
 		ROUND_PERIODS.forEach((period, roundIndex) => {
 			const roundId = newId();
 			const isOpen = roundIndex === ROUND_PERIODS.length - 1;
@@ -426,6 +464,7 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 					completedAt,
 					createdAt: openedAt
 				});
+				if (isOpen) openAssessments.set(serviceId, { id: assessmentId, state, completedAt });
 				if (state === 'not_started') return;
 
 				const updatedAt = completedAt ?? onDay(period.start, integerBetween(random, 20, 100));
@@ -453,8 +492,56 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 						});
 					}
 				});
+				if (state !== 'complete' || !completedAt) return;
+				// The team's priorities: the three challenges where it stands lowest, first in the framework's order on a tie.
+				const lowest = scale.challenges
+					.map((challenge, challengeIndex) => ({ id: challenge.id, key: challenge.packChallengeKey, index: trajectories[serviceIndex][challengeIndex][roundIndex] }))
+					.sort((a, b) => a.index - b.index)
+					.slice(0, 3);
+				lowest.forEach((challenge, i) => priorityRows.push({ assessmentId, rank: i + 1, challengeId: challenge.id }));
+				// Most teams turn the priorities into a plan; every sixth has not yet.
+				if (roundIndex === PLAN_ROUND_INDEX && serviceIndex % 6 !== 5) {
+					plans.push({ serviceId, assessmentId, completedAt, priorities: lowest });
+				}
 			});
 		});
+
+		for (const plan of plans) {
+			const opened = openAssessments.get(plan.serviceId);
+			const startDate = plan.completedAt.toISOString().slice(0, 10);
+			// First priority done before the next round opened, second under way, third never started and now overdue.
+			plan.priorities.forEach((challenge, rank) => {
+				const id = newId();
+				const createdAt = new Date(plan.completedAt.getTime() + 2 * 86_400_000);
+				const status = rank === 0 ? 'done' : rank === 1 ? 'in_progress' : 'not_started';
+				const closedAt = status === 'done' ? onDay(ROUND_PERIODS[PLAN_ROUND_INDEX].end, -integerBetween(planRandom, 1, 20)) : null;
+				const action: typeof improvementActions.$inferInsert = {
+					id,
+					organisationId,
+					serviceId: plan.serviceId,
+					challengeId: challenge.id,
+					assessmentId: plan.assessmentId,
+					title: pick(planRandom, ACTION_IDEAS[challenge.key] ?? ['Agree a first step with the team']),
+					description: '',
+					ownerName: pick(planRandom, ACTION_OWNERS),
+					startDate,
+					dueDate: status === 'in_progress' ? '2027-01-29' : onDay(startDate, integerBetween(planRandom, 90, 150)).toISOString().slice(0, 10),
+					status,
+					outcome: status === 'done' ? 'Done and now part of the team’s routine.' : '',
+					closedAt,
+					createdAt,
+					updatedAt: closedAt ?? createdAt
+				};
+				if (plan.serviceId === demoServiceId && status === 'in_progress') demoServiceActionId = id;
+				// Teams that have completed the open round have also reviewed last round's open actions.
+				if (status !== 'done' && opened?.state === 'complete' && opened.completedAt) {
+					const decision = status === 'in_progress' ? 'carried_forward' : 'dropped';
+					reviewRows.push({ assessmentId: opened.id, actionId: id, decision, note: decision === 'dropped' ? 'Overtaken by the trust-wide plan.' : '', reviewedAt: opened.completedAt });
+					if (decision === 'dropped') Object.assign(action, { status: 'dropped', outcome: 'Overtaken by the trust-wide plan.', closedAt: opened.completedAt, updatedAt: opened.completedAt });
+				}
+				actionRows.push(action);
+			});
+		}
 
 		return organisationId;
 	});
@@ -483,6 +570,11 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		}
 	});
 
+	// The service lead owns one of their team's actions, so "My work" has something in it.
+	const leadIndex = DEMO_PEOPLE.findIndex((p) => p.account.email === 'lead@demo.example');
+	const owned = actionRows.find((a) => a.id === demoServiceActionId);
+	if (owned && leadIndex >= 0) Object.assign(owned, { ownerUserId: userRows[leadIndex].id, ownerName: null });
+
 	return {
 		organisationRows,
 		groupingRows,
@@ -492,7 +584,10 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		roundRows,
 		roundServiceRows,
 		assessmentRows,
-		scoreRows
+		scoreRows,
+		priorityRows,
+		actionRows,
+		reviewRows
 	};
 }
 
@@ -539,6 +634,9 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		for (const chunk of inChunks(rows.roundServiceRows)) tx.insert(roundServices).values(chunk).run();
 		for (const chunk of inChunks(rows.assessmentRows)) tx.insert(assessments).values(chunk).run();
 		for (const chunk of inChunks(rows.scoreRows)) tx.insert(agreedScores).values(chunk).run();
+		for (const chunk of inChunks(rows.priorityRows)) tx.insert(priorities).values(chunk).run();
+		for (const chunk of inChunks(rows.actionRows)) tx.insert(improvementActions).values(chunk).run();
+		for (const chunk of inChunks(rows.reviewRows)) tx.insert(actionReviews).values(chunk).run();
 		return true;
 	});
 }

@@ -28,6 +28,7 @@ export const load = ((event) => {
 		rounds: listRounds(db, organisationId),
 		canManage: may(person, 'organisation.manage', { organisationId }),
 		canManagePeople: may(person, 'organisation.people', { organisationId }),
-		canViewAudit: may(person, 'audit.view', { organisationId })
+		canViewAudit: may(person, 'audit.view', { organisationId }),
+		canOverview: may(person, 'organisation.overview', { organisationId })
 	};
 }) satisfies PageServerLoad;

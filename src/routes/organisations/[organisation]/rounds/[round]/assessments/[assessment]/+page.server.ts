@@ -9,6 +9,7 @@ import { formValues, parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
 import { ratingSpread, raterOf } from '$lib/server/ratings';
 import { mayRaterSeeOthers } from '$lib/domain/ratings';
+import { actionsToReview } from '$lib/server/actions';
 import {
 	agreedScoresFor,
 	getAssessment,
@@ -36,7 +37,9 @@ export const load = ((event) => {
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const ownRater = raterOf(db, assessment.id, person.id);
+	const toReview = actionsToReview(db, assessment);
 	return {
+		review: { listed: toReview.length, reviewed: toReview.filter((a) => a.decision !== null).length, justSaved: event.url.searchParams.has('reviewed') },
 		// A rater who has not yet submitted does not see the others' ratings, so nobody anchors on them.
 		spread: mayRaterSeeOthers(!ownRater || ownRater.submittedAt !== null) ? ratingSpread(db, assessment.id) : null,
 		isRater: !!ownRater,

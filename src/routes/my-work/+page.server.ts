@@ -1,0 +1,9 @@
+import { getDb } from '$lib/server/db';
+import { requirePerson } from '$lib/server/access/guard';
+import { myWork } from '$lib/server/actions';
+import type { PageServerLoad } from './$types';
+
+export const load = ((event) => {
+	const person = requirePerson(event);
+	return { work: myWork(getDb(), person) };
+}) satisfies PageServerLoad;

@@ -1,0 +1,48 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { getDb } from '$lib/server/db';
+import { authorise, requirePerson } from '$lib/server/access/guard';
+import { may } from '$lib/server/access/policy';
+import { requireOrganisation } from '$lib/server/organisations';
+import { getAssessment } from '$lib/server/assessments';
+import { formValues, type FieldErrors } from '$lib/server/forms';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions';
+import type { Actions, PageServerLoad, RouteParams } from './$types';
+
+function findAssessment(event: RequestEvent<RouteParams>) {
+	requirePerson(event);
+	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
+	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
+	if (!assessment) error(404, 'Page not found');
+	return assessment;
+}
+
+export const load = ((event) => {
+	const organisationId = event.params.organisation;
+	const assessment = findAssessment(event);
+	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const db = getDb();
+	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
+	return {
+		organisation: requireOrganisation(db, organisationId),
+		assessment,
+		actions: actionsToReview(db, assessment),
+		locked,
+		canEdit: !locked && may(person, 'plan.edit', { organisationId, serviceId: assessment.serviceId })
+	};
+}) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const organisationId = event.params.organisation;
+		const assessment = findAssessment(event);
+		const person = authorise(event, 'plan.edit', { organisationId, serviceId: assessment.serviceId });
+		const db = getDb();
+		const form = await event.request.formData();
+		const parsed = parseReviewForm(form, actionsToReview(db, assessment));
+		if (!parsed.ok) return fail(400, { values: formValues(form), errors: parsed.errors, message: undefined });
+		const saved = saveReview(db, person, assessment, organisationId, parsed.input);
+		if (!saved.ok) return fail(409, { values: formValues(form), errors: {} as FieldErrors, message: saved.message });
+		redirect(303, `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}?reviewed#review`);
+	}
+} satisfies Actions;
