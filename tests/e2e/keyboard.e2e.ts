@@ -94,7 +94,7 @@ test('a rater chooses a perspective, rates every challenge and submits, by keybo
 	await expect(page.getByText('You have submitted your ratings')).toBeVisible();
 });
 
-test('a service lead signs in, agrees a level for every challenge and completes, by keyboard alone', async ({ page }) => {
+test('a service lead signs in, agrees a level for every challenge, reviews last round’s actions, completes and adds an action, by keyboard alone', async ({ page }) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 
 	// The skip link comes first and takes focus into the main content.
@@ -134,9 +134,63 @@ test('a service lead signs in, agrees a level for every challenge and completes,
 		await page.keyboard.type(`Evidence typed by keyboard for challenge ${i + 1}.`);
 	}
 
-	await tabTo(page, page.getByRole('button', { name: 'Save and mark complete' }));
+	await tabTo(page, page.getByRole('button', { name: 'Save and come back later' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByText('Your changes have been saved')).toBeVisible();
+
+	// Last round's open actions are reviewed before the assessment can be completed.
+	await tabTo(page, page.getByRole('link', { name: 'Review last round’s actions' }), 400);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: "Review last round's actions" })).toBeVisible();
+	const toReview = page.getByRole('group').filter({ has: page.getByRole('radio') });
+	const reviewCount = await toReview.count();
+	expect(reviewCount).toBeGreaterThan(0);
+	for (let i = 0; i < reviewCount; i++) {
+		const group = toReview.nth(i);
+		await tabTo(page, group.getByRole('radio', { name: 'Done' }));
+		await page.keyboard.press('Space');
+		// The first is carried forward; the rest are done, which needs a note.
+		if (i === 0) {
+			await page.keyboard.press('ArrowDown');
+			await expect(group.getByRole('radio', { name: 'Carry forward' })).toBeChecked();
+		} else {
+			await expect(group.getByRole('radio', { name: 'Done' })).toBeChecked();
+			await tabTo(page, page.getByRole('textbox', { name: /^Note on/ }).nth(i));
+			await page.keyboard.type('Finished over the summer, typed by keyboard.');
+		}
+	}
+	await tabTo(page, page.getByRole('button', { name: 'Save the review' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByText(`${reviewCount} of ${reviewCount} action`)).toBeVisible();
+
+	await tabTo(page, page.getByRole('button', { name: 'Save and mark complete' }), 400);
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })).toBeVisible();
+
+	// From the service page to the plan, and a new action, still by keyboard alone.
+	await tabTo(page, page.getByRole('link', { name: 'Improvement plan' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Improvement plan' })).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Add an action' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Add an action' })).toBeVisible();
+	await tabTo(page, page.getByLabel('Challenge', { exact: true }));
+	await page.keyboard.press('ArrowDown');
+	await expect(page.getByLabel('Challenge', { exact: true })).not.toHaveValue('');
+	await tabTo(page, page.getByLabel('Action', { exact: true }));
+	await page.keyboard.type('Peer worker joins every new assessment, planned by keyboard');
+	await tabTo(page, page.getByLabel("Or the owner's name"));
+	await page.keyboard.type('Sam Patel, peer support worker');
+	await tabTo(page, page.getByRole('group', { name: 'Due date' }).getByLabel('Day'));
+	await page.keyboard.type('31');
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('3');
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('2027');
+	await tabTo(page, page.getByRole('button', { name: 'Add action' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Peer worker joins every new assessment, planned by keyboard' })).toBeVisible();
+	await expect(page.getByText('Sam Patel, peer support worker')).toBeVisible();
 
 	await page.goto(server.baseURL + assessmentPath);
 	await expect(page.getByText('This assessment has been marked complete.')).toBeVisible();

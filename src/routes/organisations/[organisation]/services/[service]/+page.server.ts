@@ -19,6 +19,7 @@ export const load = ((event) => {
 		service: { id: service.id, name: service.name, type: service.type },
 		assessments: serviceAssessments(db, serviceId),
 		progress: serviceProgress(db, serviceId),
-		canManagePeople: may(person, 'service.people', { organisationId, serviceId })
+		canManagePeople: may(person, 'service.people', { organisationId, serviceId }),
+		justCompleted: event.url.searchParams.has('completed')
 	};
 }) satisfies PageServerLoad;

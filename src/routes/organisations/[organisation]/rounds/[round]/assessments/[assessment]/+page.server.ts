@@ -92,7 +92,7 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 		});
 	}
 	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
-	redirect(303, complete ? `/organisations/${organisationId}/services/${assessment.serviceId}` : `${here}?saved`);
+	redirect(303, complete ? `/organisations/${organisationId}/services/${assessment.serviceId}?completed#completed` : `${here}?saved`);
 }
 
 export const actions = {
