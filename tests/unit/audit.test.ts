@@ -341,6 +341,11 @@ describe('describing events', () => {
 		const generic = describeChange({ action: 'user.renamed', before: { name: 'Jo', passwordHash: 'x', tokenHash: 'y' }, after: { name: 'Joanna', userId: 'u1' } });
 		expect(generic).toBe('Jo → Joanna');
 		expect(describeChange({ action: 'x', before: null, after: { note: 'n'.repeat(500) } }).length).toBeLessThanOrEqual(160);
+		const action = { title: 'Forum', status: 'in_progress', dueDate: '2026-09-30', ownerName: 'Jo', outcome: '' };
+		expect(describeChange({ action: 'action.created', before: null, after: action })).toBe('Forum, due 30 September 2026');
+		expect(describeChange({ action: 'action.updated', before: action, after: { ...action, status: 'done', outcome: 'Met monthly' } })).toBe('Forum: In progress → Done; changed outcome');
+		expect(describeChange({ action: 'action.updated', before: action, after: { ...action, ownerName: 'Sam' } })).toBe('Forum: changed owner');
+		expect(describeChange({ action: 'action.reviewed', before: null, after: { decision: 'carried_forward', note: '' } })).toBe('Carry forward');
 	});
 
 	it('writes one CSV record per event, with both times and the full before and after', () => {

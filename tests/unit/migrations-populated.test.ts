@@ -60,6 +60,23 @@ async function populatedAt(dir: string, migrationCount: number): Promise<Db> {
 }
 
 describe('migrations on a populated database', () => {
+	it('fill the round level counts from the assessments completed before they existed', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
+		try {
+			const db = await populatedAt(dir, 5);
+			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
+			const counted = db.$client.prepare('SELECT sum(services) AS n FROM round_level_count').get() as { n: number };
+			const scored = db.$client
+				.prepare("SELECT count(*) AS n FROM agreed_score JOIN assessment ON assessment.id = agreed_score.assessment_id WHERE assessment.status = 'complete' AND level IS NOT NULL")
+				.get() as { n: number };
+			expect(scored.n).toBeGreaterThan(1000);
+			expect(counted.n).toBe(scored.n);
+			db.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	const journal = JSON.parse(readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
 	const migrationCount: number = journal.entries.length;
 

@@ -1,5 +1,6 @@
 import { formatIsoDate } from './dates';
 import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
+import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
 
 // What each recorded action means, in the words the people reading the trail use.
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -27,7 +28,22 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'team_resources.updated': 'Recorded the team’s resources',
 	'framework.imported': 'Imported a framework pack',
 	'framework.retired': 'Retired a framework pack',
-	'framework.restored': 'Offered a framework pack again'
+	'framework.restored': 'Offered a framework pack again',
+	'action.created': 'Added an improvement action',
+	'action.updated': 'Changed an improvement action',
+	'action.note_added': 'Added a progress note to an action',
+	'action.reviewed': 'Reviewed an action at the next round'
+};
+
+const ACTION_FIELD_WORDS: Record<string, string> = {
+	title: 'title',
+	description: 'description',
+	challengeId: 'challenge',
+	ownerUserId: 'owner',
+	ownerName: 'owner',
+	startDate: 'start date',
+	dueDate: 'due date',
+	outcome: 'outcome'
 };
 
 /** A plain-language description of an action; one without a label yet is shown as recorded. */
@@ -219,6 +235,24 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			const email = names.invitationEmail ?? text(after?.email);
 			const role = roleLabel(names.invitationRole ?? after?.role);
 			summary = [email, role ? `as ${role}` : null].filter(Boolean).join(' ');
+			break;
+		}
+		case 'action.created':
+			summary = [text(after?.title), text(after?.dueDate) ? `due ${formatIsoDate(String(after?.dueDate))}` : null].filter(Boolean).join(', ');
+			break;
+		case 'action.updated': {
+			const changed = Object.keys(after ?? {}).filter((key) => JSON.stringify(before?.[key] ?? null) !== JSON.stringify(after?.[key] ?? null));
+			const status = before?.status !== after?.status ? statusChange(before, after, ACTION_STATUS_LABELS) : null;
+			const others = [...new Set(changed.filter((key) => key !== 'status').map((key) => ACTION_FIELD_WORDS[key] ?? key))];
+			summary = joined(text(after?.title), [status, others.length > 0 ? `changed ${others.join(', ')}` : null].filter(Boolean).join('; '));
+			break;
+		}
+		case 'action.note_added':
+			summary = text(after?.note) ?? genericChange(change.before, change.after);
+			break;
+		case 'action.reviewed': {
+			const decision = typeof after?.decision === 'string' ? (REVIEW_DECISION_LABELS as Record<string, string>)[after.decision] : null;
+			summary = [decision, text(after?.note)].filter(Boolean).join(': ') || genericChange(change.before, change.after);
 			break;
 		}
 		case 'comment.created':

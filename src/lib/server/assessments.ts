@@ -8,6 +8,7 @@ import type { Db } from './db/client';
 import { agreedScores, assessments, challenges, levels, priorities, rounds, services, users } from './db/schema';
 import { recordAuditEvent } from './audit';
 import { unreviewedActionCount } from './actions';
+import { countCompletedAssessment } from './dashboards';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
@@ -364,6 +365,7 @@ export function saveAssessment(
 				.set({ status: 'complete', completedAt: now, completedBy: person.id })
 				.where(eq(assessments.id, assessment.id))
 				.run();
+			countCompletedAssessment(tx, assessment.id, assessment.roundId);
 			recordAuditEvent(tx, {
 				...audit,
 				action: 'assessment.completed',

@@ -39,6 +39,10 @@ export type Action =
 	| 'plan.edit'
 	/** Read across all the organisation's services (actions, dashboards): organisation-wide roles only. */
 	| 'organisation.overview'
+	/** Open the cross-site view: platform administrators, and anyone holding facilitator access somewhere. */
+	| 'sites.view'
+	/** Include a site in cross-site comparisons (medians only): platform administrators, or its facilitators. */
+	| 'sites.compare'
 	/** Leave a comment: everyone taking part, and facilitators, but not read-only viewers. */
 	| 'assessment.comment'
 	/** Every account on the server: reset links and disabling. */
@@ -85,6 +89,10 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			return isOrgAdmin;
 		case 'organisation.facilitators':
 			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
+		case 'sites.view':
+			return person.isPlatformAdmin || person.memberships.some((m) => m.role === 'facilitator' && m.serviceId === null);
+		case 'sites.compare':
+			return !!resource.organisationId && (person.isPlatformAdmin || orgRoles.includes('facilitator'));
 		case 'accounts.administer':
 		case 'frameworks.manage':
 			return person.isPlatformAdmin;

@@ -466,3 +466,24 @@ export const actionReviews = sqliteTable(
 		check('action_review_decision_check', sql`${t.decision} in ('done', 'carried_forward', 'dropped')`)
 	]
 );
+
+/**
+ * How many services in a round agreed each level of each challenge, counting completed
+ * assessments only. Written in the same transaction that completes an assessment (completion is
+ * final, so the counts never go stale); it lets cross-site views read a few thousand rows instead
+ * of every agreed score on the server.
+ */
+export const roundLevelCounts = sqliteTable(
+	'round_level_count',
+	{
+		roundId: text('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		level: integer('level').notNull(),
+		services: integer('services').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.challengeId, t.level] })]
+);

@@ -3,6 +3,7 @@
 // statements because a million agreed scores through the query builder would take minutes.
 import { SERVICE_TYPES } from '$lib/domain/services';
 import type { Db } from '../db/client';
+import { rebuildRoundLevelCounts } from '../dashboards';
 
 export interface LargeSeedOptions {
 	organisations?: number;
@@ -424,6 +425,7 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 	sqlite.pragma('cache_size = -262144'); // 256 MiB
 	try {
 		seedEverything();
+		rebuildRoundLevelCounts(db);
 		sqlite.exec('ANALYZE');
 	} finally {
 		sqlite.pragma(`cache_size = ${previousCacheSize}`);

@@ -21,6 +21,7 @@ import {
 	users
 } from '../db/schema';
 import { newId } from '../ids';
+import { rebuildRoundLevelCounts } from '../dashboards';
 
 export interface DemoAccount {
 	role: string;
@@ -637,6 +638,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		for (const chunk of inChunks(rows.priorityRows)) tx.insert(priorities).values(chunk).run();
 		for (const chunk of inChunks(rows.actionRows)) tx.insert(improvementActions).values(chunk).run();
 		for (const chunk of inChunks(rows.reviewRows)) tx.insert(actionReviews).values(chunk).run();
+		rebuildRoundLevelCounts(tx);
 		return true;
 	});
 }

@@ -1,0 +1,166 @@
+// Aggregates behind the dashboards. The database does the counting (GROUP BY); these functions
+// turn small tables of counts into medians, distributions, spreads and movers. No I/O.
+
+import type { MedianLevel } from './ratings';
+
+export interface LevelCount {
+	level: number;
+	count: number;
+}
+
+/**
+ * The median of ordinal levels given as counts per level, without expanding them. For an even
+ * total whose two middle levels differ, both are given, never a value between that is not on the
+ * scale.
+ */
+export function medianFromCounts(counts: LevelCount[]): MedianLevel | null {
+	const sorted = counts.filter((c) => c.count > 0).sort((a, b) => a.level - b.level);
+	const total = sorted.reduce((sum, c) => sum + c.count, 0);
+	if (total === 0) return null;
+	const levelAt = (position: number) => {
+		let seen = 0;
+		for (const c of sorted) {
+			seen += c.count;
+			if (position < seen) return c.level;
+		}
+		return sorted[sorted.length - 1].level;
+	};
+	const mid = Math.floor(total / 2);
+	if (total % 2 === 1) return { kind: 'level', level: levelAt(mid) };
+	const low = levelAt(mid - 1);
+	const high = levelAt(mid);
+	return low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
+}
+
+/** A median as a number for plotting: halfway when it falls between two levels. */
+export function medianValue(median: MedianLevel): number {
+	return median.kind === 'level' ? median.level : (median.low + median.high) / 2;
+}
+
+/** "3", or "2–3" for a median between two levels. */
+export function formatMedian(median: MedianLevel | null): string {
+	if (!median) return '–';
+	return median.kind === 'level' ? String(median.level) : `${median.low}–${median.high}`;
+}
+
+/** Counts in scale order (zero where nobody agreed that level), the total and the median. */
+export function distribution(counts: LevelCount[], scale: number[]) {
+	const byLevel = new Map(counts.map((c) => [c.level, c.count]));
+	const inScaleOrder = scale.map((level) => byLevel.get(level) ?? 0);
+	return {
+		counts: inScaleOrder,
+		total: inScaleOrder.reduce((a, b) => a + b, 0),
+		median: medianFromCounts(counts)
+	};
+}
+
+export interface FiveNumberSummary {
+	min: number;
+	lowerQuartile: number;
+	median: number;
+	upperQuartile: number;
+	max: number;
+	count: number;
+}
+
+/**
+ * Minimum, quartiles and maximum of some numbers (such as sites' medians), quartiles by linear
+ * interpolation between order statistics (the method spreadsheets call QUARTILE.INC).
+ */
+export function fiveNumberSummary(values: number[]): FiveNumberSummary | null {
+	if (values.length === 0) return null;
+	const sorted = [...values].sort((a, b) => a - b);
+	const at = (p: number) => {
+		const position = (sorted.length - 1) * p;
+		const below = Math.floor(position);
+		const above = Math.ceil(position);
+		return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+	};
+	return { min: sorted[0], lowerQuartile: at(0.25), median: at(0.5), upperQuartile: at(0.75), max: sorted[sorted.length - 1], count: sorted.length };
+}
+
+/** Fewer other sites than this and a comparison could identify them, so it is withheld. */
+export const MIN_OTHER_SITES = 3;
+
+export type Benchmark =
+	| { kind: 'compared'; site: number | null; others: FiveNumberSummary }
+	| { kind: 'withheld'; site: number | null; otherSites: number; reason: string };
+
+/**
+ * One site's median for a challenge beside the spread of the other sites' medians, or, when
+ * fewer than MIN_OTHER_SITES other sites have one, a withheld comparison that says why.
+ */
+export function benchmark(site: number | null, otherSiteMedians: number[]): Benchmark {
+	if (otherSiteMedians.length < MIN_OTHER_SITES) {
+		const n = otherSiteMedians.length;
+		return {
+			kind: 'withheld',
+			site,
+			otherSites: n,
+			reason: `Only ${n} other site${n === 1 ? ' has' : 's have'} a completed round for this challenge. The comparison is shown once at least ${MIN_OTHER_SITES} do, so that no single site can be picked out.`
+		};
+	}
+	return { kind: 'compared', site, others: fiveNumberSummary(otherSiteMedians)! };
+}
+
+export interface LevelPair {
+	serviceId: string;
+	challengeKey: string;
+	current: number | null;
+	previous: number | null;
+}
+
+export interface Mover {
+	serviceId: string;
+	/** Total change in agreed levels over the challenges scored in both rounds. */
+	change: number;
+	/** How many challenges went up and down. */
+	up: number;
+	down: number;
+	compared: number;
+}
+
+/**
+ * Per service, how far its agreed levels moved between two rounds, over the challenges it scored
+ * in both. Biggest rises first; services with nothing to compare are left out.
+ */
+export function movers(pairs: LevelPair[]): Mover[] {
+	const byService = new Map<string, Mover>();
+	for (const pair of pairs) {
+		if (pair.current === null || pair.previous === null) continue;
+		const mover = byService.get(pair.serviceId) ?? { serviceId: pair.serviceId, change: 0, up: 0, down: 0, compared: 0 };
+		const delta = pair.current - pair.previous;
+		mover.change += delta;
+		mover.compared += 1;
+		if (delta > 0) mover.up += 1;
+		if (delta < 0) mover.down += 1;
+		byService.set(pair.serviceId, mover);
+	}
+	return [...byService.values()].sort((a, b) => b.change - a.change || a.serviceId.localeCompare(b.serviceId));
+}
+
+/** The biggest risers and fallers, at most `count` of each; nobody appears in both. */
+export function biggestMovers(all: Mover[], count = 5) {
+	return {
+		up: all.filter((m) => m.change > 0).slice(0, count),
+		down: all
+			.filter((m) => m.change < 0)
+			.sort((a, b) => a.change - b.change || a.serviceId.localeCompare(b.serviceId))
+			.slice(0, count)
+	};
+}
+
+export type Direction = 'up' | 'down';
+
+/** The challenges whose agreed level moved between two rounds, for "what changed". */
+export function changedChallenges<T extends { current: number | null; previous: number | null }>(rows: T[]) {
+	return rows
+		.filter((r) => r.current !== null && r.previous !== null && r.current !== r.previous)
+		.map((r) => ({ ...r, direction: ((r.current as number) > (r.previous as number) ? 'up' : 'down') as Direction }));
+}
+
+/** Mean of some numbers to one decimal place, or null for none. */
+export function mean(values: number[]): number | null {
+	if (values.length === 0) return null;
+	return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+}

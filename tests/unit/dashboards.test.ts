@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { createOrganisation } from '$lib/server/organisations';
+import { createService } from '$lib/server/services';
+import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
+import { field, getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { frameworkContent } from '$lib/server/frameworks/queries';
+import { personFor } from '$lib/server/users';
+import { crossSiteView, organisationDashboard, rebuildRoundLevelCounts, serviceDashboard } from '$lib/server/dashboards';
+import { frameworks, roundLevelCounts } from '$lib/server/db/schema';
+import { freshDb, platformAdmin } from './helpers/db';
+import type { Db } from '$lib/server/db/client';
+import type { Person } from '$lib/server/access/policy';
+
+/** Levels per challenge position, for a service in a round: a function of position. */
+type Levels = (position: number) => number;
+
+function site(db: Db, admin: Person, name: string, services: string[]) {
+	const organisationId = createOrganisation(db, admin, { name, odsCode: '', groupingLabel: 'Directorate' });
+	const person = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
+	const serviceIds = services.map((serviceName) => {
+		const created = createService(db, person, organisationId, { name: serviceName, type: 'Community mental health team' });
+		if (!created.ok) throw new Error('no service');
+		return created.id;
+	});
+	return { organisationId, person, serviceIds };
+}
+
+function completedRound(db: Db, s: ReturnType<typeof site>, title: string, start: string, levels: Levels[]) {
+	const frameworkId = db.select().from(frameworks).get()!.id;
+	const round = createRound(db, s.person, s.organisationId, { title, frameworkId, serviceIds: s.serviceIds, periodStart: start, periodEnd: start.replace(/-\d\d$/, '-28') }, new Date(`${start}T09:00:00Z`));
+	if (!round.ok) throw new Error(round.message);
+	openRound(db, s.person, s.organisationId, round.id, new Date(`${start}T09:00:00Z`));
+	const content = frameworkContent(db, frameworkId);
+	roundParticipants(db, round.id).forEach((p, i) => {
+		const form = new FormData();
+		for (const c of content.challenges) form.set(field.level(c.id), String(levels[i](c.position)));
+		const parsed = parseAssessmentForm(form, content);
+		if (!parsed.ok) throw new Error('bad form');
+		const assessment = getAssessment(db, s.organisationId, round.id, p.assessmentId!)!;
+		expect(saveAssessment(db, s.person, assessment, s.organisationId, parsed.input, { complete: true })).toEqual({ ok: true });
+	});
+	return round.id;
+}
+
+const flat = (level: number): Levels => () => level;
+
+describe('the organisation dashboard', () => {
+	it('counts levels per round, takes medians, finds movers, on data with known answers', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo', 'Charlie']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), flat(2), flat(2)]);
+		// Alpha rises on every challenge, Bravo falls on the first only, Charlie stays.
+		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), (p) => (p === 1 ? 1 : 2), flat(2)]);
+
+		const dashboard = organisationDashboard(db, trust.organisationId, {})!;
+		expect(dashboard.tables.distribution.rows).toEqual([
+			['Spring', 1, 2, 0, 0, 3, '2'],
+			['Autumn', 1, 1, 1, 0, 3, '2']
+		]);
+		expect(dashboard.tables.medians.rows[0]).toEqual(['1. Day-to-day interactions', '2', '2']);
+		expect(dashboard.tables.movers.rows).toEqual([
+			['Alpha', 20, 10, 0],
+			['Bravo', -1, 0, 1]
+		]);
+		expect(dashboard.tables.completion.rows).toContainEqual(['Complete', 3]);
+		const alpha = dashboard.heatmap.rows.find((r) => r.serviceName === 'Alpha')!;
+		expect(alpha.levels.every((l) => l === 3)).toBe(true);
+		expect(alpha.mean).toBe(3);
+
+		// A round range of Spring alone leaves one counted round and nothing to compare.
+		const spring = dashboard.rounds[0].id;
+		const narrowed = organisationDashboard(db, trust.organisationId, { to: spring })!;
+		expect(narrowed.tables.distribution.rows).toEqual([['Spring', 1, 2, 0, 0, 3, '2']]);
+		expect(narrowed.tables.movers.rows).toEqual([]);
+	});
+
+	it('keeps the level counts equal to a recount from the agreed scores', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), (p) => (p % 4) + 1]);
+		const kept = db.select().from(roundLevelCounts).all();
+		rebuildRoundLevelCounts(db);
+		const recounted = db.select().from(roundLevelCounts).all();
+		const key = (r: typeof kept[number]) => `${r.roundId}|${r.challengeId}|${r.level}|${r.services}`;
+		expect(kept.map(key).sort()).toEqual(recounted.map(key).sort());
+		expect(kept.reduce((n, r) => n + r.services, 0)).toBe(20);
+	});
+});
+
+describe('the service dashboard', () => {
+	it('compares the latest round with the one before and lists what moved', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(2)]);
+		completedRound(db, trust, 'Autumn', '2026-07-01', [(p) => (p === 3 ? 4 : p === 5 ? 1 : 2)]);
+		const dashboard = serviceDashboard(db, trust.serviceIds[0])!;
+		expect(dashboard.latest.roundTitle).toBe('Autumn');
+		expect(dashboard.changes.map((c) => [c.position, c.previous, c.current, c.direction])).toEqual([
+			[3, 2, 4, 'up'],
+			[5, 2, 1, 'down']
+		]);
+		expect(dashboard.tables.trend.head).toEqual(['Challenge', 'Spring', 'Autumn']);
+	});
+});
+
+describe('the cross-site view', () => {
+	it('shows medians per site and withholds a benchmark with fewer than three other sites', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const sites = ['A', 'B', 'C', 'D'].map((name, i) => {
+			const s = site(db, admin, `Site ${name}`, ['One', 'Two']);
+			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1), flat(i + 1)]);
+			return { id: s.organisationId, name: `Site ${name}` };
+		});
+		const all = crossSiteView(db, sites, sites[0].id)!;
+		expect(all.tables.heatmap.rows.map((r) => [r[0], r[2]])).toEqual([
+			['Site A', '1'],
+			['Site B', '2'],
+			['Site C', '3'],
+			['Site D', '4']
+		]);
+		expect(all.benchmarks[0].result).toEqual({ kind: 'compared', site: 1, others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 } });
+		const three = crossSiteView(db, sites.slice(0, 3), sites[0].id)!;
+		expect(three.benchmarks[0].result.kind).toBe('withheld');
+		expect(three.tables.benchmark.rows[0]).toContain('Withheld: fewer than 3 other sites');
+		// Nothing a person typed reaches a cross-site table.
+		expect(JSON.stringify(all.tables)).not.toMatch(/One|Two/);
+	});
+});
