@@ -2,14 +2,15 @@
 // here; tests/e2e/access.e2e.ts visits every route as every kind of visitor on the demo data and
 // checks the answer.
 //
-// Answers: 'page' (200), 'sign-in' (sent to sign in), '404', 'home' (sent on elsewhere).
+// Answers: 'page' (200), 'sign-in' (sent to sign in), '404', 'home' (sent on elsewhere), '400'
+// (reached, but a download needs its table named).
 // Routes inside an organisation are visited in three places, written as [home, sibling, elsewhere]:
 //   home      Northmoor trust, the Ashford CMHT service, its assessment in the open round;
 //   sibling   Northmoor trust, another of its services (Willow Ward) and that service's assessment;
 //   elsewhere Eastgate trust, where none of the demo accounts holds a role.
 // A made-up id always answers like 'elsewhere' (404 to anyone signed in), so a guessed id confirms nothing.
 
-export type Answer = 'page' | 'sign-in' | '404' | 'home';
+export type Answer = 'page' | 'sign-in' | '404' | 'home' | '400';
 export type Visitor = 'anonymous' | 'platformAdmin' | 'organisationAdmin' | 'serviceLead' | 'rater' | 'facilitator' | 'viewer';
 type Places = [home: Answer, sibling: Answer, elsewhere: Answer];
 
@@ -61,6 +62,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
 	},
+	'/sites': {
+		rule: 'sites.view: platform administrators and facilitators; shows only sites.compare sites',
+		answers: { ...everyone(S, N), platformAdmin: P, facilitator: P }
+	},
+	'/sites.csv': {
+		rule: 'sites.view, as /sites (a missing table choice is a 400, tested apart)',
+		answers: { ...everyone(S, N), platformAdmin: '400', facilitator: '400' }
+	},
 	'/my-work': { rule: 'signed in; lists only work in services the person may see', answers: everyone(S, P) },
 	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', answers: everyone(S, P) },
 	'/organisations/new': { rule: 'organisation.create', answers: { ...everyone(S, N), platformAdmin: P } },
@@ -104,6 +113,22 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/organisations/[organisation]/services/[service]/actions/[action]/edit': {
 		rule: 'plan.edit',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+	},
+	'/organisations/[organisation]/dashboard': {
+		rule: 'organisation.overview: organisation-wide roles only',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], facilitator: [P, P, N], viewer: [P, P, N] }
+	},
+	'/organisations/[organisation]/dashboard.csv': {
+		rule: 'organisation.overview (without a table choice: 400)',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: ['400', '400', N], organisationAdmin: ['400', '400', N], facilitator: ['400', '400', N], viewer: ['400', '400', N] }
+	},
+	'/organisations/[organisation]/services/[service]/dashboard': {
+		rule: 'service.view',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/dashboard.csv': {
+		rule: 'service.view (without a table choice: 400)',
+		answers: { ...everyone(S, ['400', '400', N]), serviceLead: ['400', N, N], rater: ['400', N, N] }
 	},
 	'/organisations/[organisation]/actions': {
 		rule: 'organisation.overview: organisation-wide roles only',

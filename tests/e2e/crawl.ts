@@ -1,9 +1,12 @@
 import { expect, type Page } from '@playwright/test';
 import { VISITORS, type Visitor } from '../route-rules';
 
-/** The kind of page a path is: its ids replaced, so /organisations/abc… and /organisations/def… are one kind. */
+/**
+ * The kind of page a path is: its ids and query replaced, so /organisations/abc… and
+ * /organisations/def…?sort=name are one kind.
+ */
 export function pageKind(path: string): string {
-	return path.replace(/\/[a-z2-7]{24}(?=\/|$)/g, '/[id]');
+	return path.split('?')[0].replace(/\/[a-z2-7]{24}(?=\/|$)/g, '/[id]');
 }
 
 export async function signInAs(page: Page, baseURL: string, visitor: Exclude<Visitor, 'anonymous'>) {

@@ -16,7 +16,7 @@ import {
 	type Benchmark,
 	type LevelCount
 } from '$lib/domain/dashboards';
-import type { DataTable } from '$lib/domain/data-table';
+import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
 import { SERVICE_TYPES } from '$lib/domain/services';
 import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
 import type { Db } from './db/client';
@@ -520,4 +520,22 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 		}
 	};
 	return { sites, chosen, scale: shape.scale, challenges: shape.challenges, periods, trend, heatmap, benchmarks, tables };
+}
+
+// Downloads --------------------------------------------------------------------------------------
+
+/** One of a dashboard's tables as a CSV file, or a 400 that names the tables there are. */
+export function tableCsvResponse(tables: Record<string, DataTable>, requested: string | null, filenameBase: string): Response {
+	if (!requested || !Object.hasOwn(tables, requested)) {
+		return new Response(`Choose which table to download: ${Object.keys(tables).join(', ')}.\n`, {
+			status: 400,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
+	return new Response(dataTableCsv(tables[requested]), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="${fileSlug(filenameBase)}-${requested}.csv"`
+		}
+	});
 }

@@ -15,6 +15,7 @@ export const load = ((event) => {
 				!may(person, 'organisation.people', { organisationId: o.id })
 		})),
 		canCreate: may(person, 'organisation.create'),
+		canCompareSites: may(person, 'sites.view'),
 		canAdministerAccounts: may(person, 'accounts.administer'),
 		canManageFrameworks: may(person, 'frameworks.manage')
 	};
