@@ -1,0 +1,434 @@
+// Times the organisation dashboard and the cross-site view on a large dataset, beside the bare
+// SQL they run, and says whether each meets the target: p95 under 50 ms and within 1.5 times the
+// bare SQL's p95.
+// Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
+import type Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { SERVICE_TYPES } from '$lib/domain/services';
+import { may, type Person } from '$lib/server/access/policy';
+import { openDatabase, type Db } from '$lib/server/db/client';
+import * as schema from '$lib/server/db/schema';
+import {
+	comparableSites,
+	crossSiteFilterSchema,
+	crossSiteView,
+	organisationDashboard,
+	organisationFiltersFromUrl
+} from '$lib/server/dashboards';
+import { LARGE_FACILITATOR_EMAIL, LARGE_ORGANISATION_ADMIN_EMAIL, LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
+import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
+import { listGroupings } from '$lib/server/groupings';
+import { requireOrganisation } from '$lib/server/organisations';
+import { findUserByEmail, personFor } from '$lib/server/users';
+
+const DEFAULT_DATABASE = 'data/large.sqlite';
+const TARGET_P95_MS = 50;
+const TARGET_RATIO = 1.5;
+/** How many organisations the organisation dashboard cycles through. */
+const ORGANISATION_CYCLE = 10;
+/** The cross-site view benchmarks this organisation (1-based, by id) in its second scenario. */
+const OTHER_SITE_NUMBER = 50;
+
+const USAGE = `Times the organisation dashboard and the cross-site view on a large dataset, beside the
+bare SQL they run. Target: p95 under ${TARGET_P95_MS} ms and within ${TARGET_RATIO} times the bare SQL.
+
+Usage: npm run bench -- [options]
+
+Options:
+  --database PATH        database to read (default ${DEFAULT_DATABASE})
+  --iterations N         timed calls per scenario (default 200)
+  --warmup N             untimed calls per scenario first (default 20)
+  --seed-if-missing      if the database is missing or has no organisations, fill it with the
+                         large seed first (the default)
+  --no-seed-if-missing   stop instead
+  --organisations N      organisations to seed (default ${LARGE_SEED_DEFAULTS.organisations}); only used when seeding
+  --services N           services per organisation to seed (default ${LARGE_SEED_DEFAULTS.servicesPerOrganisation}); only used when seeding
+  --rounds N             rounds to seed (default ${LARGE_SEED_DEFAULTS.rounds}); only used when seeding
+  --json                 also print the results as JSON
+  --help                 show this help`;
+
+// Options --------------------------------------------------------------------------------------
+
+const wholeNumber = (name: string, min: number, max: number) =>
+	z
+		.string()
+		.regex(/^\d+$/, `--${name} must be a whole number`)
+		.transform(Number)
+		.pipe(
+			z
+				.number()
+				.min(min, `--${name} must be at least ${min.toLocaleString('en-GB')}`)
+				.max(max, `--${name} must be at most ${max.toLocaleString('en-GB')}`)
+		);
+
+const optionsSchema = z
+	.object({
+		database: z.string().trim().min(1, '--database must name a file').default(DEFAULT_DATABASE),
+		iterations: wholeNumber('iterations', 1, 1_000_000).default(200),
+		warmup: wholeNumber('warmup', 0, 1_000_000).default(20),
+		'seed-if-missing': z.boolean().optional(),
+		'no-seed-if-missing': z.boolean().optional(),
+		organisations: wholeNumber('organisations', 1, 10_000).optional(),
+		services: wholeNumber('services', 1, 10_000).optional(),
+		rounds: wholeNumber('rounds', 1, 200).optional(),
+		json: z.boolean().default(false),
+		help: z.boolean().default(false)
+	})
+	.refine((o) => !(o['seed-if-missing'] && o['no-seed-if-missing']), {
+		message: 'Give --seed-if-missing or --no-seed-if-missing, not both'
+	})
+	.transform(({ 'seed-if-missing': _on, 'no-seed-if-missing': off, ...rest }) => ({ ...rest, seedIfMissing: !off }));
+
+function fail(message: string): never {
+	console.error(`${message}\nRun with --help to see the options.`);
+	process.exit(1);
+}
+
+function parseOptions(argv: string[]) {
+	let values: Record<string, unknown>;
+	try {
+		({ values } = parseArgs({
+			args: argv,
+			strict: true,
+			allowPositionals: false,
+			options: {
+				database: { type: 'string' },
+				iterations: { type: 'string' },
+				warmup: { type: 'string' },
+				'seed-if-missing': { type: 'boolean' },
+				'no-seed-if-missing': { type: 'boolean' },
+				organisations: { type: 'string' },
+				services: { type: 'string' },
+				rounds: { type: 'string' },
+				json: { type: 'boolean' },
+				help: { type: 'boolean' }
+			}
+		}));
+	} catch (error) {
+		fail(error instanceof Error ? error.message : String(error));
+	}
+	const parsed = optionsSchema.safeParse(values);
+	if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
+	return parsed.data;
+}
+
+// Statistics -----------------------------------------------------------------------------------
+
+/** Nearest-rank percentile: the smallest value with at least p% of the values at or below it. */
+function percentile(values: readonly number[], p: number): number {
+	if (values.length === 0) throw new Error('percentile of no values');
+	if (!(p >= 0 && p <= 100)) throw new Error(`percentile must be from 0 to 100, not ${p}`);
+	const sorted = [...values].sort((a, b) => a - b);
+	const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+	return sorted[rank - 1];
+}
+
+function timeEach(iterations: number, warmup: number, call: (iteration: number) => void): number[] {
+	for (let i = 0; i < warmup; i++) call(i);
+	const times: number[] = [];
+	for (let i = 0; i < iterations; i++) {
+		const started = process.hrtime.bigint();
+		call(i);
+		times.push(Number(process.hrtime.bigint() - started) / 1e6);
+	}
+	return times;
+}
+
+// The database ---------------------------------------------------------------------------------
+
+const count = (value: number) => value.toLocaleString('en-GB');
+
+function organisationCount(sqlite: Database.Database): number {
+	return sqlite.prepare('select count(*) from organisation').pluck().get() as number;
+}
+
+function openOrSeed(options: ReturnType<typeof parseOptions>): Db {
+	const path = resolve(options.database);
+	const missing = !existsSync(path);
+	if (missing && !options.seedIfMissing) fail(`${path} does not exist. Create it with npm run seed:large, or drop --no-seed-if-missing.`);
+	const db = openDatabase(path);
+	if (organisationCount(db.$client) > 0) {
+		if (options.organisations || options.services || options.rounds) {
+			console.log('The database already has data, so --organisations, --services and --rounds are ignored.');
+		}
+		return db;
+	}
+	if (!options.seedIfMissing) fail(`${path} has no organisations. Fill it with npm run seed:large, or drop --no-seed-if-missing.`);
+	const seedOptions = {
+		organisations: options.organisations ?? LARGE_SEED_DEFAULTS.organisations,
+		servicesPerOrganisation: options.services ?? LARGE_SEED_DEFAULTS.servicesPerOrganisation,
+		rounds: options.rounds ?? LARGE_SEED_DEFAULTS.rounds
+	};
+	console.log(
+		`${missing ? `${path} does not exist` : `${path} has no organisations`}: seeding ${count(seedOptions.organisations)} organisations × ${count(seedOptions.servicesPerOrganisation)} services × ${seedOptions.rounds} rounds (takes several seconds)…`
+	);
+	loadBuiltInPacks(db);
+	const summary = seedLarge(db, seedOptions);
+	console.log(`Seeded ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds.`);
+	return db;
+}
+
+function datasetSize(sqlite: Database.Database) {
+	const one = (sql: string) => sqlite.prepare(sql).pluck().get() as number;
+	return {
+		organisations: one('select count(*) from organisation'),
+		services: one('select count(*) from service'),
+		rounds: one('select count(*) from round'),
+		agreedScores: one(`select count(*) from agreed_score a join assessment s on s.id = a.assessment_id
+			where s.status = 'complete' and a.level is not null`),
+		roundLevelCounts: one('select count(*) from round_level_count')
+	};
+}
+
+function largeAccount(db: Db, email: string): Person {
+	const user = findUserByEmail(db, email);
+	if (!user) fail(`There is no ${email} account: the database was not made by the large seed (npm run seed:large).`);
+	return personFor(db, { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin });
+}
+
+// What the routes' load functions do, minus the SvelteKit event ---------------------------------
+
+/** src/routes/organisations/[organisation]/dashboard/+page.server.ts */
+function organisationDashboardLoad(db: Db, person: Person, organisationId: string, url: URL) {
+	if (!may(person, 'organisation.overview', { organisationId })) throw new Error(`${person.id} may not see ${organisationId}`);
+	const filters = organisationFiltersFromUrl(url);
+	return {
+		organisation: requireOrganisation(db, organisationId),
+		filters,
+		query: url.search,
+		groupings: listGroupings(db, organisationId).map((g) => ({ value: g.id, text: g.name })),
+		serviceTypes: SERVICE_TYPES.map((t) => ({ value: t, text: t })),
+		dashboard: organisationDashboard(db, organisationId, filters, person)
+	};
+}
+
+/** src/routes/sites/+page.server.ts */
+function crossSiteLoad(db: Db, person: Person, url: URL) {
+	if (!may(person, 'sites.view')) throw new Error(`${person.id} may not open the cross-site view`);
+	const { site } = crossSiteFilterSchema.parse({ site: url.searchParams.get('site') ?? undefined });
+	return { view: crossSiteView(db, comparableSites(db, person), site) };
+}
+
+// Scenarios ------------------------------------------------------------------------------------
+
+/** One request: who, for what, and the load it runs against a given database handle. */
+interface Case {
+	label: string;
+	load: (db: Db) => unknown;
+}
+
+interface Scenario {
+	name: string;
+	/** Iteration i runs cases[i % cases.length], for the server and for the bare SQL alike. */
+	cases: Case[];
+}
+
+interface Statement {
+	sql: string;
+	params: unknown[];
+}
+
+function buildScenarios(db: Db): { scenarios: Scenario[]; cycle: string[] } {
+	const orgAdmin = largeAccount(db, LARGE_ORGANISATION_ADMIN_EMAIL);
+	const facilitator = largeAccount(db, LARGE_FACILITATOR_EMAIL);
+	const organisations = db.$client.prepare('select id, name from organisation order by id').all() as { id: string; name: string }[];
+
+	// Evenly spaced, starting with the first organisation (the one the org admin runs).
+	const cycleSize = Math.min(ORGANISATION_CYCLE, organisations.length);
+	const cycled = Array.from({ length: cycleSize }, (_, i) => organisations[Math.floor((i * organisations.length) / cycleSize)]);
+	// The org admin administers only the first organisation; elsewhere the route would refuse them,
+	// so the facilitator (an organisation-wide role in every one) is the person there.
+	const visitor = (organisationId: string) => (may(orgAdmin, 'organisation.overview', { organisationId }) ? orgAdmin : facilitator);
+	const who = (person: Person) => (person === orgAdmin ? LARGE_ORGANISATION_ADMIN_EMAIL : LARGE_FACILITATOR_EMAIL);
+	const dashboardUrl = (organisationId: string, query: Record<string, string> = {}) =>
+		new URL(`http://bench.invalid/organisations/${organisationId}/dashboard?${new URLSearchParams(query)}`);
+
+	const unfiltered: Case[] = cycled.map((o) => {
+		const person = visitor(o.id);
+		const url = dashboardUrl(o.id);
+		return { label: `${o.name} as ${who(person)}`, load: (handle) => organisationDashboardLoad(handle, person, o.id, url) };
+	});
+
+	const filtered: Case[] = cycled.map((o) => {
+		const person = visitor(o.id);
+		// The first directorate by name, and the range from the eighth-last round to the second-last.
+		const grouping = listGroupings(db, o.id)[0];
+		const roundIds = db.$client.prepare('select id from round where organisation_id = ? order by period_start, title').pluck().all(o.id) as string[];
+		const from = roundIds[Math.max(0, roundIds.length - 8)];
+		const to = roundIds[Math.max(0, roundIds.length - 2)];
+		const url = dashboardUrl(o.id, { ...(grouping ? { grouping: grouping.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+		return {
+			label: `${o.name} as ${who(person)}, ${url.search}`,
+			load: (handle) => organisationDashboardLoad(handle, person, o.id, url)
+		};
+	});
+
+	const sitesUrl = new URL('http://bench.invalid/sites');
+	const otherSite = organisations[Math.min(OTHER_SITE_NUMBER, organisations.length) - 1];
+	const otherSiteUrl = new URL(`http://bench.invalid/sites?site=${otherSite.id}`);
+
+	return {
+		cycle: unfiltered.map((c) => c.label),
+		scenarios: [
+			{ name: 'Organisation dashboard, no filters', cases: unfiltered },
+			{ name: 'Organisation dashboard, filtered', cases: filtered },
+			{
+				name: 'Cross-site view',
+				cases: [{ label: `default site, as ${LARGE_FACILITATOR_EMAIL}`, load: (handle) => crossSiteLoad(handle, facilitator, sitesUrl) }]
+			},
+			{
+				name: 'Cross-site view, benchmarking another site',
+				cases: [{ label: `${otherSite.name}, as ${LARGE_FACILITATOR_EMAIL}`, load: (handle) => crossSiteLoad(handle, facilitator, otherSiteUrl) }]
+			}
+		]
+	};
+}
+
+/** The statements one case issues, captured by a logger on a second handle over the same connection. */
+function captureStatements(db: Db, load: Case['load']): Statement[] {
+	const captured: Statement[] = [];
+	const logging: Db = drizzle(db.$client, {
+		schema,
+		logger: { logQuery: (sql, params) => captured.push({ sql, params }) }
+	});
+	load(logging);
+	return captured;
+}
+
+// The run --------------------------------------------------------------------------------------
+
+interface Result {
+	scenario: string;
+	cases: string[];
+	serverMs: { p50: number; p95: number };
+	bareSqlMs: { p50: number; p95: number };
+	ratio: number;
+	statementsPerCall: { min: number; max: number };
+	meetsTarget: boolean;
+	missed: string[];
+}
+
+function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: number): Result {
+	const serverTimes = timeEach(iterations, warmup, (i) => {
+		scenario.cases[i % scenario.cases.length].load(db);
+	});
+
+	// Prepared once, outside the timed loop: the bare SQL is the floor, so it pays no preparation.
+	// raw() asks better-sqlite3 for arrays, as drizzle does before mapping rows to objects.
+	const prepared = scenario.cases.map((c) =>
+		captureStatements(db, c.load).map((s) => ({ statement: db.$client.prepare(s.sql).raw(true), params: s.params }))
+	);
+	const sqlTimes = timeEach(iterations, warmup, (i) => {
+		for (const { statement, params } of prepared[i % prepared.length]) statement.all(...params);
+	});
+
+	const server = { p50: percentile(serverTimes, 50), p95: percentile(serverTimes, 95) };
+	const bareSql = { p50: percentile(sqlTimes, 50), p95: percentile(sqlTimes, 95) };
+	const ratio = server.p95 / bareSql.p95;
+	const missed: string[] = [];
+	if (!(server.p95 < TARGET_P95_MS)) missed.push(`p95 ${server.p95.toFixed(1)} ms is not under ${TARGET_P95_MS} ms`);
+	if (!(ratio <= TARGET_RATIO)) missed.push(`p95 is ${ratio.toFixed(2)} times the bare SQL's, more than ${TARGET_RATIO}`);
+	const statementCounts = prepared.map((p) => p.length);
+	return {
+		scenario: scenario.name,
+		cases: scenario.cases.map((c) => c.label),
+		serverMs: server,
+		bareSqlMs: bareSql,
+		ratio,
+		statementsPerCall: { min: Math.min(...statementCounts), max: Math.max(...statementCounts) },
+		meetsTarget: missed.length === 0,
+		missed
+	};
+}
+
+function printTable(head: string[], rows: string[][]): void {
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+	console.log(line(head));
+	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+	for (const row of rows) console.log(line(row));
+}
+
+const options = parseOptions(process.argv.slice(2));
+if (options.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
+
+const db = openOrSeed(options);
+const size = datasetSize(db.$client);
+if (size.roundLevelCounts === 0 && size.agreedScores > 0) {
+	fail(
+		`${resolve(options.database)} has agreed scores but an empty round_level_count table: it predates that table, and the cross-site view would read nothing.\nReseed it: npm run seed:large -- --reset --database ${options.database}`
+	);
+}
+const { scenarios, cycle } = buildScenarios(db);
+
+console.log(`\nDatabase: ${resolve(options.database)}`);
+console.log(
+	`Dataset: ${count(size.organisations)} organisations, ${count(size.services)} services, ${count(size.rounds)} rounds, ${count(size.agreedScores)} agreed scores (completed assessments).`
+);
+console.log(`Node ${process.version}, ${options.iterations} timed calls per scenario after ${options.warmup} warm-up calls.`);
+console.log(`The organisation dashboard cycles through ${cycle.length} organisations: ${cycle.join('; ')}.\n`);
+
+const results: Result[] = [];
+for (const scenario of scenarios) {
+	process.stdout.write(`Timing ${scenario.name}…\n`);
+	results.push(runScenario(db, scenario, options.iterations, options.warmup));
+}
+db.$client.close();
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+console.log('');
+printTable(
+	['Scenario', 'p50 server', 'p95 server', 'p50 bare SQL', 'p95 bare SQL', 'Ratio (p95 server / p95 SQL)', 'Statements per call', 'Meets target'],
+	results.map((r) => [
+		r.scenario,
+		ms(r.serverMs.p50),
+		ms(r.serverMs.p95),
+		ms(r.bareSqlMs.p50),
+		ms(r.bareSqlMs.p95),
+		`${r.ratio.toFixed(2)}×`,
+		r.statementsPerCall.min === r.statementsPerCall.max ? String(r.statementsPerCall.min) : `${r.statementsPerCall.min}–${r.statementsPerCall.max}`,
+		r.meetsTarget ? 'yes' : 'NO'
+	])
+);
+
+console.log(`
+Target: p95 server time under ${TARGET_P95_MS} ms, and at most ${TARGET_RATIO} times the p95 of the bare SQL.
+Server time is one call of the route's load function in this process: the access check, reading
+the filters from the address, every database call through drizzle (which prepares each statement
+afresh and maps rows to objects) and the JavaScript that turns the counts into medians, heatmaps
+and tables. It leaves out the session lookup in hooks.server.ts, SvelteKit's serialising and
+rendering of the page, and the network. Bare SQL runs exactly the statements and parameters that
+call issued (captured with a drizzle logger), prepared once before timing, returning raw rows.
+Percentiles are nearest-rank.`);
+
+const missedAny = results.filter((r) => !r.meetsTarget);
+if (missedAny.length === 0) console.log('\nEvery scenario meets the target.');
+else {
+	console.log('\nMissed the target:');
+	for (const r of missedAny) console.log(`  ${r.scenario}: ${r.missed.join('; ')}.`);
+}
+
+if (options.json) {
+	console.log(
+		JSON.stringify(
+			{
+				database: resolve(options.database),
+				node: process.version,
+				iterations: options.iterations,
+				warmup: options.warmup,
+				dataset: size,
+				target: { p95Ms: TARGET_P95_MS, ratio: TARGET_RATIO },
+				results
+			},
+			null,
+			2
+		)
+	);
+}

@@ -1,0 +1,168 @@
+import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { startServer, type RunningServer } from './server';
+import { signInAs } from './crawl';
+
+// The dashboards on the demo data: the numbers in each table are checked against the database,
+// the CSV against the table, a filter against the address, and access against the grants.
+
+let server: RunningServer;
+let db: Database.Database;
+const NORTHMOOR = 'Northmoor Mental Health NHS Foundation Trust';
+const ASHFORD = 'Ashford Community Mental Health Team';
+const ROUND = 'Spring 2026 recovery audit';
+
+test.beforeAll(async () => {
+	server = await startServer({ IMROC_DEMO: '1' });
+	db = new Database(server.databasePath, { readonly: true });
+});
+test.afterAll(async () => {
+	db?.close();
+	await server?.stop();
+});
+
+const one = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).get(...params) as T;
+const all = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...params) as T[];
+
+/** A table's cells as the page shows them, row by row (header cells included). */
+async function tableCells(page: Page, caption: string | RegExp): Promise<string[][]> {
+	const table = page.getByRole('table', { name: caption });
+	await expect(table).toBeVisible();
+	return table.locator('tr').evaluateAll((rows) =>
+		rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()))
+	);
+}
+
+/** The CSV behind a download link, as rows of cells. */
+async function csvCells(page: Page, linkName: RegExp): Promise<string[][]> {
+	const href = await page.getByRole('link', { name: linkName }).getAttribute('href', { timeout: 10_000 });
+	const response = await page.request.get(server.baseURL + href);
+	expect(response.status()).toBe(200);
+	expect(response.headers()['content-type']).toContain('text/csv');
+	return parseCsv((await response.text()).replace(/^\uFEFF/, ''));
+}
+
+/** RFC 4180: quoted fields may hold commas, line breaks and doubled quotes. */
+function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let field = '';
+	let quoted = false;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text[i];
+		if (quoted) {
+			if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+			else if (ch === '"') quoted = false;
+			else field += ch;
+		} else if (ch === '"') quoted = true;
+		else if (ch === ',') row.push(field), (field = '');
+		else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+		else field += ch;
+	}
+	if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+	return rows;
+}
+
+const blank = (cell: string) => (cell === '–none' || cell === '–' ? '' : cell);
+
+test('the service dashboard shows the agreed levels of a known round, and its CSV matches', async ({ page }) => {
+	await signInAs(page, server.baseURL, 'serviceLead');
+	const service = one<{ id: string; organisation_id: string }>('SELECT id, organisation_id FROM service WHERE name = ?', ASHFORD);
+	await page.goto(`${server.baseURL}/organisations/${service.organisation_id}/services/${service.id}`);
+	await page.getByRole('link', { name: 'Service dashboard' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Service dashboard' })).toBeVisible();
+
+	const expected = all<{ position: number; level: number }>(
+		`SELECT c.position, s.level FROM agreed_score s JOIN assessment a ON a.id = s.assessment_id JOIN round r ON r.id = a.round_id
+		 JOIN challenge c ON c.id = s.challenge_id WHERE a.service_id = ? AND r.title = ? ORDER BY c.position`,
+		service.id,
+		ROUND
+	);
+	expect(expected).toHaveLength(10);
+	const trend = await tableCells(page, 'Agreed level by challenge and round');
+	const roundColumn = trend[0].indexOf(ROUND);
+	expect(roundColumn).toBeGreaterThan(0);
+	for (const { position, level } of expected) {
+		const row = trend.find((r) => r[0].startsWith(`${position}. `))!;
+		expect(row[roundColumn]).toBe(String(level));
+	}
+	const csv = await csvCells(page, /Download this table as CSV\s*: Agreed level by challenge and round/);
+	expect(csv.map((r) => r.map(blank))).toEqual(trend.map((r) => r.map(blank)));
+});
+
+test('the organisation dashboard: heatmap and distribution match the database, filters change the address and the numbers', async ({ page }) => {
+	await signInAs(page, server.baseURL, 'organisationAdmin');
+	const organisation = one<{ id: string }>('SELECT id FROM organisation WHERE name = ?', NORTHMOOR);
+	const round = one<{ id: string }>('SELECT id FROM round WHERE organisation_id = ? AND title = ?', organisation.id, ROUND);
+	await page.goto(`${server.baseURL}/organisations/${organisation.id}`);
+	await page.getByRole('link', { name: 'Organisation dashboard' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisation dashboard' })).toBeVisible();
+
+	await page.getByLabel('Round', { exact: true }).selectOption({ label: ROUND });
+	await page.getByRole('button', { name: 'Show this round' }).click();
+	await expect(page).toHaveURL(new RegExp(`round=${round.id}`));
+	const heatmap = await tableCells(page, `Agreed level by service and challenge, ${ROUND}`);
+	const ashford = heatmap.find((r) => r[0] === ASHFORD)!;
+	const ashfordLevels = all<{ level: number }>(
+		`SELECT s.level FROM agreed_score s JOIN assessment a ON a.id = s.assessment_id JOIN service v ON v.id = a.service_id
+		 JOIN challenge c ON c.id = s.challenge_id WHERE a.round_id = ? AND v.name = ? ORDER BY c.position`,
+		round.id,
+		ASHFORD
+	).map((r) => r.level);
+	expect(ashford.slice(1, 11).map((cell) => cell.split(':')[0])).toEqual(ashfordLevels.map(String));
+
+	const countsFor = (groupingId?: string) =>
+		all<{ level: number; n: number }>(
+			`SELECT s.level, count(*) AS n FROM agreed_score s JOIN assessment a ON a.id = s.assessment_id JOIN service v ON v.id = a.service_id
+			 JOIN challenge c ON c.id = s.challenge_id
+			 WHERE a.round_id = ? AND a.status = 'complete' AND c.position = 1 AND (? IS NULL OR v.grouping_id = ?) GROUP BY s.level`,
+			round.id,
+			groupingId ?? null,
+			groupingId ?? null
+		);
+	const rowFor = (cells: string[][]) => cells.find((r) => r[0] === ROUND)!;
+	const expectedRow = (counts: { level: number; n: number }[]) => [1, 2, 3, 4].map((level) => String(counts.find((c) => c.level === level)?.n ?? 0));
+
+	const distribution = await tableCells(page, /Services at each level of 1\. Day-to-day interactions/);
+	expect(rowFor(distribution).slice(1, 5)).toEqual(expectedRow(countsFor()));
+	const csv = await csvCells(page, /Download this table as CSV\s*: Services at each level/);
+	expect(csv).toEqual(distribution);
+
+	// Filtering by a directorate puts it in the address and narrows the counts.
+	const grouping = one<{ id: string; name: string }>('SELECT id, name FROM grouping WHERE organisation_id = ? ORDER BY name LIMIT 1', organisation.id);
+	await page.getByLabel('Directorate', { exact: true }).selectOption({ label: grouping.name });
+	await page.getByRole('button', { name: 'Apply filters' }).click();
+	await expect(page).toHaveURL(new RegExp(`grouping=${grouping.id}`));
+	const filtered = await tableCells(page, /Services at each level of 1\. Day-to-day interactions/);
+	expect(rowFor(filtered).slice(1, 5)).toEqual(expectedRow(countsFor(grouping.id)));
+	expect(rowFor(filtered)).not.toEqual(rowFor(distribution));
+	await page.goBack();
+	await expect(page).not.toHaveURL(/grouping=/);
+
+	// Sorting by a challenge is a link: highest level first.
+	await page.getByRole('link', { name: '3. Recovery college, sort by this challenge' }).click();
+	await expect(page).toHaveURL(/sort=recovery-college/);
+	const sorted = await tableCells(page, /Agreed level by service and challenge/);
+	const column = sorted.slice(1).map((r) => Number(r[3].split(':')[0]) || 0);
+	expect(column).toEqual([...column].sort((a, b) => b - a));
+});
+
+test('a facilitator compares only the sites that granted access, with medians and no free text', async ({ page }) => {
+	await signInAs(page, server.baseURL, 'facilitator');
+	await page.getByRole('link', { name: 'Compare sites' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Compare sites' })).toBeVisible();
+	const heatmap = await tableCells(page, /Median agreed level by site and challenge/);
+	expect(heatmap.slice(1).map((r) => r[0]).sort()).toEqual([NORTHMOOR, 'Riverside and Vale Partnership NHS Trust']);
+	expect(await page.content()).not.toContain('Eastgate');
+	expect(await page.content()).not.toContain(ASHFORD);
+	// One other site is too few to compare with, and the page says why.
+	await expect(page.getByText(/Only 1 other site has a completed round for this challenge/)).toBeVisible();
+
+	const eastgate = one<{ id: string }>("SELECT id FROM organisation WHERE name LIKE 'Eastgate%'");
+	await page.goto(`${server.baseURL}/sites?site=${eastgate.id}`);
+	expect(await page.content()).not.toContain('Eastgate');
+	const csv = await page.request.get(`${server.baseURL}/sites.csv?table=heatmap&site=${eastgate.id}`);
+	expect(await csv.text()).not.toContain('Eastgate');
+	const dashboard = await page.goto(`${server.baseURL}/organisations/${eastgate.id}/dashboard`);
+	expect(dashboard?.status()).toBe(404);
+});
