@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -373,6 +374,7 @@ console.log(
 	`Dataset: ${count(size.organisations)} organisations, ${count(size.services)} services, ${count(size.rounds)} rounds, ${count(size.agreedScores)} agreed scores (completed assessments).`
 );
 console.log(`Node ${process.version}, ${options.iterations} timed calls per scenario after ${options.warmup} warm-up calls.`);
+const loadBefore = loadavg()[0];
 console.log(`The organisation dashboard cycles through ${cycle.length} organisations: ${cycle.join('; ')}.\n`);
 
 const results: Result[] = [];
@@ -381,6 +383,7 @@ for (const scenario of scenarios) {
 	results.push(runScenario(db, scenario, options.iterations, options.warmup));
 }
 db.$client.close();
+const loadAfter = loadavg()[0];
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 console.log('');
@@ -406,7 +409,8 @@ afresh and maps rows to objects) and the JavaScript that turns the counts into m
 and tables. It leaves out the session lookup in hooks.server.ts, SvelteKit's serialising and
 rendering of the page, and the network. Bare SQL runs exactly the statements and parameters that
 call issued (captured with a drizzle logger), prepared once before timing, returning raw rows.
-Percentiles are nearest-rank.`);
+Percentiles are nearest-rank.
+Load average (1 minute) before and after: ${loadBefore.toFixed(2)} and ${loadAfter.toFixed(2)}; other work on the machine inflates the figures, the p95s most.`);
 
 const missedAny = results.filter((r) => !r.meetsTarget);
 if (missedAny.length === 0) console.log('\nEvery scenario meets the target.');
@@ -423,6 +427,7 @@ if (options.json) {
 				node: process.version,
 				iterations: options.iterations,
 				warmup: options.warmup,
+				loadAverage: { before: loadBefore, after: loadAfter },
 				dataset: size,
 				target: { p95Ms: TARGET_P95_MS, ratio: TARGET_RATIO },
 				results

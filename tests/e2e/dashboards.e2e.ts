@@ -88,6 +88,23 @@ test('the service dashboard shows the agreed levels of a known round, and its CS
 	}
 	const csv = await csvCells(page, /Download this table as CSV\s*: Agreed level by challenge and round/);
 	expect(csv.map((r) => r.map(blank))).toEqual(trend.map((r) => r.map(blank)));
+
+	// How each perspective rated, against the agreed level: the carer's averages from the database.
+	const gap = await tableCells(page, /Average rating by perspective against the agreed level/);
+	const carerColumn = gap[0].indexOf('Carer, family member or supporter (average)');
+	expect(carerColumn).toBeGreaterThan(1);
+	const carer = all<{ position: number; average: number }>(
+		`SELECT c.position, avg(g.level) AS average FROM rating g JOIN assessment_rater ar ON ar.assessment_id = g.assessment_id AND ar.user_id = g.user_id
+		 JOIN assessment a ON a.id = g.assessment_id JOIN round r ON r.id = a.round_id JOIN challenge c ON c.id = g.challenge_id
+		 WHERE a.service_id = ? AND r.title = ? AND ar.perspective = 'carer' GROUP BY c.position ORDER BY c.position`,
+		service.id,
+		ROUND
+	);
+	expect(carer).toHaveLength(10);
+	for (const { position, average } of carer) {
+		const row = gap.find((r) => r[0].startsWith(`${position}. `))!;
+		expect(Number(row[carerColumn])).toBeCloseTo(average, 1);
+	}
 });
 
 test('the organisation dashboard: heatmap and distribution match the database, filters change the address and the numbers', async ({ page }) => {

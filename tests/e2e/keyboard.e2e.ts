@@ -36,6 +36,9 @@ async function focusIsVisible(page: Page): Promise<string | null> {
 
 /** Presses Tab until `target` has focus, checking the focus indicator at every stop. */
 async function tabTo(page: Page, target: Locator, maxPresses = 120) {
+	// After a client-side navigation SvelteKit moves focus to the new page once it has rendered;
+	// let that happen first, as it would before any person pressed a key.
+	await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 	for (let i = 0; i < maxPresses; i++) {
 		await page.keyboard.press('Tab');
 		expect(await focusIsVisible(page)).toBeNull();

@@ -6,15 +6,17 @@ import type { Db } from '../db/client';
 import {
 	actionReviews,
 	agreedScores,
-	improvementActions,
-	priorities,
+	assessmentRaters,
 	assessments,
 	challenges,
 	frameworks,
 	groupings,
+	improvementActions,
 	levels,
 	memberships,
 	organisations,
+	priorities,
+	ratings,
 	roundServices,
 	rounds,
 	services,
@@ -395,6 +397,7 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	const planRandom = seededRandom(RANDOM_SEED + 1);
 	let demoServiceId = '';
 	let demoServiceActionId = '';
+	let ratedAssessment: { id: string; at: Date; levels: { challengeId: string; level: number }[] } | null = null;
 
 	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
 		const organisationId = newId();
@@ -494,6 +497,13 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 					}
 				});
 				if (state !== 'complete' || !completedAt) return;
+				if (serviceId === demoServiceId && roundIndex === PLAN_ROUND_INDEX) {
+					ratedAssessment = {
+						id: assessmentId,
+						at: completedAt,
+						levels: scale.challenges.map((c, i) => ({ challengeId: c.id, level: scale.levelValues[trajectories[serviceIndex][i][roundIndex]] }))
+					};
+				}
 				// The team's priorities: the three challenges where it stands lowest, first in the framework's order on a tie.
 				const lowest = scale.challenges
 					.map((challenge, challengeIndex) => ({ id: challenge.id, key: challenge.packChallengeKey, index: trajectories[serviceIndex][challengeIndex][roundIndex] }))
@@ -571,6 +581,31 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		}
 	});
 
+	// Four people rated Ashford's last completed assessment from different perspectives, so its
+	// dashboard shows how views differ: staff a little higher than the agreed level, the carer lower.
+	const raterRows: (typeof assessmentRaters.$inferInsert)[] = [];
+	const ratingRows: (typeof ratings.$inferInsert)[] = [];
+	const rated = ratedAssessment as { id: string; at: Date; levels: { challengeId: string; level: number }[] } | null;
+	if (rated) {
+		const lowest = scale.levelValues[0];
+		const highest = scale.levelValues[scale.levelValues.length - 1];
+		const raters = [
+			{ email: 'orgadmin@demo.example', perspective: 'staff', lean: 1 },
+			{ email: 'lead@demo.example', perspective: 'team_manager', lean: 0 },
+			{ email: 'rater@demo.example', perspective: 'peer_support_worker', lean: 0 },
+			{ email: 'viewer@demo.example', perspective: 'carer', lean: -1 }
+		];
+		for (const rater of raters) {
+			const userId = userRows[DEMO_PEOPLE.findIndex((p) => p.account.email === rater.email)].id;
+			const submittedAt = new Date(rated.at.getTime() - 7 * 86_400_000);
+			raterRows.push({ assessmentId: rated.id, userId, perspective: rater.perspective, invitedAt: new Date(rated.at.getTime() - 30 * 86_400_000), submittedAt });
+			for (const { challengeId, level } of rated.levels) {
+				const nudged = level + (planRandom() < 0.6 ? rater.lean : 0);
+				ratingRows.push({ assessmentId: rated.id, userId, challengeId, level: Math.min(highest, Math.max(lowest, nudged)), updatedAt: submittedAt });
+			}
+		}
+	}
+
 	// The service lead owns one of their team's actions, so "My work" has something in it.
 	const leadIndex = DEMO_PEOPLE.findIndex((p) => p.account.email === 'lead@demo.example');
 	const owned = actionRows.find((a) => a.id === demoServiceActionId);
@@ -588,7 +623,9 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		scoreRows,
 		priorityRows,
 		actionRows,
-		reviewRows
+		reviewRows,
+		raterRows,
+		ratingRows
 	};
 }
 
@@ -638,6 +675,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		for (const chunk of inChunks(rows.priorityRows)) tx.insert(priorities).values(chunk).run();
 		for (const chunk of inChunks(rows.actionRows)) tx.insert(improvementActions).values(chunk).run();
 		for (const chunk of inChunks(rows.reviewRows)) tx.insert(actionReviews).values(chunk).run();
+		for (const chunk of inChunks(rows.raterRows)) tx.insert(assessmentRaters).values(chunk).run();
+		for (const chunk of inChunks(rows.ratingRows)) tx.insert(ratings).values(chunk).run();
 		rebuildRoundLevelCounts(tx);
 		return true;
 	});
