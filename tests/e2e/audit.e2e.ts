@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { expect, test, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { signIn } from './helpers';
+import { parseCsv, signIn } from './helpers';
 
 // On the demo data: Tom Whitfield (orgadmin@demo.example) administers Northmoor; the service
 // lead and the facilitator belong to Northmoor too, but may not read its audit trail.
@@ -43,34 +43,6 @@ async function fillDateBoxes(page: Page, legend: string, [day, month, year]: [st
 	await group.getByLabel('Year').fill(year);
 }
 
-/** The records of an RFC 4180 file, enough to read what the app writes. */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		if (quoted && c === '"' && text[i + 1] === '"') {
-			field += '"';
-			i++;
-		} else if (c === '"') {
-			quoted = !quoted;
-		} else if (!quoted && c === ',') {
-			row.push(field);
-			field = '';
-		} else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-			row.push(field);
-			rows.push(row);
-			row = [];
-			field = '';
-			i++;
-		} else {
-			field += c;
-		}
-	}
-	return rows;
-}
 
 async function signedInRequest(playwright: PlaywrightWorkerArgs['playwright'], email: string, password: string) {
 	const request = await playwright.request.newContext();

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
 import { signInAs } from './crawl';
+import { parseCsv } from './helpers';
 
 // The dashboards on the demo data: the numbers in each table are checked against the database,
 // the CSV against the table, a filter against the address, and access against the grants.
@@ -42,26 +43,6 @@ async function csvCells(page: Page, linkName: RegExp): Promise<string[][]> {
 	return parseCsv((await response.text()).replace(/^\uFEFF/, ''));
 }
 
-/** RFC 4180: quoted fields may hold commas, line breaks and doubled quotes. */
-function parseCsv(text: string): string[][] {
-	const rows: string[][] = [];
-	let row: string[] = [];
-	let field = '';
-	let quoted = false;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text[i];
-		if (quoted) {
-			if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-			else if (ch === '"') quoted = false;
-			else field += ch;
-		} else if (ch === '"') quoted = true;
-		else if (ch === ',') row.push(field), (field = '');
-		else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-		else field += ch;
-	}
-	if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-	return rows;
-}
 
 const blank = (cell: string) => (cell === '–none' || cell === '–' ? '' : cell);
 

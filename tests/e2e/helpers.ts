@@ -55,3 +55,32 @@ export async function createAndOpenRound(page: Page, title: string, start: [stri
 	await page.getByRole('button', { name: 'Open round' }).click();
 	await expect(page.getByText('Open', { exact: true })).toBeVisible();
 }
+
+/** The records of an RFC 4180 file, enough to read what the app writes. */
+export function parseCsv(text: string): string[][] {
+	const rows: string[][] = [];
+	let row: string[] = [];
+	let field = '';
+	let quoted = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (quoted && c === '"' && text[i + 1] === '"') {
+			field += '"';
+			i++;
+		} else if (c === '"') {
+			quoted = !quoted;
+		} else if (!quoted && c === ',') {
+			row.push(field);
+			field = '';
+		} else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+			row.push(field);
+			rows.push(row);
+			row = [];
+			field = '';
+			i++;
+		} else {
+			field += c;
+		}
+	}
+	return rows;
+}

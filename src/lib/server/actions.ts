@@ -265,6 +265,9 @@ function filterConditions(filters: ActionFilters, today: string): SQL[] {
 	return conditions;
 }
 
+/** Sorts open actions before done and dropped ones. */
+const openBeforeClosed = sql`case when ${improvementActions.status} in ('done', 'dropped') then 1 else 0 end`;
+
 const withOverdue = (today: string) => (action: ActionRow) => ({ ...action, overdue: isOverdue(action, today) });
 
 /** A service's actions, most urgent first (open before closed, then by due date). */
@@ -273,7 +276,7 @@ export function serviceActions(db: Db, serviceId: string, filters: ActionFilters
 	return selectActions(db)
 		.where(and(eq(improvementActions.serviceId, serviceId), ...filterConditions(filters, today)))
 		.orderBy(
-			sql`case when ${improvementActions.status} in ('done', 'dropped') then 1 else 0 end`,
+			openBeforeClosed,
 			asc(improvementActions.dueDate),
 			asc(improvementActions.createdAt)
 		)
@@ -591,7 +594,7 @@ export function organisationActions(db: Db, organisationId: string, filters: Act
 	const actions = selectActions(db)
 		.where(where)
 		.orderBy(
-			sql`case when ${improvementActions.status} in ('done', 'dropped') then 1 else 0 end`,
+			openBeforeClosed,
 			asc(improvementActions.dueDate),
 			asc(services.name)
 		)

@@ -4,6 +4,7 @@
 import { SERVICE_TYPES } from '$lib/domain/services';
 import type { Db } from '../db/client';
 import { rebuildRoundLevelCounts } from '../dashboards';
+import { seededRandom, integerBetween, pick, shuffled, type Random } from '$lib/domain/random';
 
 export interface LargeSeedOptions {
 	organisations?: number;
@@ -84,33 +85,6 @@ const EVIDENCE_BY_STAGE = [
 ];
 
 const ACTION_OWNERS = ['Team manager', 'Peer support lead', 'Clinical lead', 'Service user representative'];
-
-type Random = () => number;
-
-/** mulberry32: a tiny seeded generator, so the same options always give the same data. */
-function seededRandom(seed: number): Random {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
-function integerBetween(random: Random, min: number, max: number): number {
-	return min + Math.floor(random() * (max - min + 1));
-}
-
-function shuffled<T>(random: Random, items: readonly T[]): T[] {
-	const result = [...items];
-	for (let i = result.length - 1; i > 0; i--) {
-		const j = Math.floor(random() * (i + 1));
-		[result[i], result[j]] = [result[j], result[i]];
-	}
-	return result;
-}
 
 const padded = (value: number, width: number) => String(value).padStart(width, '0');
 

@@ -24,6 +24,7 @@ import {
 } from '../db/schema';
 import { newId } from '../ids';
 import { rebuildRoundLevelCounts } from '../dashboards';
+import { seededRandom, integerBetween, pick, shuffled, type Random } from '$lib/domain/random';
 
 export interface DemoAccount {
 	role: string;
@@ -294,37 +295,6 @@ const ACTION_OWNERS = [
 const PLAN_ROUND_INDEX = ROUND_PERIODS.length - 2;
 
 type OpenRoundProgress = 'complete' | 'in_progress' | 'not_started';
-
-type Random = () => number;
-
-/** mulberry32: a tiny seeded generator, so the demo data comes out the same every time. */
-function seededRandom(seed: number): Random {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
-}
-
-function integerBetween(random: Random, min: number, max: number): number {
-	return min + Math.floor(random() * (max - min + 1));
-}
-
-function pick<T>(random: Random, items: readonly T[]): T {
-	return items[Math.floor(random() * items.length)];
-}
-
-function shuffled<T>(random: Random, items: readonly T[]): T[] {
-	const result = [...items];
-	for (let i = result.length - 1; i > 0; i--) {
-		const j = Math.floor(random() * (i + 1));
-		[result[i], result[j]] = [result[j], result[i]];
-	}
-	return result;
-}
 
 /** An instant on a calendar day (UTC), optionally some days later. */
 function onDay(isoDate: string, daysLater = 0, hour = 10): Date {

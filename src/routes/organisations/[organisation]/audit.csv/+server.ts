@@ -1,4 +1,5 @@
 import { csvRow } from '$lib/domain/csv';
+import { fileSlug } from '$lib/domain/data-table';
 import { londonDate } from '$lib/domain/london-days';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
@@ -12,18 +13,6 @@ import {
 } from '$lib/server/audit';
 import type { RequestHandler } from './$types';
 
-/** A name safe for any file system and header: lower case letters, digits and hyphens. */
-function slug(text: string): string {
-	return (
-		text
-			.normalize('NFKD')
-			.toLowerCase()
-			.replace(/[^a-z0-9]+/g, '-')
-			.replace(/^-+|-+$/g, '')
-			.slice(0, 60)
-			.replace(/-+$/, '') || 'organisation'
-	);
-}
 
 function badRequest(message: string): Response {
 	return new Response(`${message}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
@@ -58,7 +47,7 @@ export const GET = ((event) => {
 		}
 	});
 
-	const filename = `audit-trail-${slug(organisation.name)}-${londonDate(new Date())}.csv`;
+	const filename = `audit-trail-${fileSlug(organisation.name, 'organisation')}-${londonDate(new Date())}.csv`;
 	return new Response(body, {
 		headers: {
 			'content-type': 'text/csv; charset=utf-8',

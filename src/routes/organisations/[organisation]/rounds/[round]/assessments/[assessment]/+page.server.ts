@@ -1,7 +1,7 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { getDb } from '$lib/server/db';
-import { authorise, requirePerson } from '$lib/server/access/guard';
+import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { frameworkContent } from '$lib/server/frameworks/queries';
@@ -11,8 +11,8 @@ import { ratingSpread, raterOf } from '$lib/server/ratings';
 import { mayRaterSeeOthers } from '$lib/domain/ratings';
 import { actionsToReview } from '$lib/server/actions';
 import {
+	assessmentFromRoute,
 	agreedScoresFor,
-	getAssessment,
 	parseAssessmentForm,
 	previousAgreedScores,
 	prioritiesFor,
@@ -21,17 +21,10 @@ import {
 } from '$lib/server/assessments';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
-function findAssessment(event: RequestEvent<RouteParams>) {
-	requirePerson(event);
-	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
-	if (!assessment) error(404, 'Page not found');
-	return assessment;
-}
 
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
-	const assessment = findAssessment(event);
+	const assessment = assessmentFromRoute(event);
 	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
@@ -70,7 +63,7 @@ function chosenSources(form: FormData): Record<string, string[]> {
 
 async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 	const organisationId = event.params.organisation;
-	const assessment = findAssessment(event);
+	const assessment = assessmentFromRoute(event);
 	const person = authorise(event, 'assessment.edit', { organisationId, serviceId: assessment.serviceId });
 	const db = getDb();
 	const form = await event.request.formData();
@@ -100,7 +93,7 @@ export const actions = {
 	complete: (event) => save(event, true),
 	comment: async (event) => {
 		const organisationId = event.params.organisation;
-		const assessment = findAssessment(event);
+		const assessment = assessmentFromRoute(event);
 		const person = authorise(event, 'assessment.comment', { organisationId, serviceId: assessment.serviceId });
 		const result = parseForm(commentInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });

@@ -1,25 +1,18 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { getDb } from '$lib/server/db';
-import { authorise, requirePerson } from '$lib/server/access/guard';
+import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
-import { getAssessment } from '$lib/server/assessments';
+import { assessmentFromRoute } from '$lib/server/assessments';
 import { formValues, type FieldErrors } from '$lib/server/forms';
 import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions';
-import type { Actions, PageServerLoad, RouteParams } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
-function findAssessment(event: RequestEvent<RouteParams>) {
-	requirePerson(event);
-	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
-	if (!assessment) error(404, 'Page not found');
-	return assessment;
-}
 
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
-	const assessment = findAssessment(event);
+	const assessment = assessmentFromRoute(event);
 	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
@@ -35,7 +28,7 @@ export const load = ((event) => {
 export const actions = {
 	default: async (event) => {
 		const organisationId = event.params.organisation;
-		const assessment = findAssessment(event);
+		const assessment = assessmentFromRoute(event);
 		const person = authorise(event, 'plan.edit', { organisationId, serviceId: assessment.serviceId });
 		const db = getDb();
 		const form = await event.request.formData();
