@@ -33,7 +33,7 @@ import {
 	users
 } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent, type Tx } from './audit';
+import { recordAuditEvent } from './audit';
 import { requiredText, type FieldErrors } from './forms';
 import { frameworkContent } from './frameworks/queries';
 import { may, type Person } from './access/policy';
@@ -333,17 +333,23 @@ function checkOwnerAndChallenge(tx: Pick<Db, 'select' | 'selectDistinct'>, organ
 	return null;
 }
 
-const auditView = (a: { title: string; challengeId: string; ownerUserId: string | null; ownerName: string | null; startDate: string | null; dueDate: string; status: string; outcome?: string; description?: string }) => ({
-	title: a.title,
-	description: a.description,
-	challengeId: a.challengeId,
-	ownerUserId: a.ownerUserId,
-	ownerName: a.ownerName,
-	startDate: a.startDate,
-	dueDate: a.dueDate,
-	status: a.status,
-	outcome: a.outcome
-});
+type ActionFields = Pick<typeof improvementActions.$inferSelect, 'title' | 'challengeId' | 'ownerUserId' | 'ownerName' | 'startDate' | 'dueDate' | 'status'> &
+	Partial<Pick<typeof improvementActions.$inferSelect, 'description' | 'outcome'>>;
+
+/** The fields of an action the audit trail records before and after a change. */
+function auditView(action: ActionFields) {
+	return {
+		title: action.title,
+		description: action.description,
+		challengeId: action.challengeId,
+		ownerUserId: action.ownerUserId,
+		ownerName: action.ownerName,
+		startDate: action.startDate,
+		dueDate: action.dueDate,
+		status: action.status,
+		outcome: action.outcome
+	};
+}
 
 export function createAction(
 	db: Db,

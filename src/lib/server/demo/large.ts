@@ -4,7 +4,7 @@
 import { SERVICE_TYPES } from '$lib/domain/services';
 import type { Db } from '../db/client';
 import { rebuildRoundLevelCounts } from '../dashboards';
-import { seededRandom, integerBetween, pick, shuffled, type Random } from '$lib/domain/random';
+import { seededRandom, integerBetween, shuffled, type Random } from '$lib/domain/random';
 
 export interface LargeSeedOptions {
 	organisations?: number;
