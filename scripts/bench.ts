@@ -167,8 +167,13 @@ function openOrSeed(options: ReturnType<typeof parseOptions>): Db {
 	console.log(
 		`${missing ? `${path} does not exist` : `${path} has no organisations`}: seeding ${count(seedOptions.organisations)} organisations × ${count(seedOptions.servicesPerOrganisation)} services × ${seedOptions.rounds} rounds (takes several seconds)…`
 	);
-	loadBuiltInPacks(db);
-	const summary = seedLarge(db, seedOptions);
+	let summary: ReturnType<typeof seedLarge>;
+	try {
+		loadBuiltInPacks(db);
+		summary = seedLarge(db, seedOptions);
+	} catch (error) {
+		fail(`Could not seed ${path}: ${error instanceof Error ? error.message : String(error)}`);
+	}
 	console.log(`Seeded ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds.`);
 	return db;
 }
