@@ -6,7 +6,7 @@ import { field, getAssessment, parseAssessmentForm, saveAssessment } from '$lib/
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import { crossSiteView, organisationDashboard, rebuildRoundLevelCounts, serviceDashboard } from '$lib/server/dashboards';
-import { frameworks, roundLevelCounts } from '$lib/server/db/schema';
+import { frameworks, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
 import { freshDb, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
@@ -81,11 +81,16 @@ describe('the organisation dashboard', () => {
 		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo']);
 		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), (p) => (p % 4) + 1]);
 		const kept = db.select().from(roundLevelCounts).all();
+		const keptTotals = db.select().from(roundLevelTotals).all();
 		rebuildRoundLevelCounts(db);
 		const recounted = db.select().from(roundLevelCounts).all();
 		const key = (r: typeof kept[number]) => `${r.roundId}|${r.challengeId}|${r.level}|${r.services}`;
 		expect(kept.map(key).sort()).toEqual(recounted.map(key).sort());
 		expect(kept.reduce((n, r) => n + r.services, 0)).toBe(20);
+		const totalKey = (r: typeof keptTotals[number]) => `${r.roundId}|${r.level}|${r.scores}`;
+		expect(keptTotals.map(totalKey).sort()).toEqual(db.select().from(roundLevelTotals).all().map(totalKey).sort());
+		// Alpha agreed level 1 on all ten; Bravo levels 2, 3, 4, 1, 2, 3, 4, 1, 2, 3.
+		expect(Object.fromEntries(keptTotals.map((t) => [t.level, t.scores]))).toEqual({ 1: 12, 2: 3, 3: 3, 4: 2 });
 	});
 });
 
@@ -123,6 +128,14 @@ describe('the cross-site view', () => {
 			['Site D', '4']
 		]);
 		expect(all.benchmarks[0].result).toEqual({ kind: 'compared', site: 1, others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 } });
+		// Two services a level apart: the median lies between their levels, found in SQL.
+		const split = site(db, admin, 'Site E', ['One', 'Two']);
+		completedRound(db, split, 'Spring', '2026-01-01', [flat(1), flat(3)]);
+		const withSplit = crossSiteView(db, [...sites, { id: split.organisationId, name: 'Site E' }], split.organisationId)!;
+		expect(withSplit.heatmap.at(-1)!.medians[0]).toEqual({ kind: 'between', low: 1, high: 3 });
+		expect(withSplit.tables.trend.rows.at(-1)).toEqual(['Site E', '1–3']);
+		expect(withSplit.benchmarks[0].result).toMatchObject({ kind: 'compared', site: 2 });
+
 		const three = crossSiteView(db, sites.slice(0, 3), sites[0].id)!;
 		expect(three.benchmarks[0].result.kind).toBe('withheld');
 		expect(three.tables.benchmark.rows[0]).toContain('Withheld: fewer than 3 other sites');

@@ -80,6 +80,25 @@ describe('migrations on a populated database', () => {
 	const journal = JSON.parse(readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
 	const migrationCount: number = journal.entries.length;
 
+	it('fill the round level totals from the counts kept before them', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
+		try {
+			const db = await populatedAt(dir, 6);
+			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
+			const mismatches = db.$client
+				.prepare(
+					`SELECT c.round_id, c.level FROM (SELECT round_id, level, sum(services) AS n FROM round_level_count GROUP BY round_id, level) c
+					 LEFT JOIN round_level_total t ON t.round_id = c.round_id AND t.level = c.level WHERE t.scores IS NOT c.n`
+				)
+				.all();
+			expect((db.$client.prepare('SELECT count(*) AS n FROM round_level_total').get() as { n: number }).n).toBeGreaterThan(20);
+			expect(mismatches).toEqual([]);
+			db.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	for (let applied = 1; applied < migrationCount; applied++) {
 		it(`bring a database filled after migration ${applied} up to date without losing a row`, async () => {
 			const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));

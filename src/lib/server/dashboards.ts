@@ -10,12 +10,12 @@ import {
 	changedChallenges,
 	distribution,
 	formatMedian,
-	medianFromCounts,
 	medianValue,
 	movers,
 	type Benchmark,
 	type LevelCount
 } from '$lib/domain/dashboards';
+import type { MedianLevel } from '$lib/domain/ratings';
 import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
 import { SERVICE_TYPES } from '$lib/domain/services';
 import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
@@ -31,6 +31,7 @@ import {
 	organisations,
 	ratings,
 	roundLevelCounts,
+	roundLevelTotals,
 	rounds,
 	services
 } from './db/schema';
@@ -47,6 +48,12 @@ export function countCompletedAssessment(tx: Pick<Db, 'run'>, assessmentId: stri
 		select ${roundId}, ${agreedScores.challengeId}, ${agreedScores.level}, 1 from ${agreedScores}
 		where ${agreedScores.assessmentId} = ${assessmentId} and ${agreedScores.level} is not null
 		on conflict (round_id, challenge_id, level) do update set services = services + 1`);
+	tx.run(sql`
+		insert into ${roundLevelTotals} (round_id, level, scores)
+		select ${roundId}, ${agreedScores.level}, count(*) from ${agreedScores}
+		where ${agreedScores.assessmentId} = ${assessmentId} and ${agreedScores.level} is not null
+		group by ${agreedScores.level}
+		on conflict (round_id, level) do update set scores = scores + excluded.scores`);
 }
 
 /** Recounts everything from the agreed scores: for data written in bulk (demo and benchmark seeds). */
@@ -58,6 +65,11 @@ export function rebuildRoundLevelCounts(db: Pick<Db, 'run'>): void {
 		from ${agreedScores} join ${assessments} on ${assessments.id} = ${agreedScores.assessmentId}
 		where ${assessments.status} = 'complete' and ${agreedScores.level} is not null
 		group by ${assessments.roundId}, ${agreedScores.challengeId}, ${agreedScores.level}`);
+	db.run(sql`delete from ${roundLevelTotals}`);
+	db.run(sql`
+		insert into ${roundLevelTotals} (round_id, level, scores)
+		select ${roundLevelCounts.roundId}, ${roundLevelCounts.level}, sum(${roundLevelCounts.services})
+		from ${roundLevelCounts} group by ${roundLevelCounts.roundId}, ${roundLevelCounts.level}`);
 }
 
 // Shared pieces ---------------------------------------------------------------------------------
@@ -244,17 +256,27 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	if (fromRound) rangeConditions.push(gte(rounds.periodStart, fromRound.periodStart));
 	if (toRound) rangeConditions.push(lte(rounds.periodStart, toRound.periodStart));
 
-	// How many services agreed each level, per round and challenge, over completed assessments.
-	const levelCounts = db
-		.select({ roundId: assessments.roundId, key: challenges.packChallengeKey, level: sql<number>`${agreedScores.level}`, count: count() })
-		.from(agreedScores)
-		.innerJoin(assessments, eq(assessments.id, agreedScores.assessmentId))
-		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
-		.innerJoin(services, eq(services.id, assessments.serviceId))
-		.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
-		.where(and(eq(rounds.organisationId, organisationId), eq(assessments.status, 'complete'), isNotNull(agreedScores.level), ...serviceConditions, ...rangeConditions))
-		.groupBy(assessments.roundId, challenges.packChallengeKey, agreedScores.level)
-		.all();
+	// How many services agreed each level, per round and challenge, over completed assessments:
+	// the kept counts when every service is shown, otherwise counted from the filtered services.
+	const levelCounts =
+		!filters.grouping && !filters.type
+			? db
+					.select({ roundId: roundLevelCounts.roundId, key: challenges.packChallengeKey, level: roundLevelCounts.level, count: roundLevelCounts.services })
+					.from(roundLevelCounts)
+					.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
+					.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
+					.where(and(eq(rounds.organisationId, organisationId), ...rangeConditions))
+					.all()
+			: db
+					.select({ roundId: assessments.roundId, key: challenges.packChallengeKey, level: sql<number>`${agreedScores.level}`, count: count() })
+					.from(agreedScores)
+					.innerJoin(assessments, eq(assessments.id, agreedScores.assessmentId))
+					.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+					.innerJoin(services, eq(services.id, assessments.serviceId))
+					.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
+					.where(and(eq(rounds.organisationId, organisationId), eq(assessments.status, 'complete'), isNotNull(agreedScores.level), ...serviceConditions, ...rangeConditions))
+					.groupBy(assessments.roundId, challenges.packChallengeKey, agreedScores.level)
+					.all();
 	const byRoundAndChallenge = countsByKey(levelCounts.map((r) => ({ key: `${r.roundId}|${r.key}`, level: r.level, count: r.count })));
 	const countedRounds = inRange.filter((r) => levelCounts.some((c) => c.roundId === r.id));
 	const cell = (roundId: string, key: string) => distribution(byRoundAndChallenge.get(`${roundId}|${key}`) ?? [], scaleValues);
@@ -410,6 +432,19 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 
 // The cross-site view ---------------------------------------------------------------------------
 
+/**
+ * Over rows of (level, upTo = count of levels so far, total) for one group, the two middle levels
+ * of an ordinal median: the level at position ⌈total/2⌉ and the one at ⌊total/2⌋ + 1 (equal when
+ * the total is odd). The same answer as medianFromCounts, without sending the counts to JavaScript.
+ */
+const MEDIAN_FROM_RUNNING_COUNTS = sql.raw(
+	'min(case when upTo >= (total + 1) / 2 then level end) as low, min(case when upTo >= total / 2 + 1 then level end) as high'
+);
+
+const medianOf = ({ low, high }: { low: number; high: number }): MedianLevel =>
+	low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
+
+
 /** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
 export function comparableSites(db: Db, person: Person) {
 	const all = db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name)).all();
@@ -436,51 +471,54 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 	if (!latestFramework) return null;
 	const shape = frameworkShape(db, latestFramework.id);
 
-	// Per site, round and level, over every challenge of the pack: the trend.
-	const roundCounts = db
-		.select({
-			organisationId: rounds.organisationId,
-			roundId: rounds.id,
-			title: rounds.title,
-			periodStart: rounds.periodStart,
-			level: roundLevelCounts.level,
-			count: sql<number>`sum(${roundLevelCounts.services})`
-		})
-		.from(roundLevelCounts)
-		.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
-		.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
-		.where(and(inArray(rounds.organisationId, siteIds), eq(frameworks.packKey, packKey)))
-		.groupBy(rounds.id, roundLevelCounts.level)
-		.all();
+	// Per site and round, over every challenge of the pack: the trend. The median is found in SQL
+	// from the running count over the levels, so one row per round comes back.
+	const roundMedians = db.all<{ organisationId: string; roundId: string; title: string; periodStart: string; low: number; high: number }>(sql`
+		with running as (
+			select ${rounds.organisationId} as organisationId, ${rounds.id} as roundId, ${rounds.title} as title,
+				${rounds.periodStart} as periodStart, ${roundLevelTotals.level} as level,
+				sum(${roundLevelTotals.scores}) over (partition by ${roundLevelTotals.roundId} order by ${roundLevelTotals.level}) as upTo,
+				sum(${roundLevelTotals.scores}) over (partition by ${roundLevelTotals.roundId}) as total
+			from ${roundLevelTotals}
+			join ${rounds} on ${rounds.id} = ${roundLevelTotals.roundId}
+			join ${frameworks} on ${frameworks.id} = ${rounds.frameworkId}
+			where ${inArray(rounds.organisationId, siteIds)} and ${frameworks.packKey} = ${packKey}
+		)
+		select organisationId, roundId, title, periodStart, ${MEDIAN_FROM_RUNNING_COUNTS}
+		from running group by roundId`);
 	const latestRound = new Map<string, { roundId: string; title: string; periodStart: string }>();
-	for (const r of roundCounts) {
+	for (const r of roundMedians) {
 		const seen = latestRound.get(r.organisationId);
 		if (!seen || r.periodStart > seen.periodStart) latestRound.set(r.organisationId, { roundId: r.roundId, title: r.title, periodStart: r.periodStart });
 	}
-	const trendRounds = [...new Map(roundCounts.map((r) => [r.roundId, r])).values()];
-	const periods = [...new Set(trendRounds.map((r) => r.periodStart))].sort();
-	const roundCountsBySite = countsByKey(roundCounts.map((r) => ({ key: `${r.organisationId}|${r.periodStart}`, level: r.level, count: r.count })));
+	const periods = [...new Set(roundMedians.map((r) => r.periodStart))].sort();
+	const trendMedians = new Map(roundMedians.map((r) => [`${r.organisationId}|${r.periodStart}`, medianOf(r)]));
 	const trend = sites.map((site) => ({
 		site,
-		medians: periods.map((p) => medianFromCounts(roundCountsBySite.get(`${site.id}|${p}`) ?? []))
+		medians: periods.map((p) => trendMedians.get(`${site.id}|${p}`) ?? null)
 	}));
 
 	// Per site and challenge, in each site's latest counted round: the heatmap and the benchmark.
 	const latestIds = [...latestRound.values()].map((r) => r.roundId);
-	const challengeCounts = latestIds.length
-		? db
-				.select({ organisationId: rounds.organisationId, key: challenges.packChallengeKey, level: roundLevelCounts.level, count: roundLevelCounts.services })
-				.from(roundLevelCounts)
-				.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
-				.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
-				.where(inArray(roundLevelCounts.roundId, latestIds))
-				.all()
+	const challengeMedians = latestIds.length
+		? db.all<{ organisationId: string; key: string; low: number; high: number }>(sql`
+				with running as (
+					select ${rounds.organisationId} as organisationId, ${challenges.packChallengeKey} as key, ${roundLevelCounts.level} as level,
+						sum(${roundLevelCounts.services}) over (partition by ${roundLevelCounts.roundId}, ${roundLevelCounts.challengeId} order by ${roundLevelCounts.level}) as upTo,
+						sum(${roundLevelCounts.services}) over (partition by ${roundLevelCounts.roundId}, ${roundLevelCounts.challengeId}) as total
+					from ${roundLevelCounts}
+					join ${rounds} on ${rounds.id} = ${roundLevelCounts.roundId}
+					join ${challenges} on ${challenges.id} = ${roundLevelCounts.challengeId}
+					where ${inArray(roundLevelCounts.roundId, latestIds)}
+				)
+				select organisationId, key, ${MEDIAN_FROM_RUNNING_COUNTS}
+				from running group by organisationId, key`)
 		: [];
-	const bySiteChallenge = countsByKey(challengeCounts.map((r) => ({ key: `${r.organisationId}|${r.key}`, level: r.level, count: r.count })));
+	const bySiteChallenge = new Map(challengeMedians.map((r) => [`${r.organisationId}|${r.key}`, medianOf(r)]));
 	const heatmap = sites.map((site) => ({
 		site,
 		round: latestRound.get(site.id) ?? null,
-		medians: shape.challenges.map((c) => medianFromCounts(bySiteChallenge.get(`${site.id}|${c.key}`) ?? []))
+		medians: shape.challenges.map((c) => bySiteChallenge.get(`${site.id}|${c.key}`) ?? null)
 	}));
 
 	const chosen = sites.find((s) => s.id === chosenSiteId) ?? sites[0];

@@ -73,7 +73,8 @@ export const services = sqliteTable(
 	},
 	(t) => [
 		index('service_organisation_idx').on(t.organisationId),
-		uniqueIndex('service_organisation_name_idx').on(t.organisationId, t.name)
+		uniqueIndex('service_organisation_name_idx').on(t.organisationId, t.name),
+		index('service_grouping_idx').on(t.groupingId)
 	]
 );
 
@@ -486,4 +487,20 @@ export const roundLevelCounts = sqliteTable(
 		services: integer('services').notNull()
 	},
 	(t) => [primaryKey({ columns: [t.roundId, t.challengeId, t.level] })]
+);
+
+/**
+ * round_level_count summed over challenges: per round, how many agreed scores were at each level.
+ * Kept in the same transaction; a site's trend reads one small row per round and level.
+ */
+export const roundLevelTotals = sqliteTable(
+	'round_level_total',
+	{
+		roundId: text('round_id')
+			.notNull()
+			.references(() => rounds.id, { onDelete: 'restrict' }),
+		level: integer('level').notNull(),
+		scores: integer('scores').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.roundId, t.level] })]
 );
