@@ -9,7 +9,7 @@ import {
 	mean,
 	medianFromCounts,
 	medianValue,
-	movers,
+	parseLevelCounts,
 	MIN_OTHER_SITES
 } from '$lib/domain/dashboards';
 import { medianLevel } from '$lib/domain/ratings';
@@ -32,6 +32,13 @@ describe('medians of ordinal levels from counts', () => {
 			for (const l of levels) tally.set(l, (tally.get(l) ?? 0) + 1);
 			expect(medianFromCounts([...tally].map(([level, count]) => ({ level, count })))).toEqual(medianLevel(levels));
 		}
+	});
+
+	it('come from the level:count lists SQL writes, in any order', () => {
+		expect(parseLevelCounts('3:1,1:2,2:1')).toEqual(counts([3, 1], [1, 2], [2, 1]));
+		expect(medianFromCounts(parseLevelCounts('3:1,1:2,2:1'))).toEqual({ kind: 'between', low: 1, high: 2 });
+		expect(parseLevelCounts(null)).toEqual([]);
+		expect(parseLevelCounts('0:3,10:12')).toEqual(counts([0, 3], [10, 12]));
 	});
 
 	it('are plotted halfway and written as a range when between two levels', () => {
@@ -77,23 +84,12 @@ describe('the spread of other sites', () => {
 });
 
 describe('movers', () => {
-	const pair = (serviceId: string, challengeKey: string, previous: number | null, current: number | null) => ({ serviceId, challengeKey, previous, current });
+	const mover = (serviceId: string, change: number) => ({ serviceId, change, up: Math.max(change, 0), down: Math.max(-change, 0), compared: 10 });
 
-	it('add up each service’s change over challenges scored in both rounds, biggest rise first', () => {
-		const all = movers([
-			pair('a', 'c1', 1, 3),
-			pair('a', 'c2', 2, 2),
-			pair('b', 'c1', 3, 1),
-			pair('b', 'c2', 2, 3),
-			pair('c', 'c1', null, 4),
-			pair('d', 'c1', 2, 3)
-		]);
-		expect(all).toEqual([
-			{ serviceId: 'a', change: 2, up: 1, down: 0, compared: 2 },
-			{ serviceId: 'd', change: 1, up: 1, down: 0, compared: 1 },
-			{ serviceId: 'b', change: -1, up: 1, down: 1, compared: 2 }
-		]);
-		expect(biggestMovers(all, 1)).toEqual({ up: [all[0]], down: [all[2]] });
+	it('picks the biggest risers and fallers, biggest first, ties by service, nobody twice', () => {
+		const all = [mover('c', 0), mover('b', -1), mover('a', 2), mover('d', 2), mover('e', -4), mover('f', 1)];
+		expect(biggestMovers(all, 2)).toEqual({ up: [mover('a', 2), mover('d', 2)], down: [mover('e', -4), mover('b', -1)] });
+		expect(biggestMovers([mover('x', 0)])).toEqual({ up: [], down: [] });
 	});
 
 	it('lists the challenges that moved, with their direction', () => {

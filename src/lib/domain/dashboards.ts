@@ -13,24 +13,60 @@ export interface LevelCount {
  * total whose two middle levels differ, both are given, never a value between that is not on the
  * scale.
  */
+const byLevel = (a: LevelCount, b: LevelCount) => a.level - b.level;
+
 export function medianFromCounts(counts: LevelCount[]): MedianLevel | null {
-	const sorted = counts.filter((c) => c.count > 0).sort((a, b) => a.level - b.level);
-	const total = sorted.reduce((sum, c) => sum + c.count, 0);
+	// Called for every site, round and challenge of a cross-site view, so it allocates little.
+	let total = 0;
+	for (const c of counts) total += c.count;
 	if (total === 0) return null;
-	const levelAt = (position: number) => {
-		let seen = 0;
-		for (const c of sorted) {
-			seen += c.count;
-			if (position < seen) return c.level;
+	const inOrder = counts.length > 1 ? [...counts].sort(byLevel) : counts;
+	// The two middle positions (1-based); the same position when the total is odd.
+	const lowPosition = Math.ceil(total / 2);
+	const highPosition = Math.floor(total / 2) + 1;
+	let seen = 0;
+	let low = 0;
+	let high = 0;
+	for (const c of inOrder) {
+		if (c.count <= 0) continue;
+		const before = seen;
+		seen += c.count;
+		if (before < lowPosition && seen >= lowPosition) low = c.level;
+		if (seen >= highPosition) {
+			high = c.level;
+			break;
 		}
-		return sorted[sorted.length - 1].level;
-	};
-	const mid = Math.floor(total / 2);
-	if (total % 2 === 1) return { kind: 'level', level: levelAt(mid) };
-	const low = levelAt(mid - 1);
-	const high = levelAt(mid);
+	}
 	return low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
 }
+
+/**
+ * Reads "1:12,3:4" (level:count pairs, as SQL's group_concat writes them) into counts. Levels and
+ * counts are whole numbers from 0 up (framework packs allow no negative level).
+ */
+export function parseLevelCounts(text: string | null): LevelCount[] {
+	const counts: LevelCount[] = [];
+	if (!text) return counts;
+	// A plain scan rather than split(): this runs for every site, round and challenge of a
+	// cross-site view.
+	let number = 0;
+	let level = 0;
+	for (let i = 0; i <= text.length; i++) {
+		const code = i < text.length ? text.charCodeAt(i) : COMMA;
+		if (code === COLON) {
+			level = number;
+			number = 0;
+		} else if (code === COMMA) {
+			counts.push({ level, count: number });
+			number = 0;
+		} else {
+			number = number * 10 + (code - ZERO);
+		}
+	}
+	return counts;
+}
+
+const [ZERO, COLON, COMMA] = ['0', ':', ','].map((c) => c.charCodeAt(0));
 
 /** A median as a number for plotting: halfway when it falls between two levels. */
 export function medianValue(median: MedianLevel): number {
@@ -103,16 +139,9 @@ export function benchmark(site: number | null, otherSiteMedians: number[]): Benc
 	return { kind: 'compared', site, others: fiveNumberSummary(otherSiteMedians)! };
 }
 
-export interface LevelPair {
-	serviceId: string;
-	challengeKey: string;
-	current: number | null;
-	previous: number | null;
-}
-
 export interface Mover {
 	serviceId: string;
-	/** Total change in agreed levels over the challenges scored in both rounds. */
+	/** Total change in agreed levels over the challenges agreed in both rounds (counted in SQL). */
 	change: number;
 	/** How many challenges went up and down. */
 	up: number;
@@ -121,28 +150,15 @@ export interface Mover {
 }
 
 /**
- * Per service, how far its agreed levels moved between two rounds, over the challenges it scored
- * in both. Biggest rises first; services with nothing to compare are left out.
+ * The biggest risers and fallers, at most `count` of each, biggest first (ties by id, so the
+ * order never depends on the database's); nobody appears in both.
  */
-export function movers(pairs: LevelPair[]): Mover[] {
-	const byService = new Map<string, Mover>();
-	for (const pair of pairs) {
-		if (pair.current === null || pair.previous === null) continue;
-		const mover = byService.get(pair.serviceId) ?? { serviceId: pair.serviceId, change: 0, up: 0, down: 0, compared: 0 };
-		const delta = pair.current - pair.previous;
-		mover.change += delta;
-		mover.compared += 1;
-		if (delta > 0) mover.up += 1;
-		if (delta < 0) mover.down += 1;
-		byService.set(pair.serviceId, mover);
-	}
-	return [...byService.values()].sort((a, b) => b.change - a.change || a.serviceId.localeCompare(b.serviceId));
-}
-
-/** The biggest risers and fallers, at most `count` of each; nobody appears in both. */
-export function biggestMovers(all: Mover[], count = 5) {
+export function biggestMovers<M extends Mover>(all: M[], count = 5) {
 	return {
-		up: all.filter((m) => m.change > 0).slice(0, count),
+		up: all
+			.filter((m) => m.change > 0)
+			.sort((a, b) => b.change - a.change || a.serviceId.localeCompare(b.serviceId))
+			.slice(0, count),
 		down: all
 			.filter((m) => m.change < 0)
 			.sort((a, b) => a.change - b.change || a.serviceId.localeCompare(b.serviceId))

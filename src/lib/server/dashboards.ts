@@ -3,6 +3,7 @@
 // counts into medians, spreads and movers.
 
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import {
 	benchmark,
@@ -10,12 +11,13 @@ import {
 	changedChallenges,
 	distribution,
 	formatMedian,
+	medianFromCounts,
 	medianValue,
-	movers,
+	parseLevelCounts,
 	type Benchmark,
+	type Mover,
 	type LevelCount
 } from '$lib/domain/dashboards';
-import type { MedianLevel } from '$lib/domain/ratings';
 import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
 import { SERVICE_TYPES } from '$lib/domain/services';
 import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
@@ -288,6 +290,14 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		medians: countedRounds.map((r) => cell(r.id, c.key).median)
 	}));
 
+	// Asked once per service, not once per cell.
+	const shown = new Map<string, boolean>();
+	const shows = (serviceId: string) => {
+		if (!person) return true;
+		if (!shown.has(serviceId)) shown.set(serviceId, may(person, 'service.view', { organisationId, serviceId }));
+		return shown.get(serviceId)!;
+	};
+
 	// The heatmap: one row per service in the chosen round, each cell its agreed level.
 	const heatmapRound = allRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? allRounds[allRounds.length - 1];
 	const heatmapCells = db
@@ -307,7 +317,7 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		.leftJoin(challenges, eq(challenges.id, agreedScores.challengeId))
 		.where(and(eq(assessments.roundId, heatmapRound.id), ...serviceConditions))
 		.all()
-		.filter((row) => !person || may(person, 'service.view', { organisationId, serviceId: row.serviceId }));
+		.filter((row) => shows(row.serviceId));
 	const heatmapServices = new Map<string, { serviceId: string; serviceName: string; groupingName: string | null; assessmentId: string; complete: boolean; levels: Map<string, number> }>();
 	for (const row of heatmapCells) {
 		const entry = heatmapServices.get(row.serviceId) ?? {
@@ -342,38 +352,41 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	});
 	const groupedBy = sort === 'grouping';
 
-	// Biggest movers between the last two counted rounds in the range.
+	// Biggest movers between the last two counted rounds in the range: per service, the change
+	// summed in SQL over the challenges (matched by key) agreed in both.
 	const [earlier, later] = countedRounds.slice(-2);
-	let moverRows: { serviceId: string; serviceName: string; change: number; up: number; down: number; compared: number }[] = [];
-	let moverLists: ReturnType<typeof biggestMovers> = { up: [], down: [] };
+	let moverLists: ReturnType<typeof biggestMovers<Mover & { serviceName: string }>> = { up: [], down: [] };
 	if (earlier && later) {
-		const pairs = db
-			.select({ serviceId: assessments.serviceId, serviceName: services.name, roundId: assessments.roundId, key: challenges.packChallengeKey, level: agreedScores.level })
+		const previousScore = alias(agreedScores, 'previous_score');
+		const previousAssessment = alias(assessments, 'previous_assessment');
+		const previousChallenge = alias(challenges, 'previous_challenge');
+		const change = sql<number>`${agreedScores.level} - ${previousScore.level}`;
+		const all = db
+			.select({
+				serviceId: services.id,
+				serviceName: services.name,
+				change: sql<number>`sum(${change})`,
+				up: sql<number>`sum(${change} > 0)`,
+				down: sql<number>`sum(${change} < 0)`,
+				compared: count()
+			})
 			.from(agreedScores)
-			.innerJoin(assessments, eq(assessments.id, agreedScores.assessmentId))
-			.innerJoin(services, eq(services.id, assessments.serviceId))
+			.innerJoin(assessments, and(eq(assessments.id, agreedScores.assessmentId), eq(assessments.roundId, later.id), eq(assessments.status, 'complete')))
 			.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
-			.where(and(inArray(assessments.roundId, [earlier.id, later.id]), eq(assessments.status, 'complete'), ...serviceConditions))
-			.all();
-		const names = new Map(pairs.map((p) => [p.serviceId, p.serviceName]));
-		const level = new Map(pairs.map((p) => [`${p.roundId}|${p.serviceId}|${p.key}`, p.level]));
-		const all = movers(
-			[...names.keys()].flatMap((serviceId) =>
-				shape.challenges.map((c) => ({
-					serviceId,
-					challengeKey: c.key,
-					previous: level.get(`${earlier.id}|${serviceId}|${c.key}`) ?? null,
-					current: level.get(`${later.id}|${serviceId}|${c.key}`) ?? null
-				}))
-			)
-		);
+			.innerJoin(services, eq(services.id, assessments.serviceId))
+			.innerJoin(previousAssessment, and(eq(previousAssessment.serviceId, assessments.serviceId), eq(previousAssessment.roundId, earlier.id), eq(previousAssessment.status, 'complete')))
+			.innerJoin(previousScore, eq(previousScore.assessmentId, previousAssessment.id))
+			.innerJoin(previousChallenge, and(eq(previousChallenge.id, previousScore.challengeId), eq(previousChallenge.packChallengeKey, challenges.packChallengeKey)))
+			.where(and(isNotNull(agreedScores.level), isNotNull(previousScore.level), ...serviceConditions))
+			.groupBy(services.id)
+			.all()
+			.filter((m) => shows(m.serviceId));
 		moverLists = biggestMovers(all);
-		moverRows = [...moverLists.up, ...moverLists.down].map((m) => ({ ...m, serviceName: names.get(m.serviceId) ?? '' }));
 	}
+	const moverRows = [...moverLists.up, ...moverLists.down];
 
 	// Completion of the current round: the open one, or else the latest.
 	const currentRound = [...allRounds].reverse().find((r) => r.status === 'open') ?? allRounds[allRounds.length - 1];
-	const shows = (serviceId: string) => !person || may(person, 'service.view', { organisationId, serviceId });
 	const filteredServiceIds = new Set(
 		db.select({ id: services.id }).from(services).where(and(...serviceConditions)).all().map((s) => s.id)
 	);
@@ -424,7 +437,7 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		heatmap: { round: heatmapRound, rows: heatmapRows, groupedBy, sort },
 		distribution: distributionRows,
 		medians,
-		movers: { earlier: earlier ?? null, later: later ?? null, ...moverLists, names: new Map(moverRows.map((m) => [m.serviceId, m.serviceName])) },
+		movers: { earlier: earlier ?? null, later: later ?? null, ...moverLists },
 		completion: { round: currentRound, stages: stageCounts, late: progress.participants.filter((p) => p.standing?.late).length },
 		tables
 	};
@@ -432,17 +445,6 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 
 // The cross-site view ---------------------------------------------------------------------------
 
-/**
- * Over rows of (level, upTo = count of levels so far, total) for one group, the two middle levels
- * of an ordinal median: the level at position ⌈total/2⌉ and the one at ⌊total/2⌋ + 1 (equal when
- * the total is odd). The same answer as medianFromCounts, without sending the counts to JavaScript.
- */
-const MEDIAN_FROM_RUNNING_COUNTS = sql.raw(
-	'min(case when upTo >= (total + 1) / 2 then level end) as low, min(case when upTo >= total / 2 + 1 then level end) as high'
-);
-
-const medianOf = ({ low, high }: { low: number; high: number }): MedianLevel =>
-	low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
 
 
 /** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
@@ -471,28 +473,29 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 	if (!latestFramework) return null;
 	const shape = frameworkShape(db, latestFramework.id);
 
-	// Per site and round, over every challenge of the pack: the trend. The median is found in SQL
-	// from the running count over the levels, so one row per round comes back.
-	const roundMedians = db.all<{ organisationId: string; roundId: string; title: string; periodStart: string; low: number; high: number }>(sql`
-		with running as (
-			select ${rounds.organisationId} as organisationId, ${rounds.id} as roundId, ${rounds.title} as title,
-				${rounds.periodStart} as periodStart, ${roundLevelTotals.level} as level,
-				sum(${roundLevelTotals.scores}) over (partition by ${roundLevelTotals.roundId} order by ${roundLevelTotals.level}) as upTo,
-				sum(${roundLevelTotals.scores}) over (partition by ${roundLevelTotals.roundId}) as total
-			from ${roundLevelTotals}
-			join ${rounds} on ${rounds.id} = ${roundLevelTotals.roundId}
-			join ${frameworks} on ${frameworks.id} = ${rounds.frameworkId}
-			where ${inArray(rounds.organisationId, siteIds)} and ${frameworks.packKey} = ${packKey}
-		)
-		select organisationId, roundId, title, periodStart, ${MEDIAN_FROM_RUNNING_COUNTS}
-		from running group by roundId`);
+	// Per site and round, over every challenge of the pack: the trend. SQL sums the levels into
+	// one short "level:count" list per round, so a row per round comes back, not one per level.
+	const roundCounts = db
+		.select({
+			organisationId: rounds.organisationId,
+			roundId: rounds.id,
+			title: rounds.title,
+			periodStart: rounds.periodStart,
+			counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
+		})
+		.from(roundLevelTotals)
+		.innerJoin(rounds, eq(rounds.id, roundLevelTotals.roundId))
+		.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
+		.where(and(inArray(rounds.organisationId, siteIds), eq(frameworks.packKey, packKey)))
+		.groupBy(roundLevelTotals.roundId)
+		.all();
 	const latestRound = new Map<string, { roundId: string; title: string; periodStart: string }>();
-	for (const r of roundMedians) {
+	for (const r of roundCounts) {
 		const seen = latestRound.get(r.organisationId);
 		if (!seen || r.periodStart > seen.periodStart) latestRound.set(r.organisationId, { roundId: r.roundId, title: r.title, periodStart: r.periodStart });
 	}
-	const periods = [...new Set(roundMedians.map((r) => r.periodStart))].sort();
-	const trendMedians = new Map(roundMedians.map((r) => [`${r.organisationId}|${r.periodStart}`, medianOf(r)]));
+	const periods = [...new Set(roundCounts.map((r) => r.periodStart))].sort();
+	const trendMedians = new Map(roundCounts.map((r) => [`${r.organisationId}|${r.periodStart}`, medianFromCounts(parseLevelCounts(r.counts))]));
 	const trend = sites.map((site) => ({
 		site,
 		medians: periods.map((p) => trendMedians.get(`${site.id}|${p}`) ?? null)
@@ -500,21 +503,21 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 
 	// Per site and challenge, in each site's latest counted round: the heatmap and the benchmark.
 	const latestIds = [...latestRound.values()].map((r) => r.roundId);
-	const challengeMedians = latestIds.length
-		? db.all<{ organisationId: string; key: string; low: number; high: number }>(sql`
-				with running as (
-					select ${rounds.organisationId} as organisationId, ${challenges.packChallengeKey} as key, ${roundLevelCounts.level} as level,
-						sum(${roundLevelCounts.services}) over (partition by ${roundLevelCounts.roundId}, ${roundLevelCounts.challengeId} order by ${roundLevelCounts.level}) as upTo,
-						sum(${roundLevelCounts.services}) over (partition by ${roundLevelCounts.roundId}, ${roundLevelCounts.challengeId}) as total
-					from ${roundLevelCounts}
-					join ${rounds} on ${rounds.id} = ${roundLevelCounts.roundId}
-					join ${challenges} on ${challenges.id} = ${roundLevelCounts.challengeId}
-					where ${inArray(roundLevelCounts.roundId, latestIds)}
-				)
-				select organisationId, key, ${MEDIAN_FROM_RUNNING_COUNTS}
-				from running group by organisationId, key`)
+	const challengeCounts = latestIds.length
+		? db
+				.select({
+					organisationId: rounds.organisationId,
+					key: challenges.packChallengeKey,
+					counts: sql<string>`group_concat(${roundLevelCounts.level} || ':' || ${roundLevelCounts.services}, ',' order by ${roundLevelCounts.level})`
+				})
+				.from(roundLevelCounts)
+				.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
+				.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
+				.where(inArray(roundLevelCounts.roundId, latestIds))
+				.groupBy(roundLevelCounts.roundId, roundLevelCounts.challengeId)
+				.all()
 		: [];
-	const bySiteChallenge = new Map(challengeMedians.map((r) => [`${r.organisationId}|${r.key}`, medianOf(r)]));
+	const bySiteChallenge = new Map(challengeCounts.map((r) => [`${r.organisationId}|${r.key}`, medianFromCounts(parseLevelCounts(r.counts))]));
 	const heatmap = sites.map((site) => ({
 		site,
 		round: latestRound.get(site.id) ?? null,
