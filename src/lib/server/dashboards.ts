@@ -2,7 +2,7 @@
 // round_level_count table kept at completion); the domain functions turn those small tables of
 // counts into medians, spreads and movers.
 
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import {
@@ -461,6 +461,58 @@ export const crossSiteFilterSchema = z.object({
  * Medians only, per site: never a service's name, evidence or comment. Read from
  * round_level_count, which holds one row per round, challenge and level.
  */
+/**
+ * The cross-site view's two big statements, prepared once per database and reused: they run on
+ * every request, and building them afresh cost about as much as running them. The lists of sites
+ * and rounds go in as one JSON parameter each, so the statements keep one shape.
+ */
+const crossSiteStatementCache = new WeakMap<Db, ReturnType<typeof prepareCrossSiteStatements>>();
+
+function prepareCrossSiteStatements(db: Db) {
+	return {
+		roundCounts: db
+			.select({
+				organisationId: rounds.organisationId,
+				roundId: rounds.id,
+				title: rounds.title,
+				periodStart: rounds.periodStart,
+				counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
+			})
+			.from(roundLevelTotals)
+			.innerJoin(rounds, eq(rounds.id, roundLevelTotals.roundId))
+			.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
+			.where(
+				and(
+					sql`${rounds.organisationId} in (select value from json_each(${sql.placeholder('sites')}))`,
+					eq(frameworks.packKey, sql.placeholder('packKey'))
+				)
+			)
+			.groupBy(roundLevelTotals.roundId)
+			.prepare(),
+		challengeCounts: db
+			.select({
+				organisationId: rounds.organisationId,
+				key: challenges.packChallengeKey,
+				counts: sql<string>`group_concat(${roundLevelCounts.level} || ':' || ${roundLevelCounts.services}, ',' order by ${roundLevelCounts.level})`
+			})
+			.from(roundLevelCounts)
+			.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
+			.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
+			.where(sql`${roundLevelCounts.roundId} in (select value from json_each(${sql.placeholder('rounds')}))`)
+			.groupBy(roundLevelCounts.roundId, roundLevelCounts.challengeId)
+			.prepare()
+	};
+}
+
+function crossSiteStatements(db: Db) {
+	let statements = crossSiteStatementCache.get(db);
+	if (!statements) {
+		statements = prepareCrossSiteStatements(db);
+		crossSiteStatementCache.set(db, statements);
+	}
+	return statements;
+}
+
 export function crossSiteView(db: Db, sites: { id: string; name: string }[], chosenSiteId: string | undefined, packKey = 'imroc-2010') {
 	if (sites.length === 0) return null;
 	const siteIds = sites.map((s) => s.id);
@@ -475,20 +527,8 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 
 	// Per site and round, over every challenge of the pack: the trend. SQL sums the levels into
 	// one short "level:count" list per round, so a row per round comes back, not one per level.
-	const roundCounts = db
-		.select({
-			organisationId: rounds.organisationId,
-			roundId: rounds.id,
-			title: rounds.title,
-			periodStart: rounds.periodStart,
-			counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
-		})
-		.from(roundLevelTotals)
-		.innerJoin(rounds, eq(rounds.id, roundLevelTotals.roundId))
-		.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
-		.where(and(inArray(rounds.organisationId, siteIds), eq(frameworks.packKey, packKey)))
-		.groupBy(roundLevelTotals.roundId)
-		.all();
+	const statements = crossSiteStatements(db);
+	const roundCounts = statements.roundCounts.all({ sites: JSON.stringify(siteIds), packKey });
 	const latestRound = new Map<string, { roundId: string; title: string; periodStart: string }>();
 	for (const r of roundCounts) {
 		const seen = latestRound.get(r.organisationId);
@@ -503,20 +543,7 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 
 	// Per site and challenge, in each site's latest counted round: the heatmap and the benchmark.
 	const latestIds = [...latestRound.values()].map((r) => r.roundId);
-	const challengeCounts = latestIds.length
-		? db
-				.select({
-					organisationId: rounds.organisationId,
-					key: challenges.packChallengeKey,
-					counts: sql<string>`group_concat(${roundLevelCounts.level} || ':' || ${roundLevelCounts.services}, ',' order by ${roundLevelCounts.level})`
-				})
-				.from(roundLevelCounts)
-				.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
-				.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
-				.where(inArray(roundLevelCounts.roundId, latestIds))
-				.groupBy(roundLevelCounts.roundId, roundLevelCounts.challengeId)
-				.all()
-		: [];
+	const challengeCounts = latestIds.length ? statements.challengeCounts.all({ rounds: JSON.stringify(latestIds) }) : [];
 	const bySiteChallenge = new Map(challengeCounts.map((r) => [`${r.organisationId}|${r.key}`, medianFromCounts(parseLevelCounts(r.counts))]));
 	const heatmap = sites.map((site) => ({
 		site,
