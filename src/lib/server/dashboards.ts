@@ -340,7 +340,9 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 			mean: scored.length > 0 ? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 10) / 10 : null
 		};
 	});
-	const sort = filters.sort ?? 'grouping';
+	// Sorted by grouping unless the address names another known order or a challenge.
+	const knownSort = (HEATMAP_SORTS as readonly string[]).includes(filters.sort ?? '') || shape.challenges.some((c) => c.key === filters.sort);
+	const sort = knownSort ? filters.sort! : 'grouping';
 	const sortIndex = shape.challenges.findIndex((c) => c.key === sort);
 	const byName = (a: { serviceName: string }, b: { serviceName: string }) => a.serviceName.localeCompare(b.serviceName);
 	const highestFirst = (a: number | null, b: number | null) => (b ?? -Infinity) - (a ?? -Infinity);
