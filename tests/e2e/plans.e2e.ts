@@ -100,7 +100,7 @@ test('a lead plans three actions, closes one, one falls overdue, and the next ro
 	await page.getByLabel('Status').selectOption({ label: 'Done' });
 	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page).toHaveURL(/status=done/);
-	await expect(page.getByText('1 action match the filters')).toBeVisible();
+	await expect(page.getByText('1 action matches the filters')).toBeVisible();
 
 	// The next round: the two open actions come up for review, and completing waits for it.
 	await page.getByRole('link', { name: 'Southbrook Partnership NHS Trust' }).first().click();
