@@ -9,19 +9,14 @@ import { personFor } from '$lib/server/users';
 import {
 	actionInputSchema,
 	actionUpdateSchema,
-	actionsToReview,
 	addActionNote,
 	createAction,
 	getAction,
-	myWork,
-	organisationActions,
-	parseReviewForm,
-	reviewField,
-	saveReview,
 	servicePlan,
-	servicesWithoutPlan,
 	updateAction
 } from '$lib/server/actions';
+import { actionsToReview, parseReviewForm, reviewField, saveReview } from '$lib/server/action-review';
+import { myWork, organisationActions, servicesWithoutPlan } from '$lib/server/action-overview';
 import { actionNotes, auditEvents, frameworks, improvementActions, memberships } from '$lib/server/db/schema';
 import { parseForm } from '$lib/server/forms';
 import { newId } from '$lib/server/ids';

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { isoDateFromParts } from '$lib/domain/dates';
@@ -8,25 +8,18 @@ import {
 	MAX_ACTION_TEXT_LENGTH,
 	MAX_ACTION_TITLE_LENGTH,
 	MAX_OWNER_NAME_LENGTH,
-	REVIEW_DECISIONS,
 	isClosedStatus,
-	isDueForReview,
 	isOverdue,
-	statusAfterReview,
 	whyStatusCannotChange,
-	type ActionStatus,
-	type ReviewDecision
+	type ActionStatus
 } from '$lib/domain/actions';
 import type { Db } from './db/client';
 import {
 	actionNotes,
-	actionReviews,
-	assessmentRaters,
 	assessments,
 	challenges,
 	improvementActions,
 	memberships,
-	organisations,
 	priorities,
 	rounds,
 	services,
@@ -36,12 +29,12 @@ import { newId } from './ids';
 import { recordAuditEvent } from './audit';
 import { requiredText, type FieldErrors } from './forms';
 import { frameworkContent } from './frameworks/queries';
-import { may, type Person } from './access/policy';
+import type { Person } from './access/policy';
 
 // Input --------------------------------------------------------------------------------------
 
 const datePart = z.string().default('').pipe(z.string().trim().max(4, 'Enter the date as numbers').regex(/^\d*$/, 'Enter the date as numbers'));
-const optionalText = (label: string, max: number) =>
+export const optionalText = (label: string, max: number) =>
 	z.string().default('').pipe(z.string().trim().max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`));
 
 /** Day, month and year boxes: null when all are empty, undefined when they are not a real date. */
@@ -171,7 +164,7 @@ const actionColumns = {
 	updatedAt: improvementActions.updatedAt
 };
 
-function selectActions(db: Pick<Db, 'select'>) {
+export function selectActions(db: Pick<Db, 'select'>) {
 	return db
 		.select(actionColumns)
 		.from(improvementActions)
@@ -253,22 +246,22 @@ export function filtersFromUrl(url: URL): ActionFilters {
 	};
 }
 
-const OPEN = ['not_started', 'in_progress'] as const;
+export const OPEN_STATUSES = ['not_started', 'in_progress'] as const;
 
-function filterConditions(filters: ActionFilters, today: string): SQL[] {
+export function filterConditions(filters: ActionFilters, today: string): SQL[] {
 	const conditions: SQL[] = [];
 	if (filters.challenge) conditions.push(eq(challenges.packChallengeKey, filters.challenge));
 	if (filters.status) conditions.push(eq(improvementActions.status, filters.status));
-	if (filters.overdue) conditions.push(inArray(improvementActions.status, [...OPEN]), lt(improvementActions.dueDate, today));
+	if (filters.overdue) conditions.push(inArray(improvementActions.status, [...OPEN_STATUSES]), lt(improvementActions.dueDate, today));
 	if (filters.service) conditions.push(eq(improvementActions.serviceId, filters.service));
 	if (filters.grouping) conditions.push(eq(services.groupingId, filters.grouping));
 	return conditions;
 }
 
 /** Sorts open actions before done and dropped ones. */
-const openBeforeClosed = sql`case when ${improvementActions.status} in ('done', 'dropped') then 1 else 0 end`;
+export const openBeforeClosed = sql`case when ${improvementActions.status} in ('done', 'dropped') then 1 else 0 end`;
 
-const withOverdue = (today: string) => (action: ActionRow) => ({ ...action, overdue: isOverdue(action, today) });
+export const withOverdue = (today: string) => (action: ActionRow) => ({ ...action, overdue: isOverdue(action, today) });
 
 /** A service's actions, most urgent first (open before closed, then by due date). */
 export function serviceActions(db: Db, serviceId: string, filters: ActionFilters = {}, now = new Date()) {
@@ -460,289 +453,3 @@ export function addActionNote(db: Db, person: Person, action: { id: string; orga
 		}, now);
 	});
 }
-
-// Review at the next round -------------------------------------------------------------------
-
-/**
- * The service's actions that were open when this assessment started, with any decision already
- * recorded for them in it. The test is done in SQL with the same rule as isDueForReview.
- */
-export function actionsToReview(db: Pick<Db, 'select'>, assessment: { id: string; serviceId: string }) {
-	const started = db.select({ createdAt: assessments.createdAt }).from(assessments).where(eq(assessments.id, assessment.id)).get();
-	if (!started) return [];
-	const rows = selectActions(db)
-		.where(
-			and(
-				eq(improvementActions.serviceId, assessment.serviceId),
-				lt(improvementActions.createdAt, started.createdAt),
-				or(isNull(improvementActions.closedAt), sql`${improvementActions.closedAt} >= ${started.createdAt.getTime()}`),
-				or(isNull(improvementActions.assessmentId), ne(improvementActions.assessmentId, assessment.id))
-			)
-		)
-		.orderBy(asc(improvementActions.dueDate), asc(improvementActions.createdAt))
-		.all()
-		.filter((a) => isDueForReview(a, started.createdAt));
-	const reviews = new Map(
-		db
-			.select()
-			.from(actionReviews)
-			.where(eq(actionReviews.assessmentId, assessment.id))
-			.all()
-			.map((r) => [r.actionId, r])
-	);
-	return rows.map((action) => {
-		const review = reviews.get(action.id);
-		return { ...action, decision: (review?.decision ?? null) as ReviewDecision | null, reviewNote: review?.note ?? '' };
-	});
-}
-
-/** How many actions still want a decision before the assessment can be completed. */
-export function unreviewedActionCount(db: Pick<Db, 'select'>, assessment: { id: string; serviceId: string }): number {
-	return actionsToReview(db, assessment).filter((a) => a.decision === null).length;
-}
-
-export interface ReviewInput {
-	actionId: string;
-	decision: ReviewDecision;
-	note: string;
-}
-
-export const reviewField = {
-	decision: (actionId: string) => `decision-${actionId}`,
-	note: (actionId: string) => `note-${actionId}`
-};
-
-const reviewNote = optionalText('The review note', MAX_ACTION_TEXT_LENGTH);
-
-/** Reads the review form for exactly the actions listed for review; others are not accepted. */
-export function parseReviewForm(form: FormData, listed: { id: string; title: string }[]):
-	{ ok: true; input: ReviewInput[] } | { ok: false; errors: FieldErrors } {
-	const errors: FieldErrors = {};
-	const input: ReviewInput[] = [];
-	for (const action of listed) {
-		const decision = form.get(reviewField.decision(action.id));
-		const note = reviewNote.safeParse(form.get(reviewField.note(action.id)) ?? '');
-		if (!note.success) errors[reviewField.note(action.id)] = note.error.issues[0].message;
-		if (decision === null || decision === '') continue;
-		if (typeof decision !== 'string' || !(REVIEW_DECISIONS as readonly string[]).includes(decision)) {
-			errors[reviewField.decision(action.id)] = `Select done, carry forward or dropped for “${action.title}”`;
-			continue;
-		}
-		if (decision !== 'carried_forward' && note.success && note.data === '') {
-			errors[reviewField.note(action.id)] = `Enter a note saying what happened to “${action.title}”`;
-			continue;
-		}
-		if (note.success) input.push({ actionId: action.id, decision: decision as ReviewDecision, note: note.data });
-	}
-	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input };
-}
-
-/**
- * Records review decisions and applies them to the actions: done and dropped close an action with
- * the note as its outcome; carrying forward keeps it open. One transaction.
- */
-export function saveReview(
-	db: Db,
-	person: Person,
-	assessment: { id: string; serviceId: string; roundStatus: string; status: string },
-	organisationId: string,
-	input: ReviewInput[],
-	now = new Date()
-): { ok: true } | { ok: false; message: string } {
-	if (assessment.roundStatus !== 'open' || assessment.status !== 'in_progress') {
-		return { ok: false, message: 'The review can only change while the assessment is in progress in an open round' };
-	}
-	return db.transaction((tx) => {
-		const listed = new Map(actionsToReview(tx, assessment).map((a) => [a.id, a]));
-		for (const item of input) {
-			const action = listed.get(item.actionId);
-			if (!action) continue;
-			if (action.decision === item.decision && action.reviewNote === item.note) continue;
-			tx.insert(actionReviews)
-				.values({ assessmentId: assessment.id, actionId: item.actionId, decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id })
-				.onConflictDoUpdate({
-					target: [actionReviews.assessmentId, actionReviews.actionId],
-					set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
-				})
-				.run();
-			const status = statusAfterReview(item.decision, action.status);
-			const outcome = isClosedStatus(status) ? item.note : action.outcome;
-			tx.update(improvementActions)
-				.set({
-					status,
-					outcome,
-					closedAt: isClosedStatus(status) ? (action.closedAt ?? now) : null,
-					updatedAt: now
-				})
-				.where(eq(improvementActions.id, item.actionId))
-				.run();
-			recordAuditEvent(tx, {
-				userId: person.id,
-				organisationId,
-				serviceId: assessment.serviceId,
-				action: 'action.reviewed',
-				entityType: 'action',
-				entityId: item.actionId,
-				before: { status: action.status, decision: action.decision },
-				after: { status, decision: item.decision, note: item.note }
-			}, now);
-		}
-		return { ok: true } as const;
-	});
-}
-
-// The organisation's view --------------------------------------------------------------------
-
-/** Every service's actions with the filters applied, and the counts a board report needs. */
-export function organisationActions(db: Db, organisationId: string, filters: ActionFilters = {}, now = new Date()) {
-	const today = londonDate(now);
-	const where = and(eq(improvementActions.organisationId, organisationId), ...filterConditions(filters, today));
-	const actions = selectActions(db)
-		.where(where)
-		.orderBy(
-			openBeforeClosed,
-			asc(improvementActions.dueDate),
-			asc(services.name)
-		)
-		.all()
-		.map(withOverdue(today));
-	const counts = db
-		.select({
-			challengeKey: challenges.packChallengeKey,
-			status: improvementActions.status,
-			overdue: sql<number>`sum(case when ${improvementActions.status} in ('not_started', 'in_progress') and ${improvementActions.dueDate} < ${today} then 1 else 0 end)`,
-			count: count()
-		})
-		.from(improvementActions)
-		.innerJoin(services, eq(services.id, improvementActions.serviceId))
-		.innerJoin(challenges, eq(challenges.id, improvementActions.challengeId))
-		.where(where)
-		.groupBy(challenges.packChallengeKey, improvementActions.status)
-		.all();
-	return { actions, counts };
-}
-
-/**
- * Services whose latest completed assessment has no plan: no action raised from it and none
- * carried forward in its review.
- */
-export function servicesWithoutPlan(db: Db, organisationId: string) {
-	const latestComplete = db
-		.select({
-			serviceId: assessments.serviceId,
-			assessmentId: sql<string>`${assessments.id}`.as('assessment_id'),
-			roundTitle: sql<string>`${rounds.title}`.as('round_title'),
-			rank: sql<number>`row_number() over (partition by ${assessments.serviceId} order by ${rounds.periodStart} desc)`.as('rank')
-		})
-		.from(assessments)
-		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
-		.where(and(eq(rounds.organisationId, organisationId), eq(assessments.status, 'complete')))
-		.as('latest_complete');
-	return db
-		.select({ serviceId: services.id, serviceName: services.name, assessmentId: latestComplete.assessmentId, roundTitle: latestComplete.roundTitle })
-		.from(latestComplete)
-		.innerJoin(services, eq(services.id, latestComplete.serviceId))
-		.where(
-			and(
-				eq(latestComplete.rank, 1),
-				isNull(services.archivedAt),
-				sql`not exists (select 1 from ${improvementActions} where ${improvementActions.assessmentId} = ${latestComplete.assessmentId})`,
-				sql`not exists (select 1 from ${actionReviews} where ${actionReviews.assessmentId} = ${latestComplete.assessmentId} and ${actionReviews.decision} = 'carried_forward')`
-			)
-		)
-		.orderBy(asc(services.name))
-		.all();
-}
-
-/** The challenges of every framework the organisation's rounds use, one per key, for filters. */
-export function organisationChallengeOptions(db: Db, organisationId: string) {
-	const rows = db
-		.selectDistinct({ key: challenges.packChallengeKey, position: challenges.position, shortLabel: challenges.shortLabel })
-		.from(challenges)
-		.innerJoin(rounds, eq(rounds.frameworkId, challenges.frameworkId))
-		.where(eq(rounds.organisationId, organisationId))
-		.orderBy(asc(challenges.position))
-		.all();
-	const byKey = new Map<string, { value: string; text: string; position: number }>();
-	for (const row of rows) if (!byKey.has(row.key)) byKey.set(row.key, { value: row.key, text: `${row.position}. ${row.shortLabel}`, position: row.position });
-	return [...byKey.values()];
-}
-
-/** The counts as a table: one row per challenge, a column per status, with overdue and totals. */
-export function countTable(counts: { challengeKey: string; status: ActionStatus; overdue: number; count: number }[], challengeOptions: { value: string; text: string }[]) {
-	const empty = () => ({ not_started: 0, in_progress: 0, done: 0, dropped: 0, overdue: 0, total: 0 });
-	const rows = challengeOptions.map((c) => ({ key: c.value, label: c.text, ...empty() }));
-	const total = { key: '', label: 'All challenges', ...empty() };
-	for (const c of counts) {
-		const row = rows.find((r) => r.key === c.challengeKey);
-		for (const target of row ? [row, total] : [total]) {
-			target[c.status] += c.count;
-			target.overdue += c.overdue;
-			target.total += c.count;
-		}
-	}
-	return { rows: rows.filter((r) => r.total > 0), total };
-}
-
-// My work ------------------------------------------------------------------------------------
-
-/**
- * What is waiting for this person, wherever they hold a role: open actions they own, ratings they
- * were invited to give, and assessments they can agree that are still in progress.
- */
-export function myWork(db: Db, person: Person, now = new Date()) {
-	const today = londonDate(now);
-	const visible = (row: { organisationId: string; serviceId: string }) =>
-		may(person, 'service.view', { organisationId: row.organisationId, serviceId: row.serviceId });
-	const actions = selectActions(db)
-		.where(and(eq(improvementActions.ownerUserId, person.id), inArray(improvementActions.status, [...OPEN])))
-		.orderBy(asc(improvementActions.dueDate))
-		.all()
-		.filter(visible)
-		.map(withOverdue(today));
-
-	const openAssessmentColumns = {
-		assessmentId: assessments.id,
-		roundId: rounds.id,
-		roundTitle: rounds.title,
-		periodEnd: rounds.periodEnd,
-		organisationId: rounds.organisationId,
-		organisationName: organisations.name,
-		serviceId: services.id,
-		serviceName: services.name
-	};
-	const toRate = db
-		.select(openAssessmentColumns)
-		.from(assessmentRaters)
-		.innerJoin(assessments, eq(assessments.id, assessmentRaters.assessmentId))
-		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
-		.innerJoin(services, eq(services.id, assessments.serviceId))
-		.innerJoin(organisations, eq(organisations.id, rounds.organisationId))
-		.where(
-			and(
-				eq(assessmentRaters.userId, person.id),
-				isNull(assessmentRaters.submittedAt),
-				eq(rounds.status, 'open'),
-				eq(assessments.status, 'in_progress')
-			)
-		)
-		.orderBy(asc(rounds.periodEnd), asc(services.name))
-		.all()
-		.filter(visible);
-
-	const organisationIds = [...new Set(person.memberships.map((m) => m.organisationId))];
-	const toAgree = organisationIds.length === 0
-		? []
-		: db
-				.select(openAssessmentColumns)
-				.from(assessments)
-				.innerJoin(rounds, eq(rounds.id, assessments.roundId))
-				.innerJoin(services, eq(services.id, assessments.serviceId))
-				.innerJoin(organisations, eq(organisations.id, rounds.organisationId))
-				.where(and(inArray(rounds.organisationId, organisationIds), eq(rounds.status, 'open'), eq(assessments.status, 'in_progress')))
-				.orderBy(asc(rounds.periodEnd), asc(services.name))
-				.all()
-				.filter((row) => may(person, 'assessment.edit', { organisationId: row.organisationId, serviceId: row.serviceId }));
-	return { actions, toRate, toAgree };
-}
-

@@ -8,7 +8,7 @@ import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/
 import type { Db } from './db/client';
 import { agreedScores, assessments, challenges, levels, priorities, rounds, services, users } from './db/schema';
 import { recordAuditEvent } from './audit';
-import { unreviewedActionCount } from './actions';
+import { unreviewedActionCount } from './action-review';
 import { countCompletedAssessment } from './dashboards';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';

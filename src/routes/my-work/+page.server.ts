@@ -1,6 +1,6 @@
 import { getDb } from '$lib/server/db';
 import { requirePerson } from '$lib/server/access/guard';
-import { myWork } from '$lib/server/actions';
+import { myWork } from '$lib/server/action-overview';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -3,7 +3,8 @@ import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
-import { countTable, filtersFromUrl, organisationActions, organisationChallengeOptions, servicesWithoutPlan } from '$lib/server/actions';
+import { filtersFromUrl } from '$lib/server/actions';
+import { countTable, organisationActions, organisationChallengeOptions, servicesWithoutPlan } from '$lib/server/action-overview';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -9,7 +9,7 @@ import { formValues, parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
 import { ratingSpread, raterOf } from '$lib/server/ratings';
 import { mayRaterSeeOthers } from '$lib/domain/ratings';
-import { actionsToReview } from '$lib/server/actions';
+import { actionsToReview } from '$lib/server/action-review';
 import {
 	assessmentFromRoute,
 	agreedScoresFor,

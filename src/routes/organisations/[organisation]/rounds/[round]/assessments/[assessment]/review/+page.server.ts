@@ -6,7 +6,7 @@ import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { assessmentFromRoute } from '$lib/server/assessments';
 import { formValues, type FieldErrors } from '$lib/server/forms';
-import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
 import type { Actions, PageServerLoad } from './$types';
 
 
