@@ -107,7 +107,7 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
 	},
 	'/organisations/[organisation]/services/[service]/actions/[action]': {
-		rule: 'service.view; progress notes need plan.edit',
+		rule: 'service.view; progress notes need action.note (planners, and the action’s owner)',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
 	},
 	'/organisations/[organisation]/services/[service]/actions/[action]/edit': {

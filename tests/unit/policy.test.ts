@@ -123,6 +123,17 @@ describe('the policy for new actions', () => {
 		expect(may(person([orgRole('organisation_admin')]), 'plan.edit', inOtherOrg)).toBe(false);
 	});
 
+	it('lets an action’s owner add progress notes while they can see its service, and nobody else who only reads', () => {
+		const rater = { ...person([serviceRole('rater')]), id: 'owner' };
+		expect(may(rater, 'action.note', { ...inOwnService, ownerUserId: 'owner' })).toBe(true);
+		expect(may(rater, 'action.note', { ...inOwnService, ownerUserId: 'someone-else' })).toBe(false);
+		expect(may(rater, 'action.note', { ...inOwnService, ownerUserId: null })).toBe(false);
+		expect(may(rater, 'action.note', { ...inOtherService, ownerUserId: 'owner' })).toBe(false);
+		expect(may({ ...person([]), id: 'owner' }, 'action.note', { ...inOwnService, ownerUserId: 'owner' })).toBe(false);
+		expect(may(person([serviceRole('service_lead')]), 'action.note', { ...inOwnService, ownerUserId: null })).toBe(true);
+		expect(may(person([orgRole('viewer')]), 'action.note', { ...inOwnService, ownerUserId: null })).toBe(false);
+	});
+
 	it('shows the whole organisation only to organisation-wide roles', () => {
 		for (const role of ['organisation_admin', 'facilitator', 'viewer'] as const) {
 			expect(may(person([orgRole(role)]), 'organisation.overview', { organisationId: ORG })).toBe(true);

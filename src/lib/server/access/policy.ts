@@ -37,6 +37,8 @@ export type Action =
 	| 'assessment.edit'
 	/** Add, change and review a service's improvement actions: the people who run its assessment. */
 	| 'plan.edit'
+	/** Add a progress note to an action: those who plan, and the action's owner while they can see the service. */
+	| 'action.note'
 	/** Read across all the organisation's services (actions, dashboards): organisation-wide roles only. */
 	| 'organisation.overview'
 	/** Open the cross-site view: platform administrators, and anyone holding facilitator access somewhere. */
@@ -53,6 +55,8 @@ export type Action =
 export interface Resource {
 	organisationId?: string;
 	serviceId?: string;
+	/** For an improvement action: the person who owns it, if they have an account. */
+	ownerUserId?: string | null;
 }
 
 function organisationRoles(person: Person, organisationId: string | undefined): Role[] {
@@ -105,6 +109,9 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			const roles = [...orgRoles, ...serviceRoles(person, resource)];
 			return roles.some((role) => role !== 'viewer');
 		}
+		case 'action.note':
+			if (may(person, 'plan.edit', resource)) return true;
+			return !!resource.ownerUserId && resource.ownerUserId === person.id && may(person, 'service.view', resource);
 		case 'assessment.edit':
 		case 'plan.edit':
 		case 'service.people':

@@ -367,6 +367,7 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	const planRandom = seededRandom(RANDOM_SEED + 1);
 	let demoServiceId = '';
 	let demoServiceActionId = '';
+	let demoServiceOverdueActionId = '';
 	let ratedAssessment: { id: string; at: Date; levels: { challengeId: string; level: number }[] } | null = null;
 
 	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
@@ -514,6 +515,7 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 					updatedAt: closedAt ?? createdAt
 				};
 				if (plan.serviceId === demoServiceId && status === 'in_progress') demoServiceActionId = id;
+				if (plan.serviceId === demoServiceId && status === 'not_started') demoServiceOverdueActionId = id;
 				// Teams that have completed the open round have also reviewed last round's open actions.
 				if (status !== 'done' && opened?.state === 'complete' && opened.completedAt) {
 					const decision = status === 'in_progress' ? 'carried_forward' : 'dropped';
@@ -576,10 +578,15 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		}
 	}
 
-	// The service lead owns one of their team's actions, so "My work" has something in it.
-	const leadIndex = DEMO_PEOPLE.findIndex((p) => p.account.email === 'lead@demo.example');
-	const owned = actionRows.find((a) => a.id === demoServiceActionId);
-	if (owned && leadIndex >= 0) Object.assign(owned, { ownerUserId: userRows[leadIndex].id, ownerName: null });
+	// The service lead and the rater (a peer support worker) each own one of their team's actions,
+	// so "My work" has something in it; the rater's is overdue.
+	const giveTo = (actionId: string, email: string) => {
+		const owner = DEMO_PEOPLE.findIndex((p) => p.account.email === email);
+		const action = actionRows.find((a) => a.id === actionId);
+		if (action && owner >= 0) Object.assign(action, { ownerUserId: userRows[owner].id, ownerName: null });
+	};
+	giveTo(demoServiceActionId, 'lead@demo.example');
+	giveTo(demoServiceOverdueActionId, 'rater@demo.example');
 
 	return {
 		organisationRows,

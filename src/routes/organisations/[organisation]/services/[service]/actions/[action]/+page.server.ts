@@ -19,17 +19,19 @@ export const load = ((event) => {
 		organisation: requireOrganisation(db, organisationId),
 		action: { ...action, overdue: isOverdue(action, londonDate(new Date())) },
 		notes: actionNotesFor(db, actionId),
-		canEdit: may(person, 'plan.edit', { organisationId, serviceId })
+		canEdit: may(person, 'plan.edit', { organisationId, serviceId }),
+		canNote: may(person, 'action.note', { organisationId, serviceId, ownerUserId: action.ownerUserId })
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	note: async (event) => {
 		const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
-		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
+		authorise(event, 'service.view', { organisationId, serviceId });
 		const db = getDb();
 		const action = getAction(db, organisationId, serviceId, actionId);
 		if (!action) error(404, 'Page not found');
+		const person = authorise(event, 'action.note', { organisationId, serviceId, ownerUserId: action.ownerUserId });
 		const result = parseForm(actionNoteSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		addActionNote(db, person, action, result.data.body);
