@@ -7,7 +7,6 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SERVICE_TYPES } from '$lib/domain/services';
 import { may, type Person } from '$lib/server/access/policy';
@@ -25,6 +24,7 @@ import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
 import { requireOrganisation } from '$lib/server/organisations';
 import { findUserByEmail, personFor } from '$lib/server/users';
+import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
 const DEFAULT_DATABASE = 'data/large.sqlite';
 const TARGET_P95_MS = 50;
@@ -54,18 +54,6 @@ Options:
 
 // Options --------------------------------------------------------------------------------------
 
-const wholeNumber = (name: string, min: number, max: number) =>
-	z
-		.string()
-		.regex(/^\d+$/, `--${name} must be a whole number`)
-		.transform(Number)
-		.pipe(
-			z
-				.number()
-				.min(min, `--${name} must be at least ${min.toLocaleString('en-GB')}`)
-				.max(max, `--${name} must be at most ${max.toLocaleString('en-GB')}`)
-		);
-
 const optionsSchema = z
 	.object({
 		database: z.string().trim().min(1, '--database must name a file').default(DEFAULT_DATABASE),
@@ -84,37 +72,23 @@ const optionsSchema = z
 	})
 	.transform(({ 'seed-if-missing': _on, 'no-seed-if-missing': off, ...rest }) => ({ ...rest, seedIfMissing: !off }));
 
-function fail(message: string): never {
-	console.error(`${message}\nRun with --help to see the options.`);
-	process.exit(1);
-}
-
 function parseOptions(argv: string[]) {
-	let values: Record<string, unknown>;
-	try {
-		({ values } = parseArgs({
-			args: argv,
-			strict: true,
-			allowPositionals: false,
-			options: {
-				database: { type: 'string' },
-				iterations: { type: 'string' },
-				warmup: { type: 'string' },
-				'seed-if-missing': { type: 'boolean' },
-				'no-seed-if-missing': { type: 'boolean' },
-				organisations: { type: 'string' },
-				services: { type: 'string' },
-				rounds: { type: 'string' },
-				json: { type: 'boolean' },
-				help: { type: 'boolean' }
-			}
-		}));
-	} catch (error) {
-		fail(error instanceof Error ? error.message : String(error));
-	}
-	const parsed = optionsSchema.safeParse(values);
-	if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
-	return parsed.data;
+	return parseCommandLine(
+		argv,
+		{
+			database: { type: 'string' },
+			iterations: { type: 'string' },
+			warmup: { type: 'string' },
+			'seed-if-missing': { type: 'boolean' },
+			'no-seed-if-missing': { type: 'boolean' },
+			organisations: { type: 'string' },
+			services: { type: 'string' },
+			rounds: { type: 'string' },
+			json: { type: 'boolean' },
+			help: { type: 'boolean' }
+		},
+		optionsSchema
+	);
 }
 
 // Statistics -----------------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 // Usage: npx tsx scripts/seed-large.ts [--organisations N] [--services N] [--rounds N] [--seed N] [--database PATH] [--reset]
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { openDatabase } from '$lib/server/db/client';
 import { LARGE_FACILITATOR_EMAIL, LARGE_ORGANISATION_ADMIN_EMAIL, LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
+import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
 const DEFAULT_DATABASE = 'data/large.sqlite';
 
@@ -27,18 +27,6 @@ Options:
 Accounts (no password works for them): ${LARGE_FACILITATOR_EMAIL} (facilitator in every
 organisation) and ${LARGE_ORGANISATION_ADMIN_EMAIL} (administrator of the first).`;
 
-const wholeNumber = (name: string, min: number, max: number) =>
-	z
-		.string()
-		.regex(/^\d+$/, `--${name} must be a whole number`)
-		.transform(Number)
-		.pipe(
-			z
-				.number()
-				.min(min, `--${name} must be at least ${min.toLocaleString('en-GB')}`)
-				.max(max, `--${name} must be at most ${max.toLocaleString('en-GB')}`)
-		);
-
 const optionsSchema = z.object({
 	organisations: wholeNumber('organisations', 1, 10_000).default(LARGE_SEED_DEFAULTS.organisations),
 	services: wholeNumber('services', 1, 10_000).default(LARGE_SEED_DEFAULTS.servicesPerOrganisation),
@@ -49,34 +37,20 @@ const optionsSchema = z.object({
 	help: z.boolean().default(false)
 });
 
-function fail(message: string): never {
-	console.error(`${message}\nRun with --help to see the options.`);
-	process.exit(1);
-}
-
 function parseOptions(argv: string[]) {
-	let values: Record<string, unknown>;
-	try {
-		({ values } = parseArgs({
-			args: argv,
-			strict: true,
-			allowPositionals: false,
-			options: {
-				organisations: { type: 'string' },
-				services: { type: 'string' },
-				rounds: { type: 'string' },
-				seed: { type: 'string' },
-				database: { type: 'string' },
-				reset: { type: 'boolean' },
-				help: { type: 'boolean' }
-			}
-		}));
-	} catch (error) {
-		fail(error instanceof Error ? error.message : String(error));
-	}
-	const parsed = optionsSchema.safeParse(values);
-	if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
-	return parsed.data;
+	return parseCommandLine(
+		argv,
+		{
+			organisations: { type: 'string' },
+			services: { type: 'string' },
+			rounds: { type: 'string' },
+			seed: { type: 'string' },
+			database: { type: 'string' },
+			reset: { type: 'boolean' },
+			help: { type: 'boolean' }
+		},
+		optionsSchema
+	);
 }
 
 const options = parseOptions(process.argv.slice(2));
