@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { field, getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { field, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import {
@@ -20,34 +19,17 @@ import { myWork, organisationActions, servicesWithoutPlan } from '$lib/server/ac
 import { actionNotes, auditEvents, frameworks, improvementActions, memberships } from '$lib/server/db/schema';
 import { parseForm } from '$lib/server/forms';
 import { newId } from '$lib/server/ids';
-import { freshDb, insertUser, platformAdmin } from './helpers/db';
+import { freshDb, insertUser } from './helpers/db';
+import { openedRound as openRoundOf, trustWithService } from './helpers/world';
 import type { Db } from '$lib/server/db/client';
 
 function world() {
-	const db = freshDb();
-	const admin = platformAdmin(db);
-	const organisationId = createOrganisation(db, admin, { name: 'Northmoor Trust', odsCode: '', groupingLabel: 'Directorate' });
-	const person = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
-	const service = createService(db, person, organisationId, { name: 'Ashford CMHT', type: 'Community mental health team' });
-	if (!service.ok) throw new Error('service not created');
-	const frameworkId = db.select().from(frameworks).get()!.id;
-	const challenges = frameworkContent(db, frameworkId).challenges;
-	return { db, person, organisationId, serviceId: service.id, frameworkId, challenges };
+	const w = trustWithService();
+	return { ...w, challenges: frameworkContent(w.db, w.frameworkId).challenges };
 }
 type World = ReturnType<typeof world>;
 
-function openedRound(w: World, title: string, periodStart: string, now: Date) {
-	const round = createRound(w.db, w.person, w.organisationId, {
-		title,
-		frameworkId: w.frameworkId,
-		serviceIds: [w.serviceId],
-		periodStart,
-		periodEnd: periodStart.replace(/-\d\d$/, '-28')
-	}, now);
-	if (!round.ok) throw new Error(round.message);
-	expect(openRound(w.db, w.person, w.organisationId, round.id, now)).toEqual({ ok: true });
-	return getAssessment(w.db, w.organisationId, round.id, roundParticipants(w.db, round.id)[0].assessmentId!)!;
-}
+const openedRound = (w: World, title: string, periodStart: string, now: Date) => openRoundOf(w, title, periodStart, now).assessment;
 
 const actionForm = (fields: Record<string, string>) => {
 	const form = new FormData();

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { count, desc, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
-import { createService } from '$lib/server/services';
-import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
+import { closeRound, createRound } from '$lib/server/rounds';
 import {
 	agreedScoresFor,
 	field,
@@ -16,36 +15,10 @@ import {
 } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { serviceProgress } from '$lib/server/progress';
-import { personFor } from '$lib/server/users';
-import { agreedScores, assessments, auditEvents, frameworks } from '$lib/server/db/schema';
-import { freshDb, platformAdmin } from './helpers/db';
+import { agreedScores, assessments, auditEvents } from '$lib/server/db/schema';
+import { openedRound, trustWithService, type TrustWithService } from './helpers/world';
 import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
-
-function world() {
-	const db = freshDb();
-	const admin = platformAdmin(db);
-	const organisationId = createOrganisation(db, admin, { name: 'Northmoor Trust', odsCode: '', groupingLabel: 'Directorate' });
-	const person = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
-	const service = createService(db, person, organisationId, { name: 'Ashford CMHT', type: 'Community mental health team' });
-	if (!service.ok) throw new Error('service not created');
-	const frameworkId = db.select().from(frameworks).get()!.id;
-	return { db, person, organisationId, serviceId: service.id, frameworkId };
-}
-
-function openedRound(w: ReturnType<typeof world>, title: string, periodStart: string) {
-	const round = createRound(w.db, w.person, w.organisationId, {
-		title,
-		frameworkId: w.frameworkId,
-		serviceIds: [w.serviceId],
-		periodStart,
-		periodEnd: periodStart.replace(/-\d\d$/, '-28')
-	});
-	if (!round.ok) throw new Error(round.message);
-	expect(openRound(w.db, w.person, w.organisationId, round.id)).toEqual({ ok: true });
-	const assessmentId = roundParticipants(w.db, round.id)[0].assessmentId!;
-	return { roundId: round.id, assessment: getAssessment(w.db, w.organisationId, round.id, assessmentId)! };
-}
 
 /** The form as a person fills it in from the page as it now stands (its revisions and fingerprints). */
 function filledForm(db: Db, frameworkId: string, level: (position: number) => string, evidence = 'Seen in care plans') {
@@ -63,7 +36,7 @@ function filledForm(db: Db, frameworkId: string, level: (position: number) => st
 	return form;
 }
 
-function save(w: ReturnType<typeof world>, person: Person, assessment: NonNullable<ReturnType<typeof getAssessment>>, form: FormData, complete = false) {
+function save(w: TrustWithService, person: Person, assessment: NonNullable<ReturnType<typeof getAssessment>>, form: FormData, complete = false) {
 	const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 	if (!parsed.ok) return { ok: false as const, errors: parsed.errors };
 	return saveAssessment(w.db, person, assessment, w.organisationId, parsed.input, { complete });
@@ -71,7 +44,7 @@ function save(w: ReturnType<typeof world>, person: Person, assessment: NonNullab
 
 describe('one assessment journey', () => {
 	it('saves part-way, refuses to complete with gaps (writing nothing), then completes', () => {
-		const w = world();
+		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 
 		const partial = filledForm(w.db, w.frameworkId, (p) => (p <= 3 ? '2' : ''));
@@ -92,8 +65,8 @@ describe('one assessment journey', () => {
 	});
 
 	it('rejects a level that is not on the scale and over-long evidence, saving nothing', () => {
-		const w = world();
-		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const w = trustWithService();
+		openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '9' : '2'));
 		const first = frameworkContent(w.db, w.frameworkId).challenges[1];
 		form.set(field.evidence(first.id), 'x'.repeat(MAX_EVIDENCE_LENGTH + 1));
@@ -107,7 +80,7 @@ describe('one assessment journey', () => {
 	});
 
 	it('locks the scores once the round is closed', () => {
-		const w = world();
+		const w = trustWithService();
 		const { roundId, assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		expect(closeRound(w.db, w.person, w.organisationId, roundId)).toEqual({ ok: true });
 		const result = save(w, w.person, assessment, filledForm(w.db, w.frameworkId, () => '2'));
@@ -116,7 +89,7 @@ describe('one assessment journey', () => {
 	});
 
 	it('does not find an assessment through another organisation or round', () => {
-		const w = world();
+		const w = trustWithService();
 		const { roundId, assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const otherOrg = createOrganisation(w.db, w.person, { name: 'Other Trust', odsCode: '', groupingLabel: 'Locality' });
 		expect(getAssessment(w.db, otherOrg, roundId, assessment.id)).toBeUndefined();
@@ -124,7 +97,7 @@ describe('one assessment journey', () => {
 	});
 
 	it('charts completed rounds only, oldest first, one line per challenge', () => {
-		const w = world();
+		const w = trustWithService();
 		const spring = openedRound(w, 'Spring 2026', '2026-01-01');
 		save(w, w.person, spring.assessment, filledForm(w.db, w.frameworkId, () => '1'), true);
 		const autumn = openedRound(w, 'Autumn 2026', '2026-07-01');
@@ -139,7 +112,7 @@ describe('one assessment journey', () => {
 	});
 
 	it('writes an audit event with each change, in the same transaction', () => {
-		const w = world();
+		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '2' : ''), '');
 		form.set(field.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id), 'Seen in care plans');
@@ -150,7 +123,7 @@ describe('one assessment journey', () => {
 	});
 
 	it('refuses a round with a service from another organisation, creating nothing', () => {
-		const w = world();
+		const w = trustWithService();
 		const other = createOrganisation(w.db, w.person, { name: 'Other Trust', odsCode: '', groupingLabel: 'Locality' });
 		const result = createRound(w.db, w.person, other, {
 			title: 'Sneaky',
@@ -164,7 +137,7 @@ describe('one assessment journey', () => {
 });
 
 /** The form as the page renders it for this assessment now: saved values and their revisions. */
-function formFromSaved(w: ReturnType<typeof world>, assessmentId: string) {
+function formFromSaved(w: TrustWithService, assessmentId: string) {
 	const form = new FormData();
 	const challengeIds = frameworkContent(w.db, w.frameworkId).challenges.map((c) => c.id);
 	const fingerprints = scoreFingerprints(w.db, assessmentId, challengeIds);
@@ -179,7 +152,7 @@ function formFromSaved(w: ReturnType<typeof world>, assessmentId: string) {
 
 describe('agreeing with others at the same time', () => {
 	it('refuses the second of two saves made from the same starting point, and shows the other change', () => {
-		const w = world();
+		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
 		expect(save(w, w.person, assessment, filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '1' : ''), ''))).toEqual({ ok: true });
@@ -207,7 +180,7 @@ describe('agreeing with others at the same time', () => {
 	});
 
 	it('lets two people change different challenges without refusing either', () => {
-		const w = world();
+		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const [first, second] = frameworkContent(w.db, w.frameworkId).challenges;
 		const a = formFromSaved(w, assessment.id);
@@ -221,7 +194,7 @@ describe('agreeing with others at the same time', () => {
 
 describe('the team recovery implementation plan', () => {
 	it('records resources and up to three different priorities, in order', () => {
-		const w = world();
+		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const challenges = frameworkContent(w.db, w.frameworkId).challenges;
 		const form = new FormData();
@@ -245,7 +218,7 @@ describe('the team recovery implementation plan', () => {
 	});
 
 	it('rejects an evidence source that is not on the list', () => {
-		const w = world();
+		const w = trustWithService();
 		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
 		const form = new FormData();
 		form.append(field.sources(first.id), 'care_plans');
@@ -256,7 +229,7 @@ describe('the team recovery implementation plan', () => {
 
 describe('the previous round, for reference', () => {
 	it('shows the last completed assessment before this one, and nothing counts until the team agrees', () => {
-		const w = world();
+		const w = trustWithService();
 		const spring = openedRound(w, 'Spring 2026', '2026-01-01');
 		save(w, w.person, spring.assessment, filledForm(w.db, w.frameworkId, () => '2', 'Spring evidence'), true);
 		const autumn = openedRound(w, 'Autumn 2026', '2026-07-01');
