@@ -361,14 +361,8 @@ export function createAction(
 			id,
 			organisationId,
 			serviceId,
-			challengeId: input.challengeId,
 			assessmentId: latest?.id ?? null,
-			title: input.title,
-			description: input.description,
-			ownerUserId: input.ownerUserId,
-			ownerName: input.ownerName,
-			startDate: input.startDate,
-			dueDate: input.dueDate,
+			...input,
 			status: 'not_started' as const,
 			createdAt: now,
 			createdBy: person.id,
@@ -406,24 +400,12 @@ export function updateAction(
 		if (!before) return refuse(404, 'form', 'This action no longer exists');
 		const problem = checkOwnerAndChallenge(tx, organisationId, serviceId, input, before.challengeId);
 		if (problem) return problem;
-		const outcome = input.outcome;
-		const whyNot = whyStatusCannotChange(before.status, input.status, outcome);
-		if (whyNot) return refuse(400, isClosedStatus(input.status) && outcome === '' ? 'outcome' : 'status', whyNot);
+		const whyNot = whyStatusCannotChange(before.status, input.status, input.outcome);
+		if (whyNot) return refuse(400, isClosedStatus(input.status) && input.outcome === '' ? 'outcome' : 'status', whyNot);
 		const closedAt = isClosedStatus(input.status) ? (isClosedStatus(before.status) ? before.closedAt : now) : null;
-		const after = {
-			challengeId: input.challengeId,
-			title: input.title,
-			description: input.description,
-			ownerUserId: input.ownerUserId,
-			ownerName: input.ownerName,
-			startDate: input.startDate,
-			dueDate: input.dueDate,
-			status: input.status,
-			outcome
-		};
-		const unchanged = JSON.stringify(auditView(before)) === JSON.stringify(auditView(after));
+		const unchanged = JSON.stringify(auditView(before)) === JSON.stringify(auditView(input));
 		if (unchanged) return { ok: true } as const;
-		tx.update(improvementActions).set({ ...after, closedAt, updatedAt: now }).where(eq(improvementActions.id, actionId)).run();
+		tx.update(improvementActions).set({ ...input, closedAt, updatedAt: now }).where(eq(improvementActions.id, actionId)).run();
 		recordAuditEvent(tx, {
 			userId: person.id,
 			organisationId,
@@ -432,7 +414,7 @@ export function updateAction(
 			entityType: 'action',
 			entityId: actionId,
 			before: auditView(before),
-			after: auditView(after)
+			after: auditView(input)
 		}, now);
 		return { ok: true } as const;
 	});
