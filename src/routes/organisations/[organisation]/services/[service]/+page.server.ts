@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
-import { getService } from '$lib/server/services';
+import { requireService } from '$lib/server/services';
 import { serviceAssessments } from '$lib/server/assessments';
 import { serviceProgress } from '$lib/server/progress';
 import type { PageServerLoad } from './$types';
@@ -12,8 +11,7 @@ export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	const person = authorise(event, 'service.view', { organisationId, serviceId });
 	const db = getDb();
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
+	const service = requireService(db, organisationId, serviceId);
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		service: { id: service.id, name: service.name, type: service.type },

@@ -1,7 +1,6 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
-import { getService } from '$lib/server/services';
+import { requireService } from '$lib/server/services';
 import { serviceDashboard, tableCsvResponse } from '$lib/server/dashboards';
 import type { RequestHandler } from './$types';
 
@@ -9,8 +8,7 @@ export const GET = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'service.view', { organisationId, serviceId });
 	const db = getDb();
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
+	const service = requireService(db, organisationId, serviceId);
 	const dashboard = serviceDashboard(db, serviceId);
 	return tableCsvResponse(dashboard?.tables ?? {}, event.url.searchParams.get('table'), `${service.name}-dashboard`);
 }) satisfies RequestHandler;

@@ -1,8 +1,7 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
-import { getService } from '$lib/server/services';
+import { requireService } from '$lib/server/services';
 import { serviceDashboard } from '$lib/server/dashboards';
 import type { PageServerLoad } from './$types';
 
@@ -10,8 +9,7 @@ export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'service.view', { organisationId, serviceId });
 	const db = getDb();
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
+	const service = requireService(db, organisationId, serviceId);
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		service: { id: service.id, name: service.name, type: service.type },

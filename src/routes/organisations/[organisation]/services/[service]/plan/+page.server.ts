@@ -1,9 +1,8 @@
-import { error } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
-import { getService } from '$lib/server/services';
+import { requireService } from '$lib/server/services';
 import { filtersFromUrl, planChallengeFilterOptions, servicePlan } from '$lib/server/actions';
 import type { PageServerLoad } from './$types';
 
@@ -11,8 +10,7 @@ export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	const person = authorise(event, 'service.view', { organisationId, serviceId });
 	const db = getDb();
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
+	const service = requireService(db, organisationId, serviceId);
 	const { challenge, status } = filtersFromUrl(event.url);
 	return {
 		organisation: requireOrganisation(db, organisationId),

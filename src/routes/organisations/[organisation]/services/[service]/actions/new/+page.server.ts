@@ -1,8 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
-import { getService } from '$lib/server/services';
+import { requireService } from '$lib/server/services';
 import { formValues, parseForm } from '$lib/server/forms';
 import { actionInputSchema, challengeChoices, createAction, possibleOwners } from '$lib/server/actions';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,8 +11,7 @@ export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'plan.edit', { organisationId, serviceId });
 	const db = getDb();
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
+	const service = requireService(db, organisationId, serviceId);
 	const { latest, choices } = challengeChoices(db, serviceId);
 	const challenge = event.url.searchParams.get('challenge') ?? '';
 	return {
@@ -30,7 +29,7 @@ export const actions = {
 		const { organisation: organisationId, service: serviceId } = event.params;
 		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
 		const db = getDb();
-		if (!getService(db, organisationId, serviceId)) error(404, 'Page not found');
+		requireService(db, organisationId, serviceId);
 		const form = await event.request.formData();
 		const result = parseForm(actionInputSchema, form);
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
