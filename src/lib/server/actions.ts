@@ -209,13 +209,6 @@ export function challengeChoices(db: Pick<Db, 'select'>, serviceId: string, curr
 	return { latest, choices };
 }
 
-/** Challenge filter choices, by the challenge's key in its pack: the current pack's challenges. */
-export function planChallengeFilterOptions(db: Pick<Db, 'select'>, serviceId: string) {
-	const latest = latestAssessmentOf(db, serviceId);
-	if (!latest) return [];
-	return frameworkContent(db, latest.frameworkId).challenges.map((c) => ({ value: c.key, text: `${c.position}. ${c.shortLabel}` }));
-}
-
 export interface ActionFilters {
 	/** A challenge's key in its pack, so one filter spans versions of the framework. */
 	challenge?: string;
@@ -300,7 +293,11 @@ export function servicePlan(db: Db, serviceId: string, filters: ActionFilters = 
 		priorities: priorityRows.map((p) => ({ ...p, actions: actions.filter((a) => a.challengeKey === p.challengeKey) })),
 		otherActions: actions.filter((a) => !priorityKeys.has(a.challengeKey)),
 		total: actions.length,
-		overdueCount: actions.filter((a) => a.overdue).length
+		overdueCount: actions.filter((a) => a.overdue).length,
+		/** Choices for the challenge filter, by key: the current pack's challenges. */
+		challengeOptions: latest
+			? frameworkContent(db, latest.frameworkId).challenges.map((c) => ({ value: c.key, text: `${c.position}. ${c.shortLabel}` }))
+			: []
 	};
 }
 

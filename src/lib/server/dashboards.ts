@@ -389,10 +389,11 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 
 	// Completion of the current round: the open one, or else the latest.
 	const currentRound = [...allRounds].reverse().find((r) => r.status === 'open') ?? allRounds[allRounds.length - 1];
-	const filteredServiceIds = new Set(
-		db.select({ id: services.id }).from(services).where(and(...serviceConditions)).all().map((s) => s.id)
-	);
-	const progress = roundProgress(db, currentRound, { now, shows: (id) => shows(id) && filteredServiceIds.has(id) });
+	const filteredServiceIds =
+		filters.grouping || filters.type
+			? new Set(db.select({ id: services.id }).from(services).where(and(...serviceConditions)).all().map((s) => s.id))
+			: null;
+	const progress = roundProgress(db, currentRound, { now, shows: (id) => shows(id) && (!filteredServiceIds || filteredServiceIds.has(id)) });
 	const stageCounts = { not_started: 0, rating: 0, agreeing: 0, complete: 0 };
 	for (const p of progress.participants) if (p.standing) stageCounts[p.standing.stage] += 1;
 

@@ -3,7 +3,7 @@ import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
 import { requireService } from '$lib/server/services';
-import { filtersFromUrl, planChallengeFilterOptions, servicePlan } from '$lib/server/actions';
+import { filtersFromUrl, servicePlan } from '$lib/server/actions';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -17,7 +17,6 @@ export const load = ((event) => {
 		service: { id: service.id, name: service.name },
 		plan: servicePlan(db, serviceId, { challenge, status }),
 		filters: { challenge: challenge ?? '', status: status ?? '' },
-		challengeOptions: planChallengeFilterOptions(db, serviceId),
 		canEdit: may(person, 'plan.edit', { organisationId, serviceId })
 	};
 }) satisfies PageServerLoad;
