@@ -144,7 +144,7 @@ test('a lead plans three actions, closes one, one falls overdue, and the next ro
 	await page.getByRole('link', { name: 'Improvement actions across services' }).click();
 	const counts = page.getByRole('table', { name: /Actions by challenge and status/ });
 	await expect(counts.getByRole('row', { name: /All challenges/ })).toHaveText(/All challenges\s*1\s*0\s*1\s*1\s*0\s*3/);
-	await page.getByLabel('Status').selectOption({ label: 'Dropped' });
+	await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Dropped' });
 	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page).toHaveURL(/status=dropped/);
 	await expect(page.getByRole('table', { name: /1 action matching the filters/ })).toContainText('Shared safety plans pilot');
