@@ -23,7 +23,10 @@ export default defineConfig(
 		rules: {
 			// typescript-eslint advises against no-undef in TypeScript projects: the compiler already checks it.
 			'no-undef': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+			]
 		}
 	},
 	{

@@ -19,7 +19,12 @@ import {
 	organisationDashboard,
 	organisationFiltersFromUrl
 } from '$lib/server/dashboards';
-import { LARGE_FACILITATOR_EMAIL, LARGE_ORGANISATION_ADMIN_EMAIL, LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
+import {
+	LARGE_FACILITATOR_EMAIL,
+	LARGE_ORGANISATION_ADMIN_EMAIL,
+	LARGE_SEED_DEFAULTS,
+	seedLarge
+} from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -70,7 +75,10 @@ const optionsSchema = z
 	.refine((o) => !(o['seed-if-missing'] && o['no-seed-if-missing']), {
 		message: 'Give --seed-if-missing or --no-seed-if-missing, not both'
 	})
-	.transform(({ 'seed-if-missing': _on, 'no-seed-if-missing': off, ...rest }) => ({ ...rest, seedIfMissing: !off }));
+	.transform(({ 'seed-if-missing': _on, 'no-seed-if-missing': off, ...rest }) => ({
+		...rest,
+		seedIfMissing: !off
+	}));
 
 function parseOptions(argv: string[]) {
 	return parseCommandLine(
@@ -124,15 +132,23 @@ function organisationCount(sqlite: Database.Database): number {
 function openOrSeed(options: ReturnType<typeof parseOptions>): Db {
 	const path = resolve(options.database);
 	const missing = !existsSync(path);
-	if (missing && !options.seedIfMissing) fail(`${path} does not exist. Create it with npm run seed:large, or drop --no-seed-if-missing.`);
+	if (missing && !options.seedIfMissing)
+		fail(
+			`${path} does not exist. Create it with npm run seed:large, or drop --no-seed-if-missing.`
+		);
 	const db = openDatabase(path);
 	if (organisationCount(db.$client) > 0) {
 		if (options.organisations || options.services || options.rounds) {
-			console.log('The database already has data, so --organisations, --services and --rounds are ignored.');
+			console.log(
+				'The database already has data, so --organisations, --services and --rounds are ignored.'
+			);
 		}
 		return db;
 	}
-	if (!options.seedIfMissing) fail(`${path} has no organisations. Fill it with npm run seed:large, or drop --no-seed-if-missing.`);
+	if (!options.seedIfMissing)
+		fail(
+			`${path} has no organisations. Fill it with npm run seed:large, or drop --no-seed-if-missing.`
+		);
 	const seedOptions = {
 		organisations: options.organisations ?? LARGE_SEED_DEFAULTS.organisations,
 		servicesPerOrganisation: options.services ?? LARGE_SEED_DEFAULTS.servicesPerOrganisation,
@@ -148,7 +164,9 @@ function openOrSeed(options: ReturnType<typeof parseOptions>): Db {
 	} catch (error) {
 		fail(`Could not seed ${path}: ${error instanceof Error ? error.message : String(error)}`);
 	}
-	console.log(`Seeded ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds.`);
+	console.log(
+		`Seeded ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds.`
+	);
 	return db;
 }
 
@@ -158,7 +176,8 @@ function datasetSize(sqlite: Database.Database) {
 		organisations: one('select count(*) from organisation'),
 		services: one('select count(*) from service'),
 		rounds: one('select count(*) from round'),
-		agreedScores: one(`select count(*) from agreed_score a join assessment s on s.id = a.assessment_id
+		agreedScores:
+			one(`select count(*) from agreed_score a join assessment s on s.id = a.assessment_id
 			where s.status = 'complete' and a.level is not null`),
 		roundLevelCounts: one('select count(*) from round_level_count')
 	};
@@ -166,15 +185,24 @@ function datasetSize(sqlite: Database.Database) {
 
 function largeAccount(db: Db, email: string): Person {
 	const user = findUserByEmail(db, email);
-	if (!user) fail(`There is no ${email} account: the database was not made by the large seed (npm run seed:large).`);
-	return personFor(db, { id: user.id, email: user.email, name: user.name, isPlatformAdmin: user.isPlatformAdmin });
+	if (!user)
+		fail(
+			`There is no ${email} account: the database was not made by the large seed (npm run seed:large).`
+		);
+	return personFor(db, {
+		id: user.id,
+		email: user.email,
+		name: user.name,
+		isPlatformAdmin: user.isPlatformAdmin
+	});
 }
 
 // What the routes' load functions do, minus the SvelteKit event ---------------------------------
 
 /** src/routes/organisations/[organisation]/dashboard/+page.server.ts */
 function organisationDashboardLoad(db: Db, person: Person, organisationId: string, url: URL) {
-	if (!may(person, 'organisation.overview', { organisationId })) throw new Error(`${person.id} may not see ${organisationId}`);
+	if (!may(person, 'organisation.overview', { organisationId }))
+		throw new Error(`${person.id} may not see ${organisationId}`);
 	const filters = organisationFiltersFromUrl(url);
 	return {
 		organisation: requireOrganisation(db, organisationId),
@@ -215,32 +243,51 @@ interface Statement {
 function buildScenarios(db: Db): { scenarios: Scenario[]; cycle: string[] } {
 	const orgAdmin = largeAccount(db, LARGE_ORGANISATION_ADMIN_EMAIL);
 	const facilitator = largeAccount(db, LARGE_FACILITATOR_EMAIL);
-	const organisations = db.$client.prepare('select id, name from organisation order by id').all() as { id: string; name: string }[];
+	const organisations = db.$client
+		.prepare('select id, name from organisation order by id')
+		.all() as { id: string; name: string }[];
 
 	// Evenly spaced, starting with the first organisation (the one the org admin runs).
 	const cycleSize = Math.min(ORGANISATION_CYCLE, organisations.length);
-	const cycled = Array.from({ length: cycleSize }, (_, i) => organisations[Math.floor((i * organisations.length) / cycleSize)]);
+	const cycled = Array.from(
+		{ length: cycleSize },
+		(_, i) => organisations[Math.floor((i * organisations.length) / cycleSize)]
+	);
 	// The org admin administers only the first organisation; elsewhere the route would refuse them,
 	// so the facilitator (an organisation-wide role in every one) is the person there.
-	const visitor = (organisationId: string) => (may(orgAdmin, 'organisation.overview', { organisationId }) ? orgAdmin : facilitator);
-	const who = (person: Person) => (person === orgAdmin ? LARGE_ORGANISATION_ADMIN_EMAIL : LARGE_FACILITATOR_EMAIL);
+	const visitor = (organisationId: string) =>
+		may(orgAdmin, 'organisation.overview', { organisationId }) ? orgAdmin : facilitator;
+	const who = (person: Person) =>
+		person === orgAdmin ? LARGE_ORGANISATION_ADMIN_EMAIL : LARGE_FACILITATOR_EMAIL;
 	const dashboardUrl = (organisationId: string, query: Record<string, string> = {}) =>
-		new URL(`http://bench.invalid/organisations/${organisationId}/dashboard?${new URLSearchParams(query)}`);
+		new URL(
+			`http://bench.invalid/organisations/${organisationId}/dashboard?${new URLSearchParams(query)}`
+		);
 
 	const unfiltered: Case[] = cycled.map((o) => {
 		const person = visitor(o.id);
 		const url = dashboardUrl(o.id);
-		return { label: `${o.name} as ${who(person)}`, load: (handle) => organisationDashboardLoad(handle, person, o.id, url) };
+		return {
+			label: `${o.name} as ${who(person)}`,
+			load: (handle) => organisationDashboardLoad(handle, person, o.id, url)
+		};
 	});
 
 	const filtered: Case[] = cycled.map((o) => {
 		const person = visitor(o.id);
 		// The first directorate by name, and the range from the eighth-last round to the second-last.
 		const grouping = listGroupings(db, o.id)[0];
-		const roundIds = db.$client.prepare('select id from round where organisation_id = ? order by period_start, title').pluck().all(o.id) as string[];
+		const roundIds = db.$client
+			.prepare('select id from round where organisation_id = ? order by period_start, title')
+			.pluck()
+			.all(o.id) as string[];
 		const from = roundIds[Math.max(0, roundIds.length - 8)];
 		const to = roundIds[Math.max(0, roundIds.length - 2)];
-		const url = dashboardUrl(o.id, { ...(grouping ? { grouping: grouping.id } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) });
+		const url = dashboardUrl(o.id, {
+			...(grouping ? { grouping: grouping.id } : {}),
+			...(from ? { from } : {}),
+			...(to ? { to } : {})
+		});
 		return {
 			label: `${o.name} as ${who(person)}, ${url.search}`,
 			load: (handle) => organisationDashboardLoad(handle, person, o.id, url)
@@ -258,11 +305,21 @@ function buildScenarios(db: Db): { scenarios: Scenario[]; cycle: string[] } {
 			{ name: 'Organisation dashboard, filtered', cases: filtered },
 			{
 				name: 'Cross-site view',
-				cases: [{ label: `default site, as ${LARGE_FACILITATOR_EMAIL}`, load: (handle) => crossSiteLoad(handle, facilitator, sitesUrl) }]
+				cases: [
+					{
+						label: `default site, as ${LARGE_FACILITATOR_EMAIL}`,
+						load: (handle) => crossSiteLoad(handle, facilitator, sitesUrl)
+					}
+				]
 			},
 			{
 				name: 'Cross-site view, benchmarking another site',
-				cases: [{ label: `${otherSite.name}, as ${LARGE_FACILITATOR_EMAIL}`, load: (handle) => crossSiteLoad(handle, facilitator, otherSiteUrl) }]
+				cases: [
+					{
+						label: `${otherSite.name}, as ${LARGE_FACILITATOR_EMAIL}`,
+						load: (handle) => crossSiteLoad(handle, facilitator, otherSiteUrl)
+					}
+				]
 			}
 		]
 	};
@@ -300,7 +357,10 @@ function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: num
 	// Prepared once, outside the timed loop: the bare SQL is the floor, so it pays no preparation.
 	// raw() asks better-sqlite3 for arrays, as drizzle does before mapping rows to objects.
 	const prepared = scenario.cases.map((c) =>
-		captureStatements(db, c.load).map((s) => ({ statement: db.$client.prepare(s.sql).raw(true), params: s.params }))
+		captureStatements(db, c.load).map((s) => ({
+			statement: db.$client.prepare(s.sql).raw(true),
+			params: s.params
+		}))
 	);
 	const sqlTimes = timeEach(iterations, warmup, (i) => {
 		for (const { statement, params } of prepared[i % prepared.length]) statement.all(...params);
@@ -310,8 +370,10 @@ function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: num
 	const bareSql = { p50: percentile(sqlTimes, 50), p95: percentile(sqlTimes, 95) };
 	const ratio = server.p95 / bareSql.p95;
 	const missed: string[] = [];
-	if (!(server.p95 < TARGET_P95_MS)) missed.push(`p95 ${server.p95.toFixed(1)} ms is not under ${TARGET_P95_MS} ms`);
-	if (!(ratio <= TARGET_RATIO)) missed.push(`p95 is ${ratio.toFixed(2)} times the bare SQL's, more than ${TARGET_RATIO}`);
+	if (!(server.p95 < TARGET_P95_MS))
+		missed.push(`p95 ${server.p95.toFixed(1)} ms is not under ${TARGET_P95_MS} ms`);
+	if (!(ratio <= TARGET_RATIO))
+		missed.push(`p95 is ${ratio.toFixed(2)} times the bare SQL's, more than ${TARGET_RATIO}`);
 	const statementCounts = prepared.map((p) => p.length);
 	return {
 		scenario: scenario.name,
@@ -327,7 +389,8 @@ function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: num
 
 function printTable(head: string[], rows: string[][]): void {
 	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+	const line = (cells: string[]) =>
+		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
 	console.log(line(head));
 	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 	for (const row of rows) console.log(line(row));
@@ -352,9 +415,13 @@ console.log(`\nDatabase: ${resolve(options.database)}`);
 console.log(
 	`Dataset: ${count(size.organisations)} organisations, ${count(size.services)} services, ${count(size.rounds)} rounds, ${count(size.agreedScores)} agreed scores (completed assessments).`
 );
-console.log(`Node ${process.version}, ${options.iterations} timed calls per scenario after ${options.warmup} warm-up calls.`);
+console.log(
+	`Node ${process.version}, ${options.iterations} timed calls per scenario after ${options.warmup} warm-up calls.`
+);
 const loadBefore = loadavg()[0];
-console.log(`The organisation dashboard cycles through ${cycle.length} organisations: ${cycle.join('; ')}.\n`);
+console.log(
+	`The organisation dashboard cycles through ${cycle.length} organisations: ${cycle.join('; ')}.\n`
+);
 
 const results: Result[] = [];
 for (const scenario of scenarios) {
@@ -367,7 +434,16 @@ const loadAfter = loadavg()[0];
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 console.log('');
 printTable(
-	['Scenario', 'p50 server', 'p95 server', 'p50 bare SQL', 'p95 bare SQL', 'Ratio (p95 server / p95 SQL)', 'Statements per call', 'Meets target'],
+	[
+		'Scenario',
+		'p50 server',
+		'p95 server',
+		'p50 bare SQL',
+		'p95 bare SQL',
+		'Ratio (p95 server / p95 SQL)',
+		'Statements per call',
+		'Meets target'
+	],
 	results.map((r) => [
 		r.scenario,
 		ms(r.serverMs.p50),
@@ -375,7 +451,9 @@ printTable(
 		ms(r.bareSqlMs.p50),
 		ms(r.bareSqlMs.p95),
 		`${r.ratio.toFixed(2)}×`,
-		r.statementsPerCall.min === r.statementsPerCall.max ? String(r.statementsPerCall.min) : `${r.statementsPerCall.min}–${r.statementsPerCall.max}`,
+		r.statementsPerCall.min === r.statementsPerCall.max
+			? String(r.statementsPerCall.min)
+			: `${r.statementsPerCall.min}–${r.statementsPerCall.max}`,
 		r.meetsTarget ? 'yes' : 'NO'
 	])
 );

@@ -22,7 +22,11 @@ export function fail(message: string): never {
 }
 
 /** The options on the command line, or the process stops with every problem listed. */
-export function parseCommandLine<S extends z.ZodType>(argv: string[], options: NonNullable<ParseArgsConfig['options']>, schema: S): z.infer<S> {
+export function parseCommandLine<S extends z.ZodType>(
+	argv: string[],
+	options: NonNullable<ParseArgsConfig['options']>,
+	schema: S
+): z.infer<S> {
 	let values: Record<string, unknown> = {};
 	try {
 		({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options }));

@@ -4,7 +4,12 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { openDatabase } from '$lib/server/db/client';
-import { LARGE_FACILITATOR_EMAIL, LARGE_ORGANISATION_ADMIN_EMAIL, LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
+import {
+	LARGE_FACILITATOR_EMAIL,
+	LARGE_ORGANISATION_ADMIN_EMAIL,
+	LARGE_SEED_DEFAULTS,
+	seedLarge
+} from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
@@ -62,7 +67,8 @@ if (options.help) {
 const databasePath = resolve(options.database);
 if (options.reset) {
 	// SQLite keeps a write-ahead log and shared-memory index beside the file; stale ones would be replayed.
-	for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(databasePath + suffix, { force: true });
+	for (const suffix of ['', '-wal', '-shm', '-journal'])
+		rmSync(databasePath + suffix, { force: true });
 }
 mkdirSync(dirname(databasePath), { recursive: true });
 
@@ -80,17 +86,29 @@ try {
 	});
 	const count = (value: number) => value.toLocaleString('en-GB');
 	const { rows } = summary;
-	console.log(`Wrote ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds:`);
-	console.log(`  ${count(rows.organisations)} organisations, ${count(rows.groupings)} directorates, ${count(rows.services)} services`);
-	console.log(`  ${count(rows.rounds)} rounds, ${count(rows.roundServices)} round services, ${count(rows.assessments)} assessments`);
-	console.log(`  ${count(rows.agreedScores)} agreed scores, ${count(rows.priorities)} priorities, ${count(rows.improvementActions)} improvement actions`);
+	console.log(
+		`Wrote ${count(summary.totalRows)} rows in ${(summary.elapsedMs / 1000).toFixed(1)} seconds:`
+	);
+	console.log(
+		`  ${count(rows.organisations)} organisations, ${count(rows.groupings)} directorates, ${count(rows.services)} services`
+	);
+	console.log(
+		`  ${count(rows.rounds)} rounds, ${count(rows.roundServices)} round services, ${count(rows.assessments)} assessments`
+	);
+	console.log(
+		`  ${count(rows.agreedScores)} agreed scores, ${count(rows.priorities)} priorities, ${count(rows.improvementActions)} improvement actions`
+	);
 	console.log(`  ${count(rows.users)} users with ${count(rows.memberships)} memberships`);
 	console.log(`Facilitator: ${LARGE_FACILITATOR_EMAIL} (user id ${summary.facilitatorUserId})`);
-	console.log(`Organisation administrator: ${LARGE_ORGANISATION_ADMIN_EMAIL} (user id ${summary.organisationAdminUserId})`);
+	console.log(
+		`Organisation administrator: ${LARGE_ORGANISATION_ADMIN_EMAIL} (user id ${summary.organisationAdminUserId})`
+	);
 } catch (error) {
 	db.$client.close();
 	const message = error instanceof Error ? error.message : String(error);
-	fail(`Could not seed ${databasePath}: ${message}${existsSync(databasePath) && !options.reset ? '\nAdd --reset to start from an empty file.' : ''}`);
+	fail(
+		`Could not seed ${databasePath}: ${message}${existsSync(databasePath) && !options.reset ? '\nAdd --reset to start from an empty file.' : ''}`
+	);
 }
 db.$client.close();
 const megabytes = statSync(databasePath).size / 1024 / 1024;

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const demo = args.includes('--demo');
 
-const SOURCES = ['src', 'static', 'migrations', 'package.json', 'package-lock.json', 'svelte.config.js', 'vite.config.ts'];
+const SOURCES = [
+	'src',
+	'static',
+	'migrations',
+	'package.json',
+	'package-lock.json',
+	'svelte.config.js',
+	'vite.config.ts'
+];
 const BUILD_MARKER = 'build/handler.js';
 
 /**
@@ -19,7 +27,10 @@ function newest(path) {
 	if (!existsSync(path)) return 0;
 	const stat = statSync(path);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	return readdirSync(path).reduce((latest, entry) => Math.max(latest, newest(join(path, entry))), stat.mtimeMs);
+	return readdirSync(path).reduce(
+		(latest, entry) => Math.max(latest, newest(join(path, entry))),
+		stat.mtimeMs
+	);
 }
 
 function buildIsCurrent() {
@@ -41,7 +52,8 @@ if (demo) {
 	process.env.DATABASE_PATH ??= 'data/demo.sqlite';
 	process.env.IMROC_DEMO = '1';
 	if (args.includes('--reset')) {
-		for (const suffix of ['', '-wal', '-shm']) rmSync(process.env.DATABASE_PATH + suffix, { force: true });
+		for (const suffix of ['', '-wal', '-shm'])
+			rmSync(process.env.DATABASE_PATH + suffix, { force: true });
 		console.log(`Removed the demo database at ${process.env.DATABASE_PATH}; it will be made anew.`);
 	}
 }

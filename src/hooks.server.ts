@@ -42,13 +42,19 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 const sameOriginWrites: Handle = async ({ event, resolve }) => {
 	if (STATE_CHANGING.has(event.request.method)) {
-		const origin = event.request.headers.get('origin') ?? originOf(event.request.headers.get('referer'));
+		const origin =
+			event.request.headers.get('origin') ?? originOf(event.request.headers.get('referer'));
 		if (origin !== event.url.origin) {
-			console.warn(`cross-site ${event.request.method} refused: origin=${origin ?? 'none'} ${event.url.pathname}`);
-			return new Response('Cross-site requests are not allowed. Go back to the page and try again.', {
-				status: 403,
-				headers: { 'content-type': 'text/plain; charset=utf-8' }
-			});
+			console.warn(
+				`cross-site ${event.request.method} refused: origin=${origin ?? 'none'} ${event.url.pathname}`
+			);
+			return new Response(
+				'Cross-site requests are not allowed. Go back to the page and try again.',
+				{
+					status: 403,
+					headers: { 'content-type': 'text/plain; charset=utf-8' }
+				}
+			);
 		}
 	}
 	return resolve(event);
@@ -82,5 +88,8 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 	if (status === 404) return { message: 'Page not found' };
 	const errorId = newId();
 	console.error(`error ${errorId} on ${event.request.method} ${event.url.pathname}:`, error);
-	return { message: status >= 500 ? 'Sorry, there is a problem with the service' : message, errorId };
+	return {
+		message: status >= 500 ? 'Sorry, there is a problem with the service' : message,
+		errorId
+	};
 };

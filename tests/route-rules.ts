@@ -11,11 +11,21 @@
 // A made-up id always answers like 'elsewhere' (404 to anyone signed in), so a guessed id confirms nothing.
 
 export type Answer = 'page' | 'sign-in' | '404' | 'home' | '400';
-export type Visitor = 'anonymous' | 'platformAdmin' | 'organisationAdmin' | 'serviceLead' | 'rater' | 'facilitator' | 'viewer';
+export type Visitor =
+	| 'anonymous'
+	| 'platformAdmin'
+	| 'organisationAdmin'
+	| 'serviceLead'
+	| 'rater'
+	| 'facilitator'
+	| 'viewer';
 type Places = [home: Answer, sibling: Answer, elsewhere: Answer];
 
 /** The demo accounts that play each visitor. The platform administrator also administers Northmoor. */
-export const VISITORS: Record<Exclude<Visitor, 'anonymous'>, { email: string; password: string }> = {
+export const VISITORS: Record<
+	Exclude<Visitor, 'anonymous'>,
+	{ email: string; password: string }
+> = {
 	platformAdmin: { email: 'admin@demo.example', password: 'demo-admin-2026' },
 	organisationAdmin: { email: 'orgadmin@demo.example', password: 'demo-orgadmin-2026' },
 	serviceLead: { email: 'lead@demo.example', password: 'demo-lead-2026' },
@@ -30,7 +40,10 @@ export interface RouteRule {
 	answers: Record<Visitor, Answer | Places>;
 }
 
-const everyone = (anonymous: Answer, signedIn: Answer | Places): Record<Visitor, Answer | Places> => ({
+const everyone = (
+	anonymous: Answer,
+	signedIn: Answer | Places
+): Record<Visitor, Answer | Places> => ({
 	anonymous,
 	platformAdmin: signedIn,
 	organisationAdmin: signedIn,
@@ -45,11 +58,20 @@ const N: Answer = '404';
 const S: Answer = 'sign-in';
 
 export const ROUTE_RULES: Record<string, RouteRule> = {
-	'/': { rule: 'public: sends people on to their organisations or to sign in', answers: everyone(S, 'home') },
+	'/': {
+		rule: 'public: sends people on to their organisations or to sign in',
+		answers: everyone(S, 'home')
+	},
 	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
 	'/accessibility': { rule: 'public: the accessibility statement', answers: everyone(P, P) },
-	'/sign-out': { rule: 'public: ends the current session, if any', answers: everyone('home', 'home') },
-	'/setup/[token]': { rule: 'public with the one-time token, while no account exists', answers: everyone(N, N) },
+	'/sign-out': {
+		rule: 'public: ends the current session, if any',
+		answers: everyone('home', 'home')
+	},
+	'/setup/[token]': {
+		rule: 'public with the one-time token, while no account exists',
+		answers: everyone(N, N)
+	},
 	'/invitations/[token]': { rule: 'public with a valid invitation link', answers: everyone(N, N) },
 	'/reset-password/[token]': { rule: 'public with a valid reset link', answers: everyone(N, N) },
 	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
@@ -57,7 +79,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'accounts.administer',
 		answers: { ...everyone(S, N), platformAdmin: P }
 	},
-	'/admin/frameworks': { rule: 'frameworks.manage', answers: { ...everyone(S, N), platformAdmin: P } },
+	'/admin/frameworks': {
+		rule: 'frameworks.manage',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
 	'/admin/frameworks/[framework]': {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
@@ -70,9 +95,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'sites.view, as /sites (a missing table choice is a 400, tested apart)',
 		answers: { ...everyone(S, N), platformAdmin: '400', facilitator: '400' }
 	},
-	'/my-work': { rule: 'signed in; lists only work in services the person may see', answers: everyone(S, P) },
-	'/organisations': { rule: 'signed in; lists only organisations the person belongs to', answers: everyone(S, P) },
-	'/organisations/new': { rule: 'organisation.create', answers: { ...everyone(S, N), platformAdmin: P } },
+	'/my-work': {
+		rule: 'signed in; lists only work in services the person may see',
+		answers: everyone(S, P)
+	},
+	'/organisations': {
+		rule: 'signed in; lists only organisations the person belongs to',
+		answers: everyone(S, P)
+	},
+	'/organisations/new': {
+		rule: 'organisation.create',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
 	'/organisations/[organisation]': { rule: 'organisation.view', answers: everyone(S, [P, P, N]) },
 	'/organisations/[organisation]/people': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
@@ -104,7 +138,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/services/[service]/actions/new': {
 		rule: 'plan.edit',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
 	},
 	'/organisations/[organisation]/services/[service]/actions/[action]': {
 		rule: 'service.view; progress notes need action.note (planners, and the action’s owner)',
@@ -112,15 +151,32 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/services/[service]/actions/[action]/edit': {
 		rule: 'plan.edit',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
 	},
 	'/organisations/[organisation]/dashboard': {
 		rule: 'organisation.overview: organisation-wide roles only',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], facilitator: [P, P, N], viewer: [P, P, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
 	},
 	'/organisations/[organisation]/dashboard.csv': {
 		rule: 'organisation.overview (without a table choice: 400)',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: ['400', '400', N], organisationAdmin: ['400', '400', N], facilitator: ['400', '400', N], viewer: ['400', '400', N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: ['400', '400', N],
+			organisationAdmin: ['400', '400', N],
+			facilitator: ['400', '400', N],
+			viewer: ['400', '400', N]
+		}
 	},
 	'/organisations/[organisation]/services/[service]/dashboard': {
 		rule: 'service.view',
@@ -132,11 +188,22 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/actions': {
 		rule: 'organisation.overview: organisation-wide roles only',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], facilitator: [P, P, N], viewer: [P, P, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
 	},
 	'/organisations/[organisation]/services/[service]/people': {
 		rule: 'service.people',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
 	},
 	'/organisations/[organisation]/rounds/new': {
 		rule: 'organisation.manage',
@@ -150,7 +217,11 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		// Every demo round is open or closed, and a round that is no longer a draft sends those who
 		// may manage it on to the round page.
 		rule: 'organisation.manage; only a draft round can be changed',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: ['home', 'home', N], organisationAdmin: ['home', 'home', N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: ['home', 'home', N],
+			organisationAdmin: ['home', 'home', N]
+		}
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',
@@ -162,7 +233,12 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters': {
 		rule: 'assessment.edit: the lead sees and adds raters',
-		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N], serviceLead: [P, N, N] }
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating': {
 		// The demo data invites nobody to rate, so every signed-in visitor is refused everywhere.
@@ -182,7 +258,12 @@ export async function routesInApp(): Promise<string[]> {
 			const path = join(dir, entry.name);
 			if (entry.isDirectory()) walk(path);
 			else if (/^\+(page|page\.server|server)\.(ts|js|svelte)$/.test(entry.name)) {
-				const route = '/' + relative(root, dir).split(sep).filter((part) => part && !/^\(.*\)$/.test(part)).join('/');
+				const route =
+					'/' +
+					relative(root, dir)
+						.split(sep)
+						.filter((part) => part && !/^\(.*\)$/.test(part))
+						.join('/');
 				found.add(route === '/' ? '/' : route.replace(/\/$/, ''));
 			}
 		}

@@ -33,8 +33,16 @@ function idsFor(db: Database.Database, organisationName: string, serviceName?: s
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
 	const db = new Database(server.databasePath, { readonly: true });
-	ids.home = idsFor(db, 'Northmoor Mental Health NHS Foundation Trust', 'Ashford Community Mental Health Team');
-	ids.sibling = idsFor(db, 'Northmoor Mental Health NHS Foundation Trust', 'Willow Ward (acute inpatient)');
+	ids.home = idsFor(
+		db,
+		'Northmoor Mental Health NHS Foundation Trust',
+		'Ashford Community Mental Health Team'
+	);
+	ids.sibling = idsFor(
+		db,
+		'Northmoor Mental Health NHS Foundation Trust',
+		'Willow Ward (acute inpatient)'
+	);
 	ids.elsewhere = idsFor(db, 'Eastgate Community Care NHS Trust');
 	db.close();
 });
@@ -115,12 +123,21 @@ const ACTIONS = [
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/review'
 ];
 
-test('no one can post to the actions of an organisation they do not belong to, and nothing changes', async ({ playwright }) => {
+test('no one can post to the actions of an organisation they do not belong to, and nothing changes', async ({
+	playwright
+}) => {
 	for (const visitor of ['organisationAdmin', 'serviceLead', 'facilitator', 'viewer'] as const) {
 		const request = await requestAs(playwright, visitor);
 		for (const action of ACTIONS) {
 			const posted = await request.post(url(action, ids.elsewhere), {
-				form: { name: 'Taken over', title: 'Taken over', body: 'Taken over', type: 'Other', email: 'intruder@elsewhere.example', role: 'organisation_admin' },
+				form: {
+					name: 'Taken over',
+					title: 'Taken over',
+					body: 'Taken over',
+					type: 'Other',
+					email: 'intruder@elsewhere.example',
+					role: 'organisation_admin'
+				},
 				headers: { origin: server.baseURL, ...browserPost },
 				maxRedirects: 0
 			});
@@ -130,8 +147,12 @@ test('no one can post to the actions of an organisation they do not belong to, a
 	const db = new Database(server.databasePath, { readonly: true });
 	const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
 	expect(count("SELECT count(*) AS n FROM service WHERE name = 'Taken over'")).toBe(0);
-	expect(count("SELECT count(*) AS n FROM invitation WHERE email = 'intruder@elsewhere.example'")).toBe(0);
-	expect(count("SELECT count(*) AS n FROM round WHERE status = 'closed' AND title LIKE 'Autumn 2026%'")).toBe(0);
+	expect(
+		count("SELECT count(*) AS n FROM invitation WHERE email = 'intruder@elsewhere.example'")
+	).toBe(0);
+	expect(
+		count("SELECT count(*) AS n FROM round WHERE status = 'closed' AND title LIKE 'Autumn 2026%'")
+	).toBe(0);
 	expect(count("SELECT count(*) AS n FROM improvement_action WHERE title = 'Taken over'")).toBe(0);
 	expect(count("SELECT count(*) AS n FROM action_note WHERE body = 'Taken over'")).toBe(0);
 	expect(count('SELECT count(*) AS n FROM action_review WHERE reviewed_by IS NOT NULL')).toBe(0);
@@ -139,13 +160,21 @@ test('no one can post to the actions of an organisation they do not belong to, a
 	expect(server.output()).toContain('access refused');
 });
 
-test('within their own organisation, people cannot use actions their role does not allow', async ({ playwright }) => {
+test('within their own organisation, people cannot use actions their role does not allow', async ({
+	playwright
+}) => {
 	const cases: [Exclude<Visitor, 'anonymous'>, string][] = [
 		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save'],
 		['facilitator', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save'],
 		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add'],
-		['rater', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit'],
-		['serviceLead', '/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective'],
+		[
+			'rater',
+			'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit'
+		],
+		[
+			'serviceLead',
+			'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective'
+		],
 		['viewer', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/rounds/[round]?/close'],
 		['serviceLead', '/organisations/[organisation]/people?/invite'],
@@ -168,21 +197,34 @@ test('within their own organisation, people cannot use actions their role does n
 
 test('a service lead cannot invite anyone to a role above their own', async ({ playwright }) => {
 	const lead = await requestAs(playwright, 'serviceLead');
-	const posted = await lead.post(url('/organisations/[organisation]/services/[service]/people?/invite', ids.home), {
-		form: { email: 'friend@trust.example', role: 'service_lead' },
-		headers: { origin: server.baseURL, ...browserPost },
-		maxRedirects: 0
-	});
+	const posted = await lead.post(
+		url('/organisations/[organisation]/services/[service]/people?/invite', ids.home),
+		{
+			form: { email: 'friend@trust.example', role: 'service_lead' },
+			headers: { origin: server.baseURL, ...browserPost },
+			maxRedirects: 0
+		}
+	);
 	expect(posted.status()).toBe(403);
 	expect(await posted.text()).toContain('You cannot give that role here');
 });
 
-test('a state-changing request from another site is refused, whatever its content type', async ({ playwright }) => {
+test('a state-changing request from another site is refused, whatever its content type', async ({
+	playwright
+}) => {
 	const admin = await requestAs(playwright, 'organisationAdmin');
 	const close = url('/organisations/[organisation]/rounds/[round]?/close', ids.home);
 	const attempts = [
-		admin.post(close, { form: {}, headers: { origin: 'http://elsewhere.example', ...browserPost }, maxRedirects: 0 }),
-		admin.post(close, { data: '{}', headers: { origin: 'http://elsewhere.example', 'content-type': 'application/json' }, maxRedirects: 0 }),
+		admin.post(close, {
+			form: {},
+			headers: { origin: 'http://elsewhere.example', ...browserPost },
+			maxRedirects: 0
+		}),
+		admin.post(close, {
+			data: '{}',
+			headers: { origin: 'http://elsewhere.example', 'content-type': 'application/json' },
+			maxRedirects: 0
+		}),
 		admin.post(close, { form: {}, headers: browserPost, maxRedirects: 0 })
 	];
 	for (const [i, attempt] of attempts.entries()) {
@@ -191,16 +233,26 @@ test('a state-changing request from another site is refused, whatever its conten
 	}
 });
 
-test('a facilitator leaves a comment but cannot change scores; a viewer can only read', async ({ page, playwright }) => {
-	const assessment = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', ids.sibling);
+test('a facilitator leaves a comment but cannot change scores; a viewer can only read', async ({
+	page,
+	playwright
+}) => {
+	const assessment = url(
+		'/organisations/[organisation]/rounds/[round]/assessments/[assessment]',
+		ids.sibling
+	);
 	await signInAs(page, server.baseURL, 'facilitator');
 	await page.goto(assessment);
 	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
 	await page.getByRole('button', { name: 'Add comment' }).click();
 	await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a comment');
-	await page.getByLabel('Add a comment').fill('Carers’ views would strengthen the evidence for challenge 7.');
+	await page
+		.getByLabel('Add a comment')
+		.fill('Carers’ views would strengthen the evidence for challenge 7.');
 	await page.getByRole('button', { name: 'Add comment' }).click();
-	await expect(page.getByText('Carers’ views would strengthen the evidence for challenge 7.')).toBeVisible();
+	await expect(
+		page.getByText('Carers’ views would strengthen the evidence for challenge 7.')
+	).toBeVisible();
 	await expect(page.getByText('Aisha Rahman', { exact: false }).first()).toBeVisible();
 
 	const viewer = await requestAs(playwright, 'viewer');

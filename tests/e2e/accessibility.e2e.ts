@@ -18,21 +18,39 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
-const visitors: Visitor[] = ['anonymous', ...(Object.keys(VISITORS) as Exclude<Visitor, 'anonymous'>[])];
+const visitors: Visitor[] = [
+	'anonymous',
+	...(Object.keys(VISITORS) as Exclude<Visitor, 'anonymous'>[])
+];
 
 for (const visitor of visitors) {
 	test(`every kind of page the ${visitor} can reach meets WCAG 2.2 AA`, async ({ page }) => {
 		if (visitor !== 'anonymous') await signInAs(page, server.baseURL, visitor);
 		const violations: string[] = [];
-		const checked = await crawl(page, server.baseURL, visitor === 'anonymous' ? '/sign-in' : '/organisations', async (path) => {
-			const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-			for (const violation of results.violations) {
-				const where = violation.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ');
-				violations.push(`${path}: ${violation.id} (${violation.impact}) ${violation.help} — ${where}`);
+		const checked = await crawl(
+			page,
+			server.baseURL,
+			visitor === 'anonymous' ? '/sign-in' : '/organisations',
+			async (path) => {
+				const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+				for (const violation of results.violations) {
+					const where = violation.nodes
+						.map((n) => n.target.join(' '))
+						.slice(0, 3)
+						.join(', ');
+					violations.push(
+						`${path}: ${violation.id} (${violation.impact}) ${violation.help} — ${where}`
+					);
+				}
 			}
+		);
+		test.info().annotations.push({
+			type: 'pages checked',
+			description: [...new Set(checked.map(pageKind))].join(', ')
 		});
-		test.info().annotations.push({ type: 'pages checked', description: [...new Set(checked.map(pageKind))].join(', ') });
-		console.log(`${visitor}: ${checked.length} pages of ${new Set(checked.map(pageKind)).size} kinds`);
+		console.log(
+			`${visitor}: ${checked.length} pages of ${new Set(checked.map(pageKind)).size} kinds`
+		);
 		expect(checked.length).toBeGreaterThan(visitor === 'anonymous' ? 1 : 4);
 		expect(violations).toEqual([]);
 	});

@@ -21,7 +21,9 @@ test.describe('a person looking after their own account', () => {
 		await server?.stop();
 	});
 
-	test('changing the password signs out their other sessions, and they can end the others themselves', async ({ browser }) => {
+	test('changing the password signs out their other sessions, and they can end the others themselves', async ({
+		browser
+	}) => {
 		const NEW_PASSWORD = 'kettle lighthouse orchard violin';
 		const page = await newPage(browser);
 		await createFirstAdministrator(page, server.setupUrl!);
@@ -51,7 +53,9 @@ test.describe('a person looking after their own account', () => {
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, 'short');
 		await page.getByRole('button', { name: 'Change password' }).click();
-		await expect(page.getByRole('alert')).toContainText('New password must be at least 12 characters');
+		await expect(page.getByRole('alert')).toContainText(
+			'New password must be at least 12 characters'
+		);
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, NEW_PASSWORD, NEW_PASSWORD + ' typo');
 		await page.getByRole('button', { name: 'Change password' }).click();
@@ -60,14 +64,18 @@ test.describe('a person looking after their own account', () => {
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, NEW_PASSWORD);
 		await page.getByRole('button', { name: 'Change password' }).click();
-		await expect(page.getByText('Your password has been changed. You have been signed out everywhere else.')).toBeVisible();
+		await expect(
+			page.getByText('Your password has been changed. You have been signed out everywhere else.')
+		).toBeVisible();
 		await expect(page.getByText('You are not signed in anywhere else.')).toBeVisible();
 
 		// The other session ends on its next page load; only the new password signs in.
 		await elsewhere.goto(`${server.baseURL}/organisations`);
 		await expect(elsewhere).toHaveURL(/\/sign-in/);
 		await signIn(elsewhere, server.baseURL, ADMIN.email, ADMIN.password);
-		await expect(elsewhere.getByRole('alert')).toContainText('The email address or password is not right');
+		await expect(elsewhere.getByRole('alert')).toContainText(
+			'The email address or password is not right'
+		);
 		await signIn(elsewhere, server.baseURL, ADMIN.email, NEW_PASSWORD);
 		await expect(elsewhere.getByRole('heading', { name: 'Organisations' })).toBeVisible();
 
@@ -90,7 +98,11 @@ test.describe('a platform administrator looking after other accounts', () => {
 	test.describe.configure({ mode: 'serial' });
 
 	const ADMIN_LOGIN = { email: 'admin@demo.example', password: 'demo-admin-2026' };
-	const VIEWER = { name: 'Martin Lloyd', email: 'viewer@demo.example', password: 'demo-viewer-2026' };
+	const VIEWER = {
+		name: 'Martin Lloyd',
+		email: 'viewer@demo.example',
+		password: 'demo-viewer-2026'
+	};
 	const VIEWER_NEW_PASSWORD = 'quilt marmalade harbour tandem';
 
 	let server: RunningServer;
@@ -126,7 +138,9 @@ test.describe('a platform administrator looking after other accounts', () => {
 		expect(response?.status()).toBe(404);
 	});
 
-	test('a reset link works once, ends the old password and is replaced by a newer link', async ({ browser }) => {
+	test('a reset link works once, ends the old password and is replaced by a newer link', async ({
+		browser
+	}) => {
 		const admin = await adminOnAccounts(browser);
 		const viewerRow = admin.getByRole('row', { name: /viewer@demo\.example/ });
 		await expect(viewerRow.getByRole('cell').nth(2)).toHaveText('No');
@@ -143,10 +157,14 @@ test.describe('a platform administrator looking after other accounts', () => {
 		const stranger = await newPage(browser);
 		const old = await stranger.goto(superseded);
 		expect(old?.status()).toBe(410);
-		await expect(stranger.getByRole('heading', { level: 1 })).toContainText('A newer link has been made');
+		await expect(stranger.getByRole('heading', { level: 1 })).toContainText(
+			'A newer link has been made'
+		);
 
 		await stranger.goto(link);
-		await expect(stranger.getByRole('heading', { level: 1, name: 'Set a new password' })).toBeVisible();
+		await expect(
+			stranger.getByRole('heading', { level: 1, name: 'Set a new password' })
+		).toBeVisible();
 		await expect(stranger.getByText(VIEWER.email, { exact: true })).toBeVisible();
 		await fillNewPassword(stranger, VIEWER_NEW_PASSWORD, 'something else entirely');
 		await stranger.getByRole('button', { name: 'Set new password' }).click();
@@ -162,7 +180,9 @@ test.describe('a platform administrator looking after other accounts', () => {
 		await expect(viewer).toHaveURL(/\/sign-in/);
 
 		await signIn(stranger, server.baseURL, VIEWER.email, VIEWER.password);
-		await expect(stranger.getByRole('alert')).toContainText('The email address or password is not right');
+		await expect(stranger.getByRole('alert')).toContainText(
+			'The email address or password is not right'
+		);
 		await signIn(stranger, server.baseURL, VIEWER.email, VIEWER_NEW_PASSWORD);
 		await expect(stranger.getByRole('heading', { name: 'Organisations' })).toBeVisible();
 
@@ -174,7 +194,9 @@ test.describe('a platform administrator looking after other accounts', () => {
 		expect(madeUp?.status()).toBe(404);
 	});
 
-	test('disabling an account ends its open session at once; enabling it lets the person back', async ({ browser }) => {
+	test('disabling an account ends its open session at once; enabling it lets the person back', async ({
+		browser
+	}) => {
 		const viewer = await newPage(browser);
 		await signIn(viewer, server.baseURL, VIEWER.email, VIEWER_NEW_PASSWORD);
 		await expect(viewer.getByRole('heading', { name: 'Organisations' })).toBeVisible();
@@ -190,15 +212,21 @@ test.describe('a platform administrator looking after other accounts', () => {
 		await expect(adminRow.getByRole('button', { name: /^Disable/ })).toHaveCount(0);
 
 		await admin.getByRole('button', { name: `Disable account of ${VIEWER.name}` }).click();
-		await expect(admin.getByText(`${VIEWER.name} can no longer sign in, and has been signed out everywhere.`)).toBeVisible();
+		await expect(
+			admin.getByText(`${VIEWER.name} can no longer sign in, and has been signed out everywhere.`)
+		).toBeVisible();
 		await expect(viewerRow).toContainText('Disabled');
 		await expect(viewerRow.getByRole('cell').nth(4)).toHaveText('0');
-		await expect(admin.getByRole('button', { name: `Issue reset link for ${VIEWER.name}` })).toHaveCount(0);
+		await expect(
+			admin.getByRole('button', { name: `Issue reset link for ${VIEWER.name}` })
+		).toHaveCount(0);
 
 		await viewer.reload();
 		await expect(viewer).toHaveURL(/\/sign-in/);
 		await signIn(viewer, server.baseURL, VIEWER.email, VIEWER_NEW_PASSWORD);
-		await expect(viewer.getByRole('alert')).toContainText('The email address or password is not right');
+		await expect(viewer.getByRole('alert')).toContainText(
+			'The email address or password is not right'
+		);
 
 		await admin.getByRole('button', { name: `Enable account of ${VIEWER.name}` }).click();
 		await expect(admin.getByText(`${VIEWER.name} can sign in again.`)).toBeVisible();

@@ -12,12 +12,15 @@ let organisationUrl: string;
 
 const ORGANISATION = 'Northmoor Mental Health NHS Foundation Trust';
 const SERVICE = 'Audit Trail Test Peer Support Service';
-const CSV_HEADER = 'when,when_london,person,person_email,service,action,description,entity_type,entity_id,before,after';
+const CSV_HEADER =
+	'when,when_london,person,person_email,service,action,description,entity_type,entity_id,before,after';
 
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
 	const db = new Database(server.databasePath, { readonly: true });
-	const { id } = db.prepare('SELECT id FROM organisation WHERE name = ?').get(ORGANISATION) as { id: string };
+	const { id } = db.prepare('SELECT id FROM organisation WHERE name = ?').get(ORGANISATION) as {
+		id: string;
+	};
 	db.close();
 	organisationUrl = `${server.baseURL}/organisations/${id}`;
 });
@@ -27,24 +30,37 @@ test.afterAll(async () => {
 
 /** Today, tomorrow and so on as London calendar days: [day, month, year] as typed in the boxes. */
 function londonDay(offsetDays = 0): [string, string, string] {
-	const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'numeric', year: 'numeric' })
+	const parts = new Intl.DateTimeFormat('en-GB', {
+		timeZone: 'Europe/London',
+		day: 'numeric',
+		month: 'numeric',
+		year: 'numeric'
+	})
 		.formatToParts(new Date(Date.now() + offsetDays * 24 * 60 * 60 * 1000))
 		.filter((p) => p.type !== 'literal')
 		.map((p) => p.value);
 	return [parts[0], parts[1], parts[2]];
 }
 
-const iso = ([day, month, year]: [string, string, string]) => `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+const iso = ([day, month, year]: [string, string, string]) =>
+	`${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 
-async function fillDateBoxes(page: Page, legend: string, [day, month, year]: [string, string, string]) {
+async function fillDateBoxes(
+	page: Page,
+	legend: string,
+	[day, month, year]: [string, string, string]
+) {
 	const group = page.getByRole('group', { name: legend, exact: true });
 	await group.getByLabel('Day').fill(day);
 	await group.getByLabel('Month').fill(month);
 	await group.getByLabel('Year').fill(year);
 }
 
-
-async function signedInRequest(playwright: PlaywrightWorkerArgs['playwright'], email: string, password: string) {
+async function signedInRequest(
+	playwright: PlaywrightWorkerArgs['playwright'],
+	email: string,
+	password: string
+) {
 	const request = await playwright.request.newContext();
 	const response = await request.post(`${server.baseURL}/sign-in`, {
 		form: { email, password },
@@ -55,7 +71,9 @@ async function signedInRequest(playwright: PlaywrightWorkerArgs['playwright'], e
 	return request;
 }
 
-test('an organisation administrator sees a change in the trail, filters it and downloads it', async ({ page }) => {
+test('an organisation administrator sees a change in the trail, filters it and downloads it', async ({
+	page
+}) => {
 	await signIn(page, server.baseURL, 'orgadmin@demo.example', 'demo-orgadmin-2026');
 	await page.getByRole('link', { name: ORGANISATION }).click();
 	await expect(page).toHaveURL(organisationUrl);
@@ -83,14 +101,18 @@ test('an organisation administrator sees a change in the trail, filters it and d
 	await fillDateBoxes(page, 'From', today);
 	await fillDateBoxes(page, 'To', today);
 	await page.getByRole('button', { name: 'Apply filters' }).click();
-	await expect(page).toHaveURL(new RegExp(`/audit\\?person=[a-z0-9]+&from=${iso(today)}&to=${iso(today)}$`));
+	await expect(page).toHaveURL(
+		new RegExp(`/audit\\?person=[a-z0-9]+&from=${iso(today)}&to=${iso(today)}$`)
+	);
 	await expect(page.getByLabel('Person')).toHaveValue(/^[a-z0-9]+$/);
 	await expect(page.getByRole('row').filter({ hasText: SERVICE })).toHaveCount(1);
 
 	const table = page.getByRole('table');
 	const rows = table.getByRole('row');
 	const shown = await rows.evaluateAll((trs) =>
-		trs.slice(1).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? ''))
+		trs
+			.slice(1)
+			.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => td.textContent?.trim() ?? ''))
 	);
 	expect(shown.length).toBeGreaterThan(0);
 	for (const cells of shown) expect(cells[1]).toBe('Tom Whitfield');
@@ -99,13 +121,24 @@ test('an organisation administrator sees a change in the trail, filters it and d
 		page.waitForEvent('download'),
 		page.getByRole('link', { name: 'Download as CSV' }).click()
 	]);
-	expect(download.suggestedFilename()).toMatch(/^audit-trail-northmoor-mental-health-nhs-foundation-trust-\d{4}-\d{2}-\d{2}\.csv$/);
+	expect(download.suggestedFilename()).toMatch(
+		/^audit-trail-northmoor-mental-health-nhs-foundation-trust-\d{4}-\d{2}-\d{2}\.csv$/
+	);
 	const csv = parseCsv(readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''));
 	expect(csv[0].join(',')).toBe(CSV_HEADER);
 	const records = csv.slice(1);
-	expect(records.map((r) => [r[2], r[4] || '–', r[6]])).toEqual(shown.map((cells) => [cells[1], cells[2], cells[3]]));
+	expect(records.map((r) => [r[2], r[4] || '–', r[6]])).toEqual(
+		shown.map((cells) => [cells[1], cells[2], cells[3]])
+	);
 	const serviceRecord = records.find((r) => r[4] === SERVICE);
-	expect(serviceRecord?.slice(2, 8)).toEqual(['Tom Whitfield', 'orgadmin@demo.example', SERVICE, 'service.created', 'Added a service', 'service']);
+	expect(serviceRecord?.slice(2, 8)).toEqual([
+		'Tom Whitfield',
+		'orgadmin@demo.example',
+		SERVICE,
+		'service.created',
+		'Added a service',
+		'service'
+	]);
 
 	// A day with no events yet: the filter really narrows by date.
 	await fillDateBoxes(page, 'From', londonDay(1));
@@ -116,11 +149,15 @@ test('an organisation administrator sees a change in the trail, filters it and d
 
 	// A date that does not exist is explained, not a server error.
 	await page.goto(`${organisationUrl}/audit?fromDay=31&fromMonth=2&fromYear=2026`);
-	await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter the from date as a real date');
+	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+		'Enter the from date as a real date'
+	);
 	await expect(page.getByRole('table')).toHaveCount(0);
 });
 
-test('the service lead, the facilitator and anyone signed out cannot read the trail', async ({ playwright }) => {
+test('the service lead, the facilitator and anyone signed out cannot read the trail', async ({
+	playwright
+}) => {
 	const targets = [`${organisationUrl}/audit`, `${organisationUrl}/audit.csv`];
 	for (const [email, password] of [
 		['lead@demo.example', 'demo-lead-2026'],

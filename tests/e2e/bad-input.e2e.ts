@@ -1,6 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { ADMIN, addOrganisation, addService, createAndOpenRound, createFirstAdministrator, fillDate, signIn } from './helpers';
+import {
+	ADMIN,
+	addOrganisation,
+	addService,
+	createAndOpenRound,
+	createFirstAdministrator,
+	fillDate,
+	signIn
+} from './helpers';
 
 let server: RunningServer;
 let assessmentUrl: string;
@@ -15,9 +23,16 @@ test.beforeAll(async ({ browser }) => {
 	expect(organisationUrl).toMatch(/\/organisations\/[a-z0-9]+$/);
 	await addService(page, 'Willow Ward', 'Acute inpatient ward');
 	await page.goto(organisationUrl);
-	await createAndOpenRound(page, 'Spring 2026 recovery audit', ['1', '1', '2026'], ['30', '6', '2026']);
+	await createAndOpenRound(
+		page,
+		'Spring 2026 recovery audit',
+		['1', '1', '2026'],
+		['30', '6', '2026']
+	);
 	await page.getByRole('link', { name: /assessment of Willow Ward/ }).click();
-	await expect(page.getByRole('heading', { level: 1, name: /Willow Ward: agreed levels/ })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: /Willow Ward: agreed levels/ })
+	).toBeVisible();
 	assessmentUrl = page.url();
 	await page.close();
 });
@@ -30,7 +45,9 @@ async function signedIn(page: Page) {
 	await expect(page.getByRole('heading', { name: 'Organisations' })).toBeVisible();
 }
 
-test('a form sent back with errors keeps what was typed and focuses the error summary', async ({ page }) => {
+test('a form sent back with errors keeps what was typed and focuses the error summary', async ({
+	page
+}) => {
 	await signedIn(page);
 	await page.goto(organisationUrl);
 	await page.getByRole('link', { name: 'Create a round' }).click();
@@ -44,7 +61,9 @@ test('a form sent back with errors keeps what was typed and focuses the error su
 	await expect(summary).toContainText('Enter the start date as a real date');
 	await expect(page.getByLabel('Title')).toHaveValue('Autumn 2026 recovery audit');
 	await summary.getByRole('link', { name: /start date/ }).click();
-	await expect(page.getByRole('group', { name: 'Start of the period' }).getByLabel('Day')).toBeFocused();
+	await expect(
+		page.getByRole('group', { name: 'Start of the period' }).getByLabel('Day')
+	).toBeFocused();
 	await expect(page).toHaveTitle(/^Error: /);
 });
 
@@ -57,38 +76,64 @@ test.describe('with JavaScript off', () => {
 		await page.getByLabel('ODS code (optional)').fill('R-X1');
 		await page.getByRole('button', { name: 'Add organisation' }).click();
 		await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter the organisation name');
-		await expect(page.locator('.nhsuk-error-summary')).toContainText('ODS code must contain only letters and numbers');
+		await expect(page.locator('.nhsuk-error-summary')).toContainText(
+			'ODS code must contain only letters and numbers'
+		);
 		await expect(page.getByLabel('ODS code (optional)')).toHaveValue('R-X1');
 
 		await page.goto(assessmentUrl);
-		await page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('3. Development').check();
-		await page.getByLabel('Evidence for Recovery college').fill('Two courses co-delivered this term.');
+		await page
+			.getByRole('group', { name: '1. Day-to-day interactions' })
+			.getByLabel('3. Development')
+			.check();
+		await page
+			.getByLabel('Evidence for Recovery college')
+			.fill('Two courses co-delivered this term.');
 		await page.getByRole('button', { name: 'Save and mark complete' }).click();
 		const summary = page.locator('.nhsuk-error-summary');
-		await expect(summary).toContainText('Agree a level for every challenge before marking the assessment complete');
+		await expect(summary).toContainText(
+			'Agree a level for every challenge before marking the assessment complete'
+		);
 		await expect(summary.getByRole('link')).toHaveCount(9);
-		await expect(page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('3. Development')).toBeChecked();
-		await expect(page.getByLabel('Evidence for Recovery college')).toHaveValue('Two courses co-delivered this term.');
+		await expect(
+			page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('3. Development')
+		).toBeChecked();
+		await expect(page.getByLabel('Evidence for Recovery college')).toHaveValue(
+			'Two courses co-delivered this term.'
+		);
 
 		// Nothing was half-written by the refused completion.
 		await page.goto(assessmentUrl);
-		await expect(page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('3. Development')).not.toBeChecked();
+		await expect(
+			page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('3. Development')
+		).not.toBeChecked();
 	});
 });
 
 test('tampered posts get a clear 4xx and change nothing, never a 500', async ({ page }) => {
 	await signedIn(page);
 	await page.goto(assessmentUrl);
-	const levelName = await page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('1. Not yet started').getAttribute('name');
-	const evidenceName = await page.getByLabel('Evidence for Day-to-day interactions').getAttribute('name');
+	const levelName = await page
+		.getByRole('group', { name: '1. Day-to-day interactions' })
+		.getByLabel('1. Not yet started')
+		.getAttribute('name');
+	const evidenceName = await page
+		.getByLabel('Evidence for Day-to-day interactions')
+		.getAttribute('name');
 	// Posted as a browser posts a form without JavaScript (SvelteKit answers other clients in JSON).
 	const post = (path: string, form: Record<string, string>) =>
-		page.request.post(path, { form, headers: { origin: server.baseURL, accept: 'text/html' }, maxRedirects: 0 });
+		page.request.post(path, {
+			form,
+			headers: { origin: server.baseURL, accept: 'text/html' },
+			maxRedirects: 0
+		});
 
 	const offScale = await post(`${assessmentUrl}?/save`, { [levelName!]: '9' });
 	expect(offScale.status()).toBe(400);
 
-	const megabyte = await post(`${assessmentUrl}?/save`, { [evidenceName!]: 'x'.repeat(1024 * 1024) });
+	const megabyte = await post(`${assessmentUrl}?/save`, {
+		[evidenceName!]: 'x'.repeat(1024 * 1024)
+	});
 	expect(megabyte.status()).toBe(400);
 	expect(await megabyte.text()).toContain('characters or fewer');
 
@@ -99,17 +144,27 @@ test('tampered posts get a clear 4xx and change nothing, never a 500', async ({ 
 	});
 	expect(otherOrigin.status()).toBe(403);
 
-	const unknownAssessment = await post(`${assessmentUrl.replace(/[^/]+$/, 'nosuchassessment')}?/save`, { [levelName!]: '2' });
+	const unknownAssessment = await post(
+		`${assessmentUrl.replace(/[^/]+$/, 'nosuchassessment')}?/save`,
+		{ [levelName!]: '2' }
+	);
 	expect(unknownAssessment.status()).toBe(404);
 
-	const unknownOrganisation = await page.request.get(`${server.baseURL}/organisations/nosuchorganisation`);
+	const unknownOrganisation = await page.request.get(
+		`${server.baseURL}/organisations/nosuchorganisation`
+	);
 	expect(unknownOrganisation.status()).toBe(404);
 
-	const badService = await post(`${organisationUrl}/services/new`, { name: 'X', type: 'Not a real type' });
+	const badService = await post(`${organisationUrl}/services/new`, {
+		name: 'X',
+		type: 'Not a real type'
+	});
 	expect(badService.status()).toBe(400);
 
 	await page.goto(assessmentUrl);
-	await expect(page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('1. Not yet started')).not.toBeChecked();
+	await expect(
+		page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('1. Not yet started')
+	).not.toBeChecked();
 	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue('');
 });
 

@@ -9,7 +9,11 @@ export function pageKind(path: string): string {
 	return path.split('?')[0].replace(/\/[a-z2-7]{24}(?=\/|$)/g, '/[id]');
 }
 
-export async function signInAs(page: Page, baseURL: string, visitor: Exclude<Visitor, 'anonymous'>) {
+export async function signInAs(
+	page: Page,
+	baseURL: string,
+	visitor: Exclude<Visitor, 'anonymous'>
+) {
 	await page.goto(`${baseURL}/sign-in`, { waitUntil: 'networkidle' });
 	await page.getByLabel('Email address').fill(VISITORS[visitor].email);
 	await page.getByLabel('Password').fill(VISITORS[visitor].password);
@@ -47,7 +51,9 @@ export async function crawl(
 		checked.push(path);
 		await check(path);
 
-		const links = await page.locator('a[href]').evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+		const links = await page
+			.locator('a[href]')
+			.evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
 		for (const href of links) {
 			const url = new URL(href);
 			if (url.origin !== baseURL || url.pathname.endsWith('.csv')) continue;
@@ -59,7 +65,10 @@ export async function crawl(
 }
 
 /** The path of a demo service's assessment in the open round, read from the server's database. */
-export async function openRoundAssessmentPath(databasePath: string, serviceName: string): Promise<string> {
+export async function openRoundAssessmentPath(
+	databasePath: string,
+	serviceName: string
+): Promise<string> {
 	const { default: Database } = await import('better-sqlite3');
 	const db = new Database(databasePath, { readonly: true });
 	try {

@@ -29,27 +29,41 @@ const all = <T>(sql: string, ...params: unknown[]) => db.prepare(sql).all(...par
 async function tableCells(page: Page, caption: string | RegExp): Promise<string[][]> {
 	const table = page.getByRole('table', { name: caption });
 	await expect(table).toBeVisible();
-	return table.locator('tr').evaluateAll((rows) =>
-		rows.map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').replace(/\s+/g, ' ').trim()))
-	);
+	return table
+		.locator('tr')
+		.evaluateAll((rows) =>
+			rows.map((row) =>
+				[...row.querySelectorAll('th, td')].map((cell) =>
+					(cell.textContent ?? '').replace(/\s+/g, ' ').trim()
+				)
+			)
+		);
 }
 
 /** The CSV behind a download link, as rows of cells. */
 async function csvCells(page: Page, linkName: RegExp): Promise<string[][]> {
-	const href = await page.getByRole('link', { name: linkName }).getAttribute('href', { timeout: 10_000 });
+	const href = await page
+		.getByRole('link', { name: linkName })
+		.getAttribute('href', { timeout: 10_000 });
 	const response = await page.request.get(server.baseURL + href);
 	expect(response.status()).toBe(200);
 	expect(response.headers()['content-type']).toContain('text/csv');
 	return parseCsv((await response.text()).replace(/^\uFEFF/, ''));
 }
 
-
 const blank = (cell: string) => (cell === '–none' || cell === '–' ? '' : cell);
 
-test('the service dashboard shows the agreed levels of a known round, and its CSV matches', async ({ page }) => {
+test('the service dashboard shows the agreed levels of a known round, and its CSV matches', async ({
+	page
+}) => {
 	await signInAs(page, server.baseURL, 'serviceLead');
-	const service = one<{ id: string; organisation_id: string }>('SELECT id, organisation_id FROM service WHERE name = ?', ASHFORD);
-	await page.goto(`${server.baseURL}/organisations/${service.organisation_id}/services/${service.id}`);
+	const service = one<{ id: string; organisation_id: string }>(
+		'SELECT id, organisation_id FROM service WHERE name = ?',
+		ASHFORD
+	);
+	await page.goto(
+		`${server.baseURL}/organisations/${service.organisation_id}/services/${service.id}`
+	);
 	await page.getByRole('link', { name: 'Service dashboard' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Service dashboard' })).toBeVisible();
 
@@ -67,7 +81,10 @@ test('the service dashboard shows the agreed levels of a known round, and its CS
 		const row = trend.find((r) => r[0].startsWith(`${position}. `))!;
 		expect(row[roundColumn]).toBe(String(level));
 	}
-	const csv = await csvCells(page, /Download this table as CSV\s*: Agreed level by challenge and round/);
+	const csv = await csvCells(
+		page,
+		/Download this table as CSV\s*: Agreed level by challenge and round/
+	);
 	expect(csv.map((r) => r.map(blank))).toEqual(trend.map((r) => r.map(blank)));
 
 	// How each perspective rated, against the agreed level: the carer's averages from the database.
@@ -88,13 +105,21 @@ test('the service dashboard shows the agreed levels of a known round, and its CS
 	}
 });
 
-test('the organisation dashboard: heatmap and distribution match the database, filters change the address and the numbers', async ({ page }) => {
+test('the organisation dashboard: heatmap and distribution match the database, filters change the address and the numbers', async ({
+	page
+}) => {
 	await signInAs(page, server.baseURL, 'organisationAdmin');
 	const organisation = one<{ id: string }>('SELECT id FROM organisation WHERE name = ?', NORTHMOOR);
-	const round = one<{ id: string }>('SELECT id FROM round WHERE organisation_id = ? AND title = ?', organisation.id, ROUND);
+	const round = one<{ id: string }>(
+		'SELECT id FROM round WHERE organisation_id = ? AND title = ?',
+		organisation.id,
+		ROUND
+	);
 	await page.goto(`${server.baseURL}/organisations/${organisation.id}`);
 	await page.getByRole('link', { name: 'Organisation dashboard' }).click();
-	await expect(page.getByRole('heading', { level: 1, name: 'Organisation dashboard' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Organisation dashboard' })
+	).toBeVisible();
 
 	await page.getByLabel('Round', { exact: true }).selectOption({ label: ROUND });
 	await page.getByRole('button', { name: 'Show this round' }).click();
@@ -119,15 +144,22 @@ test('the organisation dashboard: heatmap and distribution match the database, f
 			groupingId ?? null
 		);
 	const rowFor = (cells: string[][]) => cells.find((r) => r[0] === ROUND)!;
-	const expectedRow = (counts: { level: number; n: number }[]) => [1, 2, 3, 4].map((level) => String(counts.find((c) => c.level === level)?.n ?? 0));
+	const expectedRow = (counts: { level: number; n: number }[]) =>
+		[1, 2, 3, 4].map((level) => String(counts.find((c) => c.level === level)?.n ?? 0));
 
-	const distribution = await tableCells(page, /Services at each level of 1\. Day-to-day interactions/);
+	const distribution = await tableCells(
+		page,
+		/Services at each level of 1\. Day-to-day interactions/
+	);
 	expect(rowFor(distribution).slice(1, 5)).toEqual(expectedRow(countsFor()));
 	const csv = await csvCells(page, /Download this table as CSV\s*: Services at each level/);
 	expect(csv).toEqual(distribution);
 
 	// Filtering by a directorate puts it in the address and narrows the counts.
-	const grouping = one<{ id: string; name: string }>('SELECT id, name FROM grouping WHERE organisation_id = ? ORDER BY name LIMIT 1', organisation.id);
+	const grouping = one<{ id: string; name: string }>(
+		'SELECT id, name FROM grouping WHERE organisation_id = ? ORDER BY name LIMIT 1',
+		organisation.id
+	);
 	await page.getByLabel('Directorate', { exact: true }).selectOption({ label: grouping.name });
 	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page).toHaveURL(new RegExp(`grouping=${grouping.id}`));
@@ -145,21 +177,32 @@ test('the organisation dashboard: heatmap and distribution match the database, f
 	expect(column).toEqual([...column].sort((a, b) => b - a));
 });
 
-test('a facilitator compares only the sites that granted access, with medians and no free text', async ({ page }) => {
+test('a facilitator compares only the sites that granted access, with medians and no free text', async ({
+	page
+}) => {
 	await signInAs(page, server.baseURL, 'facilitator');
 	await page.getByRole('link', { name: 'Compare sites' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Compare sites' })).toBeVisible();
 	const heatmap = await tableCells(page, /Median agreed level by site and challenge/);
-	expect(heatmap.slice(1).map((r) => r[0]).sort()).toEqual([NORTHMOOR, 'Riverside and Vale Partnership NHS Trust']);
+	expect(
+		heatmap
+			.slice(1)
+			.map((r) => r[0])
+			.sort()
+	).toEqual([NORTHMOOR, 'Riverside and Vale Partnership NHS Trust']);
 	expect(await page.content()).not.toContain('Eastgate');
 	expect(await page.content()).not.toContain(ASHFORD);
 	// One other site is too few to compare with, and the page says why.
-	await expect(page.getByText(/Only 1 other site has a completed round for this challenge/)).toBeVisible();
+	await expect(
+		page.getByText(/Only 1 other site has a completed round for this challenge/)
+	).toBeVisible();
 
 	const eastgate = one<{ id: string }>("SELECT id FROM organisation WHERE name LIKE 'Eastgate%'");
 	await page.goto(`${server.baseURL}/sites?site=${eastgate.id}`);
 	expect(await page.content()).not.toContain('Eastgate');
-	const csv = await page.request.get(`${server.baseURL}/sites.csv?table=heatmap&site=${eastgate.id}`);
+	const csv = await page.request.get(
+		`${server.baseURL}/sites.csv?table=heatmap&site=${eastgate.id}`
+	);
 	expect(await csv.text()).not.toContain('Eastgate');
 	const dashboard = await page.goto(`${server.baseURL}/organisations/${eastgate.id}/dashboard`);
 	expect(dashboard?.status()).toBe(404);

@@ -18,7 +18,9 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
-test('a platform administrator imports a pack, and a round runs on it from start to chart', async ({ page }) => {
+test('a platform administrator imports a pack, and a round runs on it from start to chart', async ({
+	page
+}) => {
 	await createFirstAdministrator(page, server.setupUrl!);
 	await page.getByRole('link', { name: 'Framework packs' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Framework packs' })).toBeVisible();
@@ -26,23 +28,49 @@ test('a platform administrator imports a pack, and a round runs on it from start
 	// A broken file is refused with the place of each problem, and nothing is imported.
 	const broken = JSON.parse(readFileSync(PACK_FILE, 'utf8'));
 	broken.challenges[2].key = 'welcome';
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({
+		name: 'broken.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from(JSON.stringify(broken))
+	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
-	await expect(page.locator('.nhsuk-error-summary')).toContainText('broken.json could not be imported, so nothing has changed');
-	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText('challenges[2].key: challenge key "welcome" is used more than once');
+	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+		'broken.json could not be imported, so nothing has changed'
+	);
+	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText(
+		'challenges[2].key: challenge key "welcome" is used more than once'
+	);
 	await expect(page.getByRole('link', { name: PACK_NAME })).toHaveCount(0);
 
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'notjson.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({
+		name: 'notjson.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from('{ not json')
+	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
-	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText('The file is not valid JSON');
+	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText(
+		'The file is not valid JSON'
+	);
 
 	// A 3 MB file gets our own message; a 50 MB one is refused by the server before it is read.
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.alloc(3 * 1024 * 1024, 32) });
+	await page.getByLabel('Framework pack file (JSON)').setInputFiles({
+		name: 'big.json',
+		mimeType: 'application/json',
+		buffer: Buffer.alloc(3 * 1024 * 1024, 32)
+	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
-	await expect(page.locator('.nhsuk-error-summary')).toContainText('A framework pack file must be 2 MB or smaller');
+	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+		'A framework pack file must be 2 MB or smaller'
+	);
 	const huge = await page.request.post(`${server.baseURL}/admin/frameworks?/import`, {
 		headers: { origin: server.baseURL, accept: 'text/html' },
-		multipart: { pack: { name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(50 * 1024 * 1024, 32) } },
+		multipart: {
+			pack: {
+				name: 'huge.json',
+				mimeType: 'application/json',
+				buffer: Buffer.alloc(50 * 1024 * 1024, 32)
+			}
+		},
 		maxRedirects: 0
 	});
 	expect(huge.status()).toBe(413);
@@ -53,7 +81,9 @@ test('a platform administrator imports a pack, and a round runs on it from start
 	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('status')).toContainText('is already here with the same content');
-	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText('5 challenges, 3 levels');
+	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText(
+		'5 challenges, 3 levels'
+	);
 
 	// A round on the new pack.
 	await page.goto(`${server.baseURL}/organisations`);

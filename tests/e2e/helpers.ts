@@ -1,6 +1,10 @@
 import { expect, type Page } from '@playwright/test';
 
-export const ADMIN = { name: 'Alex Morgan', email: 'alex.morgan@trust.example', password: 'correct horse battery staple' };
+export const ADMIN = {
+	name: 'Alex Morgan',
+	email: 'alex.morgan@trust.example',
+	password: 'correct horse battery staple'
+};
 
 /** Completes the first-run page as the person reading the server log would. */
 export async function createFirstAdministrator(page: Page, setupUrl: string) {
@@ -36,7 +40,13 @@ export async function addService(page: Page, name: string, type: string) {
 	await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
-export async function fillDate(page: Page, legend: string, day: string, month: string, year: string) {
+export async function fillDate(
+	page: Page,
+	legend: string,
+	day: string,
+	month: string,
+	year: string
+) {
 	const group = page.getByRole('group', { name: legend });
 	await group.getByLabel('Day').fill(day);
 	await group.getByLabel('Month').fill(month);
@@ -44,7 +54,12 @@ export async function fillDate(page: Page, legend: string, day: string, month: s
 }
 
 /** Creates and opens a round in which every service of the organisation takes part. */
-export async function createAndOpenRound(page: Page, title: string, start: [string, string, string], end: [string, string, string]) {
+export async function createAndOpenRound(
+	page: Page,
+	title: string,
+	start: [string, string, string],
+	end: [string, string, string]
+) {
 	await page.getByRole('link', { name: 'Create a round' }).click();
 	await page.getByLabel('Title').fill(title);
 	await fillDate(page, 'Start of the period', ...start);

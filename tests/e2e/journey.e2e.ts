@@ -1,6 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { ADMIN, addOrganisation, addService, createAndOpenRound, createFirstAdministrator, signIn } from './helpers';
+import {
+	ADMIN,
+	addOrganisation,
+	addService,
+	createAndOpenRound,
+	createFirstAdministrator,
+	signIn
+} from './helpers';
 
 let server: RunningServer;
 
@@ -25,7 +32,9 @@ const SHORT_LABELS = [
 ];
 const LEVEL_NAMES = ['Not yet started', 'Engagement', 'Development', 'Transformation'];
 
-test('first run: the setup link makes the first administrator once; without it the page is not there', async ({ page }) => {
+test('first run: the setup link makes the first administrator once; without it the page is not there', async ({
+	page
+}) => {
 	expect(server.setupUrl, 'the server prints a one-time setup link').not.toBeNull();
 	const setupUrl = server.setupUrl!;
 
@@ -48,15 +57,20 @@ test('first run: the setup link makes the first administrator once; without it t
 	await signIn(page, server.baseURL, 'nobody@trust.example', ADMIN.password);
 	const unknownMessage = await page.locator('.nhsuk-error-summary').innerText();
 	await signIn(page, server.baseURL, ADMIN.email, 'wrong password entirely');
-	await expect(page.locator('.nhsuk-error-summary')).toContainText('The email address or password is not right');
+	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+		'The email address or password is not right'
+	);
 	expect(await page.locator('.nhsuk-error-summary').innerText()).toBe(unknownMessage);
 
 	// Repeated failures for one account are slowed down.
-	for (let attempt = 0; attempt < 3; attempt++) await signIn(page, server.baseURL, 'nobody@trust.example', 'still wrong');
+	for (let attempt = 0; attempt < 3; attempt++)
+		await signIn(page, server.baseURL, 'nobody@trust.example', 'still wrong');
 	await expect(page.locator('.nhsuk-error-summary')).toContainText('Too many attempts to sign in');
 });
 
-test('the whole journey: organisation, service, two rounds, agreed levels and the progress chart', async ({ page }) => {
+test('the whole journey: organisation, service, two rounds, agreed levels and the progress chart', async ({
+	page
+}) => {
 	const browserErrors: string[] = [];
 	page.on('console', (message) => {
 		if (message.type() === 'error') browserErrors.push(message.text());
@@ -68,9 +82,19 @@ test('the whole journey: organisation, service, two rounds, agreed levels and th
 	await addService(page, 'Ashford Community Mental Health Team', 'Community mental health team');
 	await page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }).click();
 
-	await createAndOpenRound(page, 'Spring 2026 recovery audit', ['1', '1', '2026'], ['30', '6', '2026']);
+	await createAndOpenRound(
+		page,
+		'Spring 2026 recovery audit',
+		['1', '1', '2026'],
+		['30', '6', '2026']
+	);
 	await page.getByRole('link', { name: /assessment of Ashford/ }).click();
-	await expect(page.getByRole('heading', { level: 1, name: /Ashford Community Mental Health Team: agreed levels/ })).toBeVisible();
+	await expect(
+		page.getByRole('heading', {
+			level: 1,
+			name: /Ashford Community Mental Health Team: agreed levels/
+		})
+	).toBeVisible();
 
 	// Every challenge with every level and its description.
 	for (const [i, label] of SHORT_LABELS.entries()) {
@@ -80,47 +104,86 @@ test('the whole journey: organisation, service, two rounds, agreed levels and th
 			await expect(group.getByLabel(`${v + 1}. ${name}`)).toBeVisible();
 		}
 	}
-	await expect(page.getByText('The challenge is recognised and talked about').first()).toBeVisible();
+	await expect(
+		page.getByText('The challenge is recognised and talked about').first()
+	).toBeVisible();
 
 	// Part-way: levels for the first five, evidence for one, then save and leave.
 	for (const [i, label] of SHORT_LABELS.slice(0, 5).entries()) {
-		await page.getByRole('group', { name: `${i + 1}. ${label}` }).getByLabel('2. Engagement').check();
+		await page
+			.getByRole('group', { name: `${i + 1}. ${label}` })
+			.getByLabel('2. Engagement')
+			.check();
 	}
-	await page.getByLabel('Evidence for Day-to-day interactions').fill('Ward community meetings now co-chaired by a peer worker.');
+	await page
+		.getByLabel('Evidence for Day-to-day interactions')
+		.fill('Ward community meetings now co-chaired by a peer worker.');
 	await page.getByRole('button', { name: 'Save and come back later' }).click();
 	await expect(page.getByText('Your changes have been saved')).toBeVisible();
 
 	const assessmentUrl = page.url().replace(/\?saved$/, '');
 	await page.goto(`${server.baseURL}/organisations`);
 	await page.goto(assessmentUrl);
-	await expect(page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('2. Engagement')).toBeChecked();
-	await expect(page.getByRole('group', { name: '6. Risk assessment and management' }).getByLabel('2. Engagement')).not.toBeChecked();
-	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue('Ward community meetings now co-chaired by a peer worker.');
+	await expect(
+		page.getByRole('group', { name: '1. Day-to-day interactions' }).getByLabel('2. Engagement')
+	).toBeChecked();
+	await expect(
+		page
+			.getByRole('group', { name: '6. Risk assessment and management' })
+			.getByLabel('2. Engagement')
+	).not.toBeChecked();
+	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue(
+		'Ward community meetings now co-chaired by a peer worker.'
+	);
 
 	for (const [i, label] of SHORT_LABELS.entries()) {
-		await page.getByRole('group', { name: `${i + 1}. ${label}` }).getByLabel(i < 5 ? '2. Engagement' : '1. Not yet started').check();
+		await page
+			.getByRole('group', { name: `${i + 1}. ${label}` })
+			.getByLabel(i < 5 ? '2. Engagement' : '1. Not yet started')
+			.check();
 	}
 	await page.getByRole('button', { name: 'Save and mark complete' }).click();
 
 	// The service page: a chart and the same numbers in its table.
-	await expect(page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })
+	).toBeVisible();
 	await expect(page.locator('canvas')).toBeVisible();
 	const table = page.getByRole('table', { name: /agreed level by round/ });
-	await expect(table.getByRole('columnheader', { name: /Spring 2026 recovery audit/ })).toBeVisible();
-	await expect(table.getByRole('row', { name: /Day-to-day interactions/ })).toContainText('2 Engagement');
-	await expect(table.getByRole('row', { name: /Life beyond illness/ })).toContainText('1 Not yet started');
+	await expect(
+		table.getByRole('columnheader', { name: /Spring 2026 recovery audit/ })
+	).toBeVisible();
+	await expect(table.getByRole('row', { name: /Day-to-day interactions/ })).toContainText(
+		'2 Engagement'
+	);
+	await expect(table.getByRole('row', { name: /Life beyond illness/ })).toContainText(
+		'1 Not yet started'
+	);
 
 	// A second round, completed, shows beside the first.
-	await page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }).first().click();
-	await createAndOpenRound(page, 'Autumn 2026 recovery audit', ['1', '7', '2026'], ['31', '12', '2026']);
+	await page
+		.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' })
+		.first()
+		.click();
+	await createAndOpenRound(
+		page,
+		'Autumn 2026 recovery audit',
+		['1', '7', '2026'],
+		['31', '12', '2026']
+	);
 	await page.getByRole('link', { name: /assessment of Ashford/ }).click();
 	for (const [i, label] of SHORT_LABELS.entries()) {
-		await page.getByRole('group', { name: `${i + 1}. ${label}` }).getByLabel(i === 0 ? '3. Development' : '2. Engagement').check();
+		await page
+			.getByRole('group', { name: `${i + 1}. ${label}` })
+			.getByLabel(i === 0 ? '3. Development' : '2. Engagement')
+			.check();
 	}
 	await page.getByRole('button', { name: 'Save and mark complete' }).click();
 
 	const both = page.getByRole('table', { name: /agreed level by round/ });
-	await expect(both.getByRole('columnheader', { name: /Autumn 2026 recovery audit/ })).toBeVisible();
+	await expect(
+		both.getByRole('columnheader', { name: /Autumn 2026 recovery audit/ })
+	).toBeVisible();
 	const firstRow = both.getByRole('row', { name: /Day-to-day interactions/ });
 	await expect(firstRow.getByRole('cell')).toHaveText([/2 Engagement/, /3 Development/]);
 	const lastRow = both.getByRole('row', { name: /Life beyond illness/ });

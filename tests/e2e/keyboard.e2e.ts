@@ -11,7 +11,10 @@ let assessmentPath: string;
 
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
-	assessmentPath = await openRoundAssessmentPath(server.databasePath, 'Ashford Community Mental Health Team');
+	assessmentPath = await openRoundAssessmentPath(
+		server.databasePath,
+		'Ashford Community Mental Health Team'
+	);
 });
 test.afterAll(async () => {
 	await server?.stop();
@@ -30,7 +33,9 @@ async function focusIsVisible(page: Page): Promise<string | null> {
 		const outlined = style.outlineStyle !== 'none' && style.outlineWidth !== '0px';
 		const shadowed = style.boxShadow !== 'none';
 		const labelShadowed = label ? getComputedStyle(label, '::before').boxShadow !== 'none' : false;
-		return outlined || shadowed || labelShadowed ? null : `${el.tagName} "${el.textContent?.trim().slice(0, 40)}" has no visible focus indicator`;
+		return outlined || shadowed || labelShadowed
+			? null
+			: `${el.tagName} "${el.textContent?.trim().slice(0, 40)}" has no visible focus indicator`;
 	});
 }
 
@@ -38,7 +43,9 @@ async function focusIsVisible(page: Page): Promise<string | null> {
 async function tabTo(page: Page, target: Locator, maxPresses = 120) {
 	// After a client-side navigation SvelteKit moves focus to the new page once it has rendered;
 	// let that happen first, as it would before any person pressed a key.
-	await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+	await page.evaluate(
+		() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+	);
 	for (let i = 0; i < maxPresses; i++) {
 		await page.keyboard.press('Tab');
 		expect(await focusIsVisible(page)).toBeNull();
@@ -48,7 +55,9 @@ async function tabTo(page: Page, target: Locator, maxPresses = 120) {
 }
 
 // Runs first: once the lead marks the assessment complete, ratings can no longer be given.
-test('a rater chooses a perspective, rates every challenge and submits, by keyboard alone', async ({ browser }) => {
+test('a rater chooses a perspective, rates every challenge and submits, by keyboard alone', async ({
+	browser
+}) => {
 	// The service lead invites the demo rater to give their own rating.
 	const lead = await (await browser.newContext()).newPage();
 	await lead.goto(`${server.baseURL}/sign-in`);
@@ -97,7 +106,9 @@ test('a rater chooses a perspective, rates every challenge and submits, by keybo
 	await expect(page.getByText('You have submitted your ratings')).toBeVisible();
 });
 
-test('a service lead signs in, agrees a level for every challenge, reviews last round’s actions, completes and adds an action, by keyboard alone', async ({ page }) => {
+test('a service lead signs in, agrees a level for every challenge, reviews last round’s actions, completes and adds an action, by keyboard alone', async ({
+	page
+}) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 
 	// The skip link comes first and takes focus into the main content.
@@ -122,7 +133,9 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	for (let i = 0; i < count; i++) {
 		const group = challenges.nth(i);
 		const radios = group.getByRole('radio');
-		const checked = await radios.evaluateAll((all) => all.findIndex((r) => (r as HTMLInputElement).checked));
+		const checked = await radios.evaluateAll((all) =>
+			all.findIndex((r) => (r as HTMLInputElement).checked)
+		);
 		await tabTo(page, checked >= 0 ? radios.nth(checked) : radios.first());
 		// Arrow keys move between levels and choose; the target is the third level, or the last.
 		const target = Math.min(2, (await radios.count()) - 1);
@@ -144,7 +157,9 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	// Last round's open actions are reviewed before the assessment can be completed.
 	await tabTo(page, page.getByRole('link', { name: 'Review last round’s actions' }), 400);
 	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { level: 1, name: "Review last round's actions" })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: "Review last round's actions" })
+	).toBeVisible();
 	const toReview = page.getByRole('group').filter({ has: page.getByRole('radio') });
 	const reviewCount = await toReview.count();
 	expect(reviewCount).toBeGreaterThan(0);
@@ -168,7 +183,9 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 
 	await tabTo(page, page.getByRole('button', { name: 'Save and mark complete' }), 400);
 	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })
+	).toBeVisible();
 
 	// From the service page to the plan, and a new action, still by keyboard alone.
 	await tabTo(page, page.getByRole('link', { name: 'Improvement plan' }));
@@ -192,15 +209,24 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	await page.keyboard.type('2027');
 	await tabTo(page, page.getByRole('button', { name: 'Add action' }));
 	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { level: 1, name: 'Peer worker joins every new assessment, planned by keyboard' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', {
+			level: 1,
+			name: 'Peer worker joins every new assessment, planned by keyboard'
+		})
+	).toBeVisible();
 	await expect(page.getByText('Sam Patel, peer support worker')).toBeVisible();
 
 	await page.goto(server.baseURL + assessmentPath);
 	await expect(page.getByText('This assessment has been marked complete.')).toBeVisible();
-	await expect(page.getByRole('row', { name: /^1\. Day-to-day interactions/ })).toContainText('Evidence typed by keyboard for challenge 1.');
+	await expect(page.getByRole('row', { name: /^1\. Day-to-day interactions/ })).toContainText(
+		'Evidence typed by keyboard for challenge 1.'
+	);
 });
 
-test('after a failed submit, focus moves to the error summary and its links reach the fields', async ({ page }) => {
+test('after a failed submit, focus moves to the error summary and its links reach the fields', async ({
+	page
+}) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 	await page.getByLabel('Email address').focus();
 	await page.keyboard.type(VISITORS.organisationAdmin.email);
@@ -210,9 +236,14 @@ test('after a failed submit, focus moves to the error summary and its links reac
 	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
 
 	// After each navigation focus starts again at the top of the new page, as on a full page load.
-	await tabTo(page, page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }));
+	await tabTo(
+		page,
+		page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' })
+	);
 	await page.keyboard.press('Enter');
-	await expect(page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })
+	).toBeVisible();
 	await tabTo(page, page.getByRole('link', { name: 'Add a service' }));
 	await page.keyboard.press('Enter');
 	await expect(page.getByRole('heading', { level: 1, name: 'Add a service' })).toBeVisible();
@@ -235,14 +266,20 @@ test('after a failed submit, focus moves to the error summary and its links reac
 	await expect(page.getByLabel('Service name')).toHaveValue('Keyboard Crisis Team');
 });
 
-test('a session that ends while someone types keeps their input and asks them to sign in again', async ({ page, context }) => {
+test('a session that ends while someone types keeps their input and asks them to sign in again', async ({
+	page,
+	context
+}) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 	await page.getByLabel('Email address').fill(VISITORS.organisationAdmin.email);
 	await page.getByLabel('Password').fill(VISITORS.organisationAdmin.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
 
-	await page.goto(server.baseURL + assessmentPath.replace(/assessments\/.*/, '').replace(/rounds\/.*/, 'services/new'));
+	await page.goto(
+		server.baseURL +
+			assessmentPath.replace(/assessments\/.*/, '').replace(/rounds\/.*/, 'services/new')
+	);
 	await page.getByLabel('Service name').fill('Typed before the session ended');
 	await page.getByLabel('Type of service').selectOption('Perinatal');
 
@@ -257,5 +294,7 @@ test('a session that ends while someone types keeps their input and asks them to
 	await expect(page.getByLabel('Service name')).toHaveValue('Typed before the session ended');
 	await expect(page.getByLabel('Type of service')).toHaveValue('Perinatal');
 	await page.getByRole('button', { name: 'Add service' }).click();
-	await expect(page.getByRole('heading', { level: 1, name: 'Typed before the session ended' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Typed before the session ended' })
+	).toBeVisible();
 });

@@ -14,7 +14,9 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
-test('an action’s owner finds it in My work and adds a progress note, but cannot change the plan', async ({ page }) => {
+test('an action’s owner finds it in My work and adds a progress note, but cannot change the plan', async ({
+	page
+}) => {
 	await signInAs(page, server.baseURL, 'rater');
 	await page.getByRole('link', { name: 'My work' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: 'My work' })).toBeVisible();
@@ -24,10 +26,16 @@ test('an action’s owner finds it in My work and adds a progress note, but cann
 	await owned.getByRole('link').first().click();
 
 	await expect(page.getByRole('heading', { name: 'Overdue' })).toBeVisible();
-	await expect(page.getByRole('link', { name: 'Change, re-assign or close this action' })).toHaveCount(0);
-	await page.getByLabel('Add a progress note').fill('Spoke to the carers’ group; first meeting booked for January.');
+	await expect(
+		page.getByRole('link', { name: 'Change, re-assign or close this action' })
+	).toHaveCount(0);
+	await page
+		.getByLabel('Add a progress note')
+		.fill('Spoke to the carers’ group; first meeting booked for January.');
 	await page.getByRole('button', { name: 'Add note' }).click();
-	await expect(page.getByText('Spoke to the carers’ group; first meeting booked for January.')).toBeVisible();
+	await expect(
+		page.getByText('Spoke to the carers’ group; first meeting booked for January.')
+	).toBeVisible();
 
 	// Someone else's action in the same service takes no note from them.
 	const db = new Database(server.databasePath, { readonly: true });

@@ -31,7 +31,10 @@ async function acceptAsNewPerson(browser: Browser, link: string, name: string): 
 	return page;
 }
 
-test('invitations carry each person exactly as far as their role, and removing a role works at once', async ({ page, browser }) => {
+test('invitations carry each person exactly as far as their role, and removing a role works at once', async ({
+	page,
+	browser
+}) => {
 	await createFirstAdministrator(page, server.setupUrl!);
 	await addOrganisation(page, 'Eastgate Community Care NHS Trust');
 	const eastgateUrl = page.url();
@@ -49,11 +52,20 @@ test('invitations carry each person exactly as far as their role, and removing a
 	// The administrator invites a service lead for Ashford.
 	await page.goto(northmoorUrl);
 	await page.getByRole('link', { name: 'People and access' }).click();
-	const leadLink = await invite(page, 'grace.lead@northmoor.example', 'Service lead', 'Ashford CMHT');
-	await expect(page.getByRole('row', { name: /grace\.lead@northmoor\.example/ })).toContainText('Waiting');
+	const leadLink = await invite(
+		page,
+		'grace.lead@northmoor.example',
+		'Service lead',
+		'Ashford CMHT'
+	);
+	await expect(page.getByRole('row', { name: /grace\.lead@northmoor\.example/ })).toContainText(
+		'Waiting'
+	);
 
 	const lead = await acceptAsNewPerson(browser, leadLink, 'Grace Okafor');
-	await expect(lead.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })).toBeVisible();
+	await expect(
+		lead.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })
+	).toBeVisible();
 	await expect(lead.getByRole('link', { name: 'Ashford CMHT' })).toBeVisible();
 	await expect(lead.getByRole('link', { name: 'Willow Ward' })).toHaveCount(0);
 
@@ -64,7 +76,11 @@ test('invitations carry each person exactly as far as their role, and removing a
 	// The lead invites a rater to their service.
 	await lead.getByRole('link', { name: 'Ashford CMHT' }).click();
 	await lead.getByRole('link', { name: 'People in this service' }).click();
-	await expect(lead.getByLabel('Role').locator('option')).toHaveText(['Select a role', 'Rater', 'Viewer']);
+	await expect(lead.getByLabel('Role').locator('option')).toHaveText([
+		'Select a role',
+		'Rater',
+		'Viewer'
+	]);
 	const raterLink = await invite(lead, 'dan.rater@northmoor.example', 'Rater');
 
 	const rater = await acceptAsNewPerson(browser, raterLink, 'Dan Evans');
@@ -77,12 +93,19 @@ test('invitations carry each person exactly as far as their role, and removing a
 
 	// A facilitator granted Northmoor sees it and not Eastgate.
 	await page.goto(`${northmoorUrl}/people`);
-	const facilitatorLink = await invite(page, 'aisha@imroc.example', 'Facilitator', 'Whole organisation');
+	const facilitatorLink = await invite(
+		page,
+		'aisha@imroc.example',
+		'Facilitator',
+		'Whole organisation'
+	);
 	const facilitator = await acceptAsNewPerson(browser, facilitatorLink, 'Aisha Rahman');
 	await expect(facilitator.getByRole('link', { name: 'Willow Ward' })).toBeVisible();
 	expect((await facilitator.goto(eastgateUrl))?.status()).toBe(404);
 	await facilitator.goto(`${server.baseURL}/organisations`);
-	await expect(facilitator.getByRole('link', { name: 'Eastgate Community Care NHS Trust' })).toHaveCount(0);
+	await expect(
+		facilitator.getByRole('link', { name: 'Eastgate Community Care NHS Trust' })
+	).toHaveCount(0);
 
 	// Revoking the grant removes it at once.
 	await page.goto(`${northmoorUrl}/people`);
@@ -90,10 +113,15 @@ test('invitations carry each person exactly as far as their role, and removing a
 	await expect(page.getByRole('row', { name: /Aisha Rahman/ })).toHaveCount(0);
 	expect((await facilitator.goto(northmoorUrl))?.status()).toBe(404);
 	await facilitator.goto(`${server.baseURL}/organisations`);
-	await expect(facilitator.getByText('You do not have access to any organisation yet')).toBeVisible();
+	await expect(
+		facilitator.getByText('You do not have access to any organisation yet')
+	).toBeVisible();
 });
 
-test('an invitation link that is withdrawn or made up says so plainly', async ({ page, browser }) => {
+test('an invitation link that is withdrawn or made up says so plainly', async ({
+	page,
+	browser
+}) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 	await page.getByLabel('Email address').fill('alex.morgan@trust.example');
 	await page.getByLabel('Password').fill('correct horse battery staple');
@@ -101,13 +129,19 @@ test('an invitation link that is withdrawn or made up says so plainly', async ({
 	await page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }).click();
 	await page.getByRole('link', { name: 'People and access' }).click();
 	const link = await invite(page, 'withdrawn@northmoor.example', 'Viewer', 'Whole organisation');
-	await page.getByRole('button', { name: 'Withdraw invitation for withdrawn@northmoor.example' }).click();
-	await expect(page.getByRole('row', { name: /withdrawn@northmoor\.example/ })).toContainText('Withdrawn');
+	await page
+		.getByRole('button', { name: 'Withdraw invitation for withdrawn@northmoor.example' })
+		.click();
+	await expect(page.getByRole('row', { name: /withdrawn@northmoor\.example/ })).toContainText(
+		'Withdrawn'
+	);
 
 	const stranger = await (await browser.newContext()).newPage();
 	const withdrawn = await stranger.goto(link);
 	expect(withdrawn?.status()).toBe(410);
-	await expect(stranger.getByRole('heading', { level: 1 })).toContainText('This invitation has been withdrawn');
+	await expect(stranger.getByRole('heading', { level: 1 })).toContainText(
+		'This invitation has been withdrawn'
+	);
 	const madeUp = await stranger.goto(link.replace(/[a-z0-9]{4}$/, 'zzzz'));
 	expect(madeUp?.status()).toBe(404);
 });

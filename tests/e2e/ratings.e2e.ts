@@ -1,6 +1,17 @@
-import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import {
+	expect,
+	test,
+	type Browser,
+	type BrowserContextOptions,
+	type Page
+} from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { addOrganisation, addService, createAndOpenRound, createFirstAdministrator } from './helpers';
+import {
+	addOrganisation,
+	addService,
+	createAndOpenRound,
+	createFirstAdministrator
+} from './helpers';
 
 let server: RunningServer;
 
@@ -22,20 +33,29 @@ async function invite(page: Page, email: string, role: string): Promise<string> 
 }
 
 /** Opens an invitation link in a fresh browser, as the invited person would, and creates the account. */
-async function acceptAsNewPerson(browser: Browser, link: string, name: string, options: BrowserContextOptions = {}): Promise<Page> {
+async function acceptAsNewPerson(
+	browser: Browser,
+	link: string,
+	name: string,
+	options: BrowserContextOptions = {}
+): Promise<Page> {
 	const page = await (await browser.newContext(options)).newPage();
 	await page.goto(link);
 	await page.getByLabel('Full name').fill(name);
 	await page.getByLabel('Password', { exact: true }).fill('a long enough password');
 	await page.getByLabel('Confirm password').fill('a long enough password');
 	await page.getByRole('button', { name: 'Create account and accept' }).click();
-	await expect(page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })
+	).toBeVisible();
 	return page;
 }
 
 async function choosePerspective(page: Page, ratingUrl: string, perspective: string) {
 	await page.goto(ratingUrl);
-	await expect(page.getByRole('heading', { level: 1, name: 'Which perspective are you rating from?' })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Which perspective are you rating from?' })
+	).toBeVisible();
 	await page.getByLabel(perspective, { exact: true }).check();
 	await page.getByRole('button', { name: 'Save and continue' }).click();
 	await expect(page.getByText(`Challenge 1 of ${CHALLENGES}`, { exact: true })).toBeVisible();
@@ -56,7 +76,10 @@ async function submit(page: Page) {
 	await expect(page.getByText('You have submitted your ratings')).toBeVisible();
 }
 
-test('three people rate privately from their own perspectives, submit once, then see the spread', async ({ page, browser }) => {
+test('three people rate privately from their own perspectives, submit once, then see the spread', async ({
+	page,
+	browser
+}) => {
 	await createFirstAdministrator(page, server.setupUrl!);
 	await addOrganisation(page, 'Northmoor Mental Health NHS Foundation Trust');
 	const organisationUrl = page.url();
@@ -76,13 +99,22 @@ test('three people rate privately from their own perspectives, submit once, then
 		links.push(await invite(page, person.email, 'Rater'));
 	}
 	const staff = await acceptAsNewPerson(browser, links[0], people[0].name);
-	const user = await acceptAsNewPerson(browser, links[1], people[1].name, { viewport: { width: 375, height: 667 } });
+	const user = await acceptAsNewPerson(browser, links[1], people[1].name, {
+		viewport: { width: 375, height: 667 }
+	});
 	const carer = await acceptAsNewPerson(browser, links[2], people[2].name);
 
 	await page.goto(organisationUrl);
-	await createAndOpenRound(page, 'Spring 2026 recovery audit', ['1', '1', '2026'], ['30', '6', '2026']);
+	await createAndOpenRound(
+		page,
+		'Spring 2026 recovery audit',
+		['1', '1', '2026'],
+		['30', '6', '2026']
+	);
 	await page.getByRole('link', { name: /assessment of Ashford/ }).click();
-	await expect(page.getByRole('heading', { level: 1, name: /Ashford CMHT: agreed levels/ })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: /Ashford CMHT: agreed levels/ })
+	).toBeVisible();
 	const assessmentUrl = page.url().replace(/[?#].*$/, '');
 	const ratersUrl = `${assessmentUrl}/raters`;
 	const ratingUrl = `${assessmentUrl}/rating`;
@@ -93,16 +125,22 @@ test('three people rate privately from their own perspectives, submit once, then
 	// The lead adds them as raters, choosing from the people of the service.
 	await page.goto(ratersUrl);
 	await expect(page.getByRole('heading', { level: 1, name: 'Raters' })).toBeVisible();
-	await expect(page.getByRole('link', { name: /invite them from the service’s People page first/ })).toHaveAttribute('href', /\/services\/[^/]+\/people$/);
+	await expect(
+		page.getByRole('link', { name: /invite them from the service’s People page first/ })
+	).toHaveAttribute('href', /\/services\/[^/]+\/people$/);
 	await page.getByRole('button', { name: 'Add rater' }).click();
 	await expect(page.getByRole('link', { name: 'Select a person to add' })).toBeVisible();
 	for (const person of people) {
 		await page.getByLabel('Person').selectOption({ label: `${person.name} (${person.email})` });
 		await page.getByRole('button', { name: 'Add rater' }).click();
 		await expect(page.getByText(`${person.name} has been added as a rater.`)).toBeVisible();
-		await expect(page.getByRole('row', { name: new RegExp(person.name) })).toContainText('Not chosen yet');
+		await expect(page.getByRole('row', { name: new RegExp(person.name) })).toContainText(
+			'Not chosen yet'
+		);
 	}
-	await expect(page.getByLabel('Person').locator('option', { hasText: 'Sam Patel' })).toHaveCount(0);
+	await expect(page.getByLabel('Person').locator('option', { hasText: 'Sam Patel' })).toHaveCount(
+		0
+	);
 
 	// A staff member rates every challenge "3. Development" and submits.
 	await choosePerspective(staff, ratingUrl, 'Staff member');
@@ -122,7 +160,9 @@ test('three people rate privately from their own perspectives, submit once, then
 
 	await user.goto(`${ratingUrl}?challenge=4`);
 	await expect(user.getByLabel('1. Not yet started', { exact: true })).toBeChecked();
-	await expect(user.getByLabel('Comment (optional)')).toHaveValue('Nobody has asked us about this.');
+	await expect(user.getByLabel('Comment (optional)')).toHaveValue(
+		'Nobody has asked us about this.'
+	);
 	await user.getByRole('button', { name: 'Save and continue' }).click();
 	await rate(user, 5, CHALLENGES, () => '1. Not yet started');
 
@@ -149,32 +189,46 @@ test('three people rate privately from their own perspectives, submit once, then
 	// After submitting, the spread is shown in words and in a table for each challenge.
 	await carer.reload();
 	await expect(carer.getByText('You have submitted your ratings')).toBeVisible();
-	const first = carer.getByRole('table', { name: /1\. Day-to-day interactions: individual ratings/ });
+	const first = carer.getByRole('table', {
+		name: /1\. Day-to-day interactions: individual ratings/
+	});
 	await expect(first.getByRole('row', { name: /Staff member/ })).toContainText('1');
 	await expect(first.getByRole('row', { name: /Person using the service/ })).toBeVisible();
 	await expect(carer.getByText('Views differ by two levels or more').first()).toBeVisible();
-	await expect(carer.getByText('People using the service rated lower than staff').first()).toBeVisible();
+	await expect(
+		carer.getByText('People using the service rated lower than staff').first()
+	).toBeVisible();
 	await expect(carer.getByText('2. Engagement').first()).toBeVisible();
 
 	// The lead sees who has submitted, and from which perspective.
 	await page.goto(ratersUrl);
 	await expect(page.getByRole('row', { name: /Sam Patel/ })).toContainText('Staff member');
-	await expect(page.getByRole('row', { name: /Uma Reid/ })).toContainText('Person using the service');
-	for (const person of people) await expect(page.getByRole('row', { name: new RegExp(person.name) })).toContainText('Yes');
+	await expect(page.getByRole('row', { name: /Uma Reid/ })).toContainText(
+		'Person using the service'
+	);
+	for (const person of people)
+		await expect(page.getByRole('row', { name: new RegExp(person.name) })).toContainText('Yes');
 
 	// The lead sees the spread while agreeing, agrees every level with evidence, sets three priorities and completes.
 	await page.goto(assessmentUrl);
 	await page.getByText('How people rated Day-to-day interactions').click();
-	const spread = page.getByRole('table', { name: /1\. Day-to-day interactions: individual ratings/ });
+	const spread = page.getByRole('table', {
+		name: /1\. Day-to-day interactions: individual ratings/
+	});
 	await expect(spread.getByRole('row', { name: /Staff member/ })).toContainText('1');
 	await expect(page.getByText('Views differ by two levels or more').first()).toBeVisible();
-	const labels = await page.getByRole('group').filter({ has: page.getByRole('radio') }).evaluateAll((groups) =>
-		groups.map((g) => g.querySelector('legend')?.textContent?.trim() ?? '')
-	);
+	const labels = await page
+		.getByRole('group')
+		.filter({ has: page.getByRole('radio') })
+		.evaluateAll((groups) =>
+			groups.map((g) => g.querySelector('legend')?.textContent?.trim() ?? '')
+		);
 	for (const label of labels) {
 		await page.getByRole('group', { name: label }).getByLabel('2. Engagement').check();
 	}
-	await page.getByLabel('Evidence for Day-to-day interactions').fill('Staff rate it higher than people using the service; we agreed Engagement.');
+	await page
+		.getByLabel('Evidence for Day-to-day interactions')
+		.fill('Staff rate it higher than people using the service; we agreed Engagement.');
 	await page.getByLabel('Priority 1').selectOption({ label: '7. User involvement' });
 	await page.getByLabel('Priority 2').selectOption({ label: '1. Day-to-day interactions' });
 	await page.getByLabel('Priority 3').selectOption({ label: '6. Risk assessment and management' });
@@ -186,9 +240,13 @@ test('three people rate privately from their own perspectives, submit once, then
 	await page.getByRole('link', { name: 'Spring 2026 recovery audit' }).click();
 	await page.getByRole('button', { name: 'Close round' }).click();
 	await page.goto(assessmentUrl);
-	await expect(page.getByText('This round is closed, so its scores can no longer change.')).toBeVisible();
+	await expect(
+		page.getByText('This round is closed, so its scores can no longer change.')
+	).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
-	await expect(page.getByRole('listitem').filter({ hasText: 'User involvement' }).first()).toBeVisible();
+	await expect(
+		page.getByRole('listitem').filter({ hasText: 'User involvement' }).first()
+	).toBeVisible();
 	const closedRating = await staff.goto(ratingUrl);
 	expect(closedRating?.status()).toBe(200);
 	await expect(staff.getByRole('button', { name: /Save/ })).toHaveCount(0);

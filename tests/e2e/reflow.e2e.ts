@@ -17,7 +17,9 @@ test.afterAll(async () => {
 
 for (const visitor of ['organisationAdmin', 'serviceLead'] as const) {
 	for (const width of [320, 640]) {
-		test(`at ${width} CSS pixels wide, pages for the ${visitor} need no sideways scrolling and controls are big enough`, async ({ page }) => {
+		test(`at ${width} CSS pixels wide, pages for the ${visitor} need no sideways scrolling and controls are big enough`, async ({
+			page
+		}) => {
 			await signInAs(page, server.baseURL, visitor);
 			await page.setViewportSize({ width, height: 800 });
 			const problems: string[] = [];
@@ -27,11 +29,18 @@ for (const visitor of ['organisationAdmin', 'serviceLead'] as const) {
 				if (pageWidth > width) problems.push(`${path}: page is ${pageWidth}px wide`);
 
 				const small = await page.evaluate(() =>
-					[...document.querySelectorAll<HTMLElement>('button, input:not([type="hidden"]), select, textarea')]
+					[
+						...document.querySelectorAll<HTMLElement>(
+							'button, input:not([type="hidden"]), select, textarea'
+						)
+					]
 						.filter((el) => el.offsetParent !== null)
 						.map((el) => ({ el, box: el.getBoundingClientRect() }))
 						.filter(({ box }) => box.width < 24 || box.height < 24)
-						.map(({ el, box }) => `${el.tagName.toLowerCase()}[name=${el.getAttribute('name') ?? ''}] ${Math.round(box.width)}×${Math.round(box.height)}`)
+						.map(
+							({ el, box }) =>
+								`${el.tagName.toLowerCase()}[name=${el.getAttribute('name') ?? ''}] ${Math.round(box.width)}×${Math.round(box.height)}`
+						)
 				);
 				for (const target of small) problems.push(`${path}: control smaller than 24×24: ${target}`);
 			});

@@ -41,7 +41,11 @@ function allAudit(db: Db) {
 }
 
 function passwordHashOf(db: Db, userId: string) {
-	return db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()!.passwordHash;
+	return db
+		.select({ passwordHash: users.passwordHash })
+		.from(users)
+		.where(eq(users.id, userId))
+		.get()!.passwordHash;
 }
 
 function sessionCount(db: Db, userId: string) {
@@ -63,7 +67,12 @@ describe('changing one’s own password', () => {
 		const { db, user, current, other, bystanderSession } = setup();
 		const result = await changePassword(
 			db,
-			{ userId: user.id, currentSessionId: current.session.id, currentPassword: OLD_PASSWORD, newPassword: NEW_PASSWORD },
+			{
+				userId: user.id,
+				currentSessionId: current.session.id,
+				currentPassword: OLD_PASSWORD,
+				newPassword: NEW_PASSWORD
+			},
 			later(1000)
 		);
 		expect(result).toEqual({ ok: true, endedSessions: 1 });
@@ -75,7 +84,12 @@ describe('changing one’s own password', () => {
 
 		const events = auditOf(db, 'account.password_changed');
 		expect(events).toHaveLength(1);
-		expect(events[0]).toMatchObject({ userId: user.id, organisationId: null, entityType: 'user', entityId: user.id });
+		expect(events[0]).toMatchObject({
+			userId: user.id,
+			organisationId: null,
+			entityType: 'user',
+			entityId: user.id
+		});
 		expect(JSON.stringify(events[0])).not.toContain(passwordHashOf(db, user.id));
 	});
 
@@ -83,7 +97,12 @@ describe('changing one’s own password', () => {
 		const { db, user, current, other } = setup();
 		const result = await changePassword(
 			db,
-			{ userId: user.id, currentSessionId: current.session.id, currentPassword: 'not my password at all', newPassword: NEW_PASSWORD },
+			{
+				userId: user.id,
+				currentSessionId: current.session.id,
+				currentPassword: 'not my password at all',
+				newPassword: NEW_PASSWORD
+			},
 			later(1000)
 		);
 		expect(result).toEqual({ ok: false, problem: 'wrong-password' });
@@ -93,7 +112,11 @@ describe('changing one’s own password', () => {
 	});
 
 	it('checks the form: length, confirmation and a current password', () => {
-		const short = changePasswordSchema.safeParse({ currentPassword: 'x', newPassword: 'too short', confirmPassword: 'too short' });
+		const short = changePasswordSchema.safeParse({
+			currentPassword: 'x',
+			newPassword: 'too short',
+			confirmPassword: 'too short'
+		});
 		expect(short.success).toBe(false);
 		const mismatch = changePasswordSchema.safeParse({
 			currentPassword: 'x',
@@ -101,13 +124,31 @@ describe('changing one’s own password', () => {
 			confirmPassword: NEW_PASSWORD + '!'
 		});
 		expect(mismatch.error?.issues[0].path).toEqual(['confirmPassword']);
-		const missing = changePasswordSchema.safeParse({ currentPassword: '', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD });
+		const missing = changePasswordSchema.safeParse({
+			currentPassword: '',
+			newPassword: NEW_PASSWORD,
+			confirmPassword: NEW_PASSWORD
+		});
 		expect(missing.error?.issues[0].path).toEqual(['currentPassword']);
 		expect(
-			changePasswordSchema.safeParse({ currentPassword: 'x', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }).success
+			changePasswordSchema.safeParse({
+				currentPassword: 'x',
+				newPassword: NEW_PASSWORD,
+				confirmPassword: NEW_PASSWORD
+			}).success
 		).toBe(true);
-		expect(resetPasswordSchema.safeParse({ newPassword: 'a'.repeat(11), confirmPassword: 'a'.repeat(11) }).success).toBe(false);
-		expect(resetPasswordSchema.safeParse({ newPassword: 'a'.repeat(12), confirmPassword: 'a'.repeat(12) }).success).toBe(true);
+		expect(
+			resetPasswordSchema.safeParse({
+				newPassword: 'a'.repeat(11),
+				confirmPassword: 'a'.repeat(11)
+			}).success
+		).toBe(false);
+		expect(
+			resetPasswordSchema.safeParse({
+				newPassword: 'a'.repeat(12),
+				confirmPassword: 'a'.repeat(12)
+			}).success
+		).toBe(true);
 	});
 });
 
@@ -120,7 +161,11 @@ describe('sessions', () => {
 		createSession(db, user.id, limits, later(10 * HOUR));
 		const listed = listActiveSessions(db, user.id, current.session.id, limits, later(11 * HOUR));
 		expect(listed).toHaveLength(2);
-		expect(listed[0]).toEqual({ createdAt: later(9 * HOUR), lastActiveAt: later(9 * HOUR), current: true });
+		expect(listed[0]).toEqual({
+			createdAt: later(9 * HOUR),
+			lastActiveAt: later(9 * HOUR),
+			current: true
+		});
 		expect(listed[1].current).toBe(false);
 		expect(Object.keys(listed[1])).not.toContain('id');
 	});
@@ -129,10 +174,14 @@ describe('sessions', () => {
 		const db = freshDb();
 		const user = insertUser(db);
 		const current = createSession(db, user.id, limits, start);
-		const others = [createSession(db, user.id, limits, start), createSession(db, user.id, limits, start)];
+		const others = [
+			createSession(db, user.id, limits, start),
+			createSession(db, user.id, limits, start)
+		];
 		expect(endOtherSessions(db, user.id, current.session.id, later(1000))).toBe(2);
 		expect(validateSessionToken(db, current.token, limits, later(2000))).not.toBeNull();
-		for (const other of others) expect(validateSessionToken(db, other.token, limits, later(2000))).toBeNull();
+		for (const other of others)
+			expect(validateSessionToken(db, other.token, limits, later(2000))).toBeNull();
 		expect(auditOf(db, 'account.sessions_ended')).toHaveLength(1);
 	});
 });
@@ -149,16 +198,30 @@ describe('disabling and enabling accounts', () => {
 		expect(sessionCount(db, person.id)).toBe(0);
 		expect(validateSessionToken(db, session.token, limits, later(2000))).toBeNull();
 		const fresh = createSession(db, person.id, limits, later(3000));
-		expect(validateSessionToken(db, fresh.token, limits, later(4000)), 'a disabled account has no sessions').toBeNull();
-		expect(listAccounts(db, limits, later(5000)).find((a) => a.id === person.id)?.disabledAt).toEqual(later(1000));
+		expect(
+			validateSessionToken(db, fresh.token, limits, later(4000)),
+			'a disabled account has no sessions'
+		).toBeNull();
+		expect(
+			listAccounts(db, limits, later(5000)).find((a) => a.id === person.id)?.disabledAt
+		).toEqual(later(1000));
 
-		expect(setAccountDisabled(db, admin.id, person.id, false, later(6000))).toEqual({ ok: true, name: 'Martin Lloyd', changed: true });
+		expect(setAccountDisabled(db, admin.id, person.id, false, later(6000))).toEqual({
+			ok: true,
+			name: 'Martin Lloyd',
+			changed: true
+		});
 		const again = createSession(db, person.id, limits, later(7000));
 		expect(validateSessionToken(db, again.token, limits, later(8000))?.user.id).toBe(person.id);
 
 		const events = allAudit(db);
 		expect(events.map((e) => e.action)).toEqual(['account.disabled', 'account.enabled']);
-		expect(events[0]).toMatchObject({ userId: admin.id, entityType: 'user', entityId: person.id, organisationId: null });
+		expect(events[0]).toMatchObject({
+			userId: admin.id,
+			entityType: 'user',
+			entityId: person.id,
+			organisationId: null
+		});
 		expect(events[0].after).toMatchObject({ endedSessions: 1 });
 	});
 
@@ -166,8 +229,14 @@ describe('disabling and enabling accounts', () => {
 		const db = freshDb();
 		const admin = insertUser(db, { isPlatformAdmin: true });
 		const session = createSession(db, admin.id, limits, start);
-		expect(setAccountDisabled(db, admin.id, admin.id, true, later(1000))).toEqual({ ok: false, problem: 'self' });
-		expect(setAccountDisabled(db, admin.id, 'nosuchaccount', true, later(1000))).toEqual({ ok: false, problem: 'not-found' });
+		expect(setAccountDisabled(db, admin.id, admin.id, true, later(1000))).toEqual({
+			ok: false,
+			problem: 'self'
+		});
+		expect(setAccountDisabled(db, admin.id, 'nosuchaccount', true, later(1000))).toEqual({
+			ok: false,
+			problem: 'not-found'
+		});
 		expect(validateSessionToken(db, session.token, limits, later(2000))).not.toBeNull();
 		expect(allAudit(db)).toHaveLength(0);
 	});
@@ -180,7 +249,15 @@ describe('disabling and enabling accounts', () => {
 		createSession(db, person.id, limits, later(9 * HOUR));
 		createSession(db, admin.id, limits, later(9 * HOUR));
 		const accounts = listAccounts(db, limits, later(10 * HOUR));
-		expect(accounts.map((a) => [a.name, a.isPlatformAdmin, a.activeSessions, a.disabledAt, a.resetLinkExpiresAt])).toEqual([
+		expect(
+			accounts.map((a) => [
+				a.name,
+				a.isPlatformAdmin,
+				a.activeSessions,
+				a.disabledAt,
+				a.resetLinkExpiresAt
+			])
+		).toEqual([
 			['Alex Morgan', true, 1, null, null],
 			['Martin Lloyd', false, 1, null, null]
 		]);
@@ -215,10 +292,17 @@ describe('password reset links', () => {
 		const row = db.select().from(passwordResets).get()!;
 		expect(row.tokenHash).not.toContain(issued.token);
 		expect(issued.expiresAt).toEqual(later(24 * HOUR));
-		expect(listAccounts(db, limits, later(1000)).find((a) => a.id === person.id)?.resetLinkExpiresAt).toEqual(later(24 * HOUR));
+		expect(
+			listAccounts(db, limits, later(1000)).find((a) => a.id === person.id)?.resetLinkExpiresAt
+		).toEqual(later(24 * HOUR));
 		const event = auditOf(db, 'account.password_reset_issued');
 		expect(event).toHaveLength(1);
-		expect(event[0]).toMatchObject({ userId: admin.id, entityId: person.id, entityType: 'user', organisationId: null });
+		expect(event[0]).toMatchObject({
+			userId: admin.id,
+			entityId: person.id,
+			entityType: 'user',
+			organisationId: null
+		});
 		expect(JSON.stringify(event[0])).not.toContain(issued.token);
 		expect(JSON.stringify(event[0])).not.toContain(row.tokenHash);
 	});
@@ -226,9 +310,15 @@ describe('password reset links', () => {
 	it('works once: sets the password, ends every session, and refuses a second use', async () => {
 		const { db, admin, person, session } = setup();
 		const { token } = issue(db, admin.id, person.id, start);
-		expect(openPasswordReset(db, token, later(HOUR))).toMatchObject({ ok: true, link: { userId: person.id } });
+		expect(openPasswordReset(db, token, later(HOUR))).toMatchObject({
+			ok: true,
+			link: { userId: person.id }
+		});
 
-		expect(await resetPassword(db, token, NEW_PASSWORD, later(HOUR))).toEqual({ ok: true, userId: person.id });
+		expect(await resetPassword(db, token, NEW_PASSWORD, later(HOUR))).toEqual({
+			ok: true,
+			userId: person.id
+		});
 		expect(await verifyPassword(passwordHashOf(db, person.id), NEW_PASSWORD)).toBe(true);
 		expect(validateSessionToken(db, session.token, limits, later(HOUR + 1000))).toBeNull();
 		expect(sessionCount(db, person.id)).toBe(0);
@@ -240,7 +330,10 @@ describe('password reset links', () => {
 		const auditCount = allAudit(db).length;
 		const hashAfterFirstUse = passwordHashOf(db, person.id);
 		expect(openPasswordReset(db, token, later(2 * HOUR))).toEqual({ ok: false, problem: 'used' });
-		expect(await resetPassword(db, token, 'yet another new password', later(2 * HOUR))).toEqual({ ok: false, problem: 'used' });
+		expect(await resetPassword(db, token, 'yet another new password', later(2 * HOUR))).toEqual({
+			ok: false,
+			problem: 'used'
+		});
 		expect(passwordHashOf(db, person.id)).toBe(hashAfterFirstUse);
 		expect(allAudit(db)).toHaveLength(auditCount);
 	});
@@ -249,7 +342,10 @@ describe('password reset links', () => {
 		const { db, admin, person, session } = setup();
 		const { token } = issue(db, admin.id, person.id, start);
 		expect(openPasswordReset(db, token, later(24 * HOUR - 1)).ok).toBe(true);
-		expect(await resetPassword(db, token, NEW_PASSWORD, later(24 * HOUR))).toEqual({ ok: false, problem: 'expired' });
+		expect(await resetPassword(db, token, NEW_PASSWORD, later(24 * HOUR))).toEqual({
+			ok: false,
+			problem: 'expired'
+		});
 		expect(passwordHashOf(db, person.id)).toBe(oldHash);
 		expect(validateSessionToken(db, session.token, limits, later(60 * 1000))).not.toBeNull();
 		expect(auditOf(db, 'account.password_reset_used')).toHaveLength(0);
@@ -259,8 +355,14 @@ describe('password reset links', () => {
 		const { db, admin, person } = setup();
 		const first = issue(db, admin.id, person.id, start);
 		const second = issue(db, admin.id, person.id, later(HOUR));
-		expect(openPasswordReset(db, first.token, later(2 * HOUR))).toEqual({ ok: false, problem: 'superseded' });
-		expect(await resetPassword(db, first.token, NEW_PASSWORD, later(2 * HOUR))).toEqual({ ok: false, problem: 'superseded' });
+		expect(openPasswordReset(db, first.token, later(2 * HOUR))).toEqual({
+			ok: false,
+			problem: 'superseded'
+		});
+		expect(await resetPassword(db, first.token, NEW_PASSWORD, later(2 * HOUR))).toEqual({
+			ok: false,
+			problem: 'superseded'
+		});
 		expect(passwordHashOf(db, person.id)).toBe(oldHash);
 		expect(auditOf(db, 'account.password_reset_used')).toHaveLength(0);
 		expect((await resetPassword(db, second.token, NEW_PASSWORD, later(2 * HOUR))).ok).toBe(true);
@@ -278,9 +380,15 @@ describe('password reset links', () => {
 		const { db, admin, person } = setup();
 		const { token } = issue(db, admin.id, person.id, start);
 		const tampered = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
-		expect(await resetPassword(db, tampered, NEW_PASSWORD, later(HOUR))).toEqual({ ok: false, problem: 'unknown' });
+		expect(await resetPassword(db, tampered, NEW_PASSWORD, later(HOUR))).toEqual({
+			ok: false,
+			problem: 'unknown'
+		});
 		expect(openPasswordReset(db, '', later(HOUR))).toEqual({ ok: false, problem: 'unknown' });
-		expect(openPasswordReset(db, 'x'.repeat(500), later(HOUR))).toEqual({ ok: false, problem: 'unknown' });
+		expect(openPasswordReset(db, 'x'.repeat(500), later(HOUR))).toEqual({
+			ok: false,
+			problem: 'unknown'
+		});
 		expect(passwordHashOf(db, person.id)).toBe(oldHash);
 		expect(auditOf(db, 'account.password_reset_used')).toHaveLength(0);
 	});
@@ -289,12 +397,23 @@ describe('password reset links', () => {
 		const { db, admin, person } = setup();
 		const { token } = issue(db, admin.id, person.id, start);
 		setAccountDisabled(db, admin.id, person.id, true, later(1000));
-		expect(await resetPassword(db, token, NEW_PASSWORD, later(HOUR))).toEqual({ ok: false, problem: 'disabled' });
+		expect(await resetPassword(db, token, NEW_PASSWORD, later(HOUR))).toEqual({
+			ok: false,
+			problem: 'disabled'
+		});
 		expect(passwordHashOf(db, person.id)).toBe(oldHash);
 		const auditCount = allAudit(db).length;
-		expect(issuePasswordReset(db, admin.id, person.id, later(HOUR))).toEqual({ ok: false, problem: 'disabled' });
-		expect(issuePasswordReset(db, admin.id, 'nosuchaccount', later(HOUR))).toEqual({ ok: false, problem: 'not-found' });
+		expect(issuePasswordReset(db, admin.id, person.id, later(HOUR))).toEqual({
+			ok: false,
+			problem: 'disabled'
+		});
+		expect(issuePasswordReset(db, admin.id, 'nosuchaccount', later(HOUR))).toEqual({
+			ok: false,
+			problem: 'not-found'
+		});
 		expect(allAudit(db)).toHaveLength(auditCount);
-		expect(db.select().from(passwordResets).where(eq(passwordResets.userId, person.id)).all()).toHaveLength(1);
+		expect(
+			db.select().from(passwordResets).where(eq(passwordResets.userId, person.id)).all()
+		).toHaveLength(1);
 	});
 });

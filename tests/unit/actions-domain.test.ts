@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { londonDate } from '$lib/domain/london-days';
-import { isDueForReview, isOverdue, statusAfterReview, whyStatusCannotChange, type ActionStatus } from '$lib/domain/actions';
+import {
+	isDueForReview,
+	isOverdue,
+	statusAfterReview,
+	whyStatusCannotChange,
+	type ActionStatus
+} from '$lib/domain/actions';
 
 describe('an action is overdue', () => {
-	const due = (dueDate: string | null, status: ActionStatus = 'in_progress') => ({ dueDate, status });
+	const due = (dueDate: string | null, status: ActionStatus = 'in_progress') => ({
+		dueDate,
+		status
+	});
 
 	it('from the London day after its due date, while it is neither done nor dropped', () => {
 		expect(isOverdue(due('2026-06-10'), '2026-06-10')).toBe(false);
@@ -47,8 +56,12 @@ describe('status changes', () => {
 	it('need an outcome note to close an action', () => {
 		expect(whyStatusCannotChange('in_progress', 'done', '')).toMatch(/outcome note/);
 		expect(whyStatusCannotChange('not_started', 'dropped', '   ')).toMatch(/outcome note/);
-		expect(whyStatusCannotChange('in_progress', 'done', 'Peer workers now attend every ward round')).toBeNull();
-		expect(whyStatusCannotChange('not_started', 'dropped', 'Superseded by the trust-wide plan')).toBeNull();
+		expect(
+			whyStatusCannotChange('in_progress', 'done', 'Peer workers now attend every ward round')
+		).toBeNull();
+		expect(
+			whyStatusCannotChange('not_started', 'dropped', 'Superseded by the trust-wide plan')
+		).toBeNull();
 	});
 
 	it('reopen a closed action, but never turn done into dropped or back in one step', () => {
@@ -64,13 +77,27 @@ describe('review at the next assessment', () => {
 	const at = (iso: string) => new Date(iso);
 
 	it('lists actions raised before the assessment started and still open when it did', () => {
-		expect(isDueForReview({ createdAt: at('2026-04-02T10:00:00Z'), closedAt: null }, started)).toBe(true);
-		expect(isDueForReview({ createdAt: at('2026-04-02T10:00:00Z'), closedAt: at('2026-10-05T10:00:00Z') }, started)).toBe(true);
+		expect(isDueForReview({ createdAt: at('2026-04-02T10:00:00Z'), closedAt: null }, started)).toBe(
+			true
+		);
+		expect(
+			isDueForReview(
+				{ createdAt: at('2026-04-02T10:00:00Z'), closedAt: at('2026-10-05T10:00:00Z') },
+				started
+			)
+		).toBe(true);
 	});
 
 	it('leaves out actions closed before it started, and actions raised since', () => {
-		expect(isDueForReview({ createdAt: at('2026-04-02T10:00:00Z'), closedAt: at('2026-09-30T10:00:00Z') }, started)).toBe(false);
-		expect(isDueForReview({ createdAt: at('2026-10-02T10:00:00Z'), closedAt: null }, started)).toBe(false);
+		expect(
+			isDueForReview(
+				{ createdAt: at('2026-04-02T10:00:00Z'), closedAt: at('2026-09-30T10:00:00Z') },
+				started
+			)
+		).toBe(false);
+		expect(isDueForReview({ createdAt: at('2026-10-02T10:00:00Z'), closedAt: null }, started)).toBe(
+			false
+		);
 		expect(isDueForReview({ createdAt: started, closedAt: null }, started)).toBe(false);
 	});
 

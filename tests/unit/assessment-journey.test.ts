@@ -21,12 +21,25 @@ import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
 
 /** The form as a person fills it in from the page as it now stands (its revisions and fingerprints). */
-function filledForm(db: Db, frameworkId: string, level: (position: number) => string, evidence = 'Seen in care plans') {
+function filledForm(
+	db: Db,
+	frameworkId: string,
+	level: (position: number) => string,
+	evidence = 'Seen in care plans'
+) {
 	const form = new FormData();
 	const challenges = frameworkContent(db, frameworkId).challenges;
-	const assessmentId = db.select({ id: assessments.id }).from(assessments).orderBy(desc(assessments.createdAt)).get()?.id ?? '';
-	const fingerprints = scoreFingerprints(db, assessmentId, challenges.map((c) => c.id));
-	const revisions = new Map(agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s.revision]));
+	const assessmentId =
+		db.select({ id: assessments.id }).from(assessments).orderBy(desc(assessments.createdAt)).get()
+			?.id ?? '';
+	const fingerprints = scoreFingerprints(
+		db,
+		assessmentId,
+		challenges.map((c) => c.id)
+	);
+	const revisions = new Map(
+		agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s.revision])
+	);
 	for (const c of challenges) {
 		form.set(field.revision(c.id), String(revisions.get(c.id) ?? 0));
 		form.set(field.original(c.id), fingerprints[c.id]);
@@ -36,7 +49,13 @@ function filledForm(db: Db, frameworkId: string, level: (position: number) => st
 	return form;
 }
 
-function save(w: TrustWithService, person: Person, assessment: NonNullable<ReturnType<typeof getAssessment>>, form: FormData, complete = false) {
+function save(
+	w: TrustWithService,
+	person: Person,
+	assessment: NonNullable<ReturnType<typeof getAssessment>>,
+	form: FormData,
+	complete = false
+) {
 	const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 	if (!parsed.ok) return { ok: false as const, errors: parsed.errors };
 	return saveAssessment(w.db, person, assessment, w.organisationId, parsed.input, { complete });
@@ -61,7 +80,9 @@ describe('one assessment journey', () => {
 
 		const full = filledForm(w.db, w.frameworkId, (p) => String(1 + (p % 4)));
 		expect(save(w, w.person, assessment, full, true)).toEqual({ ok: true });
-		expect(w.db.select().from(assessments).where(eq(assessments.id, assessment.id)).get()?.status).toBe('complete');
+		expect(
+			w.db.select().from(assessments).where(eq(assessments.id, assessment.id)).get()?.status
+		).toBe('complete');
 	});
 
 	it('rejects a level that is not on the scale and over-long evidence, saving nothing', () => {
@@ -73,7 +94,9 @@ describe('one assessment journey', () => {
 		const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 		expect(parsed.ok).toBe(false);
 		if (!parsed.ok) {
-			expect(Object.values(parsed.errors).join(' ')).toMatch(/Select one of the levels shown for Day-to-day interactions/);
+			expect(Object.values(parsed.errors).join(' ')).toMatch(
+				/Select one of the levels shown for Day-to-day interactions/
+			);
 			expect(parsed.errors[field.evidence(first.id)]).toMatch(/10,000 characters or fewer/);
 		}
 		expect(w.db.select({ n: count() }).from(agreedScores).get()!.n).toBe(0);
@@ -83,7 +106,12 @@ describe('one assessment journey', () => {
 		const w = trustWithService();
 		const { roundId, assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		expect(closeRound(w.db, w.person, w.organisationId, roundId)).toEqual({ ok: true });
-		const result = save(w, w.person, assessment, filledForm(w.db, w.frameworkId, () => '2'));
+		const result = save(
+			w,
+			w.person,
+			assessment,
+			filledForm(w.db, w.frameworkId, () => '2')
+		);
 		expect(result).toMatchObject({ ok: false, status: 409 });
 		expect(w.db.select({ n: count() }).from(agreedScores).get()!.n).toBe(0);
 	});
@@ -91,7 +119,11 @@ describe('one assessment journey', () => {
 	it('does not find an assessment through another organisation or round', () => {
 		const w = trustWithService();
 		const { roundId, assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
-		const otherOrg = createOrganisation(w.db, w.person, { name: 'Other Trust', odsCode: '', groupingLabel: 'Locality' });
+		const otherOrg = createOrganisation(w.db, w.person, {
+			name: 'Other Trust',
+			odsCode: '',
+			groupingLabel: 'Locality'
+		});
 		expect(getAssessment(w.db, otherOrg, roundId, assessment.id)).toBeUndefined();
 		expect(getAssessment(w.db, w.organisationId, 'not-a-round', assessment.id)).toBeUndefined();
 	});
@@ -99,10 +131,24 @@ describe('one assessment journey', () => {
 	it('charts completed rounds only, oldest first, one line per challenge', () => {
 		const w = trustWithService();
 		const spring = openedRound(w, 'Spring 2026', '2026-01-01');
-		save(w, w.person, spring.assessment, filledForm(w.db, w.frameworkId, () => '1'), true);
+		save(
+			w,
+			w.person,
+			spring.assessment,
+			filledForm(w.db, w.frameworkId, () => '1'),
+			true
+		);
 		const autumn = openedRound(w, 'Autumn 2026', '2026-07-01');
-		expect(serviceProgress(w.db, w.serviceId)[0].rounds.map((r) => r.title)).toEqual(['Spring 2026']);
-		save(w, w.person, autumn.assessment, filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '3' : '2')), true);
+		expect(serviceProgress(w.db, w.serviceId)[0].rounds.map((r) => r.title)).toEqual([
+			'Spring 2026'
+		]);
+		save(
+			w,
+			w.person,
+			autumn.assessment,
+			filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '3' : '2')),
+			true
+		);
 
 		const [progress] = serviceProgress(w.db, w.serviceId);
 		expect(progress.rounds.map((r) => r.title)).toEqual(['Spring 2026', 'Autumn 2026']);
@@ -115,16 +161,27 @@ describe('one assessment journey', () => {
 		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '2' : ''), '');
-		form.set(field.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id), 'Seen in care plans');
+		form.set(
+			field.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id),
+			'Seen in care plans'
+		);
 		save(w, w.person, assessment, form);
-		const events = w.db.select().from(auditEvents).where(eq(auditEvents.action, 'agreed_score.created')).all();
+		const events = w.db
+			.select()
+			.from(auditEvents)
+			.where(eq(auditEvents.action, 'agreed_score.created'))
+			.all();
 		expect(events).toHaveLength(1);
 		expect(events[0].after).toMatchObject({ level: 2, evidence: 'Seen in care plans' });
 	});
 
 	it('refuses a round with a service from another organisation, creating nothing', () => {
 		const w = trustWithService();
-		const other = createOrganisation(w.db, w.person, { name: 'Other Trust', odsCode: '', groupingLabel: 'Locality' });
+		const other = createOrganisation(w.db, w.person, {
+			name: 'Other Trust',
+			odsCode: '',
+			groupingLabel: 'Locality'
+		});
 		const result = createRound(w.db, w.person, other, {
 			title: 'Sneaky',
 			frameworkId: w.frameworkId,
@@ -155,7 +212,14 @@ describe('agreeing with others at the same time', () => {
 		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
-		expect(save(w, w.person, assessment, filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '1' : ''), ''))).toEqual({ ok: true });
+		expect(
+			save(
+				w,
+				w.person,
+				assessment,
+				filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '1' : ''), '')
+			)
+		).toEqual({ ok: true });
 
 		const aliceForm = formFromSaved(w, assessment.id);
 		const bobForm = formFromSaved(w, assessment.id);
@@ -167,16 +231,27 @@ describe('agreeing with others at the same time', () => {
 		const refused = save(w, w.person, assessment, bobForm);
 		expect(refused).toMatchObject({ ok: false, status: 409 });
 		if (!refused.ok && 'conflicts' in refused) {
-			expect(refused.conflicts).toEqual([expect.objectContaining({ challengeId: first.id, level: 3, evidence: 'Alice saw it in care plans' })]);
+			expect(refused.conflicts).toEqual([
+				expect.objectContaining({
+					challengeId: first.id,
+					level: 3,
+					evidence: 'Alice saw it in care plans'
+				})
+			]);
 			expect(refused.revisions?.[first.id]).toBe(2);
 		}
-		expect(agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level).toBe(3);
+		expect(
+			agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level
+		).toBe(3);
 
 		// Seeing the other change, Bob saves again from the latest version and his choice stands.
 		bobForm.set(field.revision(first.id), '2');
-		if (!refused.ok && 'originals' in refused) bobForm.set(field.original(first.id), refused.originals![first.id]);
+		if (!refused.ok && 'originals' in refused)
+			bobForm.set(field.original(first.id), refused.originals![first.id]);
 		expect(save(w, w.person, assessment, bobForm)).toEqual({ ok: true });
-		expect(agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level).toBe(2);
+		expect(
+			agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level
+		).toBe(2);
 	});
 
 	it('lets two people change different challenges without refusing either', () => {
@@ -203,7 +278,9 @@ describe('the team recovery implementation plan', () => {
 		form.set(field.priority(2), challenges[0].id);
 		expect(save(w, w.person, assessment, form)).toEqual({ ok: true });
 		expect(prioritiesFor(w.db, assessment.id)).toEqual([challenges[6].id, challenges[0].id]);
-		expect(getAssessment(w.db, w.organisationId, assessment.roundId, assessment.id)?.teamResources).toContain('gardening');
+		expect(
+			getAssessment(w.db, w.organisationId, assessment.roundId, assessment.id)?.teamResources
+		).toContain('gardening');
 
 		const repeated = new FormData();
 		repeated.set(field.priority(1), challenges[1].id);
@@ -231,11 +308,21 @@ describe('the previous round, for reference', () => {
 	it('shows the last completed assessment before this one, and nothing counts until the team agrees', () => {
 		const w = trustWithService();
 		const spring = openedRound(w, 'Spring 2026', '2026-01-01');
-		save(w, w.person, spring.assessment, filledForm(w.db, w.frameworkId, () => '2', 'Spring evidence'), true);
+		save(
+			w,
+			w.person,
+			spring.assessment,
+			filledForm(w.db, w.frameworkId, () => '2', 'Spring evidence'),
+			true
+		);
 		const autumn = openedRound(w, 'Autumn 2026', '2026-07-01');
 		const previous = previousAgreedScores(w.db, autumn.assessment);
 		expect(previous?.roundTitle).toBe('Spring 2026');
-		expect(previous?.byChallengeKey['day-to-day-interactions']).toMatchObject({ level: 2, levelName: 'Engagement', evidence: 'Spring evidence' });
+		expect(previous?.byChallengeKey['day-to-day-interactions']).toMatchObject({
+			level: 2,
+			levelName: 'Engagement',
+			evidence: 'Spring evidence'
+		});
 		expect(agreedScoresFor(w.db, autumn.assessment.id)).toEqual([]);
 		expect(previousAgreedScores(w.db, spring.assessment)).toBeNull();
 	});

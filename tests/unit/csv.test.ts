@@ -18,7 +18,9 @@ describe('CSV', () => {
 	});
 
 	it('stops a spreadsheet reading a field as a formula', () => {
-		expect(csvField('=HYPERLINK("http://evil.example","Click")')).toBe('"\'=HYPERLINK(""http://evil.example"",""Click"")"');
+		expect(csvField('=HYPERLINK("http://evil.example","Click")')).toBe(
+			'"\'=HYPERLINK(""http://evil.example"",""Click"")"'
+		);
 		expect(csvField('+44 20 7946 0000')).toBe("'+44 20 7946 0000");
 		expect(csvField('-1+2')).toBe("'-1+2");
 		expect(csvField('@SUM(A1:A2)')).toBe("'@SUM(A1:A2)");
@@ -29,9 +31,15 @@ describe('CSV', () => {
 
 	it('ends every row with CRLF, including the last', () => {
 		expect(csvRow(['a', null, 'b,c'])).toBe('a,,"b,c"\r\n');
-		expect(toCsv(['when', 'who'], [['2026-01-01T00:00:00.000Z', 'Jo'], ['2026-01-02T00:00:00.000Z', '=1+1']])).toBe(
-			'when,who\r\n2026-01-01T00:00:00.000Z,Jo\r\n2026-01-02T00:00:00.000Z,\'=1+1\r\n'
-		);
+		expect(
+			toCsv(
+				['when', 'who'],
+				[
+					['2026-01-01T00:00:00.000Z', 'Jo'],
+					['2026-01-02T00:00:00.000Z', '=1+1']
+				]
+			)
+		).toBe("when,who\r\n2026-01-01T00:00:00.000Z,Jo\r\n2026-01-02T00:00:00.000Z,'=1+1\r\n");
 		expect(toCsv(['only'], [])).toBe('only\r\n');
 	});
 });

@@ -27,16 +27,25 @@ describe('medians of ordinal levels from counts', () => {
 
 	it('agree with the ratings median on many made-up sets', () => {
 		for (let seed = 1; seed < 200; seed++) {
-			const levels = Array.from({ length: (seed % 9) + 1 }, (_, i) => ((seed * 7 + i * 13) % 4) + 1);
+			const levels = Array.from(
+				{ length: (seed % 9) + 1 },
+				(_, i) => ((seed * 7 + i * 13) % 4) + 1
+			);
 			const tally = new Map<number, number>();
 			for (const l of levels) tally.set(l, (tally.get(l) ?? 0) + 1);
-			expect(medianFromCounts([...tally].map(([level, count]) => ({ level, count })))).toEqual(medianLevel(levels));
+			expect(medianFromCounts([...tally].map(([level, count]) => ({ level, count })))).toEqual(
+				medianLevel(levels)
+			);
 		}
 	});
 
 	it('come from the level:count lists SQL writes, in any order', () => {
 		expect(parseLevelCounts('3:1,1:2,2:1')).toEqual(counts([3, 1], [1, 2], [2, 1]));
-		expect(medianFromCounts(parseLevelCounts('3:1,1:2,2:1'))).toEqual({ kind: 'between', low: 1, high: 2 });
+		expect(medianFromCounts(parseLevelCounts('3:1,1:2,2:1'))).toEqual({
+			kind: 'between',
+			low: 1,
+			high: 2
+		});
 		expect(parseLevelCounts(null)).toEqual([]);
 		expect(parseLevelCounts('0:3,10:12')).toEqual(counts([0, 3], [10, 12]));
 	});
@@ -64,8 +73,22 @@ describe('distributions', () => {
 
 describe('the spread of other sites', () => {
 	it('gives min, quartiles and max by linear interpolation', () => {
-		expect(fiveNumberSummary([1, 2, 3, 4, 5])).toEqual({ min: 1, lowerQuartile: 2, median: 3, upperQuartile: 4, max: 5, count: 5 });
-		expect(fiveNumberSummary([4, 1, 3, 2])).toEqual({ min: 1, lowerQuartile: 1.75, median: 2.5, upperQuartile: 3.25, max: 4, count: 4 });
+		expect(fiveNumberSummary([1, 2, 3, 4, 5])).toEqual({
+			min: 1,
+			lowerQuartile: 2,
+			median: 3,
+			upperQuartile: 4,
+			max: 5,
+			count: 5
+		});
+		expect(fiveNumberSummary([4, 1, 3, 2])).toEqual({
+			min: 1,
+			lowerQuartile: 1.75,
+			median: 2.5,
+			upperQuartile: 3.25,
+			max: 4,
+			count: 4
+		});
 		expect(fiveNumberSummary([2.5])).toMatchObject({ min: 2.5, median: 2.5, max: 2.5 });
 		expect(fiveNumberSummary([])).toBeNull();
 	});
@@ -79,16 +102,36 @@ describe('the spread of other sites', () => {
 		}
 		expect(benchmark(null, [1]).kind).toBe('withheld');
 		const three = benchmark(3, [2, 4, 3]);
-		expect(three).toEqual({ kind: 'compared', site: 3, others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 } });
+		expect(three).toEqual({
+			kind: 'compared',
+			site: 3,
+			others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 }
+		});
 	});
 });
 
 describe('movers', () => {
-	const mover = (serviceId: string, change: number) => ({ serviceId, change, up: Math.max(change, 0), down: Math.max(-change, 0), compared: 10 });
+	const mover = (serviceId: string, change: number) => ({
+		serviceId,
+		change,
+		up: Math.max(change, 0),
+		down: Math.max(-change, 0),
+		compared: 10
+	});
 
 	it('picks the biggest risers and fallers, biggest first, ties by service, nobody twice', () => {
-		const all = [mover('c', 0), mover('b', -1), mover('a', 2), mover('d', 2), mover('e', -4), mover('f', 1)];
-		expect(biggestMovers(all, 2)).toEqual({ up: [mover('a', 2), mover('d', 2)], down: [mover('e', -4), mover('b', -1)] });
+		const all = [
+			mover('c', 0),
+			mover('b', -1),
+			mover('a', 2),
+			mover('d', 2),
+			mover('e', -4),
+			mover('f', 1)
+		];
+		expect(biggestMovers(all, 2)).toEqual({
+			up: [mover('a', 2), mover('d', 2)],
+			down: [mover('e', -4), mover('b', -1)]
+		});
 		expect(biggestMovers([mover('x', 0)])).toEqual({ up: [], down: [] });
 	});
 
@@ -99,7 +142,10 @@ describe('movers', () => {
 			{ key: 'z', previous: 3, current: 2 },
 			{ key: 'w', previous: null, current: 2 }
 		];
-		expect(changedChallenges(rows).map((r) => [r.key, r.direction])).toEqual([['x', 'up'], ['z', 'down']]);
+		expect(changedChallenges(rows).map((r) => [r.key, r.direction])).toEqual([
+			['x', 'up'],
+			['z', 'down']
+		]);
 	});
 
 	it('averages to one decimal place', () => {

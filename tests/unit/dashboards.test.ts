@@ -5,7 +5,12 @@ import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
 import { field, getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
-import { crossSiteView, organisationDashboard, rebuildRoundLevelCounts, serviceDashboard } from '$lib/server/dashboards';
+import {
+	crossSiteView,
+	organisationDashboard,
+	rebuildRoundLevelCounts,
+	serviceDashboard
+} from '$lib/server/dashboards';
 import { frameworks, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
 import { freshDb, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
@@ -15,19 +20,44 @@ import type { Person } from '$lib/server/access/policy';
 type Levels = (position: number) => number;
 
 function site(db: Db, admin: Person, name: string, services: string[]) {
-	const organisationId = createOrganisation(db, admin, { name, odsCode: '', groupingLabel: 'Directorate' });
+	const organisationId = createOrganisation(db, admin, {
+		name,
+		odsCode: '',
+		groupingLabel: 'Directorate'
+	});
 	const person = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
 	const serviceIds = services.map((serviceName) => {
-		const created = createService(db, person, organisationId, { name: serviceName, type: 'Community mental health team' });
+		const created = createService(db, person, organisationId, {
+			name: serviceName,
+			type: 'Community mental health team'
+		});
 		if (!created.ok) throw new Error('no service');
 		return created.id;
 	});
 	return { organisationId, person, serviceIds };
 }
 
-function completedRound(db: Db, s: ReturnType<typeof site>, title: string, start: string, levels: Levels[]) {
+function completedRound(
+	db: Db,
+	s: ReturnType<typeof site>,
+	title: string,
+	start: string,
+	levels: Levels[]
+) {
 	const frameworkId = db.select().from(frameworks).get()!.id;
-	const round = createRound(db, s.person, s.organisationId, { title, frameworkId, serviceIds: s.serviceIds, periodStart: start, periodEnd: start.replace(/-\d\d$/, '-28') }, new Date(`${start}T09:00:00Z`));
+	const round = createRound(
+		db,
+		s.person,
+		s.organisationId,
+		{
+			title,
+			frameworkId,
+			serviceIds: s.serviceIds,
+			periodStart: start,
+			periodEnd: start.replace(/-\d\d$/, '-28')
+		},
+		new Date(`${start}T09:00:00Z`)
+	);
 	if (!round.ok) throw new Error(round.message);
 	openRound(db, s.person, s.organisationId, round.id, new Date(`${start}T09:00:00Z`));
 	const content = frameworkContent(db, frameworkId);
@@ -37,12 +67,17 @@ function completedRound(db: Db, s: ReturnType<typeof site>, title: string, start
 		const parsed = parseAssessmentForm(form, content);
 		if (!parsed.ok) throw new Error('bad form');
 		const assessment = getAssessment(db, s.organisationId, round.id, p.assessmentId!)!;
-		expect(saveAssessment(db, s.person, assessment, s.organisationId, parsed.input, { complete: true })).toEqual({ ok: true });
+		expect(
+			saveAssessment(db, s.person, assessment, s.organisationId, parsed.input, { complete: true })
+		).toEqual({ ok: true });
 	});
 	return round.id;
 }
 
-const flat = (level: number): Levels => () => level;
+const flat =
+	(level: number): Levels =>
+	() =>
+		level;
 
 describe('the organisation dashboard', () => {
 	it('counts levels per round, takes medians, finds movers, on data with known answers', () => {
@@ -84,13 +119,21 @@ describe('the organisation dashboard', () => {
 		const keptTotals = db.select().from(roundLevelTotals).all();
 		rebuildRoundLevelCounts(db);
 		const recounted = db.select().from(roundLevelCounts).all();
-		const key = (r: typeof kept[number]) => `${r.roundId}|${r.challengeId}|${r.level}|${r.services}`;
+		const key = (r: (typeof kept)[number]) =>
+			`${r.roundId}|${r.challengeId}|${r.level}|${r.services}`;
 		expect(kept.map(key).sort()).toEqual(recounted.map(key).sort());
 		expect(kept.reduce((n, r) => n + r.services, 0)).toBe(20);
-		const totalKey = (r: typeof keptTotals[number]) => `${r.roundId}|${r.level}|${r.scores}`;
-		expect(keptTotals.map(totalKey).sort()).toEqual(db.select().from(roundLevelTotals).all().map(totalKey).sort());
+		const totalKey = (r: (typeof keptTotals)[number]) => `${r.roundId}|${r.level}|${r.scores}`;
+		expect(keptTotals.map(totalKey).sort()).toEqual(
+			db.select().from(roundLevelTotals).all().map(totalKey).sort()
+		);
 		// Alpha agreed level 1 on all ten; Bravo levels 2, 3, 4, 1, 2, 3, 4, 1, 2, 3.
-		expect(Object.fromEntries(keptTotals.map((t) => [t.level, t.scores]))).toEqual({ 1: 12, 2: 3, 3: 3, 4: 2 });
+		expect(Object.fromEntries(keptTotals.map((t) => [t.level, t.scores]))).toEqual({
+			1: 12,
+			2: 3,
+			3: 3,
+			4: 2
+		});
 	});
 });
 
@@ -127,11 +170,19 @@ describe('the cross-site view', () => {
 			['Site C', '3'],
 			['Site D', '4']
 		]);
-		expect(all.benchmarks[0].result).toEqual({ kind: 'compared', site: 1, others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 } });
+		expect(all.benchmarks[0].result).toEqual({
+			kind: 'compared',
+			site: 1,
+			others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 }
+		});
 		// Two services a level apart: the median lies between their levels, found in SQL.
 		const split = site(db, admin, 'Site E', ['One', 'Two']);
 		completedRound(db, split, 'Spring', '2026-01-01', [flat(1), flat(3)]);
-		const withSplit = crossSiteView(db, [...sites, { id: split.organisationId, name: 'Site E' }], split.organisationId)!;
+		const withSplit = crossSiteView(
+			db,
+			[...sites, { id: split.organisationId, name: 'Site E' }],
+			split.organisationId
+		)!;
 		expect(withSplit.heatmap.at(-1)!.medians[0]).toEqual({ kind: 'between', low: 1, high: 3 });
 		expect(withSplit.tables.trend.rows.at(-1)).toEqual(['Site E', '1–3']);
 		expect(withSplit.benchmarks[0].result).toMatchObject({ kind: 'compared', site: 2 });

@@ -4,7 +4,10 @@ import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { DEMO_ACCOUNTS, seedDemo } from '$lib/server/demo/seed';
 
 function scalar(db: Db, sql: string, ...params: unknown[]): number {
-	return db.$client.prepare(sql).pluck().get(...params) as number;
+	return db.$client
+		.prepare(sql)
+		.pluck()
+		.get(...params) as number;
 }
 
 function median(values: number[]): number {
@@ -26,8 +29,20 @@ function levelsInRound(db: Db, periodStart: string): number[] {
 }
 
 function tableCounts(db: Db): Record<string, number> {
-	const tables = ['user', 'membership', 'organisation', 'grouping', 'service', 'round', 'round_service', 'assessment', 'agreed_score'];
-	return Object.fromEntries(tables.map((table) => [table, scalar(db, `select count(*) from "${table}"`)]));
+	const tables = [
+		'user',
+		'membership',
+		'organisation',
+		'grouping',
+		'service',
+		'round',
+		'round_service',
+		'assessment',
+		'agreed_score'
+	];
+	return Object.fromEntries(
+		tables.map((table) => [table, scalar(db, `select count(*) from "${table}"`)])
+	);
 }
 
 async function seededDb(): Promise<{ db: Db; seeded: boolean }> {
@@ -71,19 +86,32 @@ describe('seedDemo', () => {
 
 	it('gives every organisation six rounds, the last one open', () => {
 		const perOrganisation = db.$client
-			.prepare('select count(*) from organisation o left join round r on r.organisation_id = o.id group by o.id')
+			.prepare(
+				'select count(*) from organisation o left join round r on r.organisation_id = o.id group by o.id'
+			)
 			.pluck()
 			.all();
 		expect(perOrganisation.every((count) => count === 6)).toBe(true);
-		expect(scalar(db, "select count(distinct organisation_id) from round where status = 'open' and period_start = '2026-07-01'")).toBe(
-			scalar(db, 'select count(*) from organisation')
-		);
-		expect(scalar(db, "select count(*) from round where status = 'closed' and (opened_at is null or closed_at is null)")).toBe(0);
+		expect(
+			scalar(
+				db,
+				"select count(distinct organisation_id) from round where status = 'open' and period_start = '2026-07-01'"
+			)
+		).toBe(scalar(db, 'select count(*) from organisation'));
+		expect(
+			scalar(
+				db,
+				"select count(*) from round where status = 'closed' and (opened_at is null or closed_at is null)"
+			)
+		).toBe(0);
 	});
 
 	it('creates a user for every demo account', () => {
 		for (const account of DEMO_ACCOUNTS) {
-			expect(scalar(db, 'select count(*) from user where email = ?', account.email), account.email).toBe(1);
+			expect(
+				scalar(db, 'select count(*) from user where email = ?', account.email),
+				account.email
+			).toBe(1);
 			expect(account.password.length).toBeGreaterThanOrEqual(12);
 		}
 		expect(scalar(db, 'select count(*) from user where is_platform_admin = 1')).toBe(1);
@@ -132,7 +160,9 @@ describe('seedDemo', () => {
 	});
 
 	it('shows improvement from the first round to the last closed one', () => {
-		expect(median(levelsInRound(db, '2026-01-01'))).toBeGreaterThan(median(levelsInRound(db, '2024-01-01')));
+		expect(median(levelsInRound(db, '2026-01-01'))).toBeGreaterThan(
+			median(levelsInRound(db, '2024-01-01'))
+		);
 	});
 
 	it('comes out the same every time', async () => {

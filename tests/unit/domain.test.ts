@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatInstant, formatIsoDate, isoDateFromParts } from '$lib/domain/dates';
 import { progressTable } from '$lib/domain/progress';
-import { unscoredChallenges, whyAssessmentIsLocked, whyRoundCannotClose, whyRoundCannotOpen } from '$lib/domain/rounds';
+import {
+	unscoredChallenges,
+	whyAssessmentIsLocked,
+	whyRoundCannotClose,
+	whyRoundCannotOpen
+} from '$lib/domain/rounds';
 import { seriesStyle } from '$lib/domain/chart-style';
 
 describe('dates', () => {
@@ -49,7 +54,16 @@ describe('round rules', () => {
 	it('lists the challenges still without a level, in order', () => {
 		const challenges = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];
 		expect(unscoredChallenges(challenges, new Map([['b', 2]]))).toEqual([{ id: 'a' }, { id: 'c' }]);
-		expect(unscoredChallenges(challenges, new Map([['a', 1], ['b', 1], ['c', 1]]))).toEqual([]);
+		expect(
+			unscoredChallenges(
+				challenges,
+				new Map([
+					['a', 1],
+					['b', 1],
+					['c', 1]
+				])
+			)
+		).toEqual([]);
 	});
 });
 

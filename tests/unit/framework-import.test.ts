@@ -15,7 +15,8 @@ function setup() {
 	return { db, admin: platformAdmin(db) };
 }
 
-const frameworkCount = (db: ReturnType<typeof freshDb>) => db.select({ n: count() }).from(frameworks).get()!.n;
+const frameworkCount = (db: ReturnType<typeof freshDb>) =>
+	db.select({ n: count() }).from(frameworks).get()!.n;
 
 describe('importing a framework pack', () => {
 	it('stores a valid pack with every challenge, level and indicator, and records it', () => {
@@ -24,7 +25,9 @@ describe('importing a framework pack', () => {
 		expect(result).toMatchObject({ ok: true, version: 1, outcome: 'new-pack' });
 		const listed = listFrameworkVersions(db).find((f) => f.key === 'team-culture-check')!;
 		expect(listed).toMatchObject({ challengeCount: 5, levelCount: 3, roundCount: 0 });
-		expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'framework.imported')).all()).toHaveLength(1);
+		expect(
+			db.select().from(auditEvents).where(eq(auditEvents.action, 'framework.imported')).all()
+		).toHaveLength(1);
 	});
 
 	it('recognises the same content again and changes nothing, whatever version the file says', () => {
@@ -43,7 +46,11 @@ describe('importing a framework pack', () => {
 		const second = importPack(db, admin, JSON.stringify(changed), t0);
 		expect(second).toMatchObject({ ok: true, version: 2, outcome: 'new-version' });
 		if (!first.ok) throw new Error('first import failed');
-		const oldLabels = db.select({ label: challenges.shortLabel }).from(challenges).where(eq(challenges.frameworkId, first.frameworkId)).all();
+		const oldLabels = db
+			.select({ label: challenges.shortLabel })
+			.from(challenges)
+			.where(eq(challenges.frameworkId, first.frameworkId))
+			.all();
 		expect(oldLabels.map((c) => c.label)).toContain('Hope');
 	});
 
@@ -62,26 +69,89 @@ describe('importing a framework pack', () => {
 		['not JSON at all', () => 'this is not json', /not valid JSON/],
 		['JSON cut off half way', () => SMALL_PACK.slice(0, 200), /not valid JSON/],
 		['a JSON list instead of a pack', () => '[]', /expected object/i],
-		['duplicate challenge keys', () => { const p = small(); p.challenges[3].key = 'welcome'; return JSON.stringify(p); }, /challenges\[3\]\.key: challenge key "welcome" is used more than once/],
-		['levels out of order', () => { const p = small(); p.scale.reverse(); return JSON.stringify(p); }, /scale\[1\]\.value: levels must be listed in ascending order/],
-		['a scale of one level', () => { const p = small(); p.scale = p.scale.slice(0, 1); return JSON.stringify(p); }, /^scale:/m],
+		[
+			'duplicate challenge keys',
+			() => {
+				const p = small();
+				p.challenges[3].key = 'welcome';
+				return JSON.stringify(p);
+			},
+			/challenges\[3\]\.key: challenge key "welcome" is used more than once/
+		],
+		[
+			'levels out of order',
+			() => {
+				const p = small();
+				p.scale.reverse();
+				return JSON.stringify(p);
+			},
+			/scale\[1\]\.value: levels must be listed in ascending order/
+		],
+		[
+			'a scale of one level',
+			() => {
+				const p = small();
+				p.scale = p.scale.slice(0, 1);
+				return JSON.stringify(p);
+			},
+			/^scale:/m
+		],
 		['no challenges', () => JSON.stringify({ ...small(), challenges: [] }), /^challenges:/m],
-		['a challenge without a name', () => { const p = small(); delete p.challenges[2].name; return JSON.stringify(p); }, /challenges\[2\]\.name/],
-		['indicator text for a level not on the scale', () => { const p = small(); p.challenges[0].indicators = { '5': 'x' }; return JSON.stringify(p); }, /challenges\[0\]\.indicators\.5: indicator for level 5, which is not on the scale/],
-		['a level name of a megabyte', () => { const p = small(); p.scale[0].name = 'x'.repeat(1024 * 1024); return JSON.stringify(p); }, /scale\[0\]\.name/],
-		['a key with spaces and capitals', () => JSON.stringify({ ...small(), key: 'My Pack' }), /^key:/m],
-		['no attribution', () => { const p = small(); delete p.attribution; return JSON.stringify(p); }, /^attribution:/m]
+		[
+			'a challenge without a name',
+			() => {
+				const p = small();
+				delete p.challenges[2].name;
+				return JSON.stringify(p);
+			},
+			/challenges\[2\]\.name/
+		],
+		[
+			'indicator text for a level not on the scale',
+			() => {
+				const p = small();
+				p.challenges[0].indicators = { '5': 'x' };
+				return JSON.stringify(p);
+			},
+			/challenges\[0\]\.indicators\.5: indicator for level 5, which is not on the scale/
+		],
+		[
+			'a level name of a megabyte',
+			() => {
+				const p = small();
+				p.scale[0].name = 'x'.repeat(1024 * 1024);
+				return JSON.stringify(p);
+			},
+			/scale\[0\]\.name/
+		],
+		[
+			'a key with spaces and capitals',
+			() => JSON.stringify({ ...small(), key: 'My Pack' }),
+			/^key:/m
+		],
+		[
+			'no attribution',
+			() => {
+				const p = small();
+				delete p.attribution;
+				return JSON.stringify(p);
+			},
+			/^attribution:/m
+		]
 	];
 
-	it.each(broken)('rejects a pack with %s, says where, and stores nothing', (_kind, file, problem) => {
-		const { db, admin } = setup();
-		const before = frameworkCount(db);
-		const result = importPack(db, admin, file(), t0);
-		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.problems.join('\n')).toMatch(problem);
-		expect(frameworkCount(db)).toBe(before);
-		expect(db.select().from(auditEvents).all()).toHaveLength(0);
-	});
+	it.each(broken)(
+		'rejects a pack with %s, says where, and stores nothing',
+		(_kind, file, problem) => {
+			const { db, admin } = setup();
+			const before = frameworkCount(db);
+			const result = importPack(db, admin, file(), t0);
+			expect(result.ok).toBe(false);
+			if (!result.ok) expect(result.problems.join('\n')).toMatch(problem);
+			expect(frameworkCount(db)).toBe(before);
+			expect(db.select().from(auditEvents).all()).toHaveLength(0);
+		}
+	);
 
 	it('reports every problem in the file at once', () => {
 		const { db, admin } = setup();

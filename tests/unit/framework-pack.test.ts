@@ -17,7 +17,12 @@ const smallPack = {
 		{ value: 2, name: 'Full', description: 'All of it' }
 	],
 	challenges: [
-		{ key: 'alpha', name: 'Alpha challenge', shortLabel: 'Alpha', indicators: { '2': 'Alpha is everywhere' } },
+		{
+			key: 'alpha',
+			name: 'Alpha challenge',
+			shortLabel: 'Alpha',
+			indicators: { '2': 'Alpha is everywhere' }
+		},
 		{ key: 'beta', name: 'Beta challenge', shortLabel: 'Beta' },
 		{ key: 'gamma', name: 'Gamma challenge', shortLabel: 'Gamma' }
 	]
@@ -39,7 +44,12 @@ describe('the built-in ImROC pack', () => {
 			'Supporting staff',
 			'Life beyond illness'
 		]);
-		expect(pack.scale.map((l) => l.name)).toEqual(['Not yet started', 'Engagement', 'Development', 'Transformation']);
+		expect(pack.scale.map((l) => l.name)).toEqual([
+			'Not yet started',
+			'Engagement',
+			'Development',
+			'Transformation'
+		]);
 		expect(pack.attribution).toContain('Shepherd');
 	});
 });
@@ -73,7 +83,9 @@ describe('loading a pack', () => {
 		const first = loadPack(db, smallPack);
 		const changed = { ...smallPack, name: 'Renamed pack' };
 		expect(loadPack(db, changed).outcome).toBe('conflict');
-		expect(db.select().from(frameworks).where(eq(frameworks.id, first.frameworkId)).get()?.name).toBe('Small test pack');
+		expect(
+			db.select().from(frameworks).where(eq(frameworks.id, first.frameworkId)).get()?.name
+		).toBe('Small test pack');
 	});
 
 	it('stores a new version beside the old one', () => {
@@ -95,7 +107,10 @@ describe('loading a pack', () => {
 	});
 
 	it('describes problems by their place in the file', () => {
-		const parsed = frameworkPackSchema.safeParse({ ...smallPack, challenges: [{ key: 'Bad Key', name: '', shortLabel: 'x' }] });
+		const parsed = frameworkPackSchema.safeParse({
+			...smallPack,
+			challenges: [{ key: 'Bad Key', name: '', shortLabel: 'x' }]
+		});
 		expect(parsed.success).toBe(false);
 		const problems = describePackProblems(parsed.error!);
 		expect(problems.some((p) => p.startsWith('challenges[0].key:'))).toBe(true);
@@ -105,7 +120,9 @@ describe('loading a pack', () => {
 	it('rejects indicator text for a level that is not on the scale', () => {
 		const parsed = frameworkPackSchema.safeParse({
 			...smallPack,
-			challenges: [{ key: 'alpha', name: 'Alpha', shortLabel: 'Alpha', indicators: { '7': 'No such level' } }]
+			challenges: [
+				{ key: 'alpha', name: 'Alpha', shortLabel: 'Alpha', indicators: { '7': 'No such level' } }
+			]
 		});
 		expect(parsed.success).toBe(false);
 		expect(describePackProblems(parsed.error!)).toContain(

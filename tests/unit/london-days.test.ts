@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isIsoDate, londonDate, londonDayRange, londonMidnightUtc, nextIsoDate } from '$lib/domain/london-days';
+import {
+	isIsoDate,
+	londonDate,
+	londonDayRange,
+	londonMidnightUtc,
+	nextIsoDate
+} from '$lib/domain/london-days';
 
 const utc = (iso: string) => new Date(iso).getTime();
 const HOUR = 60 * 60 * 1000;
@@ -29,7 +35,10 @@ describe('London calendar days', () => {
 			fromMs: utc('2026-03-31T23:00:00Z'),
 			toMs: utc('2026-04-30T23:00:00Z')
 		});
-		expect(londonDayRange(undefined, '2026-12-31')).toEqual({ fromMs: undefined, toMs: utc('2027-01-01T00:00:00Z') });
+		expect(londonDayRange(undefined, '2026-12-31')).toEqual({
+			fromMs: undefined,
+			toMs: utc('2027-01-01T00:00:00Z')
+		});
 		expect(londonDayRange()).toEqual({ fromMs: undefined, toMs: undefined });
 	});
 

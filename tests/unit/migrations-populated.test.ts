@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations, openDatabase, DEFAULT_MIGRATIONS_FOLDER, type Db } from '$lib/server/db/client';
+import {
+	applyMigrations,
+	openDatabase,
+	DEFAULT_MIGRATIONS_FOLDER,
+	type Db
+} from '$lib/server/db/client';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { seedDemo } from '$lib/server/demo/seed';
 
@@ -20,18 +25,27 @@ function migrationsUpTo(dir: string, count: number): string {
 function tableNames(db: Db, schema = 'main'): string[] {
 	return (
 		db.$client
-			.prepare(`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`)
+			.prepare(
+				`SELECT name FROM ${schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`
+			)
 			.all() as { name: string }[]
 	).map((t) => t.name);
 }
 
 function columnNames(db: Db, table: string, schema = 'main'): string[] {
-	return (db.$client.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as { name: string }[]).map((c) => c.name);
+	return (
+		db.$client.prepare(`SELECT name FROM pragma_table_info(?, ?)`).all(table, schema) as {
+			name: string;
+		}[]
+	).map((c) => c.name);
 }
 
 function rowCounts(db: Db): Record<string, number> {
 	return Object.fromEntries(
-		tableNames(db).map((name) => [name, (db.$client.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n])
+		tableNames(db).map((name) => [
+			name,
+			(db.$client.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n
+		])
 	);
 }
 
@@ -50,9 +64,13 @@ async function populatedAt(dir: string, migrationCount: number): Promise<Db> {
 	db.$client.exec(`ATTACH DATABASE '${sourcePath}' AS source`);
 	db.$client.pragma('foreign_keys = OFF');
 	for (const table of tableNames(db)) {
-		const shared = columnNames(db, table).filter((c) => columnNames(db, table, 'source').includes(c));
+		const shared = columnNames(db, table).filter((c) =>
+			columnNames(db, table, 'source').includes(c)
+		);
 		const columns = shared.map((c) => `"${c}"`).join(', ');
-		db.$client.exec(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM source."${table}"`);
+		db.$client.exec(
+			`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM source."${table}"`
+		);
 	}
 	db.$client.pragma('foreign_keys = ON');
 	db.$client.exec('DETACH DATABASE source');
@@ -65,9 +83,13 @@ describe('migrations on a populated database', () => {
 		try {
 			const db = await populatedAt(dir, 5);
 			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
-			const counted = db.$client.prepare('SELECT sum(services) AS n FROM round_level_count').get() as { n: number };
+			const counted = db.$client
+				.prepare('SELECT sum(services) AS n FROM round_level_count')
+				.get() as { n: number };
 			const scored = db.$client
-				.prepare("SELECT count(*) AS n FROM agreed_score JOIN assessment ON assessment.id = agreed_score.assessment_id WHERE assessment.status = 'complete' AND level IS NOT NULL")
+				.prepare(
+					"SELECT count(*) AS n FROM agreed_score JOIN assessment ON assessment.id = agreed_score.assessment_id WHERE assessment.status = 'complete' AND level IS NOT NULL"
+				)
 				.get() as { n: number };
 			expect(scored.n).toBeGreaterThan(1000);
 			expect(counted.n).toBe(scored.n);
@@ -77,7 +99,9 @@ describe('migrations on a populated database', () => {
 		}
 	});
 
-	const journal = JSON.parse(readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8'));
+	const journal = JSON.parse(
+		readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')
+	);
 	const migrationCount: number = journal.entries.length;
 
 	it('fill the round level totals from the counts kept before them', async () => {
@@ -91,7 +115,9 @@ describe('migrations on a populated database', () => {
 					 LEFT JOIN round_level_total t ON t.round_id = c.round_id AND t.level = c.level WHERE t.scores IS NOT c.n`
 				)
 				.all();
-			expect((db.$client.prepare('SELECT count(*) AS n FROM round_level_total').get() as { n: number }).n).toBeGreaterThan(20);
+			expect(
+				(db.$client.prepare('SELECT count(*) AS n FROM round_level_total').get() as { n: number }).n
+			).toBeGreaterThan(20);
 			expect(mismatches).toEqual([]);
 			db.$client.close();
 		} finally {
@@ -109,7 +135,8 @@ describe('migrations on a populated database', () => {
 
 				applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
 				const after = rowCounts(db);
-				for (const [table, count] of Object.entries(before)) expect(after[table], table).toBe(count);
+				for (const [table, count] of Object.entries(before))
+					expect(after[table], table).toBe(count);
 				expect(db.$client.pragma('foreign_key_check')).toEqual([]);
 				db.$client.close();
 			} finally {

@@ -32,7 +32,9 @@ describe('migration safety', () => {
 		const { sqlite, db } = populatedAtFirstMigration();
 		applyMigrations(db, `${FIXTURES}/after`);
 		expect(childCount(sqlite)).toBe(5);
-		const columns = sqlite.prepare("SELECT name FROM pragma_table_info('parent')").all() as { name: string }[];
+		const columns = sqlite.prepare("SELECT name FROM pragma_table_info('parent')").all() as {
+			name: string;
+		}[];
 		expect(columns.map((c) => c.name)).toContain('label');
 		expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
 	});

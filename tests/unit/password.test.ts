@@ -14,7 +14,10 @@ describe('password hashing', () => {
 	});
 
 	it('salts each hash, so the same password never hashes the same way twice', async () => {
-		const [a, b] = await Promise.all([hashPassword('same password here'), hashPassword('same password here')]);
+		const [a, b] = await Promise.all([
+			hashPassword('same password here'),
+			hashPassword('same password here')
+		]);
 		expect(a).not.toBe(b);
 	});
 

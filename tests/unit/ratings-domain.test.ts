@@ -25,7 +25,11 @@ const GAPPY = [
 	{ value: 5, name: 'All' }
 ];
 
-const r = (perspective: Perspective, level: number | null, count = 1): RatingCount => ({ perspective, level, count });
+const r = (perspective: Perspective, level: number | null, count = 1): RatingCount => ({
+	perspective,
+	level,
+	count
+});
 
 describe('perspectives', () => {
 	it('has the six perspectives with their labels, in order', () => {
@@ -58,20 +62,30 @@ describe('medianLevel', () => {
 	});
 	it('says the median in words', () => {
 		expect(describeMedian({ kind: 'level', level: 2 }, FOUR)).toBe('2. Engagement');
-		expect(describeMedian({ kind: 'between', low: 2, high: 3 }, FOUR)).toBe('Between 2. Engagement and 3. Development');
+		expect(describeMedian({ kind: 'between', low: 2, high: 3 }, FOUR)).toBe(
+			'Between 2. Engagement and 3. Development'
+		);
 		expect(describeMedian(null, FOUR)).toBe('No levels chosen yet');
 	});
 });
 
 describe('spread', () => {
 	it('counts each level overall and per perspective, with don’t know apart', () => {
-		const result = spread([r('staff', 2, 2), r('staff', 3), r('carer', 1), r('carer', null), r('staff', null, 2)], FOUR);
+		const result = spread(
+			[r('staff', 2, 2), r('staff', 3), r('carer', 1), r('carer', null), r('staff', null, 2)],
+			FOUR
+		);
 		expect(result.counts).toEqual([1, 2, 1, 0]);
 		expect(result.dontKnow).toBe(3);
 		expect(result.rated).toBe(4);
 		expect(result.byPerspective).toEqual([
 			{ perspective: 'staff', label: 'Staff member', counts: [0, 2, 1, 0], dontKnow: 2 },
-			{ perspective: 'carer', label: 'Carer, family member or supporter', counts: [1, 0, 0, 0], dontKnow: 1 }
+			{
+				perspective: 'carer',
+				label: 'Carer, family member or supporter',
+				counts: [1, 0, 0, 0],
+				dontKnow: 1
+			}
 		]);
 	});
 	it('places non-consecutive levels by their place on the scale', () => {
@@ -90,21 +104,44 @@ describe('disagreement', () => {
 		expect(disagreement([r('staff', 0), r('staff', 5)], GAPPY).wide).toBe(true);
 	});
 	it('flags people using the service rating lower than staff perspectives', () => {
-		const ratings = [r('staff', 3), r('team_manager', 4), r('peer_support_worker', 3), r('person_using_service', 2), r('carer', 1)];
+		const ratings = [
+			r('staff', 3),
+			r('team_manager', 4),
+			r('peer_support_worker', 3),
+			r('person_using_service', 2),
+			r('carer', 1)
+		];
 		expect(disagreement(ratings, FOUR).usersRateLower).toBe(true);
-		expect(disagreement([r('staff', 2), r('person_using_service', 2)], FOUR).usersRateLower).toBe(false);
-		expect(disagreement([r('staff', 2), r('person_using_service', 3)], FOUR).usersRateLower).toBe(false);
+		expect(disagreement([r('staff', 2), r('person_using_service', 2)], FOUR).usersRateLower).toBe(
+			false
+		);
+		expect(disagreement([r('staff', 2), r('person_using_service', 3)], FOUR).usersRateLower).toBe(
+			false
+		);
 	});
 	it('compares even-count medians by their place between two levels', () => {
 		// Users between 2 and 3 (2.5 in steps 1 and 2 → 1.5); staff at 3 (step 2).
-		expect(disagreement([r('person_using_service', 2), r('person_using_service', 3), r('staff', 3)], FOUR).usersRateLower).toBe(true);
+		expect(
+			disagreement(
+				[r('person_using_service', 2), r('person_using_service', 3), r('staff', 3)],
+				FOUR
+			).usersRateLower
+		).toBe(true);
 	});
 	it('does not compare when either side has no levels; carers and others are not staff', () => {
-		expect(disagreement([r('person_using_service', 1), r('carer', 4), r('other', 4)], FOUR).usersRateLower).toBe(false);
-		expect(disagreement([r('staff', 4), r('person_using_service', null, 3)], FOUR).usersRateLower).toBe(false);
+		expect(
+			disagreement([r('person_using_service', 1), r('carer', 4), r('other', 4)], FOUR)
+				.usersRateLower
+		).toBe(false);
+		expect(
+			disagreement([r('staff', 4), r('person_using_service', null, 3)], FOUR).usersRateLower
+		).toBe(false);
 	});
 	it('leaves don’t know out of width and medians', () => {
-		expect(disagreement([r('staff', 2), r('staff', null, 5)], FOUR)).toEqual({ wide: false, usersRateLower: false });
+		expect(disagreement([r('staff', 2), r('staff', null, 5)], FOUR)).toEqual({
+			wide: false,
+			usersRateLower: false
+		});
 	});
 	it('says the flags in words', () => {
 		expect(describeDisagreement({ wide: true, usersRateLower: true })).toEqual([

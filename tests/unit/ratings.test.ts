@@ -18,7 +18,13 @@ import {
 	type RatingAnswer
 } from '$lib/server/ratings';
 import { mayRaterSeeOthers } from '$lib/domain/ratings';
-import { assessmentRaters, auditEvents, frameworks, memberships, ratings } from '$lib/server/db/schema';
+import {
+	assessmentRaters,
+	auditEvents,
+	frameworks,
+	memberships,
+	ratings
+} from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
@@ -26,10 +32,20 @@ import type { Db } from '$lib/server/db/client';
 function world() {
 	const db = freshDb();
 	const admin = platformAdmin(db);
-	const organisationId = createOrganisation(db, admin, { name: 'Northmoor Trust', odsCode: '', groupingLabel: 'Directorate' });
+	const organisationId = createOrganisation(db, admin, {
+		name: 'Northmoor Trust',
+		odsCode: '',
+		groupingLabel: 'Directorate'
+	});
 	const lead = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
-	const service = createService(db, lead, organisationId, { name: 'Ashford CMHT', type: 'Community mental health team' });
-	const other = createService(db, lead, organisationId, { name: 'Willow Ward', type: 'Acute inpatient ward' });
+	const service = createService(db, lead, organisationId, {
+		name: 'Ashford CMHT',
+		type: 'Community mental health team'
+	});
+	const other = createService(db, lead, organisationId, {
+		name: 'Willow Ward',
+		type: 'Acute inpatient ward'
+	});
 	if (!service.ok || !other.ok) throw new Error('service not created');
 	const frameworkId = db.select().from(frameworks).get()!.id;
 	const round = createRound(db, lead, organisationId, {
@@ -44,7 +60,16 @@ function world() {
 	const assessmentId = roundParticipants(db, round.id)[0].assessmentId!;
 	const assessment = getAssessment(db, organisationId, round.id, assessmentId)!;
 	const content = frameworkContent(db, frameworkId);
-	return { db, lead, organisationId, serviceId: service.id, otherServiceId: other.id, roundId: round.id, assessment, content };
+	return {
+		db,
+		lead,
+		organisationId,
+		serviceId: service.id,
+		otherServiceId: other.id,
+		roundId: round.id,
+		assessment,
+		content
+	};
 }
 
 type World = ReturnType<typeof world>;
@@ -52,7 +77,17 @@ type World = ReturnType<typeof world>;
 /** A person with a role, as the people pages would give it. */
 function member(w: World, name: string, role: string, serviceId: string | null) {
 	const user = insertUser(w.db, { name });
-	w.db.insert(memberships).values({ id: newId(), userId: user.id, organisationId: w.organisationId, serviceId, role, createdAt: new Date() }).run();
+	w.db
+		.insert(memberships)
+		.values({
+			id: newId(),
+			userId: user.id,
+			organisationId: w.organisationId,
+			serviceId,
+			role,
+			createdAt: new Date()
+		})
+		.run();
 	return personFor(w.db, { id: user.id, email: user.email, name, isPlatformAdmin: false });
 }
 
@@ -62,8 +97,14 @@ function invitedRater(w: World, name: string) {
 	return person;
 }
 
-const answersFor = (w: World, choice: (position: number) => RatingAnswer['choice'], upTo = Infinity): RatingAnswer[] =>
-	w.content.challenges.filter((c) => c.position <= upTo).map((c) => ({ challengeId: c.id, choice: choice(c.position), comment: '' }));
+const answersFor = (
+	w: World,
+	choice: (position: number) => RatingAnswer['choice'],
+	upTo = Infinity
+): RatingAnswer[] =>
+	w.content.challenges
+		.filter((c) => c.position <= upTo)
+		.map((c) => ({ challengeId: c.id, choice: choice(c.position), comment: '' }));
 
 const auditCount = (db: Db) => db.select({ n: count() }).from(auditEvents).get()!.n;
 
@@ -85,18 +126,33 @@ describe('adding raters', () => {
 		expect(addRater(w.db, w.lead, w.assessment, inService.id)).toEqual({ ok: true });
 		expect(addRater(w.db, w.lead, w.assessment, orgViewer.id)).toEqual({ ok: true });
 		for (const refused of [elsewhere.id, facilitator.id, stranger.id]) {
-			expect(addRater(w.db, w.lead, w.assessment, refused)).toMatchObject({ ok: false, status: 400 });
+			expect(addRater(w.db, w.lead, w.assessment, refused)).toMatchObject({
+				ok: false,
+				status: 400
+			});
 		}
-		expect(addRater(w.db, w.lead, w.assessment, inService.id)).toMatchObject({ ok: false, status: 409, message: 'This person is already a rater' });
+		expect(addRater(w.db, w.lead, w.assessment, inService.id)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: 'This person is already a rater'
+		});
 
 		expect(listRaters(w.db, w.assessment.id)).toEqual([
 			expect.objectContaining({ name: 'Dan Evans', perspective: null, submittedAt: null }),
 			expect.objectContaining({ name: 'Olu Viewer', perspective: null, submittedAt: null })
 		]);
 		expect(raterOf(w.db, w.assessment.id, stranger.id)).toBeUndefined();
-		const events = w.db.select().from(auditEvents).where(eq(auditEvents.action, 'rater.added')).all();
+		const events = w.db
+			.select()
+			.from(auditEvents)
+			.where(eq(auditEvents.action, 'rater.added'))
+			.all();
 		expect(events).toHaveLength(2);
-		expect(events[0]).toMatchObject({ userId: w.lead.id, serviceId: w.serviceId, entityId: `${w.assessment.id}/${inService.id}` });
+		expect(events[0]).toMatchObject({
+			userId: w.lead.id,
+			serviceId: w.serviceId,
+			entityId: `${w.assessment.id}/${inService.id}`
+		});
 	});
 });
 
@@ -105,53 +161,116 @@ describe('saving and submitting ratings', () => {
 		const w = world();
 		const dan = invitedRater(w, 'Dan Evans');
 
-		expect(saveRatings(w.db, dan, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2, 3) })).toEqual({ ok: true });
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				perspective: 'staff',
+				answers: answersFor(w, () => 2, 3)
+			})
+		).toEqual({ ok: true });
 		expect(raterOf(w.db, w.assessment.id, dan.id)?.perspective).toBe('staff');
 		expect(ownRatings(w.db, w.assessment.id, dan.id)).toHaveLength(3);
 
 		// Coming back later: change one answer and add a comment; the others stay.
 		const first = w.content.challenges[0].id;
-		expect(saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: first, choice: 'dont-know', comment: 'Not sure yet' }] })).toEqual({ ok: true });
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				answers: [{ challengeId: first, choice: 'dont-know', comment: 'Not sure yet' }]
+			})
+		).toEqual({ ok: true });
 		const saved = new Map(ownRatings(w.db, w.assessment.id, dan.id).map((r) => [r.challengeId, r]));
-		expect(saved.get(first)).toMatchObject({ level: null, dontKnow: true, comment: 'Not sure yet' });
+		expect(saved.get(first)).toMatchObject({
+			level: null,
+			dontKnow: true,
+			comment: 'Not sure yet'
+		});
 		expect(saved.size).toBe(3);
 
 		const before = auditCount(w.db);
 		const last = w.content.challenges.at(-1)!;
-		const refused = saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: last.id, choice: 4, comment: '' }] }, { submit: true });
+		const refused = saveRatings(
+			w.db,
+			dan,
+			w.assessment,
+			{ answers: [{ challengeId: last.id, choice: 4, comment: '' }] },
+			{ submit: true }
+		);
 		expect(refused).toMatchObject({ ok: false, status: 400 });
-		if (!refused.ok) expect(Object.keys(refused.errors)).toHaveLength(w.content.challenges.length - 4);
+		if (!refused.ok)
+			expect(Object.keys(refused.errors)).toHaveLength(w.content.challenges.length - 4);
 		// The answer sent with the refused submission was not kept either.
 		expect(ownRatings(w.db, w.assessment.id, dan.id)).toHaveLength(3);
 		expect(auditCount(w.db)).toBe(before);
 		expect(raterOf(w.db, w.assessment.id, dan.id)?.submittedAt).toBeNull();
 
 		const now = new Date('2026-03-01T10:00:00Z');
-		expect(saveRatings(w.db, dan, w.assessment, { answers: answersFor(w, () => 3) }, { submit: true, now })).toEqual({ ok: true });
+		expect(
+			saveRatings(
+				w.db,
+				dan,
+				w.assessment,
+				{ answers: answersFor(w, () => 3) },
+				{ submit: true, now }
+			)
+		).toEqual({ ok: true });
 		expect(raterOf(w.db, w.assessment.id, dan.id)?.submittedAt).toEqual(now);
-		const events = w.db.select().from(auditEvents).where(eq(auditEvents.userId, dan.id)).orderBy(sql`rowid`).all();
-		expect(events.map((e) => e.action)).toEqual(['ratings.saved', 'ratings.saved', 'ratings.submitted']);
+		const events = w.db
+			.select()
+			.from(auditEvents)
+			.where(eq(auditEvents.userId, dan.id))
+			.orderBy(sql`rowid`)
+			.all();
+		expect(events.map((e) => e.action)).toEqual([
+			'ratings.saved',
+			'ratings.saved',
+			'ratings.submitted'
+		]);
 		expect(JSON.stringify(events)).not.toContain('Not sure yet');
 	});
 
 	it('submitting needs a perspective as well as every answer', () => {
 		const w = world();
 		const dan = invitedRater(w, 'Dan Evans');
-		const result = saveRatings(w.db, dan, w.assessment, { answers: answersFor(w, () => 'dont-know') }, { submit: true });
-		expect(result).toMatchObject({ ok: false, status: 400, errors: { perspective: 'Select the perspective you are rating from' } });
+		const result = saveRatings(
+			w.db,
+			dan,
+			w.assessment,
+			{ answers: answersFor(w, () => 'dont-know') },
+			{ submit: true }
+		);
+		expect(result).toMatchObject({
+			ok: false,
+			status: 400,
+			errors: { perspective: 'Select the perspective you are rating from' }
+		});
 		expect(ownRatings(w.db, w.assessment.id, dan.id)).toHaveLength(0);
 	});
 
 	it('a second submission is refused (409) and changes nothing', () => {
 		const w = world();
 		const dan = invitedRater(w, 'Dan Evans');
-		expect(saveRatings(w.db, dan, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2) }, { submit: true })).toEqual({ ok: true });
+		expect(
+			saveRatings(
+				w.db,
+				dan,
+				w.assessment,
+				{ perspective: 'staff', answers: answersFor(w, () => 2) },
+				{ submit: true }
+			)
+		).toEqual({ ok: true });
 		const ratingsBefore = w.db.select().from(ratings).all();
 		const raterBefore = w.db.select().from(assessmentRaters).all();
 		const eventsBefore = auditCount(w.db);
 
 		for (const submit of [true, false]) {
-			expect(saveRatings(w.db, dan, w.assessment, { perspective: 'carer', answers: answersFor(w, () => 4) }, { submit })).toEqual({
+			expect(
+				saveRatings(
+					w.db,
+					dan,
+					w.assessment,
+					{ perspective: 'carer', answers: answersFor(w, () => 4) },
+					{ submit }
+				)
+			).toEqual({
 				ok: false,
 				status: 409,
 				message: 'You have already submitted your ratings',
@@ -168,12 +287,20 @@ describe('saving and submitting ratings', () => {
 		const dan = invitedRater(w, 'Dan Evans');
 		const later = member(w, 'Lara Late', 'rater', w.serviceId);
 		expect(closeRound(w.db, w.lead, w.organisationId, w.roundId)).toEqual({ ok: true });
-		expect(saveRatings(w.db, dan, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2) })).toMatchObject({
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				perspective: 'staff',
+				answers: answersFor(w, () => 2)
+			})
+		).toMatchObject({
 			ok: false,
 			status: 409,
 			message: 'This round is closed, so its scores can no longer change.'
 		});
-		expect(addRater(w.db, w.lead, w.assessment, later.id)).toMatchObject({ ok: false, status: 409 });
+		expect(addRater(w.db, w.lead, w.assessment, later.id)).toMatchObject({
+			ok: false,
+			status: 409
+		});
 		expect(ownRatings(w.db, w.assessment.id, dan.id)).toHaveLength(0);
 	});
 
@@ -181,25 +308,53 @@ describe('saving and submitting ratings', () => {
 		const w = world();
 		const dan = invitedRater(w, 'Dan Evans');
 		const first = w.content.challenges[0].id;
-		expect(saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: first, choice: 7, comment: '' }] })).toMatchObject({
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				answers: [{ challengeId: first, choice: 7, comment: '' }]
+			})
+		).toMatchObject({
 			ok: false,
 			status: 400,
 			errors: { level: expect.any(String) }
 		});
-		expect(saveRatings(w.db, dan, w.assessment, { perspective: 'boss', answers: [] })).toMatchObject({ ok: false, errors: { perspective: expect.any(String) } });
-		expect(saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: first, choice: 2, comment: 'x'.repeat(2001) }] })).toMatchObject({
+		expect(
+			saveRatings(w.db, dan, w.assessment, { perspective: 'boss', answers: [] })
+		).toMatchObject({ ok: false, errors: { perspective: expect.any(String) } });
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				answers: [{ challengeId: first, choice: 2, comment: 'x'.repeat(2001) }]
+			})
+		).toMatchObject({
 			ok: false,
 			errors: { comment: 'Your comment must be 2,000 characters or fewer' }
 		});
-		expect(saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: first, choice: 2, comment: 'x'.repeat(2000) }] })).toEqual({ ok: true });
-		expect(saveRatings(w.db, dan, w.assessment, { answers: [{ challengeId: 'not-a-challenge', choice: 2, comment: '' }] })).toMatchObject({ ok: false, status: 400 });
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				answers: [{ challengeId: first, choice: 2, comment: 'x'.repeat(2000) }]
+			})
+		).toEqual({ ok: true });
+		expect(
+			saveRatings(w.db, dan, w.assessment, {
+				answers: [{ challengeId: 'not-a-challenge', choice: 2, comment: '' }]
+			})
+		).toMatchObject({ ok: false, status: 400 });
 	});
 
 	it('refuses a person who was not invited to rate, as not found', () => {
 		const w = world();
 		const notInvited = member(w, 'Nia Notinvited', 'rater', w.serviceId);
-		expect(saveRatings(w.db, notInvited, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2) })).toMatchObject({ ok: false, status: 404 });
-		expect(saveRatings(w.db, w.lead, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2) })).toMatchObject({ ok: false, status: 404 });
+		expect(
+			saveRatings(w.db, notInvited, w.assessment, {
+				perspective: 'staff',
+				answers: answersFor(w, () => 2)
+			})
+		).toMatchObject({ ok: false, status: 404 });
+		expect(
+			saveRatings(w.db, w.lead, w.assessment, {
+				perspective: 'staff',
+				answers: answersFor(w, () => 2)
+			})
+		).toMatchObject({ ok: false, status: 404 });
 		expect(w.db.select().from(ratings).all()).toHaveLength(0);
 	});
 
@@ -209,7 +364,12 @@ describe('saving and submitting ratings', () => {
 		const spy = vi.spyOn(audit, 'recordAuditEvent').mockImplementationOnce(() => {
 			throw new Error('audit store unavailable');
 		});
-		expect(() => saveRatings(w.db, dan, w.assessment, { perspective: 'staff', answers: answersFor(w, () => 2) })).toThrow('audit store unavailable');
+		expect(() =>
+			saveRatings(w.db, dan, w.assessment, {
+				perspective: 'staff',
+				answers: answersFor(w, () => 2)
+			})
+		).toThrow('audit store unavailable');
 		spy.mockRestore();
 		// The failed event took the ratings and the perspective with it.
 		expect(ownRatings(w.db, w.assessment.id, dan.id)).toHaveLength(0);
@@ -225,12 +385,37 @@ describe('the spread and who may see it', () => {
 		const user = invitedRater(w, 'Uma User');
 		const drafter = invitedRater(w, 'Dee Draft');
 
-		expect(mayRaterSeeOthers(raterOf(w.db, w.assessment.id, staff.id)!.submittedAt !== null)).toBe(false);
-		saveRatings(w.db, staff, w.assessment, { perspective: 'staff', answers: answersFor(w, (p) => (p === 1 ? 4 : 3)) }, { submit: true });
-		saveRatings(w.db, manager, w.assessment, { perspective: 'team_manager', answers: answersFor(w, (p) => (p === 1 ? 4 : 'dont-know')) }, { submit: true });
-		saveRatings(w.db, user, w.assessment, { perspective: 'person_using_service', answers: answersFor(w, () => 1) }, { submit: true });
-		saveRatings(w.db, drafter, w.assessment, { perspective: 'carer', answers: answersFor(w, () => 1) });
-		expect(mayRaterSeeOthers(raterOf(w.db, w.assessment.id, staff.id)!.submittedAt !== null)).toBe(true);
+		expect(mayRaterSeeOthers(raterOf(w.db, w.assessment.id, staff.id)!.submittedAt !== null)).toBe(
+			false
+		);
+		saveRatings(
+			w.db,
+			staff,
+			w.assessment,
+			{ perspective: 'staff', answers: answersFor(w, (p) => (p === 1 ? 4 : 3)) },
+			{ submit: true }
+		);
+		saveRatings(
+			w.db,
+			manager,
+			w.assessment,
+			{ perspective: 'team_manager', answers: answersFor(w, (p) => (p === 1 ? 4 : 'dont-know')) },
+			{ submit: true }
+		);
+		saveRatings(
+			w.db,
+			user,
+			w.assessment,
+			{ perspective: 'person_using_service', answers: answersFor(w, () => 1) },
+			{ submit: true }
+		);
+		saveRatings(w.db, drafter, w.assessment, {
+			perspective: 'carer',
+			answers: answersFor(w, () => 1)
+		});
+		expect(mayRaterSeeOthers(raterOf(w.db, w.assessment.id, staff.id)!.submittedAt !== null)).toBe(
+			true
+		);
 
 		const result = ratingSpread(w.db, w.assessment.id);
 		expect(result.scale.map((l) => l.value)).toEqual([1, 2, 3, 4]);
@@ -249,6 +434,8 @@ describe('the spread and who may see it', () => {
 		expect(second.spread.dontKnow).toBe(1);
 		expect(second.median).toEqual({ kind: 'between', low: 1, high: 3 });
 		// The draft carer's ratings are nowhere in the spread.
-		expect(result.challenges.every((c) => !c.spread.byPerspective.some((p) => p.perspective === 'carer'))).toBe(true);
+		expect(
+			result.challenges.every((c) => !c.spread.byPerspective.some((p) => p.perspective === 'carer'))
+		).toBe(true);
 	});
 });

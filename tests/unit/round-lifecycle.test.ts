@@ -20,7 +20,13 @@ import {
 import { getAssessment } from '$lib/server/assessments';
 import { parseForm } from '$lib/server/forms';
 import { personFor } from '$lib/server/users';
-import { agreedScores, assessments, auditEvents, challenges, frameworks } from '$lib/server/db/schema';
+import {
+	agreedScores,
+	assessments,
+	auditEvents,
+	challenges,
+	frameworks
+} from '$lib/server/db/schema';
 import {
 	assessmentStage,
 	describeRoundProgress,
@@ -41,8 +47,18 @@ const T0 = new Date('2026-03-02T10:00:00Z');
 function world() {
 	const db = freshDb();
 	const admin = platformAdmin(db);
-	const organisationId = createOrganisation(db, admin, { name: 'Northmoor Trust', odsCode: '', groupingLabel: 'Directorate' }, T0);
-	const otherOrganisationId = createOrganisation(db, admin, { name: 'Eastgate Trust', odsCode: '', groupingLabel: 'Locality' }, T0);
+	const organisationId = createOrganisation(
+		db,
+		admin,
+		{ name: 'Northmoor Trust', odsCode: '', groupingLabel: 'Directorate' },
+		T0
+	);
+	const otherOrganisationId = createOrganisation(
+		db,
+		admin,
+		{ name: 'Eastgate Trust', odsCode: '', groupingLabel: 'Locality' },
+		T0
+	);
 	const person = personFor(db, { id: admin.id, email: '', name: '', isPlatformAdmin: true });
 
 	const grouping = (orgId: string, label: string, name: string) => {
@@ -50,7 +66,12 @@ function world() {
 		if (!created.ok) throw new Error(created.message);
 		return created.id;
 	};
-	const service = (orgId: string, name: string, type: ServiceType, groupingId: string | null = null) => {
+	const service = (
+		orgId: string,
+		name: string,
+		type: ServiceType,
+		groupingId: string | null = null
+	) => {
 		const created = createService(db, person, orgId, { name, type, groupingId }, T0);
 		if (!created.ok) throw new Error(created.message);
 		return created.id;
@@ -61,13 +82,23 @@ function world() {
 	const services = {
 		ashford: service(organisationId, 'Ashford CMHT', 'Community mental health team', adult),
 		bridgeford: service(organisationId, 'Bridgeford CMHT', 'Community mental health team', adult),
-		earlyIntervention: service(organisationId, 'North EIP', 'Early intervention in psychosis', adult),
+		earlyIntervention: service(
+			organisationId,
+			'North EIP',
+			'Early intervention in psychosis',
+			adult
+		),
 		willow: service(organisationId, 'Willow Ward', 'Acute inpatient ward', inpatient),
 		oak: service(organisationId, 'Oak Ward', 'Acute inpatient ward', inpatient),
 		college: service(organisationId, 'Recovery College', 'Recovery college')
 	};
 	const elsewhereGrouping = grouping(otherOrganisationId, 'Locality', 'East');
-	const elsewhereService = service(otherOrganisationId, 'Eastgate CMHT', 'Community mental health team', elsewhereGrouping);
+	const elsewhereService = service(
+		otherOrganisationId,
+		'Eastgate CMHT',
+		'Community mental health team',
+		elsewhereGrouping
+	);
 
 	const frameworkId = db.select().from(frameworks).get()!.id;
 	return {
@@ -76,7 +107,11 @@ function world() {
 		organisationId,
 		groupings: { adult, inpatient },
 		services,
-		elsewhere: { organisationId: otherOrganisationId, groupingId: elsewhereGrouping, serviceId: elsewhereService },
+		elsewhere: {
+			organisationId: otherOrganisationId,
+			groupingId: elsewhereGrouping,
+			serviceId: elsewhereService
+		},
 		frameworkId
 	};
 }
@@ -101,7 +136,8 @@ function draftRound(w: World, overrides: Partial<RoundInput> = {}) {
 }
 
 const auditCount = (db: Db) => db.select({ n: count() }).from(auditEvents).get()!.n;
-const eventsOf = (db: Db, action: string) => db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
+const eventsOf = (db: Db, action: string) =>
+	db.select().from(auditEvents).where(eq(auditEvents.action, action)).all();
 const names = (w: World, ids: string[]) => {
 	const byId = new Map(Object.entries(w.services).map(([name, id]) => [id, name]));
 	return ids.map((id) => byId.get(id)).sort();
@@ -115,20 +151,44 @@ function roundForm(fields: Record<string, string | string[]>) {
 	return form;
 }
 
-const datesFields = { startDay: '1', startMonth: '4', startYear: '2026', endDay: '30', endMonth: '6', endYear: '2026' };
+const datesFields = {
+	startDay: '1',
+	startMonth: '4',
+	startYear: '2026',
+	endDay: '30',
+	endMonth: '6',
+	endYear: '2026'
+};
 
 /**
  * Agrees a level for the framework's first `levels` challenges, writes evidence without a level
  * for the next one, and marks the assessment complete if asked: the rows the team's saves leave.
  */
 function agree(w: World, assessmentId: string, levels: number, complete = false) {
-	const ordered = w.db.select({ id: challenges.id }).from(challenges).where(eq(challenges.frameworkId, w.frameworkId)).orderBy(challenges.position).all();
+	const ordered = w.db
+		.select({ id: challenges.id })
+		.from(challenges)
+		.where(eq(challenges.frameworkId, w.frameworkId))
+		.orderBy(challenges.position)
+		.all();
 	ordered.slice(0, levels + 1).forEach((challenge, i) => {
-		w.db.insert(agreedScores)
-			.values({ assessmentId, challengeId: challenge.id, level: i < levels ? 2 : null, evidence: 'Seen in care plans', updatedAt: T0 })
+		w.db
+			.insert(agreedScores)
+			.values({
+				assessmentId,
+				challengeId: challenge.id,
+				level: i < levels ? 2 : null,
+				evidence: 'Seen in care plans',
+				updatedAt: T0
+			})
 			.run();
 	});
-	if (complete) w.db.update(assessments).set({ status: 'complete', completedAt: T0 }).where(eq(assessments.id, assessmentId)).run();
+	if (complete)
+		w.db
+			.update(assessments)
+			.set({ status: 'complete', completedAt: T0 })
+			.where(eq(assessments.id, assessmentId))
+			.run();
 }
 
 /** Whether the team could change the assessment now, as the save checks it. */
@@ -146,9 +206,15 @@ describe('round rules', () => {
 
 	it('reopens only a closed round, and only with a reason of up to 1,000 characters', () => {
 		expect(whyRoundCannotReopen('closed', 'Two wards asked for more time')).toBeNull();
-		expect(whyRoundCannotReopen('open', 'Two wards asked for more time')).toEqual({ about: 'round', message: 'Only a closed round can be reopened.' });
+		expect(whyRoundCannotReopen('open', 'Two wards asked for more time')).toEqual({
+			about: 'round',
+			message: 'Only a closed round can be reopened.'
+		});
 		expect(whyRoundCannotReopen('draft', 'A reason')).toMatchObject({ about: 'round' });
-		expect(whyRoundCannotReopen('closed', '')).toEqual({ about: 'reason', message: 'Enter the reason for reopening the round' });
+		expect(whyRoundCannotReopen('closed', '')).toEqual({
+			about: 'reason',
+			message: 'Enter the reason for reopening the round'
+		});
 		expect(whyRoundCannotReopen('closed', '   \n ')).toMatchObject({ about: 'reason' });
 		expect(whyRoundCannotReopen('closed', 'x'.repeat(1000))).toBeNull();
 		expect(whyRoundCannotReopen('closed', 'x'.repeat(1001))).toEqual({
@@ -159,19 +225,42 @@ describe('round rules', () => {
 
 	it('gives each assessment a stage from its status and agreed levels', () => {
 		const today = '2026-05-01';
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0 }, '2026-06-30', today)).toEqual({ stage: 'not_started', late: false });
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 1 }, '2026-06-30', today).stage).toBe('rating');
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 3 }, '2026-06-30', today).stage).toBe('agreeing');
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 3 }, '2026-06-30', today)).toEqual({ stage: 'agreeing', late: false });
-		expect(assessmentStage({ status: 'complete', agreedLevels: 10 }, '2026-06-30', today)).toEqual({ stage: 'complete', late: false });
+		expect(
+			assessmentStage({ status: 'in_progress', agreedLevels: 0 }, '2026-06-30', today)
+		).toEqual({ stage: 'not_started', late: false });
+		expect(
+			assessmentStage(
+				{ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 1 },
+				'2026-06-30',
+				today
+			).stage
+		).toBe('rating');
+		expect(
+			assessmentStage(
+				{ status: 'in_progress', agreedLevels: 0, raters: 3, submittedRaters: 3 },
+				'2026-06-30',
+				today
+			).stage
+		).toBe('agreeing');
+		expect(
+			assessmentStage({ status: 'in_progress', agreedLevels: 3 }, '2026-06-30', today)
+		).toEqual({ stage: 'agreeing', late: false });
+		expect(assessmentStage({ status: 'complete', agreedLevels: 10 }, '2026-06-30', today)).toEqual({
+			stage: 'complete',
+			late: false
+		});
 	});
 
 	it('counts an unfinished assessment late from the day after the period ends, never a complete one', () => {
 		const unfinished = { status: 'in_progress', agreedLevels: 4 } as const;
 		expect(assessmentStage(unfinished, '2026-06-30', '2026-06-30').late).toBe(false);
 		expect(assessmentStage(unfinished, '2026-06-30', '2026-07-01').late).toBe(true);
-		expect(assessmentStage({ status: 'in_progress', agreedLevels: 0 }, '2026-06-30', '2027-01-01')).toEqual({ stage: 'not_started', late: true });
-		expect(assessmentStage({ status: 'complete', agreedLevels: 10 }, '2026-06-30', '2027-01-01').late).toBe(false);
+		expect(
+			assessmentStage({ status: 'in_progress', agreedLevels: 0 }, '2026-06-30', '2027-01-01')
+		).toEqual({ stage: 'not_started', late: true });
+		expect(
+			assessmentStage({ status: 'complete', agreedLevels: 10 }, '2026-06-30', '2027-01-01').late
+		).toBe(false);
 	});
 
 	it('sums up a round as "N of M complete, K late"', () => {
@@ -196,19 +285,44 @@ describe('groupings', () => {
 	it('are unique by name within an organisation, whatever the capitals, and recorded in the trail', () => {
 		const w = world();
 		const before = auditCount(w.db);
-		expect(createGrouping(w.db, w.person, w.organisationId, 'Directorate', { name: 'adult COMMUNITY' }, T0)).toEqual({
+		expect(
+			createGrouping(
+				w.db,
+				w.person,
+				w.organisationId,
+				'Directorate',
+				{ name: 'adult COMMUNITY' },
+				T0
+			)
+		).toEqual({
 			ok: false,
 			field: 'name',
 			message: 'This organisation already has a directorate with that name'
 		});
 		expect(auditCount(w.db)).toBe(before);
 
-		const elsewhere = createGrouping(w.db, w.person, w.elsewhere.organisationId, 'Locality', { name: 'Adult community' }, T0);
+		const elsewhere = createGrouping(
+			w.db,
+			w.person,
+			w.elsewhere.organisationId,
+			'Locality',
+			{ name: 'Adult community' },
+			T0
+		);
 		expect(elsewhere.ok).toBe(true);
-		const [event] = eventsOf(w.db, 'grouping.created').filter((e) => e.organisationId === w.elsewhere.organisationId && e.entityId !== w.elsewhere.groupingId);
-		expect(event).toMatchObject({ userId: w.person.id, entityType: 'grouping', after: { name: 'Adult community' } });
+		const [event] = eventsOf(w.db, 'grouping.created').filter(
+			(e) =>
+				e.organisationId === w.elsewhere.organisationId && e.entityId !== w.elsewhere.groupingId
+		);
+		expect(event).toMatchObject({
+			userId: w.person.id,
+			entityType: 'grouping',
+			after: { name: 'Adult community' }
+		});
 		expect(describeAction('grouping.created')).toBe('Added a grouping');
-		expect(describeChange({ action: 'grouping.created', before: null, after: event.after })).toBe('Adult community');
+		expect(describeChange({ action: 'grouping.created', before: null, after: event.after })).toBe(
+			'Adult community'
+		);
 
 		expect(listGroupings(w.db, w.organisationId).map((g) => [g.name, g.services])).toEqual([
 			['Adult community', 3],
@@ -224,8 +338,18 @@ describe('groupings', () => {
 
 	it('cannot take a service from another organisation’s grouping', () => {
 		const w = world();
-		const result = createService(w.db, w.person, w.organisationId, { name: 'Sneaky Team', type: 'Other', groupingId: w.elsewhere.groupingId }, T0);
-		expect(result).toEqual({ ok: false, field: 'groupingId', message: 'Select a directorate from the list' });
+		const result = createService(
+			w.db,
+			w.person,
+			w.organisationId,
+			{ name: 'Sneaky Team', type: 'Other', groupingId: w.elsewhere.groupingId },
+			T0
+		);
+		expect(result).toEqual({
+			ok: false,
+			field: 'groupingId',
+			message: 'Select a directorate from the list'
+		});
 	});
 
 	it('list services under their grouping, with those in none last', () => {
@@ -255,7 +379,12 @@ describe('choosing the services for a round', () => {
 			groupingIds: [w.groupings.inpatient],
 			serviceTypes: ['Early intervention in psychosis']
 		});
-		expect(names(w, roundServiceIds(w.db, roundId))).toEqual(['college', 'earlyIntervention', 'oak', 'willow']);
+		expect(names(w, roundServiceIds(w.db, roundId))).toEqual([
+			'college',
+			'earlyIntervention',
+			'oak',
+			'willow'
+		]);
 		const [created] = eventsOf(w.db, 'round.created');
 		expect((created.after as { serviceIds: string[] }).serviceIds).toHaveLength(4);
 	});
@@ -263,7 +392,11 @@ describe('choosing the services for a round', () => {
 	it('takes a whole grouping on its own', () => {
 		const w = world();
 		const roundId = draftRound(w, { serviceIds: [], groupingIds: [w.groupings.adult] });
-		expect(names(w, roundServiceIds(w.db, roundId))).toEqual(['ashford', 'bridgeford', 'earlyIntervention']);
+		expect(names(w, roundServiceIds(w.db, roundId))).toEqual([
+			'ashford',
+			'bridgeford',
+			'earlyIntervention'
+		]);
 	});
 
 	it('reads the ticked boxes from the form and refuses a type that is not on the list', () => {
@@ -278,13 +411,29 @@ describe('choosing the services for a round', () => {
 				serviceTypes: 'Recovery college'
 			})
 		);
-		expect(parsed.ok && parsed.data).toMatchObject({ serviceIds: [], groupingIds: [w.groupings.adult, w.groupings.inpatient], serviceTypes: ['Recovery college'] });
+		expect(parsed.ok && parsed.data).toMatchObject({
+			serviceIds: [],
+			groupingIds: [w.groupings.adult, w.groupings.inpatient],
+			serviceTypes: ['Recovery college']
+		});
 
-		const tampered = parseForm(roundInputSchema, roundForm({ title: 'Spring', frameworkId: w.frameworkId, ...datesFields, serviceTypes: 'Anything at all' }));
+		const tampered = parseForm(
+			roundInputSchema,
+			roundForm({
+				title: 'Spring',
+				frameworkId: w.frameworkId,
+				...datesFields,
+				serviceTypes: 'Anything at all'
+			})
+		);
 		expect(tampered.ok).toBe(false);
-		if (!tampered.ok) expect(tampered.errors.serviceTypes).toBe('Select types of service from the list');
+		if (!tampered.ok)
+			expect(tampered.errors.serviceTypes).toBe('Select types of service from the list');
 
-		const nothing = parseForm(roundInputSchema, roundForm({ title: '', frameworkId: w.frameworkId, ...datesFields }));
+		const nothing = parseForm(
+			roundInputSchema,
+			roundForm({ title: '', frameworkId: w.frameworkId, ...datesFields })
+		);
 		expect(nothing.ok).toBe(false);
 		if (!nothing.ok) {
 			expect(nothing.errors.serviceIds).toBe('Select at least one service to take part');
@@ -295,12 +444,28 @@ describe('choosing the services for a round', () => {
 	it('refuses another organisation’s grouping or service, creating nothing', () => {
 		const w = world();
 		const before = auditCount(w.db);
-		expect(createRound(w.db, w.person, w.organisationId, roundInput(w, { groupingIds: [w.elsewhere.groupingId] }), T0)).toEqual({
+		expect(
+			createRound(
+				w.db,
+				w.person,
+				w.organisationId,
+				roundInput(w, { groupingIds: [w.elsewhere.groupingId] }),
+				T0
+			)
+		).toEqual({
 			ok: false,
 			field: 'groupingIds',
 			message: 'Select each directorate from this organisation’s list'
 		});
-		expect(createRound(w.db, w.person, w.organisationId, roundInput(w, { serviceIds: [w.elsewhere.serviceId] }), T0)).toMatchObject({
+		expect(
+			createRound(
+				w.db,
+				w.person,
+				w.organisationId,
+				roundInput(w, { serviceIds: [w.elsewhere.serviceId] }),
+				T0
+			)
+		).toMatchObject({
 			ok: false,
 			field: 'serviceIds'
 		});
@@ -309,7 +474,13 @@ describe('choosing the services for a round', () => {
 
 	it('refuses a choice that adds up to no service at all', () => {
 		const w = world();
-		const result = createRound(w.db, w.person, w.organisationId, roundInput(w, { serviceIds: [], serviceTypes: ['Perinatal'] }), T0);
+		const result = createRound(
+			w.db,
+			w.person,
+			w.organisationId,
+			roundInput(w, { serviceIds: [], serviceTypes: ['Perinatal'] }),
+			T0
+		);
 		expect(result).toMatchObject({ ok: false, field: 'serviceIds' });
 	});
 });
@@ -324,18 +495,47 @@ describe('changing a draft round', () => {
 			w.person,
 			w.organisationId,
 			roundId,
-			roundInput(w, { title: 'Spring 2026 (adult community)', periodEnd: '2026-07-31', serviceIds: [], groupingIds: [w.groupings.adult] }),
+			roundInput(w, {
+				title: 'Spring 2026 (adult community)',
+				periodEnd: '2026-07-31',
+				serviceIds: [],
+				groupingIds: [w.groupings.adult]
+			}),
 			T1
 		);
 		expect(result).toEqual({ ok: true });
-		expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({ title: 'Spring 2026 (adult community)', periodEnd: '2026-07-31', status: 'draft' });
-		expect(names(w, roundServiceIds(w.db, roundId))).toEqual(['ashford', 'bridgeford', 'earlyIntervention']);
+		expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({
+			title: 'Spring 2026 (adult community)',
+			periodEnd: '2026-07-31',
+			status: 'draft'
+		});
+		expect(names(w, roundServiceIds(w.db, roundId))).toEqual([
+			'ashford',
+			'bridgeford',
+			'earlyIntervention'
+		]);
 
 		const [event] = eventsOf(w.db, 'round.updated');
-		expect(event).toMatchObject({ entityId: roundId, at: T1, before: { title: 'Spring 2026 recovery audit', periodEnd: '2026-06-30', serviceIds: [w.services.ashford] } });
-		expect(event.after).toMatchObject({ title: 'Spring 2026 (adult community)', periodEnd: '2026-07-31' });
+		expect(event).toMatchObject({
+			entityId: roundId,
+			at: T1,
+			before: {
+				title: 'Spring 2026 recovery audit',
+				periodEnd: '2026-06-30',
+				serviceIds: [w.services.ashford]
+			}
+		});
+		expect(event.after).toMatchObject({
+			title: 'Spring 2026 (adult community)',
+			periodEnd: '2026-07-31'
+		});
 		expect(describeAction('round.updated')).toBe('Changed a draft round');
-		expect(describeChange({ action: 'round.updated', before: event.before, after: event.after }, { roundTitle: 'Spring 2026 (adult community)' })).toBe(
+		expect(
+			describeChange(
+				{ action: 'round.updated', before: event.before, after: event.after },
+				{ roundTitle: 'Spring 2026 (adult community)' }
+			)
+		).toBe(
 			'Spring 2026 (adult community): title Spring 2026 recovery audit → Spring 2026 (adult community), period 1 April 2026 to 31 July 2026, 1 service → 3 services'
 		);
 	});
@@ -344,7 +544,9 @@ describe('changing a draft round', () => {
 		const w = world();
 		const roundId = draftRound(w);
 		const before = auditCount(w.db);
-		expect(updateRound(w.db, w.person, w.organisationId, roundId, roundInput(w), T0)).toEqual({ ok: true });
+		expect(updateRound(w.db, w.person, w.organisationId, roundId, roundInput(w), T0)).toEqual({
+			ok: true
+		});
 		expect(auditCount(w.db)).toBe(before);
 	});
 
@@ -353,11 +555,26 @@ describe('changing a draft round', () => {
 		const roundId = draftRound(w);
 		expect(openRound(w.db, w.person, w.organisationId, roundId, T0)).toEqual({ ok: true });
 		for (const status of ['open', 'closed'] as const) {
-			if (status === 'closed') expect(closeRound(w.db, w.person, w.organisationId, roundId, T0)).toEqual({ ok: true });
+			if (status === 'closed')
+				expect(closeRound(w.db, w.person, w.organisationId, roundId, T0)).toEqual({ ok: true });
 			const before = auditCount(w.db);
-			const result = updateRound(w.db, w.person, w.organisationId, roundId, roundInput(w, { title: 'Changed', groupingIds: [w.groupings.inpatient] }), T0);
-			expect(result).toEqual({ ok: false, status: 409, message: 'Only a draft round can be changed.' });
-			expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({ title: 'Spring 2026 recovery audit', status });
+			const result = updateRound(
+				w.db,
+				w.person,
+				w.organisationId,
+				roundId,
+				roundInput(w, { title: 'Changed', groupingIds: [w.groupings.inpatient] }),
+				T0
+			);
+			expect(result).toEqual({
+				ok: false,
+				status: 409,
+				message: 'Only a draft round can be changed.'
+			});
+			expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({
+				title: 'Spring 2026 recovery audit',
+				status
+			});
 			expect(roundServiceIds(w.db, roundId)).toEqual([w.services.ashford]);
 			expect(auditCount(w.db)).toBe(before);
 		}
@@ -366,8 +583,19 @@ describe('changing a draft round', () => {
 	it('does not find a round through another organisation, or take its services', () => {
 		const w = world();
 		const roundId = draftRound(w);
-		expect(updateRound(w.db, w.person, w.elsewhere.organisationId, roundId, roundInput(w), T0)).toMatchObject({ ok: false, status: 404 });
-		expect(updateRound(w.db, w.person, w.organisationId, roundId, roundInput(w, { serviceIds: [w.elsewhere.serviceId] }), T0)).toMatchObject({
+		expect(
+			updateRound(w.db, w.person, w.elsewhere.organisationId, roundId, roundInput(w), T0)
+		).toMatchObject({ ok: false, status: 404 });
+		expect(
+			updateRound(
+				w.db,
+				w.person,
+				w.organisationId,
+				roundId,
+				roundInput(w, { serviceIds: [w.elsewhere.serviceId] }),
+				T0
+			)
+		).toMatchObject({
 			ok: false,
 			status: 400,
 			field: 'serviceIds'
@@ -380,7 +608,9 @@ describe('reopening a closed round', () => {
 	function closedRound(w: World) {
 		const roundId = draftRound(w, { serviceIds: [w.services.ashford, w.services.willow] });
 		openRound(w.db, w.person, w.organisationId, roundId, T0);
-		const assessmentIds = new Map(roundParticipants(w.db, roundId).map((p) => [p.serviceId, p.assessmentId!]));
+		const assessmentIds = new Map(
+			roundParticipants(w.db, roundId).map((p) => [p.serviceId, p.assessmentId!])
+		);
 		return { roundId, assessmentIds };
 	}
 
@@ -400,19 +630,26 @@ describe('reopening a closed round', () => {
 			field: 'reason',
 			message: 'Enter the reason for reopening the round'
 		});
-		expect(reopenRound(w.db, w.person, w.elsewhere.organisationId, roundId, 'More time', T0)).toMatchObject({ ok: false, status: 404 });
+		expect(
+			reopenRound(w.db, w.person, w.elsewhere.organisationId, roundId, 'More time', T0)
+		).toMatchObject({ ok: false, status: 404 });
 		expect(getRound(w.db, w.organisationId, roundId)?.status).toBe('closed');
 		expect(eventsOf(w.db, 'round.reopened')).toHaveLength(0);
 		expect(auditCount(w.db)).toBe(before + 1);
 	});
 
 	it('checks the reason typed in the form: required, at most 1,000 characters', () => {
-		expect(parseForm(reopenInputSchema, roundForm({ reason: ' ' }))).toMatchObject({ ok: false, errors: { reason: 'Enter the reason for reopening the round' } });
+		expect(parseForm(reopenInputSchema, roundForm({ reason: ' ' }))).toMatchObject({
+			ok: false,
+			errors: { reason: 'Enter the reason for reopening the round' }
+		});
 		expect(parseForm(reopenInputSchema, roundForm({ reason: 'x'.repeat(1001) }))).toMatchObject({
 			ok: false,
 			errors: { reason: 'The reason must be 1,000 characters or fewer' }
 		});
-		expect(parseForm(reopenInputSchema, roundForm({ reason: ' Ward staff were on leave ' }))).toEqual({ ok: true, data: { reason: 'Ward staff were on leave' } });
+		expect(
+			parseForm(reopenInputSchema, roundForm({ reason: ' Ward staff were on leave ' }))
+		).toEqual({ ok: true, data: { reason: 'Ward staff were on leave' } });
 	});
 
 	it('reopens with the reason in the trail; unfinished assessments can change again, complete ones cannot', () => {
@@ -422,11 +659,25 @@ describe('reopening a closed round', () => {
 		const willow = assessmentIds.get(w.services.willow)!;
 		agree(w, willow, 10, true);
 		closeRound(w.db, w.person, w.organisationId, roundId, T0);
-		expect(lockOf(w, roundId, ashford)).toBe('This round is closed, so its scores can no longer change.');
+		expect(lockOf(w, roundId, ashford)).toBe(
+			'This round is closed, so its scores can no longer change.'
+		);
 
 		const T1 = new Date('2026-07-02T08:00:00Z');
-		expect(reopenRound(w.db, w.person, w.organisationId, roundId, 'Ashford’s team meeting moved to July', T1)).toEqual({ ok: true });
-		expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({ status: 'open', closedAt: null });
+		expect(
+			reopenRound(
+				w.db,
+				w.person,
+				w.organisationId,
+				roundId,
+				'Ashford’s team meeting moved to July',
+				T1
+			)
+		).toEqual({ ok: true });
+		expect(getRound(w.db, w.organisationId, roundId)).toMatchObject({
+			status: 'open',
+			closedAt: null
+		});
 
 		const [event] = eventsOf(w.db, 'round.reopened');
 		expect(event).toMatchObject({
@@ -439,9 +690,12 @@ describe('reopening a closed round', () => {
 			after: { status: 'open', reason: 'Ashford’s team meeting moved to July' }
 		});
 		expect(describeAction('round.reopened')).toBe('Reopened a round');
-		expect(describeChange({ action: 'round.reopened', before: event.before, after: event.after }, { roundTitle: 'Spring 2026' })).toBe(
-			'Spring 2026: Closed → Open, reason: Ashford’s team meeting moved to July'
-		);
+		expect(
+			describeChange(
+				{ action: 'round.reopened', before: event.before, after: event.after },
+				{ roundTitle: 'Spring 2026' }
+			)
+		).toBe('Spring 2026: Closed → Open, reason: Ashford’s team meeting moved to July');
 
 		expect(lockOf(w, roundId, ashford)).toBeNull();
 		expect(lockOf(w, roundId, willow)).toBe('This assessment has been marked complete.');
@@ -451,13 +705,19 @@ describe('reopening a closed round', () => {
 describe('progress through a round', () => {
 	it('counts agreed levels per assessment in SQL and marks late services from the day after the period ends, in London', () => {
 		const w = world();
-		const roundId = draftRound(w, { serviceIds: [w.services.ashford, w.services.willow, w.services.oak] });
+		const roundId = draftRound(w, {
+			serviceIds: [w.services.ashford, w.services.willow, w.services.oak]
+		});
 		const draft = getRound(w.db, w.organisationId, roundId)!;
 		expect(roundProgress(w.db, draft, { now: T0 }).summary).toBeNull();
-		expect(roundProgress(w.db, draft, { now: T0 }).participants.every((p) => p.standing === null)).toBe(true);
+		expect(
+			roundProgress(w.db, draft, { now: T0 }).participants.every((p) => p.standing === null)
+		).toBe(true);
 
 		openRound(w.db, w.person, w.organisationId, roundId, T0);
-		const ids = new Map(roundParticipants(w.db, roundId).map((p) => [p.serviceId, p.assessmentId!]));
+		const ids = new Map(
+			roundParticipants(w.db, roundId).map((p) => [p.serviceId, p.assessmentId!])
+		);
 		agree(w, ids.get(w.services.ashford)!, 3);
 		agree(w, ids.get(w.services.willow)!, 10, true);
 		const round = getRound(w.db, w.organisationId, roundId)!;
@@ -465,7 +725,12 @@ describe('progress through a round', () => {
 		// 30 June 2026, 23:30 in London (British Summer Time): still the period's last day.
 		const lastEvening = roundProgress(w.db, round, { now: new Date('2026-06-30T22:30:00Z') });
 		const stages = (progress: typeof lastEvening) =>
-			Object.fromEntries(progress.participants.map((p) => [names(w, [p.serviceId])[0], [p.standing?.stage, p.standing?.late, p.agreedLevels]]));
+			Object.fromEntries(
+				progress.participants.map((p) => [
+					names(w, [p.serviceId])[0],
+					[p.standing?.stage, p.standing?.late, p.agreedLevels]
+				])
+			);
 		expect(stages(lastEvening)).toEqual({
 			ashford: ['agreeing', false, 3],
 			oak: ['not_started', false, 0],
@@ -488,7 +753,10 @@ describe('progress through a round', () => {
 		const roundId = draftRound(w, { serviceIds: [w.services.ashford, w.services.willow] });
 		openRound(w.db, w.person, w.organisationId, roundId, T0);
 		const round = getRound(w.db, w.organisationId, roundId)!;
-		const progress = roundProgress(w.db, round, { now: T0, shows: (serviceId) => serviceId === w.services.ashford });
+		const progress = roundProgress(w.db, round, {
+			now: T0,
+			shows: (serviceId) => serviceId === w.services.ashford
+		});
 		expect(progress.participants.map((p) => p.serviceId)).toEqual([w.services.ashford]);
 		expect(progress.summary).toEqual({ total: 1, complete: 0, late: 0 });
 	});

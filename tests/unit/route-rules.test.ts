@@ -2,20 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import { ROUTE_RULES, routesInApp } from '../route-rules';
 
-const PUBLIC_ROUTES = ['/', '/accessibility', '/sign-in', '/sign-out', '/setup/[token]', '/invitations/[token]', '/reset-password/[token]'];
+const PUBLIC_ROUTES = [
+	'/',
+	'/accessibility',
+	'/sign-in',
+	'/sign-out',
+	'/setup/[token]',
+	'/invitations/[token]',
+	'/reset-password/[token]'
+];
 
 describe('route rules', () => {
 	it('every route in the app has a row in tests/route-rules.ts, and every row a route', async () => {
 		const routes = await routesInApp();
-		expect(routes.filter((r) => !(r in ROUTE_RULES)), 'routes without a rule').toEqual([]);
-		expect(Object.keys(ROUTE_RULES).filter((r) => !routes.includes(r)), 'rules without a route').toEqual([]);
+		expect(
+			routes.filter((r) => !(r in ROUTE_RULES)),
+			'routes without a rule'
+		).toEqual([]);
+		expect(
+			Object.keys(ROUTE_RULES).filter((r) => !routes.includes(r)),
+			'rules without a route'
+		).toEqual([]);
 	});
 
 	// A quick guard against a new route that forgets to ask; tests/e2e/access.e2e.ts proves the answers.
 	it('every non-public route asks the access guard in its server file', async () => {
 		for (const route of await routesInApp()) {
 			if (PUBLIC_ROUTES.includes(route)) continue;
-			const file = [`src/routes${route}/+page.server.ts`, `src/routes${route}/+server.ts`].find((f) => existsSync(f));
+			const file = [`src/routes${route}/+page.server.ts`, `src/routes${route}/+server.ts`].find(
+				(f) => existsSync(f)
+			);
 			expect(file, `${route} has a server file`).toBeDefined();
 			const source = readFileSync(file!, 'utf8');
 			expect(source, route).toMatch(/\b(authorise|authorisePeople|requirePerson|loadPeople)\(/);

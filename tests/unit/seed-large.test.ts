@@ -13,7 +13,12 @@ import {
 } from '$lib/server/demo/large';
 import { freshDb } from './helpers/db';
 
-const SMALL: LargeSeedOptions = { organisations: 3, servicesPerOrganisation: 4, rounds: 3, seed: 7 };
+const SMALL: LargeSeedOptions = {
+	organisations: 3,
+	servicesPerOrganisation: 4,
+	rounds: 3,
+	seed: 7
+};
 const CHALLENGE_COUNT = 10;
 /** Math.round(4 services × 70%) finish the open round in each organisation. */
 const COMPLETE_IN_OPEN_ROUND = 3;
@@ -34,7 +39,10 @@ const SEEDED_TABLES = [
 ];
 
 function scalar(db: Db, sql: string, ...params: unknown[]): number {
-	return db.$client.prepare(sql).pluck().get(...params) as number;
+	return db.$client
+		.prepare(sql)
+		.pluck()
+		.get(...params) as number;
 }
 
 function seeded(options: LargeSeedOptions): { db: Db; summary: LargeSeedSummary } {
@@ -48,16 +56,24 @@ function seeded(options: LargeSeedOptions): { db: Db; summary: LargeSeedSummary 
  */
 function contents(db: Db): Record<string, unknown[][]> {
 	const packIds = new Map<string, string>();
-	for (const row of db.$client.prepare('select id, pack_key from framework').raw().all() as string[][]) {
+	for (const row of db.$client
+		.prepare('select id, pack_key from framework')
+		.raw()
+		.all() as string[][]) {
 		packIds.set(row[0], `framework:${row[1]}`);
 	}
-	for (const row of db.$client.prepare('select id, pack_challenge_key from challenge').raw().all() as string[][]) {
+	for (const row of db.$client
+		.prepare('select id, pack_challenge_key from challenge')
+		.raw()
+		.all() as string[][]) {
 		packIds.set(row[0], `challenge:${row[1]}`);
 	}
 	return Object.fromEntries(
 		SEEDED_TABLES.map((table) => {
 			const rows = db.$client.prepare(`select * from "${table}"`).raw().all() as unknown[][];
-			const comparable = rows.map((row) => row.map((value) => (typeof value === 'string' ? (packIds.get(value) ?? value) : value)));
+			const comparable = rows.map((row) =>
+				row.map((value) => (typeof value === 'string' ? (packIds.get(value) ?? value) : value))
+			);
 			// Sorted after the ids are replaced, since the random ids would order rows differently.
 			return [table, comparable.sort((a, b) => compareRows(a, b))];
 		})
@@ -95,8 +111,12 @@ describe('seedLarge with small sizes', () => {
 		expect(scalar(db, 'select count(*) from round')).toBe(3 * 3);
 		expect(scalar(db, 'select count(*) from round_service')).toBe(3 * 4 * 3);
 		expect(scalar(db, 'select count(*) from assessment')).toBe(3 * 4 * 3);
-		expect(scalar(db, "select count(*) from assessment where status = 'complete'")).toBe(COMPLETE_ASSESSMENTS);
-		expect(scalar(db, 'select count(*) from agreed_score')).toBe(COMPLETE_ASSESSMENTS * CHALLENGE_COUNT);
+		expect(scalar(db, "select count(*) from assessment where status = 'complete'")).toBe(
+			COMPLETE_ASSESSMENTS
+		);
+		expect(scalar(db, 'select count(*) from agreed_score')).toBe(
+			COMPLETE_ASSESSMENTS * CHALLENGE_COUNT
+		);
 		expect(scalar(db, 'select count(*) from priority')).toBe(COMPLETE_ASSESSMENTS * 3);
 		expect(scalar(db, 'select count(*) from membership')).toBe(3 + 1);
 		const groupings = scalar(db, 'select count(*) from "grouping"');
@@ -118,7 +138,9 @@ describe('seedLarge with small sizes', () => {
 			priorities: scalar(db, 'select count(*) from priority'),
 			improvementActions: scalar(db, 'select count(*) from improvement_action')
 		});
-		expect(summary.totalRows).toBe(Object.values(summary.rows).reduce((sum, count) => sum + count, 0));
+		expect(summary.totalRows).toBe(
+			Object.values(summary.rows).reduce((sum, count) => sum + count, 0)
+		);
 		expect(summary.elapsedMs).toBeGreaterThanOrEqual(0);
 	});
 
@@ -131,7 +153,10 @@ describe('seedLarge with small sizes', () => {
 			)
 		).toBe(0);
 		expect(
-			scalar(db, "select count(*) from agreed_score s join assessment a on a.id = s.assessment_id where a.status != 'complete'")
+			scalar(
+				db,
+				"select count(*) from agreed_score s join assessment a on a.id = s.assessment_id where a.status != 'complete'"
+			)
 		).toBe(0);
 		const offScale = scalar(
 			db,
@@ -148,7 +173,9 @@ describe('seedLarge with small sizes', () => {
 
 	it('opens only the latest round, six months after the one before, and closes the rest', () => {
 		const rounds = db.$client
-			.prepare("select period_start, period_end, status, closed_at is not null as closed from round where organisation_id = 'lg-o0001' order by period_start")
+			.prepare(
+				"select period_start, period_end, status, closed_at is not null as closed from round where organisation_id = 'lg-o0001' order by period_start"
+			)
 			.raw()
 			.all();
 		expect(rounds).toEqual([
@@ -156,7 +183,9 @@ describe('seedLarge with small sizes', () => {
 			['2025-10-01', '2026-03-31', 'closed', 1],
 			['2026-04-01', '2026-09-30', 'open', 0]
 		]);
-		expect(scalar(db, "select count(*) from round where status = 'open' and period_start = '2026-04-01'")).toBe(3);
+		expect(
+			scalar(db, "select count(*) from round where status = 'open' and period_start = '2026-04-01'")
+		).toBe(3);
 		expect(scalar(db, "select count(*) from round where status = 'closed'")).toBe(3 * 2);
 	});
 
@@ -168,11 +197,23 @@ describe('seedLarge with small sizes', () => {
 			)
 			.pluck()
 			.all();
-		expect(completeByOrganisation).toEqual([COMPLETE_IN_OPEN_ROUND, COMPLETE_IN_OPEN_ROUND, COMPLETE_IN_OPEN_ROUND]);
+		expect(completeByOrganisation).toEqual([
+			COMPLETE_IN_OPEN_ROUND,
+			COMPLETE_IN_OPEN_ROUND,
+			COMPLETE_IN_OPEN_ROUND
+		]);
 		expect(
-			scalar(db, "select count(*) from assessment a join round r on r.id = a.round_id where r.status = 'closed' and a.status != 'complete'")
+			scalar(
+				db,
+				"select count(*) from assessment a join round r on r.id = a.round_id where r.status = 'closed' and a.status != 'complete'"
+			)
 		).toBe(0);
-		expect(scalar(db, "select count(*) from assessment where status = 'complete' and completed_at is null")).toBe(0);
+		expect(
+			scalar(
+				db,
+				"select count(*) from assessment where status = 'complete' and completed_at is null"
+			)
+		).toBe(0);
 	});
 
 	it('makes the facilitator a facilitator everywhere and the organisation admin an admin of the first', () => {
@@ -189,9 +230,21 @@ describe('seedLarge with small sizes', () => {
 			[LARGE_FACILITATOR_EMAIL, 'facilitator', 'lg-o0003', null],
 			[LARGE_ORGANISATION_ADMIN_EMAIL, 'organisation_admin', 'lg-o0001', null]
 		]);
-		expect(scalar(db, 'select count(*) from "user" where id = ? and email = ?', summary.facilitatorUserId, LARGE_FACILITATOR_EMAIL)).toBe(1);
 		expect(
-			scalar(db, 'select count(*) from "user" where id = ? and email = ?', summary.organisationAdminUserId, LARGE_ORGANISATION_ADMIN_EMAIL)
+			scalar(
+				db,
+				'select count(*) from "user" where id = ? and email = ?',
+				summary.facilitatorUserId,
+				LARGE_FACILITATOR_EMAIL
+			)
+		).toBe(1);
+		expect(
+			scalar(
+				db,
+				'select count(*) from "user" where id = ? and email = ?',
+				summary.organisationAdminUserId,
+				LARGE_ORGANISATION_ADMIN_EMAIL
+			)
 		).toBe(1);
 	});
 
@@ -201,7 +254,10 @@ describe('seedLarge with small sizes', () => {
 
 	it('picks three distinct priorities among the lowest-scored challenges', () => {
 		expect(
-			scalar(db, 'select count(*) from (select assessment_id from priority group by assessment_id having count(distinct challenge_id) != 3)')
+			scalar(
+				db,
+				'select count(*) from (select assessment_id from priority group by assessment_id having count(distinct challenge_id) != 3)'
+			)
 		).toBe(0);
 		const outranked = scalar(
 			db,
@@ -218,7 +274,12 @@ describe('seedLarge with small sizes', () => {
 
 	it('adds at most two improvement actions per service, about its latest priorities', () => {
 		expect(scalar(db, 'select count(*) from improvement_action')).toBeGreaterThan(0);
-		expect(scalar(db, 'select max(n) from (select count(*) as n from improvement_action group by service_id)')).toBeLessThanOrEqual(2);
+		expect(
+			scalar(
+				db,
+				'select max(n) from (select count(*) as n from improvement_action group by service_id)'
+			)
+		).toBeLessThanOrEqual(2);
 		const unprompted = scalar(
 			db,
 			`select count(*) from improvement_action i
@@ -288,12 +349,18 @@ describe('seedLarge settings and refusals', () => {
 	it('puts the journal and sync settings back and leaves the planner statistics', () => {
 		const db = openDatabase(join(directory, 'settings.sqlite'));
 		loadBuiltInPacks(db);
-		const before = ['journal_mode', 'synchronous', 'cache_size'].map((name) => db.$client.pragma(name, { simple: true }));
+		const before = ['journal_mode', 'synchronous', 'cache_size'].map((name) =>
+			db.$client.pragma(name, { simple: true })
+		);
 		seedLarge(db, SMALL);
-		const after = ['journal_mode', 'synchronous', 'cache_size'].map((name) => db.$client.pragma(name, { simple: true }));
+		const after = ['journal_mode', 'synchronous', 'cache_size'].map((name) =>
+			db.$client.pragma(name, { simple: true })
+		);
 		expect(before[0]).toBe('wal');
 		expect(after).toEqual(before);
-		expect(scalar(db, "select count(*) from sqlite_stat1 where tbl = 'agreed_score'")).toBeGreaterThan(0);
+		expect(
+			scalar(db, "select count(*) from sqlite_stat1 where tbl = 'agreed_score'")
+		).toBeGreaterThan(0);
 		db.$client.close();
 	});
 
@@ -306,7 +373,9 @@ describe('seedLarge settings and refusals', () => {
 	it('rejects sizes below one', () => {
 		const db = freshDb();
 		expect(() => seedLarge(db, { ...SMALL, rounds: 0 })).toThrow(/rounds must be a whole number/);
-		expect(() => seedLarge(db, { ...SMALL, servicesPerOrganisation: 2.5 })).toThrow(/servicesPerOrganisation/);
+		expect(() => seedLarge(db, { ...SMALL, servicesPerOrganisation: 2.5 })).toThrow(
+			/servicesPerOrganisation/
+		);
 		expect(scalar(db, 'select count(*) from organisation')).toBe(0);
 	});
 });

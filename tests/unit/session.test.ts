@@ -38,7 +38,15 @@ describe('sessions', () => {
 		const { db, token } = setup();
 		const [id, secret] = token.split('.');
 		const flipped = secret.slice(0, -1) + (secret.endsWith('a') ? 'b' : 'a');
-		for (const bad of [`${id}.${flipped}`, id, `${id}.`, `.${secret}`, `${id}.${secret}.x`, `nosuchid.${secret}`, '']) {
+		for (const bad of [
+			`${id}.${flipped}`,
+			id,
+			`${id}.`,
+			`.${secret}`,
+			`${id}.${secret}.x`,
+			`nosuchid.${secret}`,
+			''
+		]) {
 			expect(validateSessionToken(db, bad, limits, later(1000)), bad).toBeNull();
 		}
 	});
@@ -57,7 +65,10 @@ describe('sessions', () => {
 		let t = 0;
 		while (t < 7 * 24 * HOUR - 4 * HOUR) {
 			t += 4 * HOUR;
-			expect(validateSessionToken(db, token, limits, later(t)), `after ${t / HOUR} h`).not.toBeNull();
+			expect(
+				validateSessionToken(db, token, limits, later(t)),
+				`after ${t / HOUR} h`
+			).not.toBeNull();
 		}
 		expect(validateSessionToken(db, token, limits, later(7 * 24 * HOUR))).toBeNull();
 	});
@@ -71,7 +82,10 @@ describe('sessions', () => {
 
 	it('refuses the session of a disabled account', () => {
 		const { db, user, token } = setup();
-		db.update(users).set({ disabledAt: later(10) }).where(eq(users.id, user.id)).run();
+		db.update(users)
+			.set({ disabledAt: later(10) })
+			.where(eq(users.id, user.id))
+			.run();
 		expect(validateSessionToken(db, token, limits, later(1000))).toBeNull();
 	});
 

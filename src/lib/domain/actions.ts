@@ -18,14 +18,18 @@ export const MAX_OWNER_NAME_LENGTH = 120;
 export const isActionStatus = (value: string): value is ActionStatus =>
 	(ACTION_STATUSES as readonly string[]).includes(value);
 
-export const isClosedStatus = (status: ActionStatus): boolean => status === 'done' || status === 'dropped';
+export const isClosedStatus = (status: ActionStatus): boolean =>
+	status === 'done' || status === 'dropped';
 
 /**
  * Past its due date and neither done nor dropped. `today` is the London calendar day
  * (YYYY-MM-DD, from londonDate), so an action due today is not overdue until London's midnight,
  * whichever side of a clock change that falls.
  */
-export function isOverdue(action: { dueDate: string | null; status: ActionStatus }, today: string): boolean {
+export function isOverdue(
+	action: { dueDate: string | null; status: ActionStatus },
+	today: string
+): boolean {
 	return action.dueDate !== null && !isClosedStatus(action.status) && action.dueDate < today;
 }
 
@@ -34,7 +38,11 @@ export function isOverdue(action: { dueDate: string | null; status: ActionStatus
  * dropped) needs an outcome note saying what happened; a closed action is reopened before it is
  * closed the other way, so "done" never silently becomes "dropped".
  */
-export function whyStatusCannotChange(from: ActionStatus, to: ActionStatus, outcome: string): string | null {
+export function whyStatusCannotChange(
+	from: ActionStatus,
+	to: ActionStatus,
+	outcome: string
+): string | null {
 	if (from === to) return null;
 	if (isClosedStatus(from) && isClosedStatus(to)) {
 		return `This action is already ${ACTION_STATUS_LABELS[from].toLowerCase()}. Reopen it (in progress) before marking it ${ACTION_STATUS_LABELS[to].toLowerCase()}`;

@@ -74,7 +74,8 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | null =>
 	value && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 
-const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const text = (value: unknown): string | null =>
+	typeof value === 'string' && value !== '' ? value : null;
 
 const MAX_SUMMARY = 160;
 
@@ -131,13 +132,22 @@ function draftRoundChange(before: Fields | null, after: Fields | null): string {
 		Array.isArray(after?.serviceIds) &&
 		JSON.stringify([...before.serviceIds].sort()) === JSON.stringify([...after.serviceIds].sort());
 	if (!sameServices && servicesAfter) {
-		parts.push(servicesBefore && servicesBefore !== servicesAfter ? `${servicesBefore} → ${servicesAfter}` : 'services changed');
+		parts.push(
+			servicesBefore && servicesBefore !== servicesAfter
+				? `${servicesBefore} → ${servicesAfter}`
+				: 'services changed'
+		);
 	}
 	return parts.join(', ');
 }
 
-function statusChange(before: Fields | null, after: Fields | null, labels: Record<string, string>): string {
-	const label = (status: unknown) => (typeof status === 'string' ? (labels[status] ?? status) : null);
+function statusChange(
+	before: Fields | null,
+	after: Fields | null,
+	labels: Record<string, string>
+): string {
+	const label = (status: unknown) =>
+		typeof status === 'string' ? (labels[status] ?? status) : null;
 	const from = label(before?.status);
 	const to = label(after?.status);
 	if (from && to) return `${from} → ${to}`;
@@ -153,12 +163,15 @@ function valueSummary(value: unknown): string {
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
 	const fields = Object.entries(value as Fields).filter(
-		([key, v]) => !HIDDEN_KEY.test(key) && !ID_KEY.test(key) && v !== null && v !== undefined && v !== ''
+		([key, v]) =>
+			!HIDDEN_KEY.test(key) && !ID_KEY.test(key) && v !== null && v !== undefined && v !== ''
 	);
 	if (fields.length === 1) return valueSummary(fields[0][1]);
 	return fields
 		.slice(0, 6)
-		.map(([key, v]) => `${key}: ${typeof v === 'object' ? valueSummary(v) : shorten(String(v), 40)}`)
+		.map(
+			([key, v]) => `${key}: ${typeof v === 'object' ? valueSummary(v) : shorten(String(v), 40)}`
+		)
 		.join(', ');
 }
 
@@ -206,7 +219,10 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			break;
 		case 'round.reopened': {
 			const reason = text(after?.reason);
-			const parts = [statusChange(before, after, ROUND_STATUS_LABELS), reason ? `reason: ${shorten(reason, 100)}` : null];
+			const parts = [
+				statusChange(before, after, ROUND_STATUS_LABELS),
+				reason ? `reason: ${shorten(reason, 100)}` : null
+			];
 			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
 			break;
 		}
@@ -220,7 +236,11 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'service.created': {
 			const name = text(after?.name);
 			const detail = text(after?.type) ?? text(after?.odsCode);
-			summary = name ? (detail ? `${name} (${detail})` : name) : genericChange(change.before, change.after);
+			summary = name
+				? detail
+					? `${name} (${detail})`
+					: name
+				: genericChange(change.before, change.after);
 			break;
 		}
 		case 'membership.created':
@@ -238,21 +258,43 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			break;
 		}
 		case 'action.created':
-			summary = [text(after?.title), text(after?.dueDate) ? `due ${formatIsoDate(String(after?.dueDate))}` : null].filter(Boolean).join(', ');
+			summary = [
+				text(after?.title),
+				text(after?.dueDate) ? `due ${formatIsoDate(String(after?.dueDate))}` : null
+			]
+				.filter(Boolean)
+				.join(', ');
 			break;
 		case 'action.updated': {
-			const changed = Object.keys(after ?? {}).filter((key) => JSON.stringify(before?.[key] ?? null) !== JSON.stringify(after?.[key] ?? null));
-			const status = before?.status !== after?.status ? statusChange(before, after, ACTION_STATUS_LABELS) : null;
-			const others = [...new Set(changed.filter((key) => key !== 'status').map((key) => ACTION_FIELD_WORDS[key] ?? key))];
-			summary = joined(text(after?.title), [status, others.length > 0 ? `changed ${others.join(', ')}` : null].filter(Boolean).join('; '));
+			const changed = Object.keys(after ?? {}).filter(
+				(key) => JSON.stringify(before?.[key] ?? null) !== JSON.stringify(after?.[key] ?? null)
+			);
+			const status =
+				before?.status !== after?.status ? statusChange(before, after, ACTION_STATUS_LABELS) : null;
+			const others = [
+				...new Set(
+					changed.filter((key) => key !== 'status').map((key) => ACTION_FIELD_WORDS[key] ?? key)
+				)
+			];
+			summary = joined(
+				text(after?.title),
+				[status, others.length > 0 ? `changed ${others.join(', ')}` : null]
+					.filter(Boolean)
+					.join('; ')
+			);
 			break;
 		}
 		case 'action.note_added':
 			summary = text(after?.note) ?? genericChange(change.before, change.after);
 			break;
 		case 'action.reviewed': {
-			const decision = typeof after?.decision === 'string' ? (REVIEW_DECISION_LABELS as Record<string, string>)[after.decision] : null;
-			summary = [decision, text(after?.note)].filter(Boolean).join(': ') || genericChange(change.before, change.after);
+			const decision =
+				typeof after?.decision === 'string'
+					? (REVIEW_DECISION_LABELS as Record<string, string>)[after.decision]
+					: null;
+			summary =
+				[decision, text(after?.note)].filter(Boolean).join(': ') ||
+				genericChange(change.before, change.after);
 			break;
 		}
 		case 'comment.created':

@@ -112,7 +112,14 @@ export function fiveNumberSummary(values: number[]): FiveNumberSummary | null {
 		const above = Math.ceil(position);
 		return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
 	};
-	return { min: sorted[0], lowerQuartile: at(0.25), median: at(0.5), upperQuartile: at(0.75), max: sorted[sorted.length - 1], count: sorted.length };
+	return {
+		min: sorted[0],
+		lowerQuartile: at(0.25),
+		median: at(0.5),
+		upperQuartile: at(0.75),
+		max: sorted[sorted.length - 1],
+		count: sorted.length
+	};
 }
 
 /** Fewer other sites than this and a comparison could identify them, so it is withheld. */
@@ -169,10 +176,15 @@ export function biggestMovers<M extends Mover>(all: M[], count = 5) {
 export type Direction = 'up' | 'down';
 
 /** The challenges whose agreed level moved between two rounds, for "what changed". */
-export function changedChallenges<T extends { current: number | null; previous: number | null }>(rows: T[]) {
+export function changedChallenges<T extends { current: number | null; previous: number | null }>(
+	rows: T[]
+) {
 	return rows
 		.filter((r) => r.current !== null && r.previous !== null && r.current !== r.previous)
-		.map((r) => ({ ...r, direction: ((r.current as number) > (r.previous as number) ? 'up' : 'down') as Direction }));
+		.map((r) => ({
+			...r,
+			direction: ((r.current as number) > (r.previous as number) ? 'up' : 'down') as Direction
+		}));
 }
 
 /** Mean of some numbers to one decimal place, or null for none. */

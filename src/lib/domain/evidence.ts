@@ -11,7 +11,10 @@ export const EVIDENCE_SOURCES = [
 
 export type EvidenceSource = (typeof EVIDENCE_SOURCES)[number]['key'];
 
-export const EVIDENCE_SOURCE_KEYS = EVIDENCE_SOURCES.map((s) => s.key) as [EvidenceSource, ...EvidenceSource[]];
+export const EVIDENCE_SOURCE_KEYS = EVIDENCE_SOURCES.map((s) => s.key) as [
+	EvidenceSource,
+	...EvidenceSource[]
+];
 
 /** The team's top priorities for the next period (TRIP part 3). */
 export const PRIORITY_COUNT = 3;

@@ -71,7 +71,9 @@ export type FrameworkPack = z.infer<typeof frameworkPackSchema>;
 export function describePackProblems(error: z.ZodError): string[] {
 	return error.issues.map((issue) => {
 		const where = issue.path
-			.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+			.map((part, i) =>
+				typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`
+			)
 			.join('');
 		return where ? `${where}: ${issue.message}` : issue.message;
 	});

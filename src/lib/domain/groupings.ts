@@ -4,7 +4,8 @@
  */
 export function groupingWord(groupingLabel: string): string {
 	const second = groupingLabel.charAt(1);
-	if (second && second === second.toUpperCase() && second !== second.toLowerCase()) return groupingLabel;
+	if (second && second === second.toUpperCase() && second !== second.toLowerCase())
+		return groupingLabel;
 	return groupingLabel.charAt(0).toLowerCase() + groupingLabel.slice(1);
 }
 
@@ -27,6 +28,9 @@ export function groupServices<S extends { groupingId: string | null }>(
 		services: services.filter((s) => s.groupingId === grouping.id)
 	}));
 	const known = new Set(groupings.map((g) => g.id));
-	groups.push({ grouping: null, services: services.filter((s) => s.groupingId === null || !known.has(s.groupingId)) });
+	groups.push({
+		grouping: null,
+		services: services.filter((s) => s.groupingId === null || !known.has(s.groupingId))
+	});
 	return groups.filter((g) => g.services.length > 0);
 }

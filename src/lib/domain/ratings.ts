@@ -14,13 +14,16 @@ export type Perspective = (typeof PERSPECTIVES)[number]['key'];
 
 export const PERSPECTIVE_KEYS = PERSPECTIVES.map((p) => p.key) as Perspective[];
 
-export const PERSPECTIVE_LABELS = Object.fromEntries(PERSPECTIVES.map((p) => [p.key, p.label])) as Record<
-	Perspective,
-	string
->;
+export const PERSPECTIVE_LABELS = Object.fromEntries(
+	PERSPECTIVES.map((p) => [p.key, p.label])
+) as Record<Perspective, string>;
 
 /** The perspectives whose view counts as "staff" when comparing with people using the service. */
-export const STAFF_PERSPECTIVES: readonly Perspective[] = ['staff', 'team_manager', 'peer_support_worker'];
+export const STAFF_PERSPECTIVES: readonly Perspective[] = [
+	'staff',
+	'team_manager',
+	'peer_support_worker'
+];
 
 export function isPerspective(value: unknown): value is Perspective {
 	return typeof value === 'string' && (PERSPECTIVE_KEYS as string[]).includes(value);
@@ -48,7 +51,8 @@ export interface ScaleLevel {
  * The middle of an ordinal set: one level, or, for an even count whose two middle levels differ,
  * both of them (`low` < `high`). Never a value in between that is not on the scale.
  */
-export type MedianLevel = { kind: 'level'; level: number } | { kind: 'between'; low: number; high: number };
+export type MedianLevel =
+	{ kind: 'level'; level: number } | { kind: 'between'; low: number; high: number };
 
 /** The median level, or null when there are no levels. */
 export function medianLevel(levels: number[]): MedianLevel | null {
@@ -61,7 +65,10 @@ export function medianLevel(levels: number[]): MedianLevel | null {
 	return low === high ? { kind: 'level', level: low } : { kind: 'between', low, high };
 }
 
-function levelsOf(ratings: RatingCount[], include: (r: RatingCount) => boolean = () => true): number[] {
+function levelsOf(
+	ratings: RatingCount[],
+	include: (r: RatingCount) => boolean = () => true
+): number[] {
 	const levels: number[] = [];
 	for (const r of ratings) {
 		if (r.level === null || !include(r)) continue;
@@ -98,7 +105,12 @@ export function spread(ratings: RatingCount[], scale: ScaleLevel[]): Spread {
 		if (r.count <= 0) continue;
 		let row = rows.get(r.perspective);
 		if (!row) {
-			row = { perspective: r.perspective, label: PERSPECTIVE_LABELS[r.perspective], counts: scale.map(() => 0), dontKnow: 0 };
+			row = {
+				perspective: r.perspective,
+				label: PERSPECTIVE_LABELS[r.perspective],
+				counts: scale.map(() => 0),
+				dontKnow: 0
+			};
 			rows.set(r.perspective, row);
 		}
 		if (r.level === null) {
@@ -141,8 +153,12 @@ export function disagreement(ratings: RatingCount[], scale: ScaleLevel[]): Disag
 	const positions = ratings.filter(onScale).map((r) => position.get(r.level!)!);
 	const wide = positions.length > 0 && Math.max(...positions) - Math.min(...positions) >= 2;
 
-	const users = medianLevel(levelsOf(ratings.filter(onScale), (r) => r.perspective === 'person_using_service'));
-	const staff = medianLevel(levelsOf(ratings.filter(onScale), (r) => STAFF_PERSPECTIVES.includes(r.perspective)));
+	const users = medianLevel(
+		levelsOf(ratings.filter(onScale), (r) => r.perspective === 'person_using_service')
+	);
+	const staff = medianLevel(
+		levelsOf(ratings.filter(onScale), (r) => STAFF_PERSPECTIVES.includes(r.perspective))
+	);
 	const usersAt = users ? medianPosition(users, position) : undefined;
 	const staffAt = staff ? medianPosition(staff, position) : undefined;
 	const usersRateLower = usersAt !== undefined && staffAt !== undefined && usersAt < staffAt;
@@ -156,7 +172,10 @@ export interface ChallengeSpreadSummary {
 	disagreement: Disagreement;
 }
 
-export function summariseRatings(ratings: RatingCount[], scale: ScaleLevel[]): ChallengeSpreadSummary {
+export function summariseRatings(
+	ratings: RatingCount[],
+	scale: ScaleLevel[]
+): ChallengeSpreadSummary {
 	return {
 		spread: spread(ratings, scale),
 		median: medianLevel(levelsOf(ratings.filter((r) => scale.some((l) => l.value === r.level)))),

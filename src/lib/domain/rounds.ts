@@ -62,10 +62,12 @@ export interface ReopenRefusal {
 
 /** Only a closed round can be reopened, and only with a reason for the audit trail. */
 export function whyRoundCannotReopen(status: RoundStatus, reason: string): ReopenRefusal | null {
-	if (status !== 'closed') return { about: 'round', message: 'Only a closed round can be reopened.' };
+	if (status !== 'closed')
+		return { about: 'round', message: 'Only a closed round can be reopened.' };
 	const trimmed = reason.trim();
 	if (trimmed.length === 0) return { about: 'reason', message: REOPEN_REASON_MESSAGES.missing };
-	if (trimmed.length > REOPEN_REASON_MAX_LENGTH) return { about: 'reason', message: REOPEN_REASON_MESSAGES.tooLong };
+	if (trimmed.length > REOPEN_REASON_MAX_LENGTH)
+		return { about: 'reason', message: REOPEN_REASON_MESSAGES.tooLong };
 	return null;
 }
 
@@ -99,7 +101,11 @@ export interface AssessmentStanding {
  * The stage an assessment has reached, and whether it is late. `today` is the London calendar
  * day (YYYY-MM-DD): the period's last day still counts as on time.
  */
-export function assessmentStage(facts: AssessmentFacts, periodEnd: string, today: string): AssessmentStanding {
+export function assessmentStage(
+	facts: AssessmentFacts,
+	periodEnd: string,
+	today: string
+): AssessmentStanding {
 	const raters = facts.raters ?? 0;
 	const allRated = raters > 0 && (facts.submittedRaters ?? 0) >= raters;
 	const stage: AssessmentStage =

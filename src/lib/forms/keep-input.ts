@@ -19,7 +19,8 @@ export function enhanceKeepingInput(form: HTMLFormElement) {
 		return async ({ result, update }) => {
 			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
 				const fields = [...formData].filter(
-					(entry): entry is [string, string] => typeof entry[1] === 'string' && !/password/i.test(entry[0])
+					(entry): entry is [string, string] =>
+						typeof entry[1] === 'string' && !/password/i.test(entry[0])
 				);
 				const kept: KeptInput = { path: location.pathname, fields, savedAt: Date.now() };
 				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
@@ -48,10 +49,13 @@ export function restoreKeptInput(path: string, root: ParentNode = document): boo
 	sessionStorage.removeItem(STORAGE_KEY);
 
 	for (const [name, value] of kept.fields) {
-		for (const field of root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(
-			`[name="${CSS.escape(name)}"]`
-		)) {
-			if (field instanceof HTMLInputElement && (field.type === 'radio' || field.type === 'checkbox')) {
+		for (const field of root.querySelectorAll<
+			HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement
+		>(`[name="${CSS.escape(name)}"]`)) {
+			if (
+				field instanceof HTMLInputElement &&
+				(field.type === 'radio' || field.type === 'checkbox')
+			) {
 				if (field.value === value) field.checked = true;
 			} else if (!(field instanceof HTMLInputElement && field.type === 'hidden')) {
 				field.value = value;

@@ -4,7 +4,12 @@ import type { Db } from './db/client';
 import { passwordResets, sessions, users } from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent, type Tx } from './audit';
-import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './auth/password';
+import {
+	hashPassword,
+	MAX_PASSWORD_LENGTH,
+	MIN_PASSWORD_LENGTH,
+	verifyPassword
+} from './auth/password';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import type { SessionLimits } from './auth/session';
 
@@ -19,7 +24,9 @@ const newPasswordField = z
 	.min(MIN_PASSWORD_LENGTH, `New password must be at least ${MIN_PASSWORD_LENGTH} characters`)
 	.max(MAX_PASSWORD_LENGTH, `New password must be ${MAX_PASSWORD_LENGTH} characters or fewer`);
 
-const confirmField = z.string({ error: 'Enter your new password again' }).min(1, 'Enter your new password again');
+const confirmField = z
+	.string({ error: 'Enter your new password again' })
+	.min(1, 'Enter your new password again');
 
 const passwordsMatch = {
 	path: ['confirmPassword'],
@@ -71,7 +78,11 @@ export function listActiveSessions(
 	now = new Date()
 ) {
 	return db
-		.select({ id: sessions.id, createdAt: sessions.createdAt, lastActiveAt: sessions.lastVerifiedAt })
+		.select({
+			id: sessions.id,
+			createdAt: sessions.createdAt,
+			lastActiveAt: sessions.lastVerifiedAt
+		})
 		.from(sessions)
 		.where(and(eq(sessions.userId, userId), activeSessionCondition(limits, now)))
 		.orderBy(desc(sessions.lastVerifiedAt))
@@ -88,17 +99,26 @@ function endSessions(tx: Tx, userId: string, keepSessionId: string | null): numb
 }
 
 /** "Sign out everywhere else": ends every session of the person but the one they are using. */
-export function endOtherSessions(db: Db, userId: string, currentSessionId: string, now = new Date()): number {
+export function endOtherSessions(
+	db: Db,
+	userId: string,
+	currentSessionId: string,
+	now = new Date()
+): number {
 	return db.transaction((tx) => {
 		const ended = endSessions(tx, userId, currentSessionId);
-		recordAuditEvent(tx, {
-			userId,
-			organisationId: null,
-			action: 'account.sessions_ended',
-			entityType: 'user',
-			entityId: userId,
-			after: { endedSessions: ended }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId,
+				organisationId: null,
+				action: 'account.sessions_ended',
+				entityType: 'user',
+				entityId: userId,
+				after: { endedSessions: ended }
+			},
+			now
+		);
 		return ended;
 	});
 }
@@ -106,7 +126,8 @@ export function endOtherSessions(db: Db, userId: string, currentSessionId: strin
 // ---------------------------------------------------------------------------------------------
 // Changing one's own password
 
-export type ChangePasswordResult = { ok: true; endedSessions: number } | { ok: false; problem: 'wrong-password' };
+export type ChangePasswordResult =
+	{ ok: true; endedSessions: number } | { ok: false; problem: 'wrong-password' };
 
 /**
  * Checks the current password, sets the new one and ends every other session of the person, so
@@ -122,26 +143,39 @@ export async function changePassword(
 		.from(users)
 		.where(eq(users.id, input.userId))
 		.get();
-	if (!user || user.disabledAt || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+	if (
+		!user ||
+		user.disabledAt ||
+		!(await verifyPassword(user.passwordHash, input.currentPassword))
+	) {
 		return { ok: false, problem: 'wrong-password' };
 	}
 	const passwordHash = await hashPassword(input.newPassword);
 
 	return db.transaction((tx) => {
 		// The check above ran outside the transaction; refuse if the password changed meanwhile.
-		const still = tx.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, input.userId)).get();
-		if (!still || still.passwordHash !== user.passwordHash) return { ok: false, problem: 'wrong-password' } as const;
+		const still = tx
+			.select({ passwordHash: users.passwordHash })
+			.from(users)
+			.where(eq(users.id, input.userId))
+			.get();
+		if (!still || still.passwordHash !== user.passwordHash)
+			return { ok: false, problem: 'wrong-password' } as const;
 
 		tx.update(users).set({ passwordHash }).where(eq(users.id, input.userId)).run();
 		const endedSessions = endSessions(tx, input.userId, input.currentSessionId);
-		recordAuditEvent(tx, {
-			userId: input.userId,
-			organisationId: null,
-			action: 'account.password_changed',
-			entityType: 'user',
-			entityId: input.userId,
-			after: { endedSessions }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: input.userId,
+				organisationId: null,
+				action: 'account.password_changed',
+				entityType: 'user',
+				entityId: input.userId,
+				after: { endedSessions }
+			},
+			now
+		);
 		return { ok: true, endedSessions } as const;
 	});
 }
@@ -158,7 +192,10 @@ export function listAccounts(db: Db, limits: SessionLimits, now = new Date()) {
 		.groupBy(sessions.userId)
 		.as('active');
 	const pendingReset = db
-		.select({ userId: passwordResets.userId, expiresAt: sql<number>`max(${passwordResets.expiresAt})`.as('expires_at') })
+		.select({
+			userId: passwordResets.userId,
+			expiresAt: sql<number>`max(${passwordResets.expiresAt})`.as('expires_at')
+		})
 		.from(passwordResets)
 		.where(and(isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
 		.groupBy(passwordResets.userId)
@@ -182,7 +219,8 @@ export function listAccounts(db: Db, limits: SessionLimits, now = new Date()) {
 		.map((row) => ({
 			...row,
 			activeSessions: Number(row.activeSessions),
-			resetLinkExpiresAt: row.resetLinkExpiresAt === null ? null : new Date(Number(row.resetLinkExpiresAt))
+			resetLinkExpiresAt:
+				row.resetLinkExpiresAt === null ? null : new Date(Number(row.resetLinkExpiresAt))
 		}));
 }
 
@@ -195,8 +233,7 @@ export const ACCOUNT_PROBLEM_MESSAGES: Record<AccountProblem, string> = {
 };
 
 export type AccountChangeResult =
-	| { ok: true; name: string; changed: boolean }
-	| { ok: false; problem: AccountProblem };
+	{ ok: true; name: string; changed: boolean } | { ok: false; problem: AccountProblem };
 
 /**
  * Disables or enables an account. Disabling ends its sessions at once; sign-in and session checks
@@ -217,20 +254,25 @@ export function setAccountDisabled(
 			.where(eq(users.id, accountId))
 			.get();
 		if (!account) return { ok: false, problem: 'not-found' } as const;
-		if (!!account.disabledAt === disabled) return { ok: true, name: account.name, changed: false } as const;
+		if (!!account.disabledAt === disabled)
+			return { ok: true, name: account.name, changed: false } as const;
 
 		const disabledAt = disabled ? now : null;
 		tx.update(users).set({ disabledAt }).where(eq(users.id, accountId)).run();
 		const endedSessions = disabled ? endSessions(tx, accountId, null) : 0;
-		recordAuditEvent(tx, {
-			userId: actorId,
-			organisationId: null,
-			action: disabled ? 'account.disabled' : 'account.enabled',
-			entityType: 'user',
-			entityId: accountId,
-			before: { disabledAt: account.disabledAt },
-			after: disabled ? { disabledAt, endedSessions } : { disabledAt }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: actorId,
+				organisationId: null,
+				action: disabled ? 'account.disabled' : 'account.enabled',
+				entityType: 'user',
+				entityId: accountId,
+				before: { disabledAt: account.disabledAt },
+				after: disabled ? { disabledAt, endedSessions } : { disabledAt }
+			},
+			now
+		);
 		return { ok: true, name: account.name, changed: true } as const;
 	});
 }
@@ -243,7 +285,12 @@ export type IssueResetResult =
  * Makes a single-use link to set a new password and returns its token, which is never stored
  * (only its hash). Any earlier unused link for the account stops working.
  */
-export function issuePasswordReset(db: Db, actorId: string, accountId: string, now = new Date()): IssueResetResult {
+export function issuePasswordReset(
+	db: Db,
+	actorId: string,
+	accountId: string,
+	now = new Date()
+): IssueResetResult {
 	return db.transaction((tx) => {
 		const account = tx
 			.select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
@@ -255,7 +302,13 @@ export function issuePasswordReset(db: Db, actorId: string, accountId: string, n
 
 		tx.update(passwordResets)
 			.set({ expiresAt: now })
-			.where(and(eq(passwordResets.userId, accountId), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)))
+			.where(
+				and(
+					eq(passwordResets.userId, accountId),
+					isNull(passwordResets.usedAt),
+					gt(passwordResets.expiresAt, now)
+				)
+			)
 			.run();
 		const token = newLinkToken();
 		const row = {
@@ -267,14 +320,18 @@ export function issuePasswordReset(db: Db, actorId: string, accountId: string, n
 			expiresAt: new Date(now.getTime() + RESET_LINK_LIFETIME_MS)
 		};
 		tx.insert(passwordResets).values(row).run();
-		recordAuditEvent(tx, {
-			userId: actorId,
-			organisationId: null,
-			action: 'account.password_reset_issued',
-			entityType: 'user',
-			entityId: accountId,
-			after: { resetId: row.id, expiresAt: row.expiresAt }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: actorId,
+				organisationId: null,
+				action: 'account.password_reset_issued',
+				entityType: 'user',
+				entityId: accountId,
+				after: { resetId: row.id, expiresAt: row.expiresAt }
+			},
+			now
+		);
 		return { ok: true, token, name: account.name, expiresAt: row.expiresAt } as const;
 	});
 }
@@ -285,11 +342,14 @@ export function issuePasswordReset(db: Db, actorId: string, accountId: string, n
 export type ResetLinkProblem = 'unknown' | 'used' | 'expired' | 'superseded' | 'disabled';
 
 export const RESET_LINK_PROBLEM_MESSAGES: Record<ResetLinkProblem, string> = {
-	unknown: 'This link is not valid. Check you copied the whole link, or ask an administrator for a new one.',
+	unknown:
+		'This link is not valid. Check you copied the whole link, or ask an administrator for a new one.',
 	used: 'This link has already been used. Each link works once: ask an administrator for a new one.',
 	expired: 'This link has expired. Links work for 24 hours: ask an administrator for a new one.',
-	superseded: 'A newer link has been made for this account, so this one no longer works. Use the newest link.',
-	disabled: 'This account has been disabled, so this link cannot be used. Ask an administrator for help.'
+	superseded:
+		'A newer link has been made for this account, so this one no longer works. Use the newest link.',
+	disabled:
+		'This account has been disabled, so this link cannot be used. Ask an administrator for help.'
 };
 
 export const RESET_LINK_PROBLEM_STATUS: Record<ResetLinkProblem, 404 | 410> = {
@@ -339,7 +399,8 @@ export function openPasswordReset(db: Tx, token: string, now = new Date()) {
 	return { ok: true, link: { id: link.id, userId: link.userId, email: link.email } } as const;
 }
 
-export type ResetPasswordResult = { ok: true; userId: string } | { ok: false; problem: ResetLinkProblem };
+export type ResetPasswordResult =
+	{ ok: true; userId: string } | { ok: false; problem: ResetLinkProblem };
 
 /** Sets the new password, uses up the link and ends every session of the account. */
 export async function resetPassword(
@@ -361,14 +422,18 @@ export async function resetPassword(
 		tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
 		tx.update(passwordResets).set({ usedAt: now }).where(eq(passwordResets.id, id)).run();
 		const endedSessions = endSessions(tx, userId, null);
-		recordAuditEvent(tx, {
-			userId,
-			organisationId: null,
-			action: 'account.password_reset_used',
-			entityType: 'user',
-			entityId: userId,
-			after: { resetId: id, endedSessions }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId,
+				organisationId: null,
+				action: 'account.password_reset_used',
+				entityType: 'user',
+				entityId: userId,
+				after: { resetId: id, endedSessions }
+			},
+			now
+		);
 		return { ok: true, userId } as const;
 	});
 }

@@ -15,19 +15,30 @@ import {
 	services
 } from './db/schema';
 import { may, type Person } from './access/policy';
-import { OPEN_STATUSES, filterConditions, openBeforeClosed, selectActions, withOverdue, type ActionFilters } from './actions';
+import {
+	OPEN_STATUSES,
+	filterConditions,
+	openBeforeClosed,
+	selectActions,
+	withOverdue,
+	type ActionFilters
+} from './actions';
 
 /** Every service's actions with the filters applied, and the counts a board report needs. */
-export function organisationActions(db: Db, organisationId: string, filters: ActionFilters = {}, now = new Date()) {
+export function organisationActions(
+	db: Db,
+	organisationId: string,
+	filters: ActionFilters = {},
+	now = new Date()
+) {
 	const today = londonDate(now);
-	const where = and(eq(improvementActions.organisationId, organisationId), ...filterConditions(filters, today));
+	const where = and(
+		eq(improvementActions.organisationId, organisationId),
+		...filterConditions(filters, today)
+	);
 	const actions = selectActions(db)
 		.where(where)
-		.orderBy(
-			openBeforeClosed,
-			asc(improvementActions.dueDate),
-			asc(services.name)
-		)
+		.orderBy(openBeforeClosed, asc(improvementActions.dueDate), asc(services.name))
 		.all()
 		.map(withOverdue(today));
 	const counts = db
@@ -56,14 +67,21 @@ export function servicesWithoutPlan(db: Db, organisationId: string) {
 			serviceId: assessments.serviceId,
 			assessmentId: sql<string>`${assessments.id}`.as('assessment_id'),
 			roundTitle: sql<string>`${rounds.title}`.as('round_title'),
-			rank: sql<number>`row_number() over (partition by ${assessments.serviceId} order by ${rounds.periodStart} desc)`.as('rank')
+			rank: sql<number>`row_number() over (partition by ${assessments.serviceId} order by ${rounds.periodStart} desc)`.as(
+				'rank'
+			)
 		})
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 		.where(and(eq(rounds.organisationId, organisationId), eq(assessments.status, 'complete')))
 		.as('latest_complete');
 	return db
-		.select({ serviceId: services.id, serviceName: services.name, assessmentId: latestComplete.assessmentId, roundTitle: latestComplete.roundTitle })
+		.select({
+			serviceId: services.id,
+			serviceName: services.name,
+			assessmentId: latestComplete.assessmentId,
+			roundTitle: latestComplete.roundTitle
+		})
 		.from(latestComplete)
 		.innerJoin(services, eq(services.id, latestComplete.serviceId))
 		.where(
@@ -81,20 +99,40 @@ export function servicesWithoutPlan(db: Db, organisationId: string) {
 /** The challenges of every framework the organisation's rounds use, one per key, for filters. */
 export function organisationChallengeOptions(db: Db, organisationId: string) {
 	const rows = db
-		.selectDistinct({ key: challenges.packChallengeKey, position: challenges.position, shortLabel: challenges.shortLabel })
+		.selectDistinct({
+			key: challenges.packChallengeKey,
+			position: challenges.position,
+			shortLabel: challenges.shortLabel
+		})
 		.from(challenges)
 		.innerJoin(rounds, eq(rounds.frameworkId, challenges.frameworkId))
 		.where(eq(rounds.organisationId, organisationId))
 		.orderBy(asc(challenges.position))
 		.all();
 	const byKey = new Map<string, { value: string; text: string; position: number }>();
-	for (const row of rows) if (!byKey.has(row.key)) byKey.set(row.key, { value: row.key, text: `${row.position}. ${row.shortLabel}`, position: row.position });
+	for (const row of rows)
+		if (!byKey.has(row.key))
+			byKey.set(row.key, {
+				value: row.key,
+				text: `${row.position}. ${row.shortLabel}`,
+				position: row.position
+			});
 	return [...byKey.values()];
 }
 
 /** The counts as a table: one row per challenge, a column per status, with overdue and totals. */
-export function countTable(counts: { challengeKey: string; status: ActionStatus; overdue: number; count: number }[], challengeOptions: { value: string; text: string }[]) {
-	const empty = () => ({ not_started: 0, in_progress: 0, done: 0, dropped: 0, overdue: 0, total: 0 });
+export function countTable(
+	counts: { challengeKey: string; status: ActionStatus; overdue: number; count: number }[],
+	challengeOptions: { value: string; text: string }[]
+) {
+	const empty = () => ({
+		not_started: 0,
+		in_progress: 0,
+		done: 0,
+		dropped: 0,
+		overdue: 0,
+		total: 0
+	});
 	const rows = challengeOptions.map((c) => ({ key: c.value, label: c.text, ...empty() }));
 	const total = { key: '', label: 'All challenges', ...empty() };
 	for (const c of counts) {
@@ -119,7 +157,12 @@ export function myWork(db: Db, person: Person, now = new Date()) {
 	const visible = (row: { organisationId: string; serviceId: string }) =>
 		may(person, 'service.view', { organisationId: row.organisationId, serviceId: row.serviceId });
 	const actions = selectActions(db)
-		.where(and(eq(improvementActions.ownerUserId, person.id), inArray(improvementActions.status, [...OPEN_STATUSES])))
+		.where(
+			and(
+				eq(improvementActions.ownerUserId, person.id),
+				inArray(improvementActions.status, [...OPEN_STATUSES])
+			)
+		)
 		.orderBy(asc(improvementActions.dueDate))
 		.all()
 		.filter(visible)
@@ -155,17 +198,29 @@ export function myWork(db: Db, person: Person, now = new Date()) {
 		.filter(visible);
 
 	const organisationIds = [...new Set(person.memberships.map((m) => m.organisationId))];
-	const toAgree = organisationIds.length === 0
-		? []
-		: db
-				.select(openAssessmentColumns)
-				.from(assessments)
-				.innerJoin(rounds, eq(rounds.id, assessments.roundId))
-				.innerJoin(services, eq(services.id, assessments.serviceId))
-				.innerJoin(organisations, eq(organisations.id, rounds.organisationId))
-				.where(and(inArray(rounds.organisationId, organisationIds), eq(rounds.status, 'open'), eq(assessments.status, 'in_progress')))
-				.orderBy(asc(rounds.periodEnd), asc(services.name))
-				.all()
-				.filter((row) => may(person, 'assessment.edit', { organisationId: row.organisationId, serviceId: row.serviceId }));
+	const toAgree =
+		organisationIds.length === 0
+			? []
+			: db
+					.select(openAssessmentColumns)
+					.from(assessments)
+					.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+					.innerJoin(services, eq(services.id, assessments.serviceId))
+					.innerJoin(organisations, eq(organisations.id, rounds.organisationId))
+					.where(
+						and(
+							inArray(rounds.organisationId, organisationIds),
+							eq(rounds.status, 'open'),
+							eq(assessments.status, 'in_progress')
+						)
+					)
+					.orderBy(asc(rounds.periodEnd), asc(services.name))
+					.all()
+					.filter((row) =>
+						may(person, 'assessment.edit', {
+							organisationId: row.organisationId,
+							serviceId: row.serviceId
+						})
+					);
 	return { actions, toRate, toAgree };
 }

@@ -1,7 +1,14 @@
 // Reviewing, at a service's next assessment, the actions still open when it started.
 
 import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { MAX_ACTION_TEXT_LENGTH, REVIEW_DECISIONS, isClosedStatus, isDueForReview, statusAfterReview, type ReviewDecision } from '$lib/domain/actions';
+import {
+	MAX_ACTION_TEXT_LENGTH,
+	REVIEW_DECISIONS,
+	isClosedStatus,
+	isDueForReview,
+	statusAfterReview,
+	type ReviewDecision
+} from '$lib/domain/actions';
 import type { Db } from './db/client';
 import { actionReviews, assessments, improvementActions } from './db/schema';
 import { recordAuditEvent } from './audit';
@@ -13,16 +20,29 @@ import { optionalText, selectActions } from './actions';
  * The service's actions that were open when this assessment started, with any decision already
  * recorded for them in it. The test is done in SQL with the same rule as isDueForReview.
  */
-export function actionsToReview(db: Pick<Db, 'select'>, assessment: { id: string; serviceId: string }) {
-	const started = db.select({ createdAt: assessments.createdAt }).from(assessments).where(eq(assessments.id, assessment.id)).get();
+export function actionsToReview(
+	db: Pick<Db, 'select'>,
+	assessment: { id: string; serviceId: string }
+) {
+	const started = db
+		.select({ createdAt: assessments.createdAt })
+		.from(assessments)
+		.where(eq(assessments.id, assessment.id))
+		.get();
 	if (!started) return [];
 	const rows = selectActions(db)
 		.where(
 			and(
 				eq(improvementActions.serviceId, assessment.serviceId),
 				lt(improvementActions.createdAt, started.createdAt),
-				or(isNull(improvementActions.closedAt), sql`${improvementActions.closedAt} >= ${started.createdAt.getTime()}`),
-				or(isNull(improvementActions.assessmentId), ne(improvementActions.assessmentId, assessment.id))
+				or(
+					isNull(improvementActions.closedAt),
+					sql`${improvementActions.closedAt} >= ${started.createdAt.getTime()}`
+				),
+				or(
+					isNull(improvementActions.assessmentId),
+					ne(improvementActions.assessmentId, assessment.id)
+				)
 			)
 		)
 		.orderBy(asc(improvementActions.dueDate), asc(improvementActions.createdAt))
@@ -38,12 +58,19 @@ export function actionsToReview(db: Pick<Db, 'select'>, assessment: { id: string
 	);
 	return rows.map((action) => {
 		const review = reviews.get(action.id);
-		return { ...action, decision: (review?.decision ?? null) as ReviewDecision | null, reviewNote: review?.note ?? '' };
+		return {
+			...action,
+			decision: (review?.decision ?? null) as ReviewDecision | null,
+			reviewNote: review?.note ?? ''
+		};
 	});
 }
 
 /** How many actions still want a decision before the assessment can be completed. */
-export function unreviewedActionCount(db: Pick<Db, 'select'>, assessment: { id: string; serviceId: string }): number {
+export function unreviewedActionCount(
+	db: Pick<Db, 'select'>,
+	assessment: { id: string; serviceId: string }
+): number {
 	return actionsToReview(db, assessment).filter((a) => a.decision === null).length;
 }
 
@@ -61,8 +88,10 @@ export const reviewField = {
 const reviewNote = optionalText('The review note', MAX_ACTION_TEXT_LENGTH);
 
 /** Reads the review form for exactly the actions listed for review; others are not accepted. */
-export function parseReviewForm(form: FormData, listed: { id: string; title: string }[]):
-	{ ok: true; input: ReviewInput[] } | { ok: false; errors: FieldErrors } {
+export function parseReviewForm(
+	form: FormData,
+	listed: { id: string; title: string }[]
+): { ok: true; input: ReviewInput[] } | { ok: false; errors: FieldErrors } {
 	const errors: FieldErrors = {};
 	const input: ReviewInput[] = [];
 	for (const action of listed) {
@@ -70,15 +99,21 @@ export function parseReviewForm(form: FormData, listed: { id: string; title: str
 		const note = reviewNote.safeParse(form.get(reviewField.note(action.id)) ?? '');
 		if (!note.success) errors[reviewField.note(action.id)] = note.error.issues[0].message;
 		if (decision === null || decision === '') continue;
-		if (typeof decision !== 'string' || !(REVIEW_DECISIONS as readonly string[]).includes(decision)) {
-			errors[reviewField.decision(action.id)] = `Select done, carry forward or dropped for “${action.title}”`;
+		if (
+			typeof decision !== 'string' ||
+			!(REVIEW_DECISIONS as readonly string[]).includes(decision)
+		) {
+			errors[reviewField.decision(action.id)] =
+				`Select done, carry forward or dropped for “${action.title}”`;
 			continue;
 		}
 		if (decision !== 'carried_forward' && note.success && note.data === '') {
-			errors[reviewField.note(action.id)] = `Enter a note saying what happened to “${action.title}”`;
+			errors[reviewField.note(action.id)] =
+				`Enter a note saying what happened to “${action.title}”`;
 			continue;
 		}
-		if (note.success) input.push({ actionId: action.id, decision: decision as ReviewDecision, note: note.data });
+		if (note.success)
+			input.push({ actionId: action.id, decision: decision as ReviewDecision, note: note.data });
 	}
 	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input };
 }
@@ -96,7 +131,10 @@ export function saveReview(
 	now = new Date()
 ): { ok: true } | { ok: false; message: string } {
 	if (assessment.roundStatus !== 'open' || assessment.status !== 'in_progress') {
-		return { ok: false, message: 'The review can only change while the assessment is in progress in an open round' };
+		return {
+			ok: false,
+			message: 'The review can only change while the assessment is in progress in an open round'
+		};
 	}
 	return db.transaction((tx) => {
 		const listed = new Map(actionsToReview(tx, assessment).map((a) => [a.id, a]));
@@ -105,7 +143,14 @@ export function saveReview(
 			if (!action) continue;
 			if (action.decision === item.decision && action.reviewNote === item.note) continue;
 			tx.insert(actionReviews)
-				.values({ assessmentId: assessment.id, actionId: item.actionId, decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id })
+				.values({
+					assessmentId: assessment.id,
+					actionId: item.actionId,
+					decision: item.decision,
+					note: item.note,
+					reviewedAt: now,
+					reviewedBy: person.id
+				})
 				.onConflictDoUpdate({
 					target: [actionReviews.assessmentId, actionReviews.actionId],
 					set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
@@ -122,16 +167,20 @@ export function saveReview(
 				})
 				.where(eq(improvementActions.id, item.actionId))
 				.run();
-			recordAuditEvent(tx, {
-				userId: person.id,
-				organisationId,
-				serviceId: assessment.serviceId,
-				action: 'action.reviewed',
-				entityType: 'action',
-				entityId: item.actionId,
-				before: { status: action.status, decision: action.decision },
-				after: { status, decision: item.decision, note: item.note }
-			}, now);
+			recordAuditEvent(
+				tx,
+				{
+					userId: person.id,
+					organisationId,
+					serviceId: assessment.serviceId,
+					action: 'action.reviewed',
+					entityType: 'action',
+					entityId: item.actionId,
+					before: { status: action.status, decision: action.decision },
+					after: { status, decision: item.decision, note: item.note }
+				},
+				now
+			);
 		}
 		return { ok: true } as const;
 	});

@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { unscoredChallenges, whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/domain/evidence';
 import type { Db } from './db/client';
-import { agreedScores, assessments, challenges, levels, priorities, rounds, services, users } from './db/schema';
+import {
+	agreedScores,
+	assessments,
+	challenges,
+	levels,
+	priorities,
+	rounds,
+	services,
+	users
+} from './db/schema';
 import { recordAuditEvent } from './audit';
 import { unreviewedActionCount } from './action-review';
 import { countCompletedAssessment } from './dashboards';
@@ -18,9 +27,13 @@ import { getDb } from './db';
 
 export const MAX_EVIDENCE_LENGTH = 10_000;
 
-
 /** The assessment with its round and service, only if all three belong to this organisation. */
-export function getAssessment(db: Db, organisationId: string, roundId: string, assessmentId: string) {
+export function getAssessment(
+	db: Db,
+	organisationId: string,
+	roundId: string,
+	assessmentId: string
+) {
 	return db
 		.select({
 			id: assessments.id,
@@ -55,7 +68,11 @@ export type AssessmentRecord = NonNullable<ReturnType<typeof getAssessment>>;
  * The assessment an assessment page's address names, for a signed-in person; 404 when the ids do
  * not belong together. The route still asks the policy what this person may do with it.
  */
-export function assessmentFromRoute(event: Pick<RequestEvent, 'locals' | 'url' | 'request'> & { params: { organisation: string; round: string; assessment: string } }): AssessmentRecord {
+export function assessmentFromRoute(
+	event: Pick<RequestEvent, 'locals' | 'url' | 'request'> & {
+		params: { organisation: string; round: string; assessment: string };
+	}
+): AssessmentRecord {
 	requirePerson(event);
 	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
 	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
@@ -114,7 +131,10 @@ const longText = (label: string) =>
 	z
 		.string()
 		.trim()
-		.max(MAX_EVIDENCE_LENGTH, `${label} must be ${MAX_EVIDENCE_LENGTH.toLocaleString('en-GB')} characters or fewer`);
+		.max(
+			MAX_EVIDENCE_LENGTH,
+			`${label} must be ${MAX_EVIDENCE_LENGTH.toLocaleString('en-GB')} characters or fewer`
+		);
 
 /**
  * Reads the assessment form against this framework: levels must be on its scale, priorities must
@@ -142,18 +162,29 @@ export function parseAssessmentForm(
 	for (const challenge of content.challenges) {
 		const rawLevel = text(field.level(challenge.id));
 		if (rawLevel !== '' && !allowedLevels.has(rawLevel)) {
-			errors[field.level(challenge.id)] = `Select one of the levels shown for ${challenge.shortLabel}`;
+			errors[field.level(challenge.id)] =
+				`Select one of the levels shown for ${challenge.shortLabel}`;
 		}
-		const sources = z.array(z.enum(EVIDENCE_SOURCE_KEYS)).safeParse(form.getAll(field.sources(challenge.id)));
-		if (!sources.success) errors[field.sources(challenge.id)] = `Select sources of evidence from the list for ${challenge.shortLabel}`;
+		const sources = z
+			.array(z.enum(EVIDENCE_SOURCE_KEYS))
+			.safeParse(form.getAll(field.sources(challenge.id)));
+		if (!sources.success)
+			errors[field.sources(challenge.id)] =
+				`Select sources of evidence from the list for ${challenge.shortLabel}`;
 		const revision = Number(text(field.revision(challenge.id)) || '0');
 		scores.push({
 			challengeId: challenge.id,
 			level: rawLevel === '' || !allowedLevels.has(rawLevel) ? null : Number(rawLevel),
 			evidence: checkText(field.evidence(challenge.id), `Evidence for ${challenge.shortLabel}`),
-			rationale: checkText(field.rationale(challenge.id), `The reason for the level of ${challenge.shortLabel}`),
+			rationale: checkText(
+				field.rationale(challenge.id),
+				`The reason for the level of ${challenge.shortLabel}`
+			),
 			evidenceSources: sources.success ? [...new Set(sources.data)] : [],
-			nextStep: checkText(field.nextStep(challenge.id), `The next step for ${challenge.shortLabel}`),
+			nextStep: checkText(
+				field.nextStep(challenge.id),
+				`The next step for ${challenge.shortLabel}`
+			),
 			revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
 			original: text(field.original(challenge.id))
 		});
@@ -163,13 +194,18 @@ export function parseAssessmentForm(
 	for (let rank = 1; rank <= PRIORITY_COUNT; rank++) {
 		const chosen = text(field.priority(rank));
 		if (chosen === '') continue;
-		if (!challengeIds.has(chosen)) errors[field.priority(rank)] = `Select priority ${rank} from the list of challenges`;
-		else if (priorities.includes(chosen)) errors[field.priority(rank)] = `Priority ${rank} is already chosen above: choose a different challenge`;
+		if (!challengeIds.has(chosen))
+			errors[field.priority(rank)] = `Select priority ${rank} from the list of challenges`;
+		else if (priorities.includes(chosen))
+			errors[field.priority(rank)] =
+				`Priority ${rank} is already chosen above: choose a different challenge`;
 		else priorities.push(chosen);
 	}
 
 	const teamResources = checkText('teamResources', "The team's resources");
-	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: { scores, teamResources, priorities } };
+	return Object.keys(errors).length > 0
+		? { ok: false, errors }
+		: { ok: true, input: { scores, teamResources, priorities } };
 }
 
 export interface ConflictingChange {
@@ -194,7 +230,8 @@ export type SaveResult =
 			originals?: Record<string, string>;
 	  };
 
-const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameList = (a: string[], b: string[]) =>
+	a.length === b.length && a.every((v, i) => v === b[i]);
 
 interface ScoreValues {
 	level: number | null;
@@ -204,18 +241,36 @@ interface ScoreValues {
 	nextStep: string;
 }
 
-const EMPTY_SCORE: ScoreValues = { level: null, evidence: '', rationale: '', evidenceSources: [], nextStep: '' };
+const EMPTY_SCORE: ScoreValues = {
+	level: null,
+	evidence: '',
+	rationale: '',
+	evidenceSources: [],
+	nextStep: ''
+};
 
 /** A short digest of an agreed score's values; the form carries it back to show what the person started from. */
 export function scoreFingerprint(values: ScoreValues = EMPTY_SCORE): string {
-	const key = JSON.stringify([values.level, values.evidence, values.rationale, [...values.evidenceSources].sort(), values.nextStep]);
+	const key = JSON.stringify([
+		values.level,
+		values.evidence,
+		values.rationale,
+		[...values.evidenceSources].sort(),
+		values.nextStep
+	]);
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(key))).slice(0, 32);
 }
 
 /** The fingerprint of every challenge's saved values (or of an empty score), for the form. */
-export function scoreFingerprints(db: Db, assessmentId: string, challengeIds: string[]): Record<string, string> {
+export function scoreFingerprints(
+	db: Db,
+	assessmentId: string,
+	challengeIds: string[]
+): Record<string, string> {
 	const saved = new Map(agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s]));
-	return Object.fromEntries(challengeIds.map((id) => [id, scoreFingerprint(saved.get(id) as ScoreValues | undefined)]));
+	return Object.fromEntries(
+		challengeIds.map((id) => [id, scoreFingerprint(saved.get(id) as ScoreValues | undefined)])
+	);
 }
 
 /**
@@ -235,13 +290,20 @@ export function saveAssessment(
 	const audit = { userId: person.id, organisationId, serviceId: assessment.serviceId };
 	return db.transaction((tx) => {
 		const current = tx
-			.select({ status: assessments.status, roundStatus: rounds.status, teamResources: assessments.teamResources })
+			.select({
+				status: assessments.status,
+				roundStatus: rounds.status,
+				teamResources: assessments.teamResources
+			})
 			.from(assessments)
 			.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 			.where(eq(assessments.id, assessment.id))
 			.get();
-		const locked = current ? whyAssessmentIsLocked(current.roundStatus, current.status) : 'Not found';
-		if (!current || locked) return { ok: false, status: 409, message: locked ?? 'Not found', errors: {} } as const;
+		const locked = current
+			? whyAssessmentIsLocked(current.roundStatus, current.status)
+			: 'Not found';
+		if (!current || locked)
+			return { ok: false, status: 409, message: locked ?? 'Not found', errors: {} } as const;
 
 		const existing = new Map(
 			tx
@@ -256,9 +318,14 @@ export function saveAssessment(
 		// saved, even if someone else changed it meanwhile.
 		const changed = input.scores.filter((score) => {
 			const saved = existing.get(score.challengeId)?.score;
-			return scoreFingerprint(score) !== score.original && scoreFingerprint(score) !== scoreFingerprint(saved ?? EMPTY_SCORE);
+			return (
+				scoreFingerprint(score) !== score.original &&
+				scoreFingerprint(score) !== scoreFingerprint(saved ?? EMPTY_SCORE)
+			);
 		});
-		const conflicts = changed.filter((score) => (existing.get(score.challengeId)?.score.revision ?? 0) !== score.revision);
+		const conflicts = changed.filter(
+			(score) => (existing.get(score.challengeId)?.score.revision ?? 0) !== score.revision
+		);
 		if (conflicts.length > 0) {
 			const labels = new Map(content.challenges.map((c) => [c.id, c.shortLabel]));
 			return {
@@ -267,7 +334,10 @@ export function saveAssessment(
 				message:
 					'Someone else saved changes to the same challenges while you were working. Nothing you typed has been lost: compare it with their change below, then save again to keep yours.',
 				errors: Object.fromEntries(
-					conflicts.map((c) => [field.level(c.challengeId), `${labels.get(c.challengeId)} was changed by someone else while you were working`])
+					conflicts.map((c) => [
+						field.level(c.challengeId),
+						`${labels.get(c.challengeId)} was changed by someone else while you were working`
+					])
 				),
 				conflicts: conflicts.map((c) => {
 					const theirs = existing.get(c.challengeId)!;
@@ -281,19 +351,25 @@ export function saveAssessment(
 					};
 				}),
 				revisions: Object.fromEntries([...existing].map(([id, row]) => [id, row.score.revision])),
-				originals: Object.fromEntries([...existing].map(([id, row]) => [id, scoreFingerprint(row.score)]))
+				originals: Object.fromEntries(
+					[...existing].map(([id, row]) => [id, scoreFingerprint(row.score)])
+				)
 			} as const;
 		}
 
 		if (complete) {
-			const levels = new Map(input.scores.filter((s) => s.level !== null).map((s) => [s.challengeId, s.level as number]));
+			const levels = new Map(
+				input.scores.filter((s) => s.level !== null).map((s) => [s.challengeId, s.level as number])
+			);
 			const missing = unscoredChallenges(content.challenges, levels);
 			if (missing.length > 0) {
 				return {
 					ok: false,
 					status: 400,
 					message: 'Agree a level for every challenge before marking the assessment complete',
-					errors: Object.fromEntries(missing.map((c) => [field.level(c.id), `Select the agreed level for ${c.shortLabel}`]))
+					errors: Object.fromEntries(
+						missing.map((c) => [field.level(c.id), `Select the agreed level for ${c.shortLabel}`])
+					)
 				} as const;
 			}
 			const unreviewed = unreviewedActionCount(tx, assessment);
@@ -303,7 +379,9 @@ export function saveAssessment(
 					ok: false,
 					status: 400,
 					message: `Review ${actionsWord} from the last round before marking the assessment complete`,
-					errors: { review: `Review ${actionsWord} still open from the last round: done, carry forward or dropped` } as FieldErrors
+					errors: {
+						review: `Review ${actionsWord} still open from the last round: done, carry forward or dropped`
+					} as FieldErrors
 				} as const;
 			}
 		}
@@ -320,35 +398,63 @@ export function saveAssessment(
 			if (before) {
 				tx.update(agreedScores)
 					.set({ ...values, revision: before.revision + 1, updatedAt: now, updatedBy: person.id })
-					.where(and(eq(agreedScores.assessmentId, assessment.id), eq(agreedScores.challengeId, score.challengeId)))
+					.where(
+						and(
+							eq(agreedScores.assessmentId, assessment.id),
+							eq(agreedScores.challengeId, score.challengeId)
+						)
+					)
 					.run();
 			} else {
 				tx.insert(agreedScores)
-					.values({ assessmentId: assessment.id, challengeId: score.challengeId, ...values, updatedAt: now, updatedBy: person.id })
+					.values({
+						assessmentId: assessment.id,
+						challengeId: score.challengeId,
+						...values,
+						updatedAt: now,
+						updatedBy: person.id
+					})
 					.run();
 			}
-			recordAuditEvent(tx, {
-				...audit,
-				action: before ? 'agreed_score.updated' : 'agreed_score.created',
-				entityType: 'agreed_score',
-				entityId: `${assessment.id}/${score.challengeId}`,
-				before: before
-					? { level: before.level, evidence: before.evidence, rationale: before.rationale, evidenceSources: before.evidenceSources, nextStep: before.nextStep }
-					: null,
-				after: values
-			}, now);
+			recordAuditEvent(
+				tx,
+				{
+					...audit,
+					action: before ? 'agreed_score.updated' : 'agreed_score.created',
+					entityType: 'agreed_score',
+					entityId: `${assessment.id}/${score.challengeId}`,
+					before: before
+						? {
+								level: before.level,
+								evidence: before.evidence,
+								rationale: before.rationale,
+								evidenceSources: before.evidenceSources,
+								nextStep: before.nextStep
+							}
+						: null,
+					after: values
+				},
+				now
+			);
 		}
 
 		if (current.teamResources !== input.teamResources) {
-			tx.update(assessments).set({ teamResources: input.teamResources }).where(eq(assessments.id, assessment.id)).run();
-			recordAuditEvent(tx, {
-				...audit,
-				action: 'team_resources.updated',
-				entityType: 'assessment',
-				entityId: assessment.id,
-				before: { teamResources: current.teamResources },
-				after: { teamResources: input.teamResources }
-			}, now);
+			tx.update(assessments)
+				.set({ teamResources: input.teamResources })
+				.where(eq(assessments.id, assessment.id))
+				.run();
+			recordAuditEvent(
+				tx,
+				{
+					...audit,
+					action: 'team_resources.updated',
+					entityType: 'assessment',
+					entityId: assessment.id,
+					before: { teamResources: current.teamResources },
+					after: { teamResources: input.teamResources }
+				},
+				now
+			);
 		}
 
 		const priorChallengeIds = tx
@@ -362,17 +468,27 @@ export function saveAssessment(
 			tx.delete(priorities).where(eq(priorities.assessmentId, assessment.id)).run();
 			if (input.priorities.length > 0) {
 				tx.insert(priorities)
-					.values(input.priorities.map((challengeId, i) => ({ assessmentId: assessment.id, rank: i + 1, challengeId })))
+					.values(
+						input.priorities.map((challengeId, i) => ({
+							assessmentId: assessment.id,
+							rank: i + 1,
+							challengeId
+						}))
+					)
 					.run();
 			}
-			recordAuditEvent(tx, {
-				...audit,
-				action: 'priorities.set',
-				entityType: 'assessment',
-				entityId: assessment.id,
-				before: { priorities: priorChallengeIds },
-				after: { priorities: input.priorities }
-			}, now);
+			recordAuditEvent(
+				tx,
+				{
+					...audit,
+					action: 'priorities.set',
+					entityType: 'assessment',
+					entityId: assessment.id,
+					before: { priorities: priorChallengeIds },
+					after: { priorities: input.priorities }
+				},
+				now
+			);
 		}
 
 		if (complete) {
@@ -381,14 +497,18 @@ export function saveAssessment(
 				.where(eq(assessments.id, assessment.id))
 				.run();
 			countCompletedAssessment(tx, assessment.id, assessment.roundId);
-			recordAuditEvent(tx, {
-				...audit,
-				action: 'assessment.completed',
-				entityType: 'assessment',
-				entityId: assessment.id,
-				before: { status: 'in_progress' },
-				after: { status: 'complete' }
-			}, now);
+			recordAuditEvent(
+				tx,
+				{
+					...audit,
+					action: 'assessment.completed',
+					entityType: 'assessment',
+					entityId: assessment.id,
+					before: { status: 'in_progress' },
+					after: { status: 'complete' }
+				},
+				now
+			);
 		}
 		return { ok: true } as const;
 	});
@@ -425,13 +545,24 @@ export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
 		.get();
 	if (!previous) return null;
 	const rows = db
-		.select({ key: challenges.packChallengeKey, level: agreedScores.level, evidence: agreedScores.evidence, levelName: levels.name })
+		.select({
+			key: challenges.packChallengeKey,
+			level: agreedScores.level,
+			evidence: agreedScores.evidence,
+			levelName: levels.name
+		})
 		.from(agreedScores)
 		.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
-		.leftJoin(levels, and(eq(levels.frameworkId, challenges.frameworkId), eq(levels.value, agreedScores.level)))
+		.leftJoin(
+			levels,
+			and(eq(levels.frameworkId, challenges.frameworkId), eq(levels.value, agreedScores.level))
+		)
 		.where(eq(agreedScores.assessmentId, previous.id))
 		.all();
-	return { roundTitle: previous.roundTitle, byChallengeKey: Object.fromEntries(rows.map((r) => [r.key, r])) };
+	return {
+		roundTitle: previous.roundTitle,
+		byChallengeKey: Object.fromEntries(rows.map((r) => [r.key, r]))
+	};
 }
 
 /** Every assessment of a service, newest round first. */

@@ -76,15 +76,11 @@ const optionalId = (message: string) =>
 		.optional();
 
 const DATE_EXAMPLE = { from: '1 4 2026', to: '30 4 2026' } as const;
-const dateMessage = (which: 'from' | 'to') => `Enter the ${which} date as a real date, like ${DATE_EXAMPLE[which]}`;
+const dateMessage = (which: 'from' | 'to') =>
+	`Enter the ${which} date as a real date, like ${DATE_EXAMPLE[which]}`;
 
 const datePart = (which: 'from' | 'to') =>
-	z
-		.string()
-		.trim()
-		.max(4, dateMessage(which))
-		.regex(/^\d*$/, dateMessage(which))
-		.optional();
+	z.string().trim().max(4, dateMessage(which)).regex(/^\d*$/, dateMessage(which)).optional();
 
 const isoDateParam = (which: 'from' | 'to') =>
 	z
@@ -94,7 +90,9 @@ const isoDateParam = (which: 'from' | 'to') =>
 		.refine((v) => {
 			if (v === undefined) return true;
 			const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-			return !!match && isoDateFromParts(Number(match[3]), Number(match[2]), Number(match[1])) === v;
+			return (
+				!!match && isoDateFromParts(Number(match[3]), Number(match[2]), Number(match[1])) === v
+			);
 		}, dateMessage(which))
 		.optional();
 
@@ -130,13 +128,18 @@ const auditFilterSchema = z
 			const typed = [day, month, year].some((part) => part !== undefined && part !== '');
 			if (!typed) return v[which];
 			const iso = isoDateFromParts(Number(day || NaN), Number(month || NaN), Number(year || NaN));
-			if (!iso) ctx.addIssue({ code: 'custom', path: [`${which}Day`], message: dateMessage(which) });
+			if (!iso)
+				ctx.addIssue({ code: 'custom', path: [`${which}Day`], message: dateMessage(which) });
 			return iso ?? undefined;
 		};
 		const from = date('from');
 		const to = date('to');
 		if (from && to && to < from) {
-			ctx.addIssue({ code: 'custom', path: ['toDay'], message: 'The to date must be the same as or after the from date' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['toDay'],
+				message: 'The to date must be the same as or after the from date'
+			});
 		}
 		const filters: AuditFilters = { person: v.person, service: v.service, from, to };
 		return { filters, page: v.page ?? 1 };
@@ -185,13 +188,19 @@ export function parseAuditFilters(params: URLSearchParams): ParsedAuditFilters {
  * Filters that name a person with no events in this organisation's trail, or a service of another
  * organisation, match nothing; saying so is clearer than an empty table under "Anyone".
  */
-export function auditFilterChoiceErrors(db: Db, organisationId: string, filters: AuditFilters): FieldErrors {
+export function auditFilterChoiceErrors(
+	db: Db,
+	organisationId: string,
+	filters: AuditFilters
+): FieldErrors {
 	const errors: FieldErrors = {};
 	if (filters.person) {
 		const seen = db
 			.select({ id: auditEvents.id })
 			.from(auditEvents)
-			.where(and(eq(auditEvents.userId, filters.person), eq(auditEvents.organisationId, organisationId)))
+			.where(
+				and(eq(auditEvents.userId, filters.person), eq(auditEvents.organisationId, organisationId))
+			)
 			.limit(1)
 			.get();
 		if (!seen) errors.person = 'Select a person from the list';
@@ -275,12 +284,18 @@ function trailSelect(db: Db) {
 			rounds,
 			sql`${rounds.id} = coalesce(case when ${entityIs('round')} then ${auditEvents.entityId} end, ${assessments.roundId})`
 		)
-		.leftJoin(challenges, sql`${challenges.id} = case when ${entityIs('agreed_score')} then ${scoreChallengeId} end`)
+		.leftJoin(
+			challenges,
+			sql`${challenges.id} = case when ${entityIs('agreed_score')} then ${scoreChallengeId} end`
+		)
 		.leftJoin(
 			member,
 			sql`${member.id} = case when ${entityIs('membership')} then coalesce(${jsonField(auditEvents.after, '$.userId')}, ${jsonField(auditEvents.before, '$.userId')}) end`
 		)
-		.leftJoin(invitations, sql`${invitations.id} = case when ${entityIs('invitation')} then ${auditEvents.entityId} end`)
+		.leftJoin(
+			invitations,
+			sql`${invitations.id} = case when ${entityIs('invitation')} then ${auditEvents.entityId} end`
+		)
 		.$dynamic();
 }
 
@@ -421,7 +436,11 @@ export function auditTrailPeople(db: Db, organisationId: string) {
 /** The organisation's services, archived ones too since their history stays in the trail. */
 export function auditTrailServices(db: Db, organisationId: string) {
 	return db
-		.select({ id: services.id, name: services.name, archived: sql<boolean>`${services.archivedAt} is not null` })
+		.select({
+			id: services.id,
+			name: services.name,
+			archived: sql<boolean>`${services.archivedAt} is not null`
+		})
 		.from(services)
 		.where(eq(services.organisationId, organisationId))
 		.orderBy(asc(services.name))
@@ -460,7 +479,8 @@ function londonTimestamp(at: Date): string {
 }
 
 export function auditCsvRecord(event: AuditTrailEvent): CsvValue[] {
-	const json = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value));
+	const json = (value: unknown) =>
+		value === null || value === undefined ? '' : JSON.stringify(value);
 	return [
 		event.at.toISOString(),
 		londonTimestamp(event.at),

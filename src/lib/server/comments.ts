@@ -13,7 +13,10 @@ export const commentInputSchema = z.object({
 		.string({ error: 'Enter a comment' })
 		.trim()
 		.min(1, 'Enter a comment')
-		.max(MAX_COMMENT_LENGTH, `A comment must be ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`)
+		.max(
+			MAX_COMMENT_LENGTH,
+			`A comment must be ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`
+		)
 });
 
 export function listComments(db: Db, assessmentId: string) {
@@ -42,15 +45,19 @@ export function addComment(
 	const row = { id: newId(), assessmentId: assessment.id, userId: person.id, body, createdAt: now };
 	db.transaction((tx) => {
 		tx.insert(assessmentComments).values(row).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			serviceId: assessment.serviceId,
-			action: 'comment.created',
-			entityType: 'assessment_comment',
-			entityId: row.id,
-			after: { assessmentId: assessment.id, body }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				serviceId: assessment.serviceId,
+				action: 'comment.created',
+				entityType: 'assessment_comment',
+				entityId: row.id,
+				after: { assessmentId: assessment.id, body }
+			},
+			now
+		);
 	});
 	return row.id;
 }

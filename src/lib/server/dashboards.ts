@@ -44,7 +44,11 @@ import { may, type Person } from './access/policy';
 // Keeping the counts ----------------------------------------------------------------------------
 
 /** Adds a just-completed assessment's agreed levels to its round's counts (same transaction). */
-export function countCompletedAssessment(tx: Pick<Db, 'run'>, assessmentId: string, roundId: string): void {
+export function countCompletedAssessment(
+	tx: Pick<Db, 'run'>,
+	assessmentId: string,
+	roundId: string
+): void {
 	tx.run(sql`
 		insert into ${roundLevelCounts} (round_id, challenge_id, level, services)
 		select ${roundId}, ${agreedScores.challengeId}, ${agreedScores.level}, 1 from ${agreedScores}
@@ -84,7 +88,11 @@ export interface ChallengeColumn {
 
 function frameworkShape(db: Pick<Db, 'select'>, frameworkId: string) {
 	const challengeColumns: ChallengeColumn[] = db
-		.select({ key: challenges.packChallengeKey, position: challenges.position, shortLabel: challenges.shortLabel })
+		.select({
+			key: challenges.packChallengeKey,
+			position: challenges.position,
+			shortLabel: challenges.shortLabel
+		})
 		.from(challenges)
 		.where(eq(challenges.frameworkId, frameworkId))
 		.orderBy(asc(challenges.position))
@@ -135,7 +143,11 @@ export function serviceDashboard(db: Db, serviceId: string) {
 		new Map(
 			assessmentId
 				? db
-						.select({ key: challenges.packChallengeKey, level: agreedScores.level, evidence: agreedScores.evidence })
+						.select({
+							key: challenges.packChallengeKey,
+							level: agreedScores.level,
+							evidence: agreedScores.evidence
+						})
 						.from(agreedScores)
 						.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
 						.where(eq(agreedScores.assessmentId, assessmentId))
@@ -160,9 +172,21 @@ export function serviceDashboard(db: Db, serviceId: string) {
 			raters: count(ratings.level)
 		})
 		.from(ratings)
-		.innerJoin(assessmentRaters, and(eq(assessmentRaters.assessmentId, ratings.assessmentId), eq(assessmentRaters.userId, ratings.userId)))
+		.innerJoin(
+			assessmentRaters,
+			and(
+				eq(assessmentRaters.assessmentId, ratings.assessmentId),
+				eq(assessmentRaters.userId, ratings.userId)
+			)
+		)
 		.innerJoin(challenges, eq(challenges.id, ratings.challengeId))
-		.where(and(eq(ratings.assessmentId, latest.id), isNotNull(ratings.level), isNotNull(assessmentRaters.submittedAt)))
+		.where(
+			and(
+				eq(ratings.assessmentId, latest.id),
+				isNotNull(ratings.level),
+				isNotNull(assessmentRaters.submittedAt)
+			)
+		)
 		.groupBy(challenges.packChallengeKey, assessmentRaters.perspective)
 		.all();
 	const perspectives = [...new Set(perspectiveRows.map((r) => r.perspective))].sort();
@@ -182,22 +206,39 @@ export function serviceDashboard(db: Db, serviceId: string) {
 		comparison: {
 			caption: `Agreed level by challenge, ${latest.roundTitle}${previous ? ` and ${previous.roundTitle}` : ''}`,
 			head: ['Challenge', latest.roundTitle, ...(previous ? [previous.roundTitle] : [])],
-			rows: comparison.map((c) => [`${c.position}. ${c.shortLabel}`, levelText(shape.scale, c.current), ...(previous ? [levelText(shape.scale, c.previous)] : [])])
+			rows: comparison.map((c) => [
+				`${c.position}. ${c.shortLabel}`,
+				levelText(shape.scale, c.current),
+				...(previous ? [levelText(shape.scale, c.previous)] : [])
+			])
 		},
 		trend: {
 			caption: 'Agreed level by challenge and round',
 			head: ['Challenge', ...(trend?.rounds.map((r) => r.title) ?? [])],
-			rows: (trend?.rows ?? []).map((row) => [`${row.challenge.position}. ${row.challenge.shortLabel}`, ...row.levels])
+			rows: (trend?.rows ?? []).map((row) => [
+				`${row.challenge.position}. ${row.challenge.shortLabel}`,
+				...row.levels
+			])
 		},
 		gap: {
 			caption: `Average rating by perspective against the agreed level, ${latest.roundTitle}`,
-			head: ['Challenge', 'Agreed level', ...perspectives.map((p) => `${perspectiveLabel(p)} (average)`)],
+			head: [
+				'Challenge',
+				'Agreed level',
+				...perspectives.map((p) => `${perspectiveLabel(p)} (average)`)
+			],
 			rows: gap.map((g) => [`${g.position}. ${g.shortLabel}`, g.agreed, ...g.averages])
 		},
 		changes: {
 			caption: `Challenges that moved since ${previous?.roundTitle ?? 'the previous round'}`,
 			head: ['Challenge', 'Before', 'Now', 'Direction', 'Evidence'],
-			rows: changes.map((c) => [`${c.position}. ${c.shortLabel}`, c.previous, c.current, c.direction === 'up' ? 'Up' : 'Down', c.evidence])
+			rows: changes.map((c) => [
+				`${c.position}. ${c.shortLabel}`,
+				c.previous,
+				c.current,
+				c.direction === 'up' ? 'Up' : 'Down',
+				c.evidence
+			])
 		}
 	};
 	return {
@@ -232,12 +273,27 @@ export type OrganisationFilters = z.infer<typeof organisationFilterSchema>;
 
 /** Filters from the address; a value that is not one of the choices is ignored, not refused. */
 export function organisationFiltersFromUrl(url: URL): OrganisationFilters {
-	return organisationFilterSchema.parse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== '')));
+	return organisationFilterSchema.parse(
+		Object.fromEntries([...url.searchParams].filter(([, v]) => v !== ''))
+	);
 }
 
-export function organisationDashboard(db: Db, organisationId: string, filters: OrganisationFilters, person?: Person, now = new Date()) {
+export function organisationDashboard(
+	db: Db,
+	organisationId: string,
+	filters: OrganisationFilters,
+	person?: Person,
+	now = new Date()
+) {
 	const allRounds = db
-		.select({ id: rounds.id, title: rounds.title, periodStart: rounds.periodStart, periodEnd: rounds.periodEnd, status: rounds.status, frameworkId: rounds.frameworkId })
+		.select({
+			id: rounds.id,
+			title: rounds.title,
+			periodStart: rounds.periodStart,
+			periodEnd: rounds.periodEnd,
+			status: rounds.status,
+			frameworkId: rounds.frameworkId
+		})
 		.from(rounds)
 		.where(eq(rounds.organisationId, organisationId))
 		.orderBy(asc(rounds.periodStart), asc(rounds.title))
@@ -247,7 +303,9 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	const fromRound = allRounds.find((r) => r.id === filters.from);
 	const toRound = allRounds.find((r) => r.id === filters.to);
 	const inRange = allRounds.filter(
-		(r) => (!fromRound || r.periodStart >= fromRound.periodStart) && (!toRound || r.periodStart <= toRound.periodStart)
+		(r) =>
+			(!fromRound || r.periodStart >= fromRound.periodStart) &&
+			(!toRound || r.periodStart <= toRound.periodStart)
 	);
 	const shape = frameworkShape(db, allRounds[allRounds.length - 1].frameworkId);
 	const scaleValues = shape.scale.map((l) => l.value);
@@ -263,28 +321,53 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	const levelCounts =
 		!filters.grouping && !filters.type
 			? db
-					.select({ roundId: roundLevelCounts.roundId, key: challenges.packChallengeKey, level: roundLevelCounts.level, count: roundLevelCounts.services })
+					.select({
+						roundId: roundLevelCounts.roundId,
+						key: challenges.packChallengeKey,
+						level: roundLevelCounts.level,
+						count: roundLevelCounts.services
+					})
 					.from(roundLevelCounts)
 					.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
 					.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
 					.where(and(eq(rounds.organisationId, organisationId), ...rangeConditions))
 					.all()
 			: db
-					.select({ roundId: assessments.roundId, key: challenges.packChallengeKey, level: sql<number>`${agreedScores.level}`, count: count() })
+					.select({
+						roundId: assessments.roundId,
+						key: challenges.packChallengeKey,
+						level: sql<number>`${agreedScores.level}`,
+						count: count()
+					})
 					.from(agreedScores)
 					.innerJoin(assessments, eq(assessments.id, agreedScores.assessmentId))
 					.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 					.innerJoin(services, eq(services.id, assessments.serviceId))
 					.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
-					.where(and(eq(rounds.organisationId, organisationId), eq(assessments.status, 'complete'), isNotNull(agreedScores.level), ...serviceConditions, ...rangeConditions))
+					.where(
+						and(
+							eq(rounds.organisationId, organisationId),
+							eq(assessments.status, 'complete'),
+							isNotNull(agreedScores.level),
+							...serviceConditions,
+							...rangeConditions
+						)
+					)
 					.groupBy(assessments.roundId, challenges.packChallengeKey, agreedScores.level)
 					.all();
-	const byRoundAndChallenge = countsByKey(levelCounts.map((r) => ({ key: `${r.roundId}|${r.key}`, level: r.level, count: r.count })));
+	const byRoundAndChallenge = countsByKey(
+		levelCounts.map((r) => ({ key: `${r.roundId}|${r.key}`, level: r.level, count: r.count }))
+	);
 	const countedRounds = inRange.filter((r) => levelCounts.some((c) => c.roundId === r.id));
-	const cell = (roundId: string, key: string) => distribution(byRoundAndChallenge.get(`${roundId}|${key}`) ?? [], scaleValues);
+	const cell = (roundId: string, key: string) =>
+		distribution(byRoundAndChallenge.get(`${roundId}|${key}`) ?? [], scaleValues);
 
-	const chosenChallenge = shape.challenges.find((c) => c.key === filters.challenge) ?? shape.challenges[0];
-	const distributionRows = countedRounds.map((r) => ({ round: r, ...cell(r.id, chosenChallenge.key) }));
+	const chosenChallenge =
+		shape.challenges.find((c) => c.key === filters.challenge) ?? shape.challenges[0];
+	const distributionRows = countedRounds.map((r) => ({
+		round: r,
+		...cell(r.id, chosenChallenge.key)
+	}));
 	const medians = shape.challenges.map((c) => ({
 		...c,
 		medians: countedRounds.map((r) => cell(r.id, c.key).median)
@@ -294,12 +377,16 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	const shown = new Map<string, boolean>();
 	const shows = (serviceId: string) => {
 		if (!person) return true;
-		if (!shown.has(serviceId)) shown.set(serviceId, may(person, 'service.view', { organisationId, serviceId }));
+		if (!shown.has(serviceId))
+			shown.set(serviceId, may(person, 'service.view', { organisationId, serviceId }));
 		return shown.get(serviceId)!;
 	};
 
 	// The heatmap: one row per service in the chosen round, each cell its agreed level.
-	const heatmapRound = allRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? allRounds[allRounds.length - 1];
+	const heatmapRound =
+		allRounds.find((r) => r.id === filters.round) ??
+		countedRounds.at(-1) ??
+		allRounds[allRounds.length - 1];
 	const heatmapCells = db
 		.select({
 			serviceId: services.id,
@@ -318,7 +405,17 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		.where(and(eq(assessments.roundId, heatmapRound.id), ...serviceConditions))
 		.all()
 		.filter((row) => shows(row.serviceId));
-	const heatmapServices = new Map<string, { serviceId: string; serviceName: string; groupingName: string | null; assessmentId: string; complete: boolean; levels: Map<string, number> }>();
+	const heatmapServices = new Map<
+		string,
+		{
+			serviceId: string;
+			serviceName: string;
+			groupingName: string | null;
+			assessmentId: string;
+			complete: boolean;
+			levels: Map<string, number>;
+		}
+	>();
 	for (const row of heatmapCells) {
 		const entry = heatmapServices.get(row.serviceId) ?? {
 			serviceId: row.serviceId,
@@ -328,7 +425,8 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 			complete: row.status === 'complete',
 			levels: new Map<string, number>()
 		};
-		if (row.key && row.level !== null && row.status === 'complete') entry.levels.set(row.key, row.level);
+		if (row.key && row.level !== null && row.status === 'complete')
+			entry.levels.set(row.key, row.level);
 		heatmapServices.set(row.serviceId, entry);
 	}
 	const heatmapRows = [...heatmapServices.values()].map((s) => {
@@ -337,17 +435,24 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		return {
 			...s,
 			levels: levelList,
-			mean: scored.length > 0 ? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 10) / 10 : null
+			mean:
+				scored.length > 0
+					? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 10) / 10
+					: null
 		};
 	});
 	// Sorted by grouping unless the address names another known order or a challenge.
-	const knownSort = (HEATMAP_SORTS as readonly string[]).includes(filters.sort ?? '') || shape.challenges.some((c) => c.key === filters.sort);
+	const knownSort =
+		(HEATMAP_SORTS as readonly string[]).includes(filters.sort ?? '') ||
+		shape.challenges.some((c) => c.key === filters.sort);
 	const sort = knownSort ? filters.sort! : 'grouping';
 	const sortIndex = shape.challenges.findIndex((c) => c.key === sort);
-	const byName = (a: { serviceName: string }, b: { serviceName: string }) => a.serviceName.localeCompare(b.serviceName);
+	const byName = (a: { serviceName: string }, b: { serviceName: string }) =>
+		a.serviceName.localeCompare(b.serviceName);
 	const highestFirst = (a: number | null, b: number | null) => (b ?? -Infinity) - (a ?? -Infinity);
 	heatmapRows.sort((a, b) => {
-		if (sortIndex >= 0) return highestFirst(a.levels[sortIndex], b.levels[sortIndex]) || byName(a, b);
+		if (sortIndex >= 0)
+			return highestFirst(a.levels[sortIndex], b.levels[sortIndex]) || byName(a, b);
 		if (sort === 'mean') return highestFirst(a.mean, b.mean) || byName(a, b);
 		if (sort === 'name') return byName(a, b);
 		return (a.groupingName ?? '\uffff').localeCompare(b.groupingName ?? '\uffff') || byName(a, b);
@@ -357,7 +462,10 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	// Biggest movers between the last two counted rounds in the range: per service, the change
 	// summed in SQL over the challenges (matched by key) agreed in both.
 	const [earlier, later] = countedRounds.slice(-2);
-	let moverLists: ReturnType<typeof biggestMovers<Mover & { serviceName: string }>> = { up: [], down: [] };
+	let moverLists: ReturnType<typeof biggestMovers<Mover & { serviceName: string }>> = {
+		up: [],
+		down: []
+	};
 	if (earlier && later) {
 		const previousScore = alias(agreedScores, 'previous_score');
 		const previousAssessment = alias(assessments, 'previous_assessment');
@@ -373,13 +481,35 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 				compared: count()
 			})
 			.from(agreedScores)
-			.innerJoin(assessments, and(eq(assessments.id, agreedScores.assessmentId), eq(assessments.roundId, later.id), eq(assessments.status, 'complete')))
+			.innerJoin(
+				assessments,
+				and(
+					eq(assessments.id, agreedScores.assessmentId),
+					eq(assessments.roundId, later.id),
+					eq(assessments.status, 'complete')
+				)
+			)
 			.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
 			.innerJoin(services, eq(services.id, assessments.serviceId))
-			.innerJoin(previousAssessment, and(eq(previousAssessment.serviceId, assessments.serviceId), eq(previousAssessment.roundId, earlier.id), eq(previousAssessment.status, 'complete')))
+			.innerJoin(
+				previousAssessment,
+				and(
+					eq(previousAssessment.serviceId, assessments.serviceId),
+					eq(previousAssessment.roundId, earlier.id),
+					eq(previousAssessment.status, 'complete')
+				)
+			)
 			.innerJoin(previousScore, eq(previousScore.assessmentId, previousAssessment.id))
-			.innerJoin(previousChallenge, and(eq(previousChallenge.id, previousScore.challengeId), eq(previousChallenge.packChallengeKey, challenges.packChallengeKey)))
-			.where(and(isNotNull(agreedScores.level), isNotNull(previousScore.level), ...serviceConditions))
+			.innerJoin(
+				previousChallenge,
+				and(
+					eq(previousChallenge.id, previousScore.challengeId),
+					eq(previousChallenge.packChallengeKey, challenges.packChallengeKey)
+				)
+			)
+			.where(
+				and(isNotNull(agreedScores.level), isNotNull(previousScore.level), ...serviceConditions)
+			)
 			.groupBy(services.id)
 			.all()
 			.filter((m) => shows(m.serviceId));
@@ -388,12 +518,23 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	const moverRows = [...moverLists.up, ...moverLists.down];
 
 	// Completion of the current round: the open one, or else the latest.
-	const currentRound = [...allRounds].reverse().find((r) => r.status === 'open') ?? allRounds[allRounds.length - 1];
+	const currentRound =
+		[...allRounds].reverse().find((r) => r.status === 'open') ?? allRounds[allRounds.length - 1];
 	const filteredServiceIds =
 		filters.grouping || filters.type
-			? new Set(db.select({ id: services.id }).from(services).where(and(...serviceConditions)).all().map((s) => s.id))
+			? new Set(
+					db
+						.select({ id: services.id })
+						.from(services)
+						.where(and(...serviceConditions))
+						.all()
+						.map((s) => s.id)
+				)
 			: null;
-	const progress = roundProgress(db, currentRound, { now, shows: (id) => shows(id) && (!filteredServiceIds || filteredServiceIds.has(id)) });
+	const progress = roundProgress(db, currentRound, {
+		now,
+		shows: (id) => shows(id) && (!filteredServiceIds || filteredServiceIds.has(id))
+	});
 	const stageCounts = { not_started: 0, rating: 0, agreeing: 0, complete: 0 };
 	for (const p of progress.participants) if (p.standing) stageCounts[p.standing.stage] += 1;
 
@@ -401,13 +542,23 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 	const tables: Record<string, DataTable> = {
 		heatmap: {
 			caption: `Agreed level by service and challenge, ${heatmapRound.title}`,
-			head: ['Service', 'Grouping', ...shape.challenges.map((c) => `${c.position}. ${c.shortLabel}`), 'Mean'],
+			head: [
+				'Service',
+				'Grouping',
+				...shape.challenges.map((c) => `${c.position}. ${c.shortLabel}`),
+				'Mean'
+			],
 			rows: heatmapRows.map((r) => [r.serviceName, r.groupingName ?? '', ...r.levels, r.mean])
 		},
 		distribution: {
 			caption: `Services at each level of ${chosenChallenge.position}. ${chosenChallenge.shortLabel}, by round`,
 			head: ['Round', ...shape.scale.map((l) => `${l.value} ${l.name}`), 'Services', 'Median'],
-			rows: distributionRows.map((d) => [d.round.title, ...d.counts, d.total, formatMedian(d.median)])
+			rows: distributionRows.map((d) => [
+				d.round.title,
+				...d.counts,
+				d.total,
+				formatMedian(d.median)
+			])
 		},
 		medians: {
 			caption: 'Median agreed level by challenge and round',
@@ -425,7 +576,10 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 			]
 		},
 		movers: {
-			caption: earlier && later ? `Biggest movers from ${earlier.title} to ${later.title}` : 'Biggest movers',
+			caption:
+				earlier && later
+					? `Biggest movers from ${earlier.title} to ${later.title}`
+					: 'Biggest movers',
 			head: ['Service', 'Change in agreed levels', 'Challenges up', 'Challenges down'],
 			rows: moverRows.map((m) => [m.serviceName, m.change, m.up, m.down])
 		}
@@ -441,18 +595,24 @@ export function organisationDashboard(db: Db, organisationId: string, filters: O
 		distribution: distributionRows,
 		medians,
 		movers: { earlier: earlier ?? null, later: later ?? null, ...moverLists },
-		completion: { round: currentRound, stages: stageCounts, late: progress.participants.filter((p) => p.standing?.late).length },
+		completion: {
+			round: currentRound,
+			stages: stageCounts,
+			late: progress.participants.filter((p) => p.standing?.late).length
+		},
 		tables
 	};
 }
 
 // The cross-site view ---------------------------------------------------------------------------
 
-
-
 /** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
 export function comparableSites(db: Db, person: Person) {
-	const all = db.select({ id: organisations.id, name: organisations.name }).from(organisations).orderBy(asc(organisations.name)).all();
+	const all = db
+		.select({ id: organisations.id, name: organisations.name })
+		.from(organisations)
+		.orderBy(asc(organisations.name))
+		.all();
 	return all.filter((o) => may(person, 'sites.compare', { organisationId: o.id }));
 }
 
@@ -501,7 +661,9 @@ function prepareCrossSiteStatements(db: Db) {
 			.from(roundLevelCounts)
 			.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
 			.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
-			.where(sql`${roundLevelCounts.roundId} in (select value from json_each(${sql.placeholder('rounds')}))`)
+			.where(
+				sql`${roundLevelCounts.roundId} in (select value from json_each(${sql.placeholder('rounds')}))`
+			)
 			.groupBy(roundLevelCounts.roundId, roundLevelCounts.challengeId)
 			.prepare()
 	};
@@ -516,7 +678,12 @@ function crossSiteStatements(db: Db) {
 	return statements;
 }
 
-export function crossSiteView(db: Db, sites: { id: string; name: string }[], chosenSiteId: string | undefined, packKey = 'imroc-2010') {
+export function crossSiteView(
+	db: Db,
+	sites: { id: string; name: string }[],
+	chosenSiteId: string | undefined,
+	packKey = 'imroc-2010'
+) {
 	if (sites.length === 0) return null;
 	const siteIds = sites.map((s) => s.id);
 	const latestFramework = db
@@ -535,10 +702,20 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 	const latestRound = new Map<string, { roundId: string; title: string; periodStart: string }>();
 	for (const r of roundCounts) {
 		const seen = latestRound.get(r.organisationId);
-		if (!seen || r.periodStart > seen.periodStart) latestRound.set(r.organisationId, { roundId: r.roundId, title: r.title, periodStart: r.periodStart });
+		if (!seen || r.periodStart > seen.periodStart)
+			latestRound.set(r.organisationId, {
+				roundId: r.roundId,
+				title: r.title,
+				periodStart: r.periodStart
+			});
 	}
 	const periods = [...new Set(roundCounts.map((r) => r.periodStart))].sort();
-	const trendMedians = new Map(roundCounts.map((r) => [`${r.organisationId}|${r.periodStart}`, medianFromCounts(parseLevelCounts(r.counts))]));
+	const trendMedians = new Map(
+		roundCounts.map((r) => [
+			`${r.organisationId}|${r.periodStart}`,
+			medianFromCounts(parseLevelCounts(r.counts))
+		])
+	);
 	const trend = sites.map((site) => ({
 		site,
 		medians: periods.map((p) => trendMedians.get(`${site.id}|${p}`) ?? null)
@@ -546,8 +723,15 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 
 	// Per site and challenge, in each site's latest counted round: the heatmap and the benchmark.
 	const latestIds = [...latestRound.values()].map((r) => r.roundId);
-	const challengeCounts = latestIds.length ? statements.challengeCounts.all({ rounds: JSON.stringify(latestIds) }) : [];
-	const bySiteChallenge = new Map(challengeCounts.map((r) => [`${r.organisationId}|${r.key}`, medianFromCounts(parseLevelCounts(r.counts))]));
+	const challengeCounts = latestIds.length
+		? statements.challengeCounts.all({ rounds: JSON.stringify(latestIds) })
+		: [];
+	const bySiteChallenge = new Map(
+		challengeCounts.map((r) => [
+			`${r.organisationId}|${r.key}`,
+			medianFromCounts(parseLevelCounts(r.counts))
+		])
+	);
 	const heatmap = sites.map((site) => ({
 		site,
 		round: latestRound.get(site.id) ?? null,
@@ -556,21 +740,27 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 
 	const chosen = sites.find((s) => s.id === chosenSiteId) ?? sites[0];
 	const chosenRow = heatmap.find((h) => h.site.id === chosen.id)!;
-	const benchmarks: { challenge: ChallengeColumn; result: Benchmark }[] = shape.challenges.map((c, i) => {
-		const site = chosenRow.medians[i];
-		const others = heatmap
-			.filter((h) => h.site.id !== chosen.id)
-			.map((h) => h.medians[i])
-			.filter((m): m is NonNullable<typeof m> => m !== null)
-			.map(medianValue);
-		return { challenge: c, result: benchmark(site ? medianValue(site) : null, others) };
-	});
+	const benchmarks: { challenge: ChallengeColumn; result: Benchmark }[] = shape.challenges.map(
+		(c, i) => {
+			const site = chosenRow.medians[i];
+			const others = heatmap
+				.filter((h) => h.site.id !== chosen.id)
+				.map((h) => h.medians[i])
+				.filter((m): m is NonNullable<typeof m> => m !== null)
+				.map(medianValue);
+			return { challenge: c, result: benchmark(site ? medianValue(site) : null, others) };
+		}
+	);
 
 	const tables: Record<string, DataTable> = {
 		heatmap: {
 			caption: 'Median agreed level by site and challenge, in each site’s latest completed round',
 			head: ['Site', 'Round', ...shape.challenges.map((c) => `${c.position}. ${c.shortLabel}`)],
-			rows: heatmap.map((h) => [h.site.name, h.round?.title ?? 'No completed round', ...h.medians.map(formatMedian)])
+			rows: heatmap.map((h) => [
+				h.site.name,
+				h.round?.title ?? 'No completed round',
+				...h.medians.map(formatMedian)
+			])
 		},
 		trend: {
 			caption: 'Median agreed level over all challenges, by site and round start',
@@ -579,24 +769,53 @@ export function crossSiteView(db: Db, sites: { id: string; name: string }[], cho
 		},
 		benchmark: {
 			caption: `${chosen.name} beside the other sites: medians per challenge`,
-			head: ['Challenge', chosen.name, 'Other sites', 'Lowest', 'Lower quartile', 'Median', 'Upper quartile', 'Highest'],
+			head: [
+				'Challenge',
+				chosen.name,
+				'Other sites',
+				'Lowest',
+				'Lower quartile',
+				'Median',
+				'Upper quartile',
+				'Highest'
+			],
 			rows: benchmarks.map(({ challenge, result }) => [
 				`${challenge.position}. ${challenge.shortLabel}`,
 				result.site,
 				result.kind === 'compared' ? result.others.count : result.otherSites,
 				...(result.kind === 'compared'
-					? [result.others.min, result.others.lowerQuartile, result.others.median, result.others.upperQuartile, result.others.max]
+					? [
+							result.others.min,
+							result.others.lowerQuartile,
+							result.others.median,
+							result.others.upperQuartile,
+							result.others.max
+						]
 					: ['Withheld: fewer than 3 other sites', null, null, null, null])
 			])
 		}
 	};
-	return { sites, chosen, scale: shape.scale, challenges: shape.challenges, periods, trend, heatmap, benchmarks, tables };
+	return {
+		sites,
+		chosen,
+		scale: shape.scale,
+		challenges: shape.challenges,
+		periods,
+		trend,
+		heatmap,
+		benchmarks,
+		tables
+	};
 }
 
 // Downloads --------------------------------------------------------------------------------------
 
 /** One of a dashboard's tables as a CSV file, or a 400 that names the tables there are. */
-export function tableCsvResponse(tables: Record<string, DataTable>, requested: string | null, filenameBase: string): Response {
+export function tableCsvResponse(
+	tables: Record<string, DataTable>,
+	requested: string | null,
+	filenameBase: string
+): Response {
 	if (!requested || !Object.hasOwn(tables, requested)) {
 		return new Response(`Choose which table to download: ${Object.keys(tables).join(', ')}.\n`, {
 			status: 400,

@@ -3,8 +3,7 @@ import { z } from 'zod';
 export type FieldErrors = Record<string, string>;
 
 export type FormResult<T> =
-	| { ok: true; data: T }
-	| { ok: false; values: Record<string, string>; errors: FieldErrors };
+	{ ok: true; data: T } | { ok: false; values: Record<string, string>; errors: FieldErrors };
 
 /** The text fields of a form, as typed, to send back with errors (never passwords). */
 export function formValues(form: FormData, omit: string[] = []): Record<string, string> {

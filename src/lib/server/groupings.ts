@@ -36,7 +36,8 @@ export function getGrouping(db: Pick<Db, 'select'>, organisationId: string, grou
 		.get();
 }
 
-export type CreateGroupingResult = { ok: true; id: string } | { ok: false; field: 'name'; message: string };
+export type CreateGroupingResult =
+	{ ok: true; id: string } | { ok: false; field: 'name'; message: string };
 
 export function createGrouping(
 	db: Db,
@@ -51,7 +52,12 @@ export function createGrouping(
 		const clash = tx
 			.select({ id: groupings.id })
 			.from(groupings)
-			.where(and(eq(groupings.organisationId, organisationId), sql`lower(${groupings.name}) = lower(${input.name})`))
+			.where(
+				and(
+					eq(groupings.organisationId, organisationId),
+					sql`lower(${groupings.name}) = lower(${input.name})`
+				)
+			)
 			.get();
 		if (clash) {
 			return {
@@ -62,14 +68,18 @@ export function createGrouping(
 		}
 		const row = { id: newId(), organisationId, name: input.name };
 		tx.insert(groupings).values(row).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'grouping.created',
-			entityType: 'grouping',
-			entityId: row.id,
-			after: row
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'grouping.created',
+				entityType: 'grouping',
+				entityId: row.id,
+				after: row
+			},
+			now
+		);
 		return { ok: true, id: row.id } as const;
 	});
 }
@@ -80,7 +90,13 @@ export function countUngroupedServices(db: Db, organisationId: string): number {
 		db
 			.select({ n: count() })
 			.from(services)
-			.where(and(eq(services.organisationId, organisationId), isNull(services.groupingId), isNull(services.archivedAt)))
+			.where(
+				and(
+					eq(services.organisationId, organisationId),
+					isNull(services.groupingId),
+					isNull(services.archivedAt)
+				)
+			)
 			.get()?.n ?? 0
 	);
 }

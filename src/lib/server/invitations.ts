@@ -55,7 +55,12 @@ export function createInvitation(
 				.from(services)
 				.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
 				.get();
-			if (!service) return { ok: false, field: 'serviceId', message: 'Select a service from the list' } as const;
+			if (!service)
+				return {
+					ok: false,
+					field: 'serviceId',
+					message: 'Select a service from the list'
+				} as const;
 		}
 		const existing = tx
 			.select({ id: memberships.id })
@@ -65,12 +70,19 @@ export function createInvitation(
 				and(
 					eq(users.email, input.email),
 					eq(memberships.organisationId, organisationId),
-					input.serviceId ? eq(memberships.serviceId, input.serviceId) : isNull(memberships.serviceId),
+					input.serviceId
+						? eq(memberships.serviceId, input.serviceId)
+						: isNull(memberships.serviceId),
 					eq(memberships.role, input.role)
 				)
 			)
 			.get();
-		if (existing) return { ok: false, field: 'email', message: 'This person already has that role here' } as const;
+		if (existing)
+			return {
+				ok: false,
+				field: 'email',
+				message: 'This person already has that role here'
+			} as const;
 
 		const token = newLinkToken();
 		const row = {
@@ -85,21 +97,35 @@ export function createInvitation(
 			expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS)
 		};
 		tx.insert(invitations).values(row).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			serviceId: input.serviceId,
-			action: 'invitation.created',
-			entityType: 'invitation',
-			entityId: row.id,
-			after: { email: row.email, role: row.role, serviceId: row.serviceId, expiresAt: row.expiresAt }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				serviceId: input.serviceId,
+				action: 'invitation.created',
+				entityType: 'invitation',
+				entityId: row.id,
+				after: {
+					email: row.email,
+					role: row.role,
+					serviceId: row.serviceId,
+					expiresAt: row.expiresAt
+				}
+			},
+			now
+		);
 		return { ok: true, id: row.id, token, expiresAt: row.expiresAt } as const;
 	});
 }
 
 /** Invitations of an organisation (or of one service), newest first, with their status. */
-export function listInvitations(db: Db, organisationId: string, serviceId?: string, now = new Date()) {
+export function listInvitations(
+	db: Db,
+	organisationId: string,
+	serviceId?: string,
+	now = new Date()
+) {
 	return db
 		.select({
 			id: invitations.id,
@@ -144,19 +170,27 @@ export function revokeInvitation(
 		const invitation = getInvitation(tx, organisationId, invitationId);
 		if (!invitation) return { ok: false, status: 404, message: 'Invitation not found' } as const;
 		if (invitationStatus(invitation, now) !== 'pending') {
-			return { ok: false, status: 409, message: 'Only an invitation that is still waiting can be withdrawn.' } as const;
+			return {
+				ok: false,
+				status: 409,
+				message: 'Only an invitation that is still waiting can be withdrawn.'
+			} as const;
 		}
 		tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId)).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			serviceId: invitation.serviceId,
-			action: 'invitation.revoked',
-			entityType: 'invitation',
-			entityId: invitationId,
-			before: { status: 'pending' },
-			after: { status: 'revoked' }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				serviceId: invitation.serviceId,
+				action: 'invitation.revoked',
+				entityType: 'invitation',
+				entityId: invitationId,
+				before: { status: 'pending' },
+				after: { status: 'revoked' }
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -164,10 +198,13 @@ export function revokeInvitation(
 export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'revoked';
 
 export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
-	unknown: 'This invitation link is not valid. Check you copied the whole link, or ask for a new invitation.',
-	expired: 'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
+	unknown:
+		'This invitation link is not valid. Check you copied the whole link, or ask for a new invitation.',
+	expired:
+		'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
 	accepted: 'This invitation has already been used. Sign in to reach the organisation.',
-	revoked: 'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
+	revoked:
+		'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
 };
 
 /** What a person opening an invitation link sees: who invited them to what, or why it cannot be used. */
@@ -196,7 +233,9 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 	return { ok: true, invitation: { ...row, role: row.role as Role } } as const;
 }
 
-export type AcceptResult = { ok: true; organisationId: string; userId: string } | { ok: false; problem: LinkProblem | 'wrong-account' | 'account-exists' };
+export type AcceptResult =
+	| { ok: true; organisationId: string; userId: string }
+	| { ok: false; problem: LinkProblem | 'wrong-account' | 'account-exists' };
 
 /**
  * Accepts an invitation for an existing account (the signed-in person, whose email must match)
@@ -217,17 +256,23 @@ export function acceptInvitation(
 		let userId: string;
 		if ('existingUserId' in who) {
 			const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
-			if (!user || user.email !== invitation.email) return { ok: false, problem: 'wrong-account' } as const;
+			if (!user || user.email !== invitation.email)
+				return { ok: false, problem: 'wrong-account' } as const;
 			userId = user.id;
 		} else {
 			if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get()) {
 				return { ok: false, problem: 'account-exists' } as const;
 			}
-			tx.insert(users).values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false }).run();
+			tx.insert(users)
+				.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
+				.run();
 			userId = who.newAccount.id;
 		}
 
-		tx.update(invitations).set({ acceptedAt: now, acceptedBy: userId }).where(eq(invitations.id, invitation.id)).run();
+		tx.update(invitations)
+			.set({ acceptedAt: now, acceptedBy: userId })
+			.where(eq(invitations.id, invitation.id))
+			.run();
 		const membership = {
 			id: newId(),
 			userId,
@@ -243,22 +288,46 @@ export function acceptInvitation(
 				and(
 					eq(memberships.userId, userId),
 					eq(memberships.organisationId, membership.organisationId),
-					membership.serviceId ? eq(memberships.serviceId, membership.serviceId) : isNull(memberships.serviceId),
+					membership.serviceId
+						? eq(memberships.serviceId, membership.serviceId)
+						: isNull(memberships.serviceId),
 					eq(memberships.role, membership.role)
 				)
 			)
 			.get();
 		if (!duplicate) tx.insert(memberships).values(membership).run();
-		const audit = { userId, organisationId: invitation.organisationId, serviceId: invitation.serviceId };
-		recordAuditEvent(tx, { ...audit, action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id }, now);
-		if (!duplicate) {
-			recordAuditEvent(tx, {
+		const audit = {
+			userId,
+			organisationId: invitation.organisationId,
+			serviceId: invitation.serviceId
+		};
+		recordAuditEvent(
+			tx,
+			{
 				...audit,
-				action: 'membership.created',
-				entityType: 'membership',
-				entityId: membership.id,
-				after: { userId, role: membership.role, serviceId: membership.serviceId, viaInvitation: invitation.id }
-			}, now);
+				action: 'invitation.accepted',
+				entityType: 'invitation',
+				entityId: invitation.id
+			},
+			now
+		);
+		if (!duplicate) {
+			recordAuditEvent(
+				tx,
+				{
+					...audit,
+					action: 'membership.created',
+					entityType: 'membership',
+					entityId: membership.id,
+					after: {
+						userId,
+						role: membership.role,
+						serviceId: membership.serviceId,
+						viaInvitation: invitation.id
+					}
+				},
+				now
+			);
 		}
 		return { ok: true, organisationId: invitation.organisationId, userId } as const;
 	});

@@ -31,7 +31,9 @@ export async function sendInvitationEmail(email: InvitationEmail): Promise<SendO
 				`${email.invitedBy} has invited you to take part in ${email.placeName} as ${ROLE_LABELS[email.role].toLowerCase()}.`,
 				'',
 				'Open this link to accept. It works once, and expires on ' +
-					new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(email.expiresAt) +
+					new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
+						email.expiresAt
+					) +
 					':',
 				'',
 				email.link,

@@ -20,7 +20,12 @@ export function listMemberships(db: Db, organisationId: string, serviceId?: stri
 		.from(memberships)
 		.innerJoin(users, eq(users.id, memberships.userId))
 		.leftJoin(services, eq(services.id, memberships.serviceId))
-		.where(and(eq(memberships.organisationId, organisationId), serviceId ? eq(memberships.serviceId, serviceId) : undefined))
+		.where(
+			and(
+				eq(memberships.organisationId, organisationId),
+				serviceId ? eq(memberships.serviceId, serviceId) : undefined
+			)
+		)
 		.orderBy(asc(services.name), asc(users.name))
 		.all()
 		.map((m) => ({ ...m, role: m.role as Role, disabled: m.disabled !== null }));
@@ -51,7 +56,8 @@ export function revokeMembership(
 			.from(memberships)
 			.where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
 			.get();
-		if (!membership) return { ok: false, status: 404, message: 'That role was not found.' } as const;
+		if (!membership)
+			return { ok: false, status: 404, message: 'That role was not found.' } as const;
 		if (membership.role === 'organisation_admin' && membership.serviceId === null) {
 			const admins = tx
 				.select({ n: count() })
@@ -68,20 +74,29 @@ export function revokeMembership(
 				return {
 					ok: false,
 					status: 409,
-					message: 'An organisation needs at least one administrator. Give the role to someone else first.'
+					message:
+						'An organisation needs at least one administrator. Give the role to someone else first.'
 				} as const;
 			}
 		}
 		tx.delete(memberships).where(eq(memberships.id, membershipId)).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			serviceId: membership.serviceId,
-			action: 'membership.revoked',
-			entityType: 'membership',
-			entityId: membershipId,
-			before: { userId: membership.userId, role: membership.role, serviceId: membership.serviceId }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				serviceId: membership.serviceId,
+				action: 'membership.revoked',
+				entityType: 'membership',
+				entityId: membershipId,
+				before: {
+					userId: membership.userId,
+					role: membership.role,
+					serviceId: membership.serviceId
+				}
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }

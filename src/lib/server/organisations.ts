@@ -39,7 +39,12 @@ export function getOrganisation(db: Db, organisationId: string) {
 }
 
 /** Creates an organisation and makes its creator its first administrator. */
-export function createOrganisation(db: Db, person: Person, input: OrganisationInput, now = new Date()) {
+export function createOrganisation(
+	db: Db,
+	person: Person,
+	input: OrganisationInput,
+	now = new Date()
+) {
 	const id = newId();
 	const row = {
 		id,
@@ -59,22 +64,30 @@ export function createOrganisation(db: Db, person: Person, input: OrganisationIn
 			createdAt: now
 		};
 		tx.insert(memberships).values(membership).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId: id,
-			action: 'organisation.created',
-			entityType: 'organisation',
-			entityId: id,
-			after: row
-		}, now);
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId: id,
-			action: 'membership.created',
-			entityType: 'membership',
-			entityId: membership.id,
-			after: membership
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId: id,
+				action: 'organisation.created',
+				entityType: 'organisation',
+				entityId: id,
+				after: row
+			},
+			now
+		);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId: id,
+				action: 'membership.created',
+				entityType: 'membership',
+				entityId: membership.id,
+				after: membership
+			},
+			now
+		);
 	});
 	return id;
 }
@@ -91,5 +104,9 @@ export function isMember(db: Db, userId: string, organisationId: string): boolea
 export function requireOrganisation(db: Db, organisationId: string) {
 	const organisation = getOrganisation(db, organisationId);
 	if (!organisation) error(404, 'Page not found');
-	return { id: organisation.id, name: organisation.name, groupingLabel: organisation.groupingLabel };
+	return {
+		id: organisation.id,
+		name: organisation.name,
+		groupingLabel: organisation.groupingLabel
+	};
 }

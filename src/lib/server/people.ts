@@ -2,11 +2,25 @@ import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from './db';
 import { authorise, requirePerson } from './access/guard';
-import { may, mayGrant, ORGANISATION_ROLES, ROLE_LABELS, SERVICE_ROLES, type Person, type Role } from './access/policy';
+import {
+	may,
+	mayGrant,
+	ORGANISATION_ROLES,
+	ROLE_LABELS,
+	SERVICE_ROLES,
+	type Person,
+	type Role
+} from './access/policy';
 import { formValues, parseForm, type FieldErrors } from './forms';
 import { requireOrganisation } from './organisations';
 import { getService, listServices } from './services';
-import { createInvitation, getInvitation, invitationInputSchema, listInvitations, revokeInvitation } from './invitations';
+import {
+	createInvitation,
+	getInvitation,
+	invitationInputSchema,
+	listInvitations,
+	revokeInvitation
+} from './invitations';
 import { getMembership, listMemberships, revokeMembership } from './memberships';
 import { sendInvitationEmail } from './mailer';
 
@@ -21,13 +35,16 @@ export interface PeopleScope {
 
 function canSeePeople(person: Person, scope: PeopleScope): boolean {
 	if (scope.serviceId) return may(person, 'service.people', scope);
-	return may(person, 'organisation.people', scope) || may(person, 'organisation.facilitators', scope);
+	return (
+		may(person, 'organisation.people', scope) || may(person, 'organisation.facilitators', scope)
+	);
 }
 
 /** The person, if they may see this scope's people; a 404 otherwise. */
 export function authorisePeople(event: RequestEvent, scope: PeopleScope): Person {
 	const person = requirePerson(event);
-	if (!canSeePeople(person, scope)) authorise(event, scope.serviceId ? 'service.people' : 'organisation.people', scope);
+	if (!canSeePeople(person, scope))
+		authorise(event, scope.serviceId ? 'service.people' : 'organisation.people', scope);
 	return person;
 }
 
@@ -35,9 +52,13 @@ export function authorisePeople(event: RequestEvent, scope: PeopleScope): Person
 function grantableRoles(person: Person, scope: PeopleScope, serviceIds: string[]) {
 	const organisationRoles = scope.serviceId
 		? []
-		: ORGANISATION_ROLES.filter((role) => mayGrant(person, role, { organisationId: scope.organisationId }));
+		: ORGANISATION_ROLES.filter((role) =>
+				mayGrant(person, role, { organisationId: scope.organisationId })
+			);
 	const serviceRoles = SERVICE_ROLES.filter((role) =>
-		serviceIds.some((serviceId) => mayGrant(person, role, { organisationId: scope.organisationId, serviceId }))
+		serviceIds.some((serviceId) =>
+			mayGrant(person, role, { organisationId: scope.organisationId, serviceId })
+		)
 	);
 	return { organisationRoles, serviceRoles };
 }
@@ -46,11 +67,16 @@ export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 	const person = authorisePeople(event, scope);
 	const db = getDb();
 	const organisation = requireOrganisation(db, scope.organisationId);
-	const service = scope.serviceId ? getService(db, scope.organisationId, scope.serviceId) : undefined;
+	const service = scope.serviceId
+		? getService(db, scope.organisationId, scope.serviceId)
+		: undefined;
 	if (scope.serviceId && !service) error(404, 'Page not found');
 	const organisationServices = scope.serviceId ? [] : listServices(db, scope.organisationId);
 	const visible = (role: Role, serviceId: string | null) =>
-		mayGrant(person, role, { organisationId: scope.organisationId, serviceId: serviceId ?? undefined });
+		mayGrant(person, role, {
+			organisationId: scope.organisationId,
+			serviceId: serviceId ?? undefined
+		});
 	return {
 		organisation,
 		service: service ? { id: service.id, name: service.name } : null,
@@ -61,7 +87,11 @@ export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 			.filter((i) => visible(i.role, i.serviceId))
 			.map((i) => ({ ...i, roleLabel: ROLE_LABELS[i.role] })),
 		services: organisationServices,
-		grantable: grantableRoles(person, scope, scope.serviceId ? [scope.serviceId] : organisationServices.map((s) => s.id))
+		grantable: grantableRoles(
+			person,
+			scope,
+			scope.serviceId ? [scope.serviceId] : organisationServices.map((s) => s.id)
+		)
 	};
 }
 
@@ -79,17 +109,24 @@ export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
 	const isServiceRole = (SERVICE_ROLES as readonly string[]).includes(input.role);
 	const isOrganisationRole = (ORGANISATION_ROLES as readonly string[]).includes(input.role);
 	if (!isOrganisationRole && !input.serviceId) {
-		return fail(400, { values, errors: { serviceId: `Select the service where they will be ${label}` } });
+		return fail(400, {
+			values,
+			errors: { serviceId: `Select the service where they will be ${label}` }
+		});
 	}
 	if (!isServiceRole && input.serviceId) {
 		return fail(400, {
 			values,
-			errors: { serviceId: `A ${label} has a role across the whole organisation: choose “Whole organisation”` }
+			errors: {
+				serviceId: `A ${label} has a role across the whole organisation: choose “Whole organisation”`
+			}
 		});
 	}
 	const target = { organisationId: scope.organisationId, serviceId: input.serviceId ?? undefined };
 	if (!mayGrant(person, input.role, target)) {
-		console.warn(`access refused: person=${person.id} tried to grant ${input.role} in ${JSON.stringify(target)}`);
+		console.warn(
+			`access refused: person=${person.id} tried to grant ${input.role} in ${JSON.stringify(target)}`
+		);
 		return fail(403, {
 			values,
 			errors: { role: 'You cannot give that role here. Choose one of the roles listed.' }
@@ -97,11 +134,14 @@ export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
 	}
 	const db = getDb();
 	const created = createInvitation(db, person, scope.organisationId, input);
-	if (!created.ok) return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
+	if (!created.ok)
+		return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
 
 	const link = `${event.url.origin}/invitations/${created.token}`;
 	const organisation = requireOrganisation(db, scope.organisationId);
-	const serviceName = input.serviceId ? getService(db, scope.organisationId, input.serviceId)?.name : undefined;
+	const serviceName = input.serviceId
+		? getService(db, scope.organisationId, input.serviceId)?.name
+		: undefined;
 	const emailed = await sendInvitationEmail({
 		to: input.email,
 		link,
@@ -110,7 +150,15 @@ export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
 		invitedBy: event.locals.user?.name ?? 'An administrator',
 		expiresAt: created.expiresAt
 	});
-	return { invited: { email: input.email, roleLabel: ROLE_LABELS[input.role], link, emailed, expiresAt: created.expiresAt } };
+	return {
+		invited: {
+			email: input.email,
+			roleLabel: ROLE_LABELS[input.role],
+			link,
+			emailed,
+			expiresAt: created.expiresAt
+		}
+	};
 }
 
 export async function revokeMembershipAction(event: RequestEvent, scope: PeopleScope) {
@@ -120,7 +168,13 @@ export async function revokeMembershipAction(event: RequestEvent, scope: PeopleS
 	const db = getDb();
 	const membership = getMembership(db, scope.organisationId, parsed.data.id);
 	const inScope = membership && (!scope.serviceId || membership.serviceId === scope.serviceId);
-	if (!inScope || !mayGrant(person, membership.role, { organisationId: scope.organisationId, serviceId: membership.serviceId ?? undefined })) {
+	if (
+		!inScope ||
+		!mayGrant(person, membership.role, {
+			organisationId: scope.organisationId,
+			serviceId: membership.serviceId ?? undefined
+		})
+	) {
 		return fail(404, { message: 'That role was not found.' });
 	}
 	const result = revokeMembership(db, person, scope.organisationId, membership.id);
@@ -135,7 +189,13 @@ export async function revokeInvitationAction(event: RequestEvent, scope: PeopleS
 	const db = getDb();
 	const invitation = getInvitation(db, scope.organisationId, parsed.data.id);
 	const inScope = invitation && (!scope.serviceId || invitation.serviceId === scope.serviceId);
-	if (!inScope || !mayGrant(person, invitation.role as Role, { organisationId: scope.organisationId, serviceId: invitation.serviceId ?? undefined })) {
+	if (
+		!inScope ||
+		!mayGrant(person, invitation.role as Role, {
+			organisationId: scope.organisationId,
+			serviceId: invitation.serviceId ?? undefined
+		})
+	) {
 		return fail(404, { message: 'That invitation was not found.' });
 	}
 	const result = revokeInvitation(db, person, scope.organisationId, invitation.id);

@@ -31,7 +31,13 @@ export function serviceProgress(db: Db, serviceId: string): FrameworkProgress[] 
 		.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
 		.innerJoin(agreedScores, eq(agreedScores.assessmentId, assessments.id))
 		.innerJoin(challenges, eq(challenges.id, agreedScores.challengeId))
-		.where(and(eq(assessments.serviceId, serviceId), eq(assessments.status, 'complete'), isNotNull(agreedScores.level)))
+		.where(
+			and(
+				eq(assessments.serviceId, serviceId),
+				eq(assessments.status, 'complete'),
+				isNotNull(agreedScores.level)
+			)
+		)
 		.all();
 
 	const packs = new Map<string, typeof rows>();
@@ -40,7 +46,12 @@ export function serviceProgress(db: Db, serviceId: string): FrameworkProgress[] 
 	return [...packs.values()].map((packRows) => {
 		const latest = packRows.reduce((a, b) => (b.version > a.version ? b : a));
 		const challengeRows = db
-			.select({ key: challenges.packChallengeKey, position: challenges.position, shortLabel: challenges.shortLabel, name: challenges.name })
+			.select({
+				key: challenges.packChallengeKey,
+				position: challenges.position,
+				shortLabel: challenges.shortLabel,
+				name: challenges.name
+			})
 			.from(challenges)
 			.where(eq(challenges.frameworkId, latest.frameworkId))
 			.orderBy(asc(challenges.position))
@@ -51,11 +62,25 @@ export function serviceProgress(db: Db, serviceId: string): FrameworkProgress[] 
 			.where(eq(levels.frameworkId, latest.frameworkId))
 			.orderBy(asc(levels.value))
 			.all();
-		const roundsById = new Map(packRows.map((r) => [r.roundId, { id: r.roundId, title: r.roundTitle, periodStart: r.periodStart }]));
+		const roundsById = new Map(
+			packRows.map((r) => [
+				r.roundId,
+				{ id: r.roundId, title: r.roundTitle, periodStart: r.periodStart }
+			])
+		);
 		const table = progressTable(
 			[...roundsById.values()],
-			challengeRows.map((c) => ({ id: c.key, position: c.position, shortLabel: c.shortLabel, name: c.name })),
-			packRows.map((r) => ({ roundId: r.roundId, challengeId: r.challengeKey, level: r.level as number }))
+			challengeRows.map((c) => ({
+				id: c.key,
+				position: c.position,
+				shortLabel: c.shortLabel,
+				name: c.name
+			})),
+			packRows.map((r) => ({
+				roundId: r.roundId,
+				challengeId: r.challengeKey,
+				level: r.level as number
+			}))
 		);
 		return { frameworkName: latest.frameworkName, scale, ...table };
 	});

@@ -21,11 +21,13 @@ import type { Person } from './access/policy';
 const NOT_CHOSEN = '';
 
 export type RatingsResult =
-	| { ok: true }
-	| { ok: false; status: 400 | 404 | 409; message: string; errors: FieldErrors };
+	{ ok: true } | { ok: false; status: 400 | 404 | 409; message: string; errors: FieldErrors };
 
 function organisationOf(db: Pick<Db, 'select'>, roundId: string): string | null {
-	return db.select({ id: rounds.organisationId }).from(rounds).where(eq(rounds.id, roundId)).get()?.id ?? null;
+	return (
+		db.select({ id: rounds.organisationId }).from(rounds).where(eq(rounds.id, roundId)).get()?.id ??
+		null
+	);
 }
 
 function currentLock(tx: Pick<Db, 'select'>, assessmentId: string): string | null {
@@ -35,7 +37,9 @@ function currentLock(tx: Pick<Db, 'select'>, assessmentId: string): string | nul
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 		.where(eq(assessments.id, assessmentId))
 		.get();
-	return current ? whyAssessmentIsLocked(current.roundStatus, current.status) : 'This assessment was not found.';
+	return current
+		? whyAssessmentIsLocked(current.roundStatus, current.status)
+		: 'This assessment was not found.';
 }
 
 /**
@@ -43,16 +47,23 @@ function currentLock(tx: Pick<Db, 'select'>, assessmentId: string): string | nul
  * organisation other than facilitator (facilitators support the site from outside and change
  * nothing). Disabled accounts and people already invited are left out.
  */
-export function possibleRaters(db: Db, organisationId: string, assessment: Pick<AssessmentRecord, 'id' | 'serviceId'>) {
+export function possibleRaters(
+	db: Db,
+	organisationId: string,
+	assessment: Pick<AssessmentRecord, 'id' | 'serviceId'>
+) {
 	const already = new Set(listRaters(db, assessment.id).map((r) => r.userId));
 	const people = new Map<string, { userId: string; name: string; email: string }>();
 	for (const m of listMemberships(db, organisationId)) {
 		if (m.disabled || already.has(m.userId)) continue;
 		const inService = m.serviceId === assessment.serviceId;
 		const acrossOrganisation = m.serviceId === null && m.role !== 'facilitator';
-		if (inService || acrossOrganisation) people.set(m.userId, { userId: m.userId, name: m.name, email: m.email });
+		if (inService || acrossOrganisation)
+			people.set(m.userId, { userId: m.userId, name: m.name, email: m.email });
 	}
-	return [...people.values()].sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.email.localeCompare(b.email));
+	return [...people.values()].sort(
+		(a, b) => a.name.localeCompare(b.name, 'en-GB') || a.email.localeCompare(b.email)
+	);
 }
 
 /** Invites a person to rate; they must hold a role where the assessment is, and only once. */
@@ -67,21 +78,38 @@ export function addRater(
 		const locked = currentLock(tx, assessment.id);
 		if (locked) return { ok: false, status: 409, message: locked, errors: {} } as const;
 		const organisationId = organisationOf(tx, assessment.roundId);
-		if (!organisationId) return { ok: false, status: 404, message: 'Page not found', errors: {} } as const;
+		if (!organisationId)
+			return { ok: false, status: 404, message: 'Page not found', errors: {} } as const;
 
 		const existing = tx
 			.select({ userId: assessmentRaters.userId })
 			.from(assessmentRaters)
-			.where(and(eq(assessmentRaters.assessmentId, assessment.id), eq(assessmentRaters.userId, userId)))
+			.where(
+				and(eq(assessmentRaters.assessmentId, assessment.id), eq(assessmentRaters.userId, userId))
+			)
 			.get();
 		if (existing) {
-			return { ok: false, status: 409, message: 'This person is already a rater', errors: { userId: 'This person is already a rater' } } as const;
+			return {
+				ok: false,
+				status: 409,
+				message: 'This person is already a rater',
+				errors: { userId: 'This person is already a rater' }
+			} as const;
 		}
-		const eligible = possibleRaters(tx as unknown as Db, organisationId, assessment).some((p) => p.userId === userId);
+		const eligible = possibleRaters(tx as unknown as Db, organisationId, assessment).some(
+			(p) => p.userId === userId
+		);
 		if (!eligible) {
-			return { ok: false, status: 400, message: 'Select a person from the list', errors: { userId: 'Select a person from the list' } } as const;
+			return {
+				ok: false,
+				status: 400,
+				message: 'Select a person from the list',
+				errors: { userId: 'Select a person from the list' }
+			} as const;
 		}
-		tx.insert(assessmentRaters).values({ assessmentId: assessment.id, userId, perspective: NOT_CHOSEN, invitedAt: now }).run();
+		tx.insert(assessmentRaters)
+			.values({ assessmentId: assessment.id, userId, perspective: NOT_CHOSEN, invitedAt: now })
+			.run();
 		recordAuditEvent(
 			tx,
 			{
@@ -144,7 +172,12 @@ export interface OwnRating {
 /** One rater's own answers (only ever shown to that rater). */
 export function ownRatings(db: Db, assessmentId: string, userId: string): OwnRating[] {
 	return db
-		.select({ challengeId: ratings.challengeId, level: ratings.level, dontKnow: ratings.dontKnow, comment: ratings.comment })
+		.select({
+			challengeId: ratings.challengeId,
+			level: ratings.level,
+			dontKnow: ratings.dontKnow,
+			comment: ratings.comment
+		})
 		.from(ratings)
 		.where(and(eq(ratings.assessmentId, assessmentId), eq(ratings.userId, userId)))
 		.all();
@@ -178,7 +211,12 @@ export function saveRatings(
 		return saveInTransaction(db, person, assessment, input, options);
 	} catch (e) {
 		if (e instanceof RefusedSubmission) {
-			return { ok: false, status: 400, message: 'Answer every question before you submit your ratings', errors: e.errors };
+			return {
+				ok: false,
+				status: 400,
+				message: 'Answer every question before you submit your ratings',
+				errors: e.errors
+			};
 		}
 		throw e;
 	}
@@ -208,17 +246,29 @@ function saveInTransaction(
 		const rater = tx
 			.select()
 			.from(assessmentRaters)
-			.where(and(eq(assessmentRaters.assessmentId, assessment.id), eq(assessmentRaters.userId, person.id)))
+			.where(
+				and(
+					eq(assessmentRaters.assessmentId, assessment.id),
+					eq(assessmentRaters.userId, person.id)
+				)
+			)
 			.get();
 		if (!rater) return { ok: false, status: 404, message: 'Page not found', errors: {} } as const;
 		const locked = currentLock(tx, assessment.id);
 		if (locked) return { ok: false, status: 409, message: locked, errors: {} } as const;
-		if (rater.submittedAt) return { ok: false, status: 409, message: 'You have already submitted your ratings', errors: {} } as const;
+		if (rater.submittedAt)
+			return {
+				ok: false,
+				status: 409,
+				message: 'You have already submitted your ratings',
+				errors: {}
+			} as const;
 
 		const errors: FieldErrors = {};
 		let perspective = rater.perspective;
 		if (input.perspective !== undefined) {
-			if (!isPerspective(input.perspective)) errors.perspective = 'Select the perspective you are rating from';
+			if (!isPerspective(input.perspective))
+				errors.perspective = 'Select the perspective you are rating from';
 			else perspective = input.perspective;
 		}
 		for (const answer of input.answers) {
@@ -234,7 +284,12 @@ function saveInTransaction(
 			}
 		}
 		if (Object.keys(errors).length > 0) {
-			return { ok: false, status: 400, message: 'There is a problem with your answers', errors } as const;
+			return {
+				ok: false,
+				status: 400,
+				message: 'There is a problem with your answers',
+				errors
+			} as const;
 		}
 
 		const existing = new Map(
@@ -251,42 +306,80 @@ function saveInTransaction(
 			const dontKnow = answer.choice === 'dont-know';
 			const before = existing.get(answer.challengeId);
 			if (!before && answer.choice === null && answer.comment === '') continue;
-			if (before && before.level === level && before.dontKnow === dontKnow && before.comment === answer.comment) continue;
+			if (
+				before &&
+				before.level === level &&
+				before.dontKnow === dontKnow &&
+				before.comment === answer.comment
+			)
+				continue;
 			const row = { level, dontKnow, comment: answer.comment, updatedAt: now };
 			if (before) {
 				tx.update(ratings)
 					.set(row)
-					.where(and(eq(ratings.assessmentId, assessment.id), eq(ratings.userId, person.id), eq(ratings.challengeId, answer.challengeId)))
+					.where(
+						and(
+							eq(ratings.assessmentId, assessment.id),
+							eq(ratings.userId, person.id),
+							eq(ratings.challengeId, answer.challengeId)
+						)
+					)
 					.run();
 			} else {
-				tx.insert(ratings).values({ assessmentId: assessment.id, userId: person.id, challengeId: answer.challengeId, ...row }).run();
+				tx.insert(ratings)
+					.values({
+						assessmentId: assessment.id,
+						userId: person.id,
+						challengeId: answer.challengeId,
+						...row
+					})
+					.run();
 			}
-			existing.set(answer.challengeId, { ...(before ?? { assessmentId: assessment.id, userId: person.id, challengeId: answer.challengeId }), ...row });
+			existing.set(answer.challengeId, {
+				...(before ?? {
+					assessmentId: assessment.id,
+					userId: person.id,
+					challengeId: answer.challengeId
+				}),
+				...row
+			});
 			changed.push(answer.challengeId);
 		}
 		const perspectiveChanged = perspective !== rater.perspective;
 		if (perspectiveChanged) {
 			tx.update(assessmentRaters)
 				.set({ perspective })
-				.where(and(eq(assessmentRaters.assessmentId, assessment.id), eq(assessmentRaters.userId, person.id)))
+				.where(
+					and(
+						eq(assessmentRaters.assessmentId, assessment.id),
+						eq(assessmentRaters.userId, person.id)
+					)
+				)
 				.run();
 		}
 
 		if (submit) {
 			const errors: FieldErrors = {};
-			if (!isPerspective(perspective)) errors.perspective = 'Select the perspective you are rating from';
+			if (!isPerspective(perspective))
+				errors.perspective = 'Select the perspective you are rating from';
 			const missing = content.challenges.filter((c) => {
 				const r = existing.get(c.id);
 				return !r || (r.level === null && !r.dontKnow);
 			});
-			for (const c of missing) errors[`challenge-${c.position}`] = `Select a level, or ‘Don’t know’, for ${c.shortLabel}`;
+			for (const c of missing)
+				errors[`challenge-${c.position}`] = `Select a level, or ‘Don’t know’, for ${c.shortLabel}`;
 			if (Object.keys(errors).length > 0) {
 				// Throwing rolls back anything saved above, so a refused submission changes nothing.
 				throw new RefusedSubmission(errors);
 			}
 			tx.update(assessmentRaters)
 				.set({ submittedAt: now })
-				.where(and(eq(assessmentRaters.assessmentId, assessment.id), eq(assessmentRaters.userId, person.id)))
+				.where(
+					and(
+						eq(assessmentRaters.assessmentId, assessment.id),
+						eq(assessmentRaters.userId, person.id)
+					)
+				)
 				.run();
 		}
 
@@ -330,7 +423,13 @@ export interface ChallengeRatingSpread extends ChallengeSpreadSummary {
  * Counted in SQL, grouped by challenge, perspective, level and "don't know"; drafts of people
  * who have not yet submitted are left out.
  */
-export function ratingSpread(db: Db, assessmentId: string): { scale: { value: number; name: string; description: string }[]; challenges: ChallengeRatingSpread[] } {
+export function ratingSpread(
+	db: Db,
+	assessmentId: string
+): {
+	scale: { value: number; name: string; description: string }[];
+	challenges: ChallengeRatingSpread[];
+} {
 	const frameworkId = db
 		.select({ id: rounds.frameworkId })
 		.from(assessments)
@@ -351,7 +450,10 @@ export function ratingSpread(db: Db, assessmentId: string): { scale: { value: nu
 		.from(ratings)
 		.innerJoin(
 			assessmentRaters,
-			and(eq(assessmentRaters.assessmentId, ratings.assessmentId), eq(assessmentRaters.userId, ratings.userId))
+			and(
+				eq(assessmentRaters.assessmentId, ratings.assessmentId),
+				eq(assessmentRaters.userId, ratings.userId)
+			)
 		)
 		.where(
 			and(
@@ -367,7 +469,11 @@ export function ratingSpread(db: Db, assessmentId: string): { scale: { value: nu
 	for (const row of rows) {
 		if (!isPerspective(row.perspective)) continue;
 		const list = byChallenge.get(row.challengeId) ?? [];
-		list.push({ perspective: row.perspective, level: row.dontKnow ? null : row.level, count: row.n });
+		list.push({
+			perspective: row.perspective,
+			level: row.dontKnow ? null : row.level,
+			count: row.n
+		});
 		byChallenge.set(row.challengeId, list);
 	}
 	return {

@@ -15,20 +15,45 @@ import {
 	whyRoundCannotReopen
 } from '$lib/domain/rounds';
 import type { Db } from './db/client';
-import { agreedScores, assessmentRaters, assessments, challenges, frameworks, groupings, organisations, roundServices, rounds, services } from './db/schema';
+import {
+	agreedScores,
+	assessmentRaters,
+	assessments,
+	challenges,
+	frameworks,
+	groupings,
+	organisations,
+	roundServices,
+	rounds,
+	services
+} from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent, type Tx } from './audit';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 
-const datePart = z.string().default('').pipe(z.string().trim().max(4, 'Enter the date as numbers').regex(/^\d*$/, 'Enter the date as numbers'));
+const datePart = z
+	.string()
+	.default('')
+	.pipe(
+		z
+			.string()
+			.trim()
+			.max(4, 'Enter the date as numbers')
+			.regex(/^\d*$/, 'Enter the date as numbers')
+	);
 
-const asArray = (value: unknown) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const asArray = (value: unknown) =>
+	value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
 
-const isServiceType = (value: string): value is ServiceType => (SERVICE_TYPES as readonly string[]).includes(value);
+const isServiceType = (value: string): value is ServiceType =>
+	(SERVICE_TYPES as readonly string[]).includes(value);
 
 /** Ticked checkboxes: none, one or many values under one name. */
-const tickedValues = <T extends string>(message: string, isAllowed: (value: string) => value is T) =>
+const tickedValues = <T extends string>(
+	message: string,
+	isAllowed: (value: string) => value is T
+) =>
 	z.preprocess(asArray, z.array(z.string()).max(10_000, message)).transform((values, ctx) => {
 		if (!values.every(isAllowed)) {
 			ctx.addIssue({ code: 'custom', message });
@@ -56,20 +81,38 @@ export const roundInputSchema = z
 		endYear: datePart
 	})
 	.superRefine((v, ctx) => {
-		const ticked = [v.serviceIds, v.groupingIds, v.serviceTypes].some((list) => Array.isArray(list) && list.length > 0);
+		const ticked = [v.serviceIds, v.groupingIds, v.serviceTypes].some(
+			(list) => Array.isArray(list) && list.length > 0
+		);
 		if (!ticked) ctx.addIssue({ code: 'custom', path: ['serviceIds'], message: NO_SERVICES });
 	})
 	.transform((v, ctx) => {
-		const periodStart = isoDateFromParts(Number(v.startDay), Number(v.startMonth), Number(v.startYear));
+		const periodStart = isoDateFromParts(
+			Number(v.startDay),
+			Number(v.startMonth),
+			Number(v.startYear)
+		);
 		const periodEnd = isoDateFromParts(Number(v.endDay), Number(v.endMonth), Number(v.endYear));
 		if (!periodStart) {
-			ctx.addIssue({ code: 'custom', path: ['startDay'], message: 'Enter the start date as a real date, like 1 4 2026' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['startDay'],
+				message: 'Enter the start date as a real date, like 1 4 2026'
+			});
 		}
 		if (!periodEnd) {
-			ctx.addIssue({ code: 'custom', path: ['endDay'], message: 'Enter the end date as a real date, like 31 3 2027' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['endDay'],
+				message: 'Enter the end date as a real date, like 31 3 2027'
+			});
 		}
 		if (periodStart && periodEnd && periodEnd < periodStart) {
-			ctx.addIssue({ code: 'custom', path: ['endDay'], message: 'The end date must be the same as or after the start date' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['endDay'],
+				message: 'The end date must be the same as or after the start date'
+			});
 		}
 		if (!periodStart || !periodEnd) return z.NEVER;
 		return {
@@ -100,7 +143,11 @@ export interface RoundInput {
 /** The ticked choices a form sends back with its errors, so nothing ticked is lost. */
 export function tickedChoices(form: FormData) {
 	const all = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
-	return { serviceIds: all('serviceIds'), groupingIds: all('groupingIds'), serviceTypes: all('serviceTypes') };
+	return {
+		serviceIds: all('serviceIds'),
+		groupingIds: all('groupingIds'),
+		serviceTypes: all('serviceTypes')
+	};
 }
 
 type Refusal = { ok: false; field: string; message: string };
@@ -109,16 +156,28 @@ type Refusal = { ok: false; field: string; message: string };
  * The active services of this organisation that the choices add up to, by name. Ids from
  * another organisation, or of archived services, are refused rather than quietly dropped.
  */
-function chosenServiceIds(tx: Tx, organisationId: string, input: RoundInput): { ok: true; serviceIds: string[] } | Refusal {
+function chosenServiceIds(
+	tx: Tx,
+	organisationId: string,
+	input: RoundInput
+): { ok: true; serviceIds: string[] } | Refusal {
 	const ticked = [...new Set(input.serviceIds)];
 	const groupingIds = [...new Set(input.groupingIds ?? [])];
 	const serviceTypes = input.serviceTypes ?? [];
 	const mine = and(eq(services.organisationId, organisationId), isNull(services.archivedAt));
 
 	if (ticked.length > 0) {
-		const found = tx.select({ n: count() }).from(services).where(and(mine, inArray(services.id, ticked))).get();
+		const found = tx
+			.select({ n: count() })
+			.from(services)
+			.where(and(mine, inArray(services.id, ticked)))
+			.get();
 		if ((found?.n ?? 0) !== ticked.length) {
-			return { ok: false, field: 'serviceIds', message: 'Select services from this organisation’s list' };
+			return {
+				ok: false,
+				field: 'serviceIds',
+				message: 'Select services from this organisation’s list'
+			};
 		}
 	}
 	if (groupingIds.length > 0) {
@@ -133,7 +192,11 @@ function chosenServiceIds(tx: Tx, organisationId: string, input: RoundInput): { 
 				.from(organisations)
 				.where(eq(organisations.id, organisationId))
 				.get()?.label;
-			return { ok: false, field: 'groupingIds', message: `Select each ${groupingWord(label ?? 'grouping')} from this organisation’s list` };
+			return {
+				ok: false,
+				field: 'groupingIds',
+				message: `Select each ${groupingWord(label ?? 'grouping')} from this organisation’s list`
+			};
 		}
 	}
 
@@ -150,7 +213,11 @@ function chosenServiceIds(tx: Tx, organisationId: string, input: RoundInput): { 
 		.all()
 		.map((r) => r.id);
 	if (serviceIds.length === 0) {
-		return { ok: false, field: 'serviceIds', message: 'No service belongs to what you selected. Select at least one service to take part' };
+		return {
+			ok: false,
+			field: 'serviceIds',
+			message: 'No service belongs to what you selected. Select at least one service to take part'
+		};
 	}
 	return { ok: true, serviceIds };
 }
@@ -220,14 +287,18 @@ export function roundParticipants(db: Db, roundId: string) {
 		.innerJoin(services, eq(services.id, roundServices.serviceId))
 		.leftJoin(
 			assessments,
-			and(eq(assessments.roundId, roundServices.roundId), eq(assessments.serviceId, roundServices.serviceId))
+			and(
+				eq(assessments.roundId, roundServices.roundId),
+				eq(assessments.serviceId, roundServices.serviceId)
+			)
 		)
 		.where(eq(roundServices.roundId, roundId))
 		.orderBy(asc(services.name))
 		.all();
 }
 
-export type RoundChangeResult = { ok: true; id: string } | { ok: false; field: string; message: string };
+export type RoundChangeResult =
+	{ ok: true; id: string } | { ok: false; field: string; message: string };
 
 export function createRound(
 	db: Db,
@@ -238,7 +309,11 @@ export function createRound(
 ): RoundChangeResult {
 	return db.transaction((tx) => {
 		if (!availableFramework(tx, input.frameworkId)) {
-			return { ok: false, field: 'frameworkId', message: 'Select a framework from the list' } as const;
+			return {
+				ok: false,
+				field: 'frameworkId',
+				message: 'Select a framework from the list'
+			} as const;
 		}
 		const chosen = chosenServiceIds(tx, organisationId, input);
 		if (!chosen.ok) return chosen;
@@ -257,14 +332,18 @@ export function createRound(
 		tx.insert(roundServices)
 			.values(chosen.serviceIds.map((serviceId) => ({ roundId: row.id, serviceId })))
 			.run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'round.created',
-			entityType: 'round',
-			entityId: row.id,
-			after: { ...row, serviceIds: chosen.serviceIds }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'round.created',
+				entityType: 'round',
+				entityId: row.id,
+				after: { ...row, serviceIds: chosen.serviceIds }
+			},
+			now
+		);
 		return { ok: true, id: row.id } as const;
 	});
 }
@@ -297,15 +376,19 @@ export function openRound(
 		tx.insert(assessments)
 			.values(serviceIds.map((serviceId) => ({ id: newId(), roundId, serviceId, createdAt: now })))
 			.run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'round.opened',
-			entityType: 'round',
-			entityId: roundId,
-			before: { status: round.status },
-			after: { status: 'open' }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'round.opened',
+				entityType: 'round',
+				entityId: roundId,
+				before: { status: round.status },
+				after: { status: 'open' }
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -323,15 +406,19 @@ export function closeRound(
 		const refusal = whyRoundCannotClose(round.status);
 		if (refusal) return { ok: false, status: 409, message: refusal } as const;
 		tx.update(rounds).set({ status: 'closed', closedAt: now }).where(eq(rounds.id, roundId)).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'round.closed',
-			entityType: 'round',
-			entityId: roundId,
-			before: { status: round.status },
-			after: { status: 'closed' }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'round.closed',
+				entityType: 'round',
+				entityId: roundId,
+				before: { status: round.status },
+				after: { status: 'closed' }
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -365,19 +452,25 @@ export function reopenRound(
 		const round = getRound(tx, organisationId, roundId);
 		if (!round) return ROUND_NOT_FOUND;
 		const refusal = whyRoundCannotReopen(round.status, reason);
-		if (refusal?.about === 'round') return { ok: false, status: 409, message: refusal.message } as const;
-		if (refusal) return { ok: false, status: 400, field: 'reason', message: refusal.message } as const;
+		if (refusal?.about === 'round')
+			return { ok: false, status: 409, message: refusal.message } as const;
+		if (refusal)
+			return { ok: false, status: 400, field: 'reason', message: refusal.message } as const;
 
 		tx.update(rounds).set({ status: 'open', closedAt: null }).where(eq(rounds.id, roundId)).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'round.reopened',
-			entityType: 'round',
-			entityId: roundId,
-			before: { status: round.status, closedAt: round.closedAt },
-			after: { status: 'open', reason: reason.trim() }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'round.reopened',
+				entityType: 'round',
+				entityId: roundId,
+				before: { status: round.status, closedAt: round.closedAt },
+				after: { status: 'open', reason: reason.trim() }
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -402,7 +495,12 @@ export function updateRound(
 		const refusal = whyRoundCannotChange(round.status);
 		if (refusal) return { ok: false, status: 409, message: refusal } as const;
 		if (input.frameworkId !== round.frameworkId && !availableFramework(tx, input.frameworkId)) {
-			return { ok: false, status: 400, field: 'frameworkId', message: 'Select a framework from the list' } as const;
+			return {
+				ok: false,
+				status: 400,
+				field: 'frameworkId',
+				message: 'Select a framework from the list'
+			} as const;
 		}
 		const chosen = chosenServiceIds(tx, organisationId, input);
 		if (!chosen.ok) return { ...chosen, status: 400 } as const;
@@ -424,22 +522,31 @@ export function updateRound(
 		if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true } as const;
 
 		tx.update(rounds)
-			.set({ title: after.title, frameworkId: after.frameworkId, periodStart: after.periodStart, periodEnd: after.periodEnd })
+			.set({
+				title: after.title,
+				frameworkId: after.frameworkId,
+				periodStart: after.periodStart,
+				periodEnd: after.periodEnd
+			})
 			.where(eq(rounds.id, roundId))
 			.run();
 		tx.delete(roundServices).where(eq(roundServices.roundId, roundId)).run();
 		tx.insert(roundServices)
 			.values(after.serviceIds.map((serviceId) => ({ roundId, serviceId })))
 			.run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId,
-			action: 'round.updated',
-			entityType: 'round',
-			entityId: roundId,
-			before,
-			after
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				action: 'round.updated',
+				entityType: 'round',
+				entityId: roundId,
+				before,
+				after
+			},
+			now
+		);
 		return { ok: true } as const;
 	});
 }
@@ -454,22 +561,32 @@ export function roundProgress(
 	{ now = new Date(), shows }: { now?: Date; shows?: (serviceId: string) => boolean } = {}
 ) {
 	const today = londonDate(now);
-	const participants = roundParticipants(db, round.id).filter((p) => shows?.(p.serviceId) ?? true).map((p) => ({
-		...p,
-		standing:
-			p.assessmentId && p.assessmentStatus
-				? assessmentStage(
-						{ status: p.assessmentStatus, agreedLevels: p.agreedLevels, raters: p.raters, submittedRaters: p.submittedRaters },
-						round.periodEnd,
-						today
-					)
-				: null
-	}));
+	const participants = roundParticipants(db, round.id)
+		.filter((p) => shows?.(p.serviceId) ?? true)
+		.map((p) => ({
+			...p,
+			standing:
+				p.assessmentId && p.assessmentStatus
+					? assessmentStage(
+							{
+								status: p.assessmentStatus,
+								agreedLevels: p.agreedLevels,
+								raters: p.raters,
+								submittedRaters: p.submittedRaters
+							},
+							round.periodEnd,
+							today
+						)
+					: null
+		}));
 	const standings = participants.flatMap((p) => (p.standing ? [p.standing] : []));
 	return { participants, summary: standings.length > 0 ? summariseRoundProgress(standings) : null };
 }
 
 /** How many challenges the round's framework has, so progress can read "3 of 10 agreed". */
 export function challengeCount(db: Db, frameworkId: string): number {
-	return db.select({ n: count() }).from(challenges).where(eq(challenges.frameworkId, frameworkId)).get()?.n ?? 0;
+	return (
+		db.select({ n: count() }).from(challenges).where(eq(challenges.frameworkId, frameworkId)).get()
+			?.n ?? 0
+	);
 }

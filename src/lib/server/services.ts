@@ -62,8 +62,7 @@ export function requireService(db: Db, organisationId: string, serviceId: string
 }
 
 export type CreateServiceResult =
-	| { ok: true; id: string }
-	| { ok: false; field: 'name' | 'groupingId'; message: string };
+	{ ok: true; id: string } | { ok: false; field: 'name' | 'groupingId'; message: string };
 
 export function createService(
 	db: Db,
@@ -79,7 +78,11 @@ export function createService(
 			.where(and(eq(services.organisationId, organisationId), eq(services.name, input.name)))
 			.get();
 		if (clash) {
-			return { ok: false, field: 'name', message: 'This organisation already has a service with that name' } as const;
+			return {
+				ok: false,
+				field: 'name',
+				message: 'This organisation already has a service with that name'
+			} as const;
 		}
 		const groupingId = input.groupingId ?? null;
 		if (groupingId && !getGrouping(tx, organisationId, groupingId)) {
@@ -88,19 +91,34 @@ export function createService(
 				.from(organisations)
 				.where(eq(organisations.id, organisationId))
 				.get()?.label;
-			return { ok: false, field: 'groupingId', message: `Select a ${groupingWord(label ?? 'grouping')} from the list` } as const;
+			return {
+				ok: false,
+				field: 'groupingId',
+				message: `Select a ${groupingWord(label ?? 'grouping')} from the list`
+			} as const;
 		}
-		const row = { id: newId(), organisationId, groupingId, name: input.name, type: input.type, createdAt: now };
-		tx.insert(services).values(row).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
+		const row = {
+			id: newId(),
 			organisationId,
-			serviceId: row.id,
-			action: 'service.created',
-			entityType: 'service',
-			entityId: row.id,
-			after: row
-		}, now);
+			groupingId,
+			name: input.name,
+			type: input.type,
+			createdAt: now
+		};
+		tx.insert(services).values(row).run();
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId,
+				serviceId: row.id,
+				action: 'service.created',
+				entityType: 'service',
+				entityId: row.id,
+				after: row
+			},
+			now
+		);
 		return { ok: true, id: row.id } as const;
 	});
 }

@@ -76,5 +76,9 @@ export function membershipsOf(db: Db, userId: string): Membership[] {
 }
 
 export function personFor(db: Db, user: SessionUser): Person {
-	return { id: user.id, isPlatformAdmin: user.isPlatformAdmin, memberships: membershipsOf(db, user.id) };
+	return {
+		id: user.id,
+		isPlatformAdmin: user.isPlatformAdmin,
+		memberships: membershipsOf(db, user.id)
+	};
 }

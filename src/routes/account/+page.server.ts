@@ -4,7 +4,12 @@ import { config } from '$lib/server/config';
 import { requirePerson } from '$lib/server/access/guard';
 import { Throttle } from '$lib/server/auth/throttle';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
-import { changePassword, changePasswordSchema, endOtherSessions, listActiveSessions } from '$lib/server/accounts';
+import {
+	changePassword,
+	changePasswordSchema,
+	endOtherSessions,
+	listActiveSessions
+} from '$lib/server/accounts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Someone at a computer left signed in could otherwise try passwords here without limit.
@@ -42,7 +47,9 @@ export const actions = {
 
 		const wait = currentPasswordThrottle.waitSeconds(user.id);
 		if (wait > 0) {
-			const errors: FieldErrors = { form: `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.` };
+			const errors: FieldErrors = {
+				form: `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`
+			};
 			return fail(429, { errors });
 		}
 		const changed = await changePassword(getDb(), {

@@ -26,9 +26,14 @@ export const load = (({ locals, url }) => {
 export const actions = {
 	default: async ({ request, cookies, url, getClientAddress }) => {
 		const form = await request.formData();
-		const parsed = signInSchema.safeParse({ email: form.get('email') ?? '', password: form.get('password') ?? '' });
-		const email = typeof form.get('email') === 'string' ? String(form.get('email')).slice(0, 254) : '';
-		if (!parsed.success) return fail(400, { email, message: WRONG_DETAILS, errors: {} as FieldErrors });
+		const parsed = signInSchema.safeParse({
+			email: form.get('email') ?? '',
+			password: form.get('password') ?? ''
+		});
+		const email =
+			typeof form.get('email') === 'string' ? String(form.get('email')).slice(0, 254) : '';
+		if (!parsed.success)
+			return fail(400, { email, message: WRONG_DETAILS, errors: {} as FieldErrors });
 
 		const errors: FieldErrors = {};
 		if (!parsed.data.email) errors.email = 'Enter your email address';
@@ -37,7 +42,10 @@ export const actions = {
 
 		const emailKey = parsed.data.email;
 		const addressKey = getClientAddress();
-		const wait = Math.max(accountThrottle.waitSeconds(emailKey), addressThrottle.waitSeconds(addressKey));
+		const wait = Math.max(
+			accountThrottle.waitSeconds(emailKey),
+			addressThrottle.waitSeconds(addressKey)
+		);
 		if (wait > 0) {
 			return fail(429, {
 				email,

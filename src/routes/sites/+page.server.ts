@@ -6,6 +6,8 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const person = authorise(event, 'sites.view');
 	const db = getDb();
-	const { site } = crossSiteFilterSchema.parse({ site: event.url.searchParams.get('site') ?? undefined });
+	const { site } = crossSiteFilterSchema.parse({
+		site: event.url.searchParams.get('site') ?? undefined
+	});
 	return { view: crossSiteView(db, comparableSites(db, person), site) };
 }) satisfies PageServerLoad;

@@ -6,7 +6,8 @@ export function requirePerson(event: Pick<RequestEvent, 'locals' | 'url' | 'requ
 	const person = event.locals.person;
 	if (!person) {
 		// After a form post, come back to the page itself, not to the action.
-		const back = event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
+		const back =
+			event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
 		redirect(303, `/sign-in?redirectTo=${encodeURIComponent(back)}`);
 	}
 	return person;

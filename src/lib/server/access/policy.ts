@@ -67,7 +67,9 @@ function organisationRoles(person: Person, organisationId: string | undefined): 
 
 function serviceRoles(person: Person, resource: Resource): Role[] {
 	return person.memberships
-		.filter((m) => m.organisationId === resource.organisationId && m.serviceId === resource.serviceId)
+		.filter(
+			(m) => m.organisationId === resource.organisationId && m.serviceId === resource.serviceId
+		)
 		.map((m) => m.role);
 }
 
@@ -94,9 +96,14 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 		case 'organisation.facilitators':
 			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
 		case 'sites.view':
-			return person.isPlatformAdmin || person.memberships.some((m) => m.role === 'facilitator' && m.serviceId === null);
+			return (
+				person.isPlatformAdmin ||
+				person.memberships.some((m) => m.role === 'facilitator' && m.serviceId === null)
+			);
 		case 'sites.compare':
-			return !!resource.organisationId && (person.isPlatformAdmin || orgRoles.includes('facilitator'));
+			return (
+				!!resource.organisationId && (person.isPlatformAdmin || orgRoles.includes('facilitator'))
+			);
 		case 'accounts.administer':
 		case 'frameworks.manage':
 			return person.isPlatformAdmin;
@@ -111,7 +118,11 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 		}
 		case 'action.note':
 			if (may(person, 'plan.edit', resource)) return true;
-			return !!resource.ownerUserId && resource.ownerUserId === person.id && may(person, 'service.view', resource);
+			return (
+				!!resource.ownerUserId &&
+				resource.ownerUserId === person.id &&
+				may(person, 'service.view', resource)
+			);
 		case 'assessment.edit':
 		case 'plan.edit':
 		case 'service.people':

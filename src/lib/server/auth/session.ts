@@ -48,7 +48,10 @@ export function sessionExpiry(
 	limits: SessionLimits
 ): Date {
 	return new Date(
-		Math.min(session.lastVerifiedAt.getTime() + limits.idleMs, session.createdAt.getTime() + limits.maxMs)
+		Math.min(
+			session.lastVerifiedAt.getTime() + limits.idleMs,
+			session.createdAt.getTime() + limits.maxMs
+		)
 	);
 }
 
@@ -61,10 +64,19 @@ export function createSession(
 	const id = randomSecret();
 	const secret = randomSecret();
 	db.insert(sessions)
-		.values({ id, userId, secretHash: Buffer.from(hashSecret(secret)), createdAt: now, lastVerifiedAt: now })
+		.values({
+			id,
+			userId,
+			secretHash: Buffer.from(hashSecret(secret)),
+			createdAt: now,
+			lastVerifiedAt: now
+		})
 		.run();
 	const session = { id, userId, createdAt: now, lastVerifiedAt: now };
-	return { token: `${id}.${secret}`, session: { ...session, expiresAt: sessionExpiry(session, limits) } };
+	return {
+		token: `${id}.${secret}`,
+		session: { ...session, expiresAt: sessionExpiry(session, limits) }
+	};
 }
 
 /**

@@ -46,7 +46,9 @@ export function createFirstAdministrator(
 ): { created: true } | { created: false } {
 	const created = db.transaction((tx) => {
 		if ((tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) return false;
-		tx.insert(users).values({ ...row, isPlatformAdmin: true }).run();
+		tx.insert(users)
+			.values({ ...row, isPlatformAdmin: true })
+			.run();
 		return true;
 	});
 	if (created) consumeSetupToken();

@@ -282,7 +282,10 @@ export const agreedScores = sqliteTable(
 		evidence: text('evidence').notNull().default(''),
 		rationale: text('rationale').notNull().default(''),
 		/** The kinds of evidence behind the level (EVIDENCE_SOURCES), as a JSON list. */
-		evidenceSources: text('evidence_sources', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+		evidenceSources: text('evidence_sources', { mode: 'json' })
+			.$type<string[]>()
+			.notNull()
+			.default(sql`'[]'`),
 		/** What would move the service to the next level. */
 		nextStep: text('next_step').notNull().default(''),
 		/** Bumped on every save, for refusing a stale overwrite. */
@@ -326,7 +329,10 @@ export const ratings = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.assessmentId, t.userId, t.challengeId] }),
-		foreignKey({ columns: [t.assessmentId, t.userId], foreignColumns: [assessmentRaters.assessmentId, assessmentRaters.userId] }).onDelete('restrict'),
+		foreignKey({
+			columns: [t.assessmentId, t.userId],
+			foreignColumns: [assessmentRaters.assessmentId, assessmentRaters.userId]
+		}).onDelete('restrict'),
 		index('rating_challenge_idx').on(t.assessmentId, t.challengeId)
 	]
 );
@@ -428,7 +434,10 @@ export const improvementActions = sqliteTable(
 		index('improvement_action_organisation_idx').on(t.organisationId, t.status, t.dueDate),
 		index('improvement_action_owner_idx').on(t.ownerUserId, t.status),
 		index('improvement_action_assessment_idx').on(t.assessmentId),
-		check('improvement_action_status_check', sql`${t.status} in ('not_started', 'in_progress', 'done', 'dropped')`)
+		check(
+			'improvement_action_status_check',
+			sql`${t.status} in ('not_started', 'in_progress', 'done', 'dropped')`
+		)
 	]
 );
 
@@ -464,7 +473,10 @@ export const actionReviews = sqliteTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.assessmentId, t.actionId] }),
-		check('action_review_decision_check', sql`${t.decision} in ('done', 'carried_forward', 'dropped')`)
+		check(
+			'action_review_decision_check',
+			sql`${t.decision} in ('done', 'carried_forward', 'dropped')`
+		)
 	]
 );
 

@@ -84,7 +84,12 @@ const EVIDENCE_BY_STAGE = [
 	['Embedded and confirmed by service user feedback.', 'Sustained for over a year.']
 ];
 
-const ACTION_OWNERS = ['Team manager', 'Peer support lead', 'Clinical lead', 'Service user representative'];
+const ACTION_OWNERS = [
+	'Team manager',
+	'Peer support lead',
+	'Clinical lead',
+	'Service user representative'
+];
 
 const padded = (value: number, width: number) => String(value).padStart(width, '0');
 
@@ -103,7 +108,20 @@ function instantOn(isoDay: string, daysLater = 0, hour = 10): number {
 	return Date.UTC(year, month - 1, day + daysLater, hour);
 }
 
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTH_NAMES = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December'
+];
 
 interface RoundPeriod {
 	title: string;
@@ -133,10 +151,14 @@ function readFramework(db: Db): Framework {
 		.prepare('select id from framework where pack_key = ? order by version desc limit 1')
 		.get(FRAMEWORK_PACK_KEY) as { id: string } | undefined;
 	if (!framework) {
-		throw new Error(`The '${FRAMEWORK_PACK_KEY}' framework pack must be loaded (loadBuiltInPacks) before seeding.`);
+		throw new Error(
+			`The '${FRAMEWORK_PACK_KEY}' framework pack must be loaded (loadBuiltInPacks) before seeding.`
+		);
 	}
 	const challenges = sqlite
-		.prepare('select id, pack_challenge_key as key, short_label as shortLabel from challenge where framework_id = ? order by position')
+		.prepare(
+			'select id, pack_challenge_key as key, short_label as shortLabel from challenge where framework_id = ? order by position'
+		)
 		.all(framework.id) as Framework['challenges'];
 	const levelValues = sqlite
 		.prepare('select value from level where framework_id = ? order by value')
@@ -152,7 +174,8 @@ function resolvedOptions(options: LargeSeedOptions) {
 	const resolved = { ...LARGE_SEED_DEFAULTS, ...options };
 	for (const name of ['organisations', 'servicesPerOrganisation', 'rounds'] as const) {
 		const value = resolved[name];
-		if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, not ${value}.`);
+		if (!Number.isInteger(value) || value < 1)
+			throw new Error(`${name} must be a whole number of at least 1, not ${value}.`);
 	}
 	if (!Number.isInteger(resolved.seed) || resolved.seed < 0 || resolved.seed > 0xffff_ffff) {
 		throw new Error(`seed must be a whole number from 0 to ${0xffff_ffff}, not ${resolved.seed}.`);
@@ -165,7 +188,13 @@ function resolvedOptions(options: LargeSeedOptions) {
  * value that climbs at the service's pace and wanders a little, read with some noise each round,
  * so most services improve, some stall or slip, and no trend is perfectly smooth.
  */
-function scoreTrajectory(random: Random, start: number, risePerRound: number, roundCount: number, topIndex: number): number[] {
+function scoreTrajectory(
+	random: Random,
+	start: number,
+	risePerRound: number,
+	roundCount: number,
+	topIndex: number
+): number[] {
 	const positions: number[] = [];
 	let hidden = start;
 	for (let round = 0; round < roundCount; round++) {
@@ -198,12 +227,19 @@ function priorityChallenges(random: Random, positions: number[], count: number):
  */
 export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSummary {
 	const startedAt = performance.now();
-	const { organisations: organisationCount, servicesPerOrganisation, rounds: roundCount, seed } = resolvedOptions(options);
+	const {
+		organisations: organisationCount,
+		servicesPerOrganisation,
+		rounds: roundCount,
+		seed
+	} = resolvedOptions(options);
 	const sqlite = db.$client;
 
 	const existing = sqlite.prepare('select count(*) from organisation').pluck().get() as number;
 	if (existing > 0) {
-		throw new Error(`The database already has ${existing} organisation(s); the large seed only fills an empty database.`);
+		throw new Error(
+			`The database already has ${existing} organisation(s); the large seed only fills an empty database.`
+		);
 	}
 	const framework = readFramework(db);
 	const challengeCount = framework.challenges.length;
@@ -216,18 +252,32 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 	const openRoundCompleteCount = Math.round(servicesPerOrganisation * OPEN_ROUND_COMPLETE_SHARE);
 
 	const insert = {
-		user: sqlite.prepare('insert into "user" (id, email, name, password_hash, is_platform_admin, created_at) values (?, ?, ?, ?, 0, ?)'),
-		organisation: sqlite.prepare('insert into organisation (id, name, ods_code, grouping_label, created_at) values (?, ?, ?, ?, ?)'),
+		user: sqlite.prepare(
+			'insert into "user" (id, email, name, password_hash, is_platform_admin, created_at) values (?, ?, ?, ?, 0, ?)'
+		),
+		organisation: sqlite.prepare(
+			'insert into organisation (id, name, ods_code, grouping_label, created_at) values (?, ?, ?, ?, ?)'
+		),
 		grouping: sqlite.prepare('insert into "grouping" (id, organisation_id, name) values (?, ?, ?)'),
-		service: sqlite.prepare('insert into service (id, organisation_id, grouping_id, name, type, created_at) values (?, ?, ?, ?, ?, ?)'),
-		membership: sqlite.prepare('insert into membership (id, user_id, organisation_id, service_id, role, created_at) values (?, ?, ?, null, ?, ?)'),
+		service: sqlite.prepare(
+			'insert into service (id, organisation_id, grouping_id, name, type, created_at) values (?, ?, ?, ?, ?, ?)'
+		),
+		membership: sqlite.prepare(
+			'insert into membership (id, user_id, organisation_id, service_id, role, created_at) values (?, ?, ?, null, ?, ?)'
+		),
 		round: sqlite.prepare(
 			'insert into round (id, organisation_id, framework_id, title, period_start, period_end, status, created_at, opened_at, closed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 		),
 		roundService: sqlite.prepare('insert into round_service (round_id, service_id) values (?, ?)'),
-		assessment: sqlite.prepare('insert into assessment (id, round_id, service_id, status, completed_at, created_at) values (?, ?, ?, ?, ?, ?)'),
-		agreedScore: sqlite.prepare('insert into agreed_score (assessment_id, challenge_id, level, evidence, updated_at) values (?, ?, ?, ?, ?)'),
-		priority: sqlite.prepare('insert into priority (assessment_id, rank, challenge_id) values (?, ?, ?)'),
+		assessment: sqlite.prepare(
+			'insert into assessment (id, round_id, service_id, status, completed_at, created_at) values (?, ?, ?, ?, ?, ?)'
+		),
+		agreedScore: sqlite.prepare(
+			'insert into agreed_score (assessment_id, challenge_id, level, evidence, updated_at) values (?, ?, ?, ?, ?)'
+		),
+		priority: sqlite.prepare(
+			'insert into priority (assessment_id, rank, challenge_id) values (?, ?, ?)'
+		),
 		improvementAction: sqlite.prepare(
 			`insert into improvement_action (id, organisation_id, service_id, challenge_id, assessment_id, title, description,
 				owner_name, start_date, due_date, status, outcome, closed_at, created_at, updated_at)
@@ -253,15 +303,28 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 
 	function addMembership(userId: string, organisationId: string, role: string) {
 		rows.memberships++;
-		insert.membership.run(`lg-m${padded(rows.memberships, 6)}`, userId, organisationId, role, setUpAt);
+		insert.membership.run(
+			`lg-m${padded(rows.memberships, 6)}`,
+			userId,
+			organisationId,
+			role,
+			setUpAt
+		);
 	}
 
 	function seedOrganisation(random: Random, organisationNumber: number) {
 		const organisationId = `lg-o${padded(organisationNumber, 4)}`;
-		insert.organisation.run(organisationId, `Trust ${padded(organisationNumber, 3)}`, `LG${padded(organisationNumber, 3)}`, 'Directorate', setUpAt);
+		insert.organisation.run(
+			organisationId,
+			`Trust ${padded(organisationNumber, 3)}`,
+			`LG${padded(organisationNumber, 3)}`,
+			'Directorate',
+			setUpAt
+		);
 		rows.organisations++;
 		addMembership(facilitatorUserId, organisationId, 'facilitator');
-		if (organisationNumber === 1) addMembership(organisationAdminUserId, organisationId, 'organisation_admin');
+		if (organisationNumber === 1)
+			addMembership(organisationAdminUserId, organisationId, 'organisation_admin');
 
 		const groupingCount = integerBetween(random, MIN_GROUPINGS, MAX_GROUPINGS);
 		const groupingIds = shuffled(random, GROUPING_NAMES)
@@ -284,7 +347,14 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 			servicesOfEachType.set(type, typeNumber);
 			// Round-robin keeps every directorate populated even with few services.
 			const groupingId = groupingIds[serviceIndex % groupingIds.length];
-			insert.service.run(serviceId, organisationId, groupingId, `${type} ${typeNumber}`, type, setUpAt);
+			insert.service.run(
+				serviceId,
+				organisationId,
+				groupingId,
+				`${type} ${typeNumber}`,
+				type,
+				setUpAt
+			);
 			serviceIds.push(serviceId);
 
 			// About one service in six stalls or slips; the rest improve at different speeds.
@@ -294,14 +364,25 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 				framework.challenges.map((challenge) => {
 					const challengePace = SLOW_CHALLENGE_KEYS.has(challenge.key) ? pace * 0.5 : pace;
 					const challengeStart = start + (random() - 0.5) * 0.8;
-					return scoreTrajectory(random, challengeStart, challengePace * risePerRoundAtNormalPace, roundCount, topIndex);
+					return scoreTrajectory(
+						random,
+						challengeStart,
+						challengePace * risePerRoundAtNormalPace,
+						roundCount,
+						topIndex
+					);
 				})
 			);
 		}
 
-		const completeInOpenRound = new Set(shuffled(random, serviceIds).slice(0, openRoundCompleteCount));
+		const completeInOpenRound = new Set(
+			shuffled(random, serviceIds).slice(0, openRoundCompleteCount)
+		);
 		/** Per service, the latest complete assessment, its completion day and its priorities. */
-		const latestComplete = new Map<string, { assessmentId: string; completedAt: number; priorities: number[] }>();
+		const latestComplete = new Map<
+			string,
+			{ assessmentId: string; completedAt: number; priorities: number[] }
+		>();
 
 		periods.forEach((period, roundIndex) => {
 			rows.rounds++;
@@ -327,14 +408,29 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 				rows.assessments++;
 				const assessmentId = `lg-a${padded(rows.assessments, 8)}`;
 				const complete = !isOpen || completeInOpenRound.has(serviceId);
-				const completedAt = complete ? instantOn(period.start, integerBetween(random, 30, isOpen ? 60 : 150)) : null;
-				insert.assessment.run(assessmentId, roundId, serviceId, complete ? 'complete' : 'in_progress', completedAt, openedAt);
+				const completedAt = complete
+					? instantOn(period.start, integerBetween(random, 30, isOpen ? 60 : 150))
+					: null;
+				insert.assessment.run(
+					assessmentId,
+					roundId,
+					serviceId,
+					complete ? 'complete' : 'in_progress',
+					completedAt,
+					openedAt
+				);
 				if (completedAt === null) return;
 
 				const positions = trajectories[serviceIndex].map((trajectory) => trajectory[roundIndex]);
 				framework.challenges.forEach((challenge, challengeIndex) => {
 					const position = positions[challengeIndex];
-					insert.agreedScore.run(assessmentId, challenge.id, framework.levelValues[position], evidenceFor(random, position, topIndex), completedAt);
+					insert.agreedScore.run(
+						assessmentId,
+						challenge.id,
+						framework.levelValues[position],
+						evidenceFor(random, position, topIndex),
+						completedAt
+					);
 				});
 				rows.agreedScores += challengeCount;
 
@@ -352,12 +448,16 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 		for (const serviceId of serviceIds) {
 			const prompt = latestComplete.get(serviceId);
 			if (!prompt) continue;
-			const actionCount = Math.min(integerBetween(random, 0, MAX_ACTIONS_PER_SERVICE), prompt.priorities.length);
+			const actionCount = Math.min(
+				integerBetween(random, 0, MAX_ACTIONS_PER_SERVICE),
+				prompt.priorities.length
+			);
 			for (let i = 0; i < actionCount; i++) {
 				rows.improvementActions++;
 				const challenge = framework.challenges[prompt.priorities[i]];
 				const statusRoll = random();
-				const status = statusRoll < 0.4 ? 'not_started' : statusRoll < 0.85 ? 'in_progress' : 'done';
+				const status =
+					statusRoll < 0.4 ? 'not_started' : statusRoll < 0.85 ? 'in_progress' : 'done';
 				const closedAt = status === 'done' ? instantOn(isoDate(prompt.completedAt), 45) : null;
 				insert.improvementAction.run(
 					`lg-i${padded(rows.improvementActions, 6)}`,
@@ -380,11 +480,27 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 	}
 
 	const seedEverything = sqlite.transaction(() => {
-		insert.user.run(facilitatorUserId, LARGE_FACILITATOR_EMAIL, 'Large Facilitator', LARGE_PASSWORD_HASH, setUpAt);
-		insert.user.run(organisationAdminUserId, LARGE_ORGANISATION_ADMIN_EMAIL, 'Large Organisation Admin', LARGE_PASSWORD_HASH, setUpAt);
+		insert.user.run(
+			facilitatorUserId,
+			LARGE_FACILITATOR_EMAIL,
+			'Large Facilitator',
+			LARGE_PASSWORD_HASH,
+			setUpAt
+		);
+		insert.user.run(
+			organisationAdminUserId,
+			LARGE_ORGANISATION_ADMIN_EMAIL,
+			'Large Organisation Admin',
+			LARGE_PASSWORD_HASH,
+			setUpAt
+		);
 		rows.users = 2;
 		const random = seededRandom(seed);
-		for (let organisationNumber = 1; organisationNumber <= organisationCount; organisationNumber++) {
+		for (
+			let organisationNumber = 1;
+			organisationNumber <= organisationCount;
+			organisationNumber++
+		) {
 			seedOrganisation(random, organisationNumber);
 		}
 	});
@@ -408,5 +524,11 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 	}
 
 	const totalRows = Object.values(rows).reduce((sum, count) => sum + count, 0);
-	return { rows, totalRows, facilitatorUserId, organisationAdminUserId, elapsedMs: performance.now() - startedAt };
+	return {
+		rows,
+		totalRows,
+		facilitatorUserId,
+		organisationAdminUserId,
+		elapsedMs: performance.now() - startedAt
+	};
 }

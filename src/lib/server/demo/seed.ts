@@ -128,8 +128,14 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 				name: 'Adult community services',
 				services: [
 					{ name: DEMO_SERVICE_NAME, type: 'Community mental health team' },
-					{ name: 'Northmoor Early Intervention in Psychosis Service', type: 'Early intervention in psychosis' },
-					{ name: 'Ashford Employment Support Service', type: 'Individual placement and support (employment)' },
+					{
+						name: 'Northmoor Early Intervention in Psychosis Service',
+						type: 'Early intervention in psychosis'
+					},
+					{
+						name: 'Ashford Employment Support Service',
+						type: 'Individual placement and support (employment)'
+					},
 					{ name: 'Moorside Peer Support Service', type: 'Peer support service' }
 				]
 			},
@@ -137,8 +143,14 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 				name: 'Acute and urgent care',
 				services: [
 					{ name: 'Willow Ward (acute inpatient)', type: 'Acute inpatient ward' },
-					{ name: 'Beech Ward (psychiatric intensive care)', type: 'Psychiatric intensive care unit' },
-					{ name: 'Northmoor Crisis Resolution and Home Treatment Team', type: 'Crisis resolution and home treatment' }
+					{
+						name: 'Beech Ward (psychiatric intensive care)',
+						type: 'Psychiatric intensive care unit'
+					},
+					{
+						name: 'Northmoor Crisis Resolution and Home Treatment Team',
+						type: 'Crisis resolution and home treatment'
+					}
 				]
 			},
 			{
@@ -164,7 +176,10 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 				services: [
 					{ name: 'Riverside Community Mental Health Team', type: 'Community mental health team' },
 					{ name: 'Vale Community Mental Health Team', type: 'Community mental health team' },
-					{ name: 'Riverside Crisis and Home Treatment Team', type: 'Crisis resolution and home treatment' },
+					{
+						name: 'Riverside Crisis and Home Treatment Team',
+						type: 'Crisis resolution and home treatment'
+					},
 					{ name: 'Vale Early Intervention Team', type: 'Early intervention in psychosis' }
 				]
 			},
@@ -193,7 +208,10 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 			{
 				name: 'Eastgate North',
 				services: [
-					{ name: 'Eastgate North Community Mental Health Team', type: 'Community mental health team' },
+					{
+						name: 'Eastgate North Community Mental Health Team',
+						type: 'Community mental health team'
+					},
 					{ name: 'Northgate Memory and Older Adults Team', type: 'Older adults' },
 					{ name: 'Eastgate Learning Disability Team', type: 'Learning disability' }
 				]
@@ -201,15 +219,24 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 			{
 				name: 'Eastgate South',
 				services: [
-					{ name: 'Eastgate South Community Mental Health Team', type: 'Community mental health team' },
+					{
+						name: 'Eastgate South Community Mental Health Team',
+						type: 'Community mental health team'
+					},
 					{ name: 'Southbank Early Intervention Service', type: 'Early intervention in psychosis' },
-					{ name: 'Eastgate Crisis Resolution and Home Treatment Team', type: 'Crisis resolution and home treatment' }
+					{
+						name: 'Eastgate Crisis Resolution and Home Treatment Team',
+						type: 'Crisis resolution and home treatment'
+					}
 				]
 			},
 			{
 				name: 'Harbourside',
 				services: [
-					{ name: 'Harbourside Community Mental Health Team', type: 'Community mental health team' },
+					{
+						name: 'Harbourside Community Mental Health Team',
+						type: 'Community mental health team'
+					},
 					{ name: 'Lighthouse Ward (acute inpatient)', type: 'Acute inpatient ward' },
 					{ name: 'Harbourside Eating Disorders Service', type: 'Eating disorders' }
 				]
@@ -218,8 +245,14 @@ const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 				name: 'Trust-wide',
 				services: [
 					{ name: 'Eastgate Recovery College', type: 'Recovery college' },
-					{ name: 'Eastgate Individual Placement and Support Service', type: 'Individual placement and support (employment)' },
-					{ name: 'Open Door Wellbeing Hub (voluntary-sector partner)', type: 'Voluntary-sector partner service' }
+					{
+						name: 'Eastgate Individual Placement and Support Service',
+						type: 'Individual placement and support (employment)'
+					},
+					{
+						name: 'Open Door Wellbeing Hub (voluntary-sector partner)',
+						type: 'Voluntary-sector partner service'
+					}
 				]
 			}
 		]
@@ -270,16 +303,46 @@ const EVIDENCE_AWAITING_LEVEL = 'Discussed at the team meeting; the level is sti
 
 /** A first step for each challenge, worded as teams write their plans. */
 const ACTION_IDEAS: Record<string, string[]> = {
-	'day-to-day-interactions': ['Use recovery-focused language in every care plan review', 'Co-produce a one-page "about me" for each person'],
-	'education-and-training': ['Send two staff on the recovery college co-facilitation course', 'Add recovery training to the induction for new staff'],
-	'recovery-college': ['Co-deliver a "Understanding recovery" course with the recovery college', 'Invite people using the service to recovery college taster days'],
-	'commitment-culture-leadership': ['Add recovery to the team business meeting agenda each month', 'Ask the directorate lead to sponsor the team recovery plan'],
-	'personalisation-and-choice': ['Offer personal budgets information at every review', 'Trial choice of appointment times and places'],
-	risk: ['Pilot shared safety plans written with the person', 'Review risk assessments for positive risk-taking'],
-	'user-involvement': ['Involve people using the service in staff interviews', 'Set up a monthly service user and carer forum'],
-	workforce: ['Recruit a second peer support worker', 'Include lived experience in job descriptions'],
-	'supporting-staff': ['Start monthly reflective practice sessions', 'Offer staff wellbeing action plans'],
-	'life-beyond-illness': ['Build links with the local employment support service', 'Map community groups for housing, leisure and faith']
+	'day-to-day-interactions': [
+		'Use recovery-focused language in every care plan review',
+		'Co-produce a one-page "about me" for each person'
+	],
+	'education-and-training': [
+		'Send two staff on the recovery college co-facilitation course',
+		'Add recovery training to the induction for new staff'
+	],
+	'recovery-college': [
+		'Co-deliver a "Understanding recovery" course with the recovery college',
+		'Invite people using the service to recovery college taster days'
+	],
+	'commitment-culture-leadership': [
+		'Add recovery to the team business meeting agenda each month',
+		'Ask the directorate lead to sponsor the team recovery plan'
+	],
+	'personalisation-and-choice': [
+		'Offer personal budgets information at every review',
+		'Trial choice of appointment times and places'
+	],
+	risk: [
+		'Pilot shared safety plans written with the person',
+		'Review risk assessments for positive risk-taking'
+	],
+	'user-involvement': [
+		'Involve people using the service in staff interviews',
+		'Set up a monthly service user and carer forum'
+	],
+	workforce: [
+		'Recruit a second peer support worker',
+		'Include lived experience in job descriptions'
+	],
+	'supporting-staff': [
+		'Start monthly reflective practice sessions',
+		'Offer staff wellbeing action plans'
+	],
+	'life-beyond-illness': [
+		'Build links with the local employment support service',
+		'Map community groups for housing, leisure and faith'
+	]
 };
 
 const ACTION_OWNERS = [
@@ -337,7 +400,11 @@ function openRoundProgress(random: Random, serviceCount: number): OpenRoundProgr
 	return shuffled(
 		random,
 		Array.from({ length: serviceCount }, (_, i): OpenRoundProgress =>
-			i < completeCount ? 'complete' : i < completeCount + inProgressCount ? 'in_progress' : 'not_started'
+			i < completeCount
+				? 'complete'
+				: i < completeCount + inProgressCount
+					? 'in_progress'
+					: 'not_started'
 		)
 	);
 }
@@ -368,7 +435,11 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	let demoServiceId = '';
 	let demoServiceActionId = '';
 	let demoServiceOverdueActionId = '';
-	let ratedAssessment: { id: string; at: Date; levels: { challengeId: string; level: number }[] } | null = null;
+	let ratedAssessment: {
+		id: string;
+		at: Date;
+		levels: { challengeId: string; level: number }[];
+	} | null = null;
 
 	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
 		const organisationId = newId();
@@ -387,7 +458,13 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 				const serviceId = newId();
 				serviceIds.push(serviceId);
 				if (service.name === DEMO_SERVICE_NAME) demoServiceId = serviceId;
-				serviceRows.push({ id: serviceId, organisationId, groupingId, ...service, createdAt: setUpAt });
+				serviceRows.push({
+					id: serviceId,
+					organisationId,
+					groupingId,
+					...service,
+					createdAt: setUpAt
+				});
 			}
 		}
 
@@ -406,8 +483,16 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 			[progress[demoIndex], progress[swapIndex]] = [progress[swapIndex], progress[demoIndex]];
 		}
 
-		const openAssessments = new Map<string, { id: string; state: OpenRoundProgress; completedAt: Date | null }>();
-		const plans: { serviceId: string; assessmentId: string; completedAt: Date; priorities: { id: string; key: string }[] }[] = [];
+		const openAssessments = new Map<
+			string,
+			{ id: string; state: OpenRoundProgress; completedAt: Date | null }
+		>();
+		const plans: {
+			serviceId: string;
+			assessmentId: string;
+			completedAt: Date;
+			priorities: { id: string; key: string }[];
+		}[] = [];
 
 		ROUND_PERIODS.forEach((period, roundIndex) => {
 			const roundId = newId();
@@ -430,7 +515,8 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 				roundServiceRows.push({ roundId, serviceId });
 				const assessmentId = newId();
 				const state = isOpen ? progress[serviceIndex] : 'complete';
-				const completedAt = state === 'complete' ? onDay(period.start, integerBetween(random, 60, 140)) : null;
+				const completedAt =
+					state === 'complete' ? onDay(period.start, integerBetween(random, 60, 140)) : null;
 				assessmentRows.push({
 					id: assessmentId,
 					roundId,
@@ -472,15 +558,24 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 					ratedAssessment = {
 						id: assessmentId,
 						at: completedAt,
-						levels: scale.challenges.map((c, i) => ({ challengeId: c.id, level: scale.levelValues[trajectories[serviceIndex][i][roundIndex]] }))
+						levels: scale.challenges.map((c, i) => ({
+							challengeId: c.id,
+							level: scale.levelValues[trajectories[serviceIndex][i][roundIndex]]
+						}))
 					};
 				}
 				// The team's priorities: the three challenges where it stands lowest, first in the framework's order on a tie.
 				const lowest = scale.challenges
-					.map((challenge, challengeIndex) => ({ id: challenge.id, key: challenge.packChallengeKey, index: trajectories[serviceIndex][challengeIndex][roundIndex] }))
+					.map((challenge, challengeIndex) => ({
+						id: challenge.id,
+						key: challenge.packChallengeKey,
+						index: trajectories[serviceIndex][challengeIndex][roundIndex]
+					}))
 					.sort((a, b) => a.index - b.index)
 					.slice(0, 3);
-				lowest.forEach((challenge, i) => priorityRows.push({ assessmentId, rank: i + 1, challengeId: challenge.id }));
+				lowest.forEach((challenge, i) =>
+					priorityRows.push({ assessmentId, rank: i + 1, challengeId: challenge.id })
+				);
 				// Most teams turn the priorities into a plan; every sixth has not yet.
 				if (roundIndex === PLAN_ROUND_INDEX && serviceIndex % 6 !== 5) {
 					plans.push({ serviceId, assessmentId, completedAt, priorities: lowest });
@@ -496,18 +591,29 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 				const id = newId();
 				const createdAt = new Date(plan.completedAt.getTime() + 2 * 86_400_000);
 				const status = rank === 0 ? 'done' : rank === 1 ? 'in_progress' : 'not_started';
-				const closedAt = status === 'done' ? onDay(ROUND_PERIODS[PLAN_ROUND_INDEX].end, -integerBetween(planRandom, 1, 20)) : null;
+				const closedAt =
+					status === 'done'
+						? onDay(ROUND_PERIODS[PLAN_ROUND_INDEX].end, -integerBetween(planRandom, 1, 20))
+						: null;
 				const action: typeof improvementActions.$inferInsert = {
 					id,
 					organisationId,
 					serviceId: plan.serviceId,
 					challengeId: challenge.id,
 					assessmentId: plan.assessmentId,
-					title: pick(planRandom, ACTION_IDEAS[challenge.key] ?? ['Agree a first step with the team']),
+					title: pick(
+						planRandom,
+						ACTION_IDEAS[challenge.key] ?? ['Agree a first step with the team']
+					),
 					description: '',
 					ownerName: pick(planRandom, ACTION_OWNERS),
 					startDate,
-					dueDate: status === 'in_progress' ? '2027-01-29' : onDay(startDate, integerBetween(planRandom, 90, 150)).toISOString().slice(0, 10),
+					dueDate:
+						status === 'in_progress'
+							? '2027-01-29'
+							: onDay(startDate, integerBetween(planRandom, 90, 150))
+									.toISOString()
+									.slice(0, 10),
 					status,
 					outcome: status === 'done' ? 'Done and now part of the team’s routine.' : '',
 					closedAt,
@@ -515,12 +621,25 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 					updatedAt: closedAt ?? createdAt
 				};
 				if (plan.serviceId === demoServiceId && status === 'in_progress') demoServiceActionId = id;
-				if (plan.serviceId === demoServiceId && status === 'not_started') demoServiceOverdueActionId = id;
+				if (plan.serviceId === demoServiceId && status === 'not_started')
+					demoServiceOverdueActionId = id;
 				// Teams that have completed the open round have also reviewed last round's open actions.
 				if (status !== 'done' && opened?.state === 'complete' && opened.completedAt) {
 					const decision = status === 'in_progress' ? 'carried_forward' : 'dropped';
-					reviewRows.push({ assessmentId: opened.id, actionId: id, decision, note: decision === 'dropped' ? 'Overtaken by the trust-wide plan.' : '', reviewedAt: opened.completedAt });
-					if (decision === 'dropped') Object.assign(action, { status: 'dropped', outcome: 'Overtaken by the trust-wide plan.', closedAt: opened.completedAt, updatedAt: opened.completedAt });
+					reviewRows.push({
+						assessmentId: opened.id,
+						actionId: id,
+						decision,
+						note: decision === 'dropped' ? 'Overtaken by the trust-wide plan.' : '',
+						reviewedAt: opened.completedAt
+					});
+					if (decision === 'dropped')
+						Object.assign(action, {
+							status: 'dropped',
+							outcome: 'Overtaken by the trust-wide plan.',
+							closedAt: opened.completedAt,
+							updatedAt: opened.completedAt
+						});
 				}
 				actionRows.push(action);
 			});
@@ -557,7 +676,11 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	// dashboard shows how views differ: staff a little higher than the agreed level, the carer lower.
 	const raterRows: (typeof assessmentRaters.$inferInsert)[] = [];
 	const ratingRows: (typeof ratings.$inferInsert)[] = [];
-	const rated = ratedAssessment as { id: string; at: Date; levels: { challengeId: string; level: number }[] } | null;
+	const rated = ratedAssessment as {
+		id: string;
+		at: Date;
+		levels: { challengeId: string; level: number }[];
+	} | null;
 	if (rated) {
 		const lowest = scale.levelValues[0];
 		const highest = scale.levelValues[scale.levelValues.length - 1];
@@ -570,10 +693,22 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 		for (const rater of raters) {
 			const userId = userRows[DEMO_PEOPLE.findIndex((p) => p.account.email === rater.email)].id;
 			const submittedAt = new Date(rated.at.getTime() - 7 * 86_400_000);
-			raterRows.push({ assessmentId: rated.id, userId, perspective: rater.perspective, invitedAt: new Date(rated.at.getTime() - 30 * 86_400_000), submittedAt });
+			raterRows.push({
+				assessmentId: rated.id,
+				userId,
+				perspective: rater.perspective,
+				invitedAt: new Date(rated.at.getTime() - 30 * 86_400_000),
+				submittedAt
+			});
 			for (const { challengeId, level } of rated.levels) {
 				const nudged = level + (planRandom() < 0.6 ? rater.lean : 0);
-				ratingRows.push({ assessmentId: rated.id, userId, challengeId, level: Math.min(highest, Math.max(lowest, nudged)), updatedAt: submittedAt });
+				ratingRows.push({
+					assessmentId: rated.id,
+					userId,
+					challengeId,
+					level: Math.min(highest, Math.max(lowest, nudged)),
+					updatedAt: submittedAt
+				});
 			}
 		}
 	}
@@ -583,7 +718,8 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 	const giveTo = (actionId: string, email: string) => {
 		const owner = DEMO_PEOPLE.findIndex((p) => p.account.email === email);
 		const action = actionRows.find((a) => a.id === actionId);
-		if (action && owner >= 0) Object.assign(action, { ownerUserId: userRows[owner].id, ownerName: null });
+		if (action && owner >= 0)
+			Object.assign(action, { ownerUserId: userRows[owner].id, ownerName: null });
 	};
 	giveTo(demoServiceActionId, 'lead@demo.example');
 	giveTo(demoServiceOverdueActionId, 'rater@demo.example');
@@ -610,7 +746,9 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 	// Saves hashing on every restart of an already seeded demo; the check inside the transaction is the one that counts.
 	if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
-	const passwordHashes = await Promise.all(DEMO_PEOPLE.map((person) => hashPassword(person.account.password)));
+	const passwordHashes = await Promise.all(
+		DEMO_PEOPLE.map((person) => hashPassword(person.account.password))
+	);
 
 	return db.transaction((tx) => {
 		if (tx.select({ id: users.id }).from(users).limit(1).get()) return false;
@@ -621,7 +759,10 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 			.where(eq(frameworks.packKey, FRAMEWORK_PACK_KEY))
 			.orderBy(desc(frameworks.version))
 			.get();
-		if (!framework) throw new Error(`The '${FRAMEWORK_PACK_KEY}' framework pack must be loaded before the demo data.`);
+		if (!framework)
+			throw new Error(
+				`The '${FRAMEWORK_PACK_KEY}' framework pack must be loaded before the demo data.`
+			);
 		const scale: Scale = {
 			frameworkId: framework.id,
 			challenges: tx
@@ -640,17 +781,20 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		};
 
 		const rows = buildDemoRows(scale, passwordHashes, now);
-		for (const chunk of inChunks(rows.organisationRows)) tx.insert(organisations).values(chunk).run();
+		for (const chunk of inChunks(rows.organisationRows))
+			tx.insert(organisations).values(chunk).run();
 		for (const chunk of inChunks(rows.groupingRows)) tx.insert(groupings).values(chunk).run();
 		for (const chunk of inChunks(rows.serviceRows)) tx.insert(services).values(chunk).run();
 		for (const chunk of inChunks(rows.userRows)) tx.insert(users).values(chunk).run();
 		for (const chunk of inChunks(rows.membershipRows)) tx.insert(memberships).values(chunk).run();
 		for (const chunk of inChunks(rows.roundRows)) tx.insert(rounds).values(chunk).run();
-		for (const chunk of inChunks(rows.roundServiceRows)) tx.insert(roundServices).values(chunk).run();
+		for (const chunk of inChunks(rows.roundServiceRows))
+			tx.insert(roundServices).values(chunk).run();
 		for (const chunk of inChunks(rows.assessmentRows)) tx.insert(assessments).values(chunk).run();
 		for (const chunk of inChunks(rows.scoreRows)) tx.insert(agreedScores).values(chunk).run();
 		for (const chunk of inChunks(rows.priorityRows)) tx.insert(priorities).values(chunk).run();
-		for (const chunk of inChunks(rows.actionRows)) tx.insert(improvementActions).values(chunk).run();
+		for (const chunk of inChunks(rows.actionRows))
+			tx.insert(improvementActions).values(chunk).run();
 		for (const chunk of inChunks(rows.reviewRows)) tx.insert(actionReviews).values(chunk).run();
 		for (const chunk of inChunks(rows.raterRows)) tx.insert(assessmentRaters).values(chunk).run();
 		for (const chunk of inChunks(rows.ratingRows)) tx.insert(ratings).values(chunk).run();

@@ -9,7 +9,13 @@ import type { Person } from '../access/policy';
 export const MAX_PACK_BYTES = 2 * 1024 * 1024;
 
 export type ImportResult =
-	| { ok: true; frameworkId: string; name: string; version: number; outcome: 'new-pack' | 'new-version' }
+	| {
+			ok: true;
+			frameworkId: string;
+			name: string;
+			version: number;
+			outcome: 'new-pack' | 'new-version';
+	  }
 	| { ok: true; frameworkId: string; name: string; version: number; outcome: 'unchanged' }
 	| { ok: false; problems: string[] };
 
@@ -18,7 +24,12 @@ export type ImportResult =
  * A stored version never changes: a changed pack with a known key becomes that pack's next
  * version, and an unchanged one is recognised and left alone.
  */
-export function importPack(db: Db, person: Person, fileText: string, now = new Date()): ImportResult {
+export function importPack(
+	db: Db,
+	person: Person,
+	fileText: string,
+	now = new Date()
+): ImportResult {
 	let json: unknown;
 	try {
 		json = JSON.parse(fileText);
@@ -33,24 +44,46 @@ export function importPack(db: Db, person: Person, fileText: string, now = new D
 
 	return db.transaction((tx) => {
 		const versions = tx
-			.select({ id: frameworks.id, version: frameworks.version, name: frameworks.name, contentHash: frameworks.contentHash })
+			.select({
+				id: frameworks.id,
+				version: frameworks.version,
+				name: frameworks.name,
+				contentHash: frameworks.contentHash
+			})
 			.from(frameworks)
 			.where(eq(frameworks.packKey, pack.key))
 			.orderBy(desc(frameworks.version))
 			.all();
 		const same = versions.find((v) => v.contentHash === hash);
-		if (same) return { ok: true, frameworkId: same.id, name: same.name, version: same.version, outcome: 'unchanged' } as const;
+		if (same)
+			return {
+				ok: true,
+				frameworkId: same.id,
+				name: same.name,
+				version: same.version,
+				outcome: 'unchanged'
+			} as const;
 
 		const version = (versions[0]?.version ?? 0) + 1;
 		const frameworkId = insertPack(tx, { ...pack, version }, hash, now);
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId: null,
-			action: 'framework.imported',
-			entityType: 'framework',
-			entityId: frameworkId,
-			after: { key: pack.key, version, name: pack.name, challenges: pack.challenges.length, levels: pack.scale.length }
-		}, now);
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId: null,
+				action: 'framework.imported',
+				entityType: 'framework',
+				entityId: frameworkId,
+				after: {
+					key: pack.key,
+					version,
+					name: pack.name,
+					challenges: pack.challenges.length,
+					levels: pack.scale.length
+				}
+			},
+			now
+		);
 		return {
 			ok: true,
 			frameworkId,
@@ -84,20 +117,33 @@ export function listFrameworkVersions(db: Db) {
 }
 
 /** Retired versions are not offered for new rounds; rounds that used them stay readable. */
-export function setRetired(db: Db, person: Person, frameworkId: string, retired: boolean, now = new Date()): boolean {
+export function setRetired(
+	db: Db,
+	person: Person,
+	frameworkId: string,
+	retired: boolean,
+	now = new Date()
+): boolean {
 	return db.transaction((tx) => {
 		const framework = tx.select().from(frameworks).where(eq(frameworks.id, frameworkId)).get();
 		if (!framework) return false;
-		tx.update(frameworks).set({ retiredAt: retired ? now : null }).where(eq(frameworks.id, frameworkId)).run();
-		recordAuditEvent(tx, {
-			userId: person.id,
-			organisationId: null,
-			action: retired ? 'framework.retired' : 'framework.restored',
-			entityType: 'framework',
-			entityId: frameworkId,
-			before: { retired: framework.retiredAt !== null },
-			after: { retired }
-		}, now);
+		tx.update(frameworks)
+			.set({ retiredAt: retired ? now : null })
+			.where(eq(frameworks.id, frameworkId))
+			.run();
+		recordAuditEvent(
+			tx,
+			{
+				userId: person.id,
+				organisationId: null,
+				action: retired ? 'framework.retired' : 'framework.restored',
+				entityType: 'framework',
+				entityId: frameworkId,
+				before: { retired: framework.retiredAt !== null },
+				after: { retired }
+			},
+			now
+		);
 		return true;
 	});
 }

@@ -1,7 +1,11 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq } from 'drizzle-orm';
-import { describePackProblems, frameworkPackSchema, type FrameworkPack } from '$lib/domain/framework-pack';
+import {
+	describePackProblems,
+	frameworkPackSchema,
+	type FrameworkPack
+} from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
 import type { Tx } from '../audit';
 import { challenges, frameworks, indicators, levels } from '../db/schema';

@@ -31,12 +31,18 @@ export function frameworkContent(db: Pick<Db, 'select'>, frameworkId: string) {
 		.orderBy(asc(levels.value))
 		.all();
 	const indicatorRows = db
-		.select({ challengeId: indicators.challengeId, levelValue: indicators.levelValue, text: indicators.text })
+		.select({
+			challengeId: indicators.challengeId,
+			levelValue: indicators.levelValue,
+			text: indicators.text
+		})
 		.from(indicators)
 		.innerJoin(challenges, eq(challenges.id, indicators.challengeId))
 		.where(eq(challenges.frameworkId, frameworkId))
 		.all();
-	const indicatorText = new Map(indicatorRows.map((i) => [`${i.challengeId}|${i.levelValue}`, i.text]));
+	const indicatorText = new Map(
+		indicatorRows.map((i) => [`${i.challengeId}|${i.levelValue}`, i.text])
+	);
 	return {
 		scale,
 		challenges: challengeRows.map((c) => ({

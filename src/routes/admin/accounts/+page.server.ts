@@ -33,7 +33,8 @@ export const load = ((event) => {
 	const enabledId = event.url.searchParams.get('enabled');
 	const changed = accounts.find((a) => a.id === (disabledId ?? enabledId));
 	let notice: string | null = null;
-	if (changed && disabledId) notice = `${changed.name} can no longer sign in, and has been signed out everywhere.`;
+	if (changed && disabledId)
+		notice = `${changed.name} can no longer sign in, and has been signed out everywhere.`;
 	if (changed && enabledId) notice = `${changed.name} can sign in again.`;
 
 	return { accounts, notice };
@@ -41,7 +42,8 @@ export const load = ((event) => {
 
 async function chosenAccount(event: RequestEvent) {
 	const result = parseForm(accountIdSchema, await event.request.formData());
-	if (!result.ok) return { ok: false, message: result.errors.accountId ?? 'No account was chosen' } as const;
+	if (!result.ok)
+		return { ok: false, message: result.errors.accountId ?? 'No account was chosen' } as const;
 	return { ok: true, accountId: result.data.accountId } as const;
 }
 
@@ -50,7 +52,10 @@ async function changeDisabled(event: RequestEvent, disabled: boolean) {
 	const chosen = await chosenAccount(event);
 	if (!chosen.ok) return fail(400, { message: chosen.message });
 	const result = setAccountDisabled(getDb(), person.id, chosen.accountId, disabled);
-	if (!result.ok) return fail(problemStatus(result.problem), { message: ACCOUNT_PROBLEM_MESSAGES[result.problem] });
+	if (!result.ok)
+		return fail(problemStatus(result.problem), {
+			message: ACCOUNT_PROBLEM_MESSAGES[result.problem]
+		});
 	redirect(303, `/admin/accounts?${disabled ? 'disabled' : 'enabled'}=${chosen.accountId}`);
 }
 
@@ -63,7 +68,10 @@ export const actions = {
 		const chosen = await chosenAccount(event);
 		if (!chosen.ok) return fail(400, { message: chosen.message });
 		const result = issuePasswordReset(getDb(), person.id, chosen.accountId);
-		if (!result.ok) return fail(problemStatus(result.problem), { message: ACCOUNT_PROBLEM_MESSAGES[result.problem] });
+		if (!result.ok)
+			return fail(problemStatus(result.problem), {
+				message: ACCOUNT_PROBLEM_MESSAGES[result.problem]
+			});
 		// Shown this once: only a hash of the token is kept.
 		return {
 			resetLink: `${event.url.origin}/reset-password/${result.token}`,

@@ -2,7 +2,12 @@ import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
-import { importPack, listFrameworkVersions, MAX_PACK_BYTES, setRetired } from '$lib/server/frameworks/import';
+import {
+	importPack,
+	listFrameworkVersions,
+	MAX_PACK_BYTES,
+	setRetired
+} from '$lib/server/frameworks/import';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load = ((event) => {
@@ -26,11 +31,17 @@ export const actions = {
 		const person = authorise(event, 'frameworks.manage');
 		const file = (await event.request.formData()).get('pack');
 		if (!(file instanceof File) || file.size === 0) {
-			return fail(400, { message: 'Choose a framework pack file to import', problems: [] as string[] });
+			return fail(400, {
+				message: 'Choose a framework pack file to import',
+				problems: [] as string[]
+			});
 		}
 		if (file.size > MAX_PACK_BYTES) {
 			const megabytes = (file.size / 1024 / 1024).toFixed(1);
-			return fail(413, { message: `The file is ${megabytes} MB. A framework pack file must be 2 MB or smaller.`, problems: [] as string[] });
+			return fail(413, {
+				message: `The file is ${megabytes} MB. A framework pack file must be 2 MB or smaller.`,
+				problems: [] as string[]
+			});
 		}
 		const result = importPack(getDb(), person, await file.text());
 		if (!result.ok) {

@@ -7,7 +7,12 @@ import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { linkThrottle } from '$lib/server/auth/throttle';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
-import { acceptInvitation, LINK_PROBLEM_MESSAGES, openInvitation, type AcceptResult } from '$lib/server/invitations';
+import {
+	acceptInvitation,
+	LINK_PROBLEM_MESSAGES,
+	openInvitation,
+	type AcceptResult
+} from '$lib/server/invitations';
 import { findUserByEmail, newAccountForKnownEmailSchema, newUserRow } from '$lib/server/users';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
@@ -27,8 +32,10 @@ function openOrRefuse(event: RequestEvent<RouteParams>) {
 
 const ACCEPT_PROBLEMS: Record<Exclude<AcceptResult, { ok: true }>['problem'], string> = {
 	...LINK_PROBLEM_MESSAGES,
-	'wrong-account': 'This invitation was sent to a different email address from the account you are signed in with. Sign out, then open the link again.',
-	'account-exists': 'An account with this email address already exists. Sign in, then open the link again to add the role to it.'
+	'wrong-account':
+		'This invitation was sent to a different email address from the account you are signed in with. Sign out, then open the link again.',
+	'account-exists':
+		'An account with this email address already exists. Sign in, then open the link again to add the role to it.'
 };
 
 export const load = ((event) => {
@@ -52,21 +59,41 @@ export const actions = {
 		openOrRefuse(event);
 		const person = requirePerson(event);
 		const result = acceptInvitation(getDb(), event.params.token, { existingUserId: person.id });
-		if (!result.ok) return fail(result.problem === 'wrong-account' ? 403 : 410, { message: ACCEPT_PROBLEMS[result.problem], errors: {} as FieldErrors });
+		if (!result.ok)
+			return fail(result.problem === 'wrong-account' ? 403 : 410, {
+				message: ACCEPT_PROBLEMS[result.problem],
+				errors: {} as FieldErrors
+			});
 		redirect(303, `/organisations/${result.organisationId}`);
 	},
 	create: async (event) => {
 		const invitation = openOrRefuse(event);
-		if (event.locals.user) return fail(400, { message: 'You are already signed in. Accept the invitation for your account instead.', errors: {} as FieldErrors });
+		if (event.locals.user)
+			return fail(400, {
+				message: 'You are already signed in. Accept the invitation for your account instead.',
+				errors: {} as FieldErrors
+			});
 		const parsed = parseForm(newAccountForKnownEmailSchema, await event.request.formData(), {
 			omitFromValues: ['password', 'confirmPassword']
 		});
-		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
+		if (!parsed.ok)
+			return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
 		const db = getDb();
-		const row = await newUserRow({ name: parsed.data.name, email: invitation.email, password: parsed.data.password });
+		const row = await newUserRow({
+			name: parsed.data.name,
+			email: invitation.email,
+			password: parsed.data.password
+		});
 		const result = acceptInvitation(db, event.params.token, { newAccount: row });
-		if (!result.ok) return fail(result.problem === 'account-exists' ? 409 : 410, { message: ACCEPT_PROBLEMS[result.problem], errors: {} as FieldErrors });
-		const { token, session } = createSession(db, result.userId, { idleMs: config().sessionIdleMs, maxMs: config().sessionMaxMs });
+		if (!result.ok)
+			return fail(result.problem === 'account-exists' ? 409 : 410, {
+				message: ACCEPT_PROBLEMS[result.problem],
+				errors: {} as FieldErrors
+			});
+		const { token, session } = createSession(db, result.userId, {
+			idleMs: config().sessionIdleMs,
+			maxMs: config().sessionMaxMs
+		});
 		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
 		redirect(303, `/organisations/${result.organisationId}`);
 	}

@@ -18,7 +18,8 @@ const linkThrottle = new Throttle(20);
 
 function refuseWhileThrottled(address: string): void {
 	const wait = linkThrottle.waitSeconds(address);
-	if (wait > 0) error(429, `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`);
+	if (wait > 0)
+		error(429, `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`);
 }
 
 function refuse(address: string, problem: ResetLinkProblem): never {

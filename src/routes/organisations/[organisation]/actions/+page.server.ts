@@ -4,7 +4,12 @@ import { requireOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { filtersFromUrl } from '$lib/server/actions';
-import { countTable, organisationActions, organisationChallengeOptions, servicesWithoutPlan } from '$lib/server/action-overview';
+import {
+	countTable,
+	organisationActions,
+	organisationChallengeOptions,
+	servicesWithoutPlan
+} from '$lib/server/action-overview';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -13,9 +13,11 @@ import {
 } from '$lib/server/audit';
 import type { RequestHandler } from './$types';
 
-
 function badRequest(message: string): Response {
-	return new Response(`${message}\n`, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	return new Response(`${message}\n`, {
+		status: 400,
+		headers: { 'content-type': 'text/plain; charset=utf-8' }
+	});
 }
 
 export const GET = ((event) => {
@@ -27,7 +29,8 @@ export const GET = ((event) => {
 	const parsed = parseAuditFilters(event.url.searchParams);
 	if (!parsed.ok) return badRequest(Object.values(parsed.errors).join('\n'));
 	const choiceErrors = auditFilterChoiceErrors(db, organisationId, parsed.filters);
-	if (Object.keys(choiceErrors).length > 0) return badRequest(Object.values(choiceErrors).join('\n'));
+	if (Object.keys(choiceErrors).length > 0)
+		return badRequest(Object.values(choiceErrors).join('\n'));
 
 	const encoder = new TextEncoder();
 	const batches = auditTrailBatches(db, organisationId, parsed.filters);

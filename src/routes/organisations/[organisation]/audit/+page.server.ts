@@ -20,7 +20,11 @@ function formValues(raw: Record<string, string>): Record<string, string> {
 	for (const which of ['from', 'to'] as const) {
 		const typed = ['Day', 'Month', 'Year'].some((part) => raw[which + part] !== undefined);
 		const parts = typed
-			? { day: raw[`${which}Day`] ?? '', month: raw[`${which}Month`] ?? '', year: raw[`${which}Year`] ?? '' }
+			? {
+					day: raw[`${which}Day`] ?? '',
+					month: raw[`${which}Month`] ?? '',
+					year: raw[`${which}Year`] ?? ''
+				}
 			: /^\d{4}-\d{2}-\d{2}$/.test(raw[which] ?? '')
 				? isoDateParts(raw[which])
 				: { day: '', month: '', year: '' };
@@ -37,11 +41,20 @@ export const load = ((event) => {
 	const db = getDb();
 	const organisation = requireOrganisation(db, organisationId);
 	const path = `/organisations/${organisationId}/audit`;
-	const choices = { people: auditTrailPeople(db, organisationId), services: auditTrailServices(db, organisationId) };
+	const choices = {
+		people: auditTrailPeople(db, organisationId),
+		services: auditTrailServices(db, organisationId)
+	};
 
 	const parsed = parseAuditFilters(event.url.searchParams);
 	if (!parsed.ok) {
-		return { organisation, ...choices, errors: parsed.errors, values: formValues(parsed.values), trail: null };
+		return {
+			organisation,
+			...choices,
+			errors: parsed.errors,
+			values: formValues(parsed.values),
+			trail: null
+		};
 	}
 
 	// The form sends the date boxes; answer with the short, shareable address of the same view.
@@ -50,7 +63,12 @@ export const load = ((event) => {
 	if (new URLSearchParams(query).toString() !== event.url.searchParams.toString()) {
 		redirect(303, path + query);
 	}
-	const values = formValues({ person: filters.person ?? '', service: filters.service ?? '', from: filters.from ?? '', to: filters.to ?? '' });
+	const values = formValues({
+		person: filters.person ?? '',
+		service: filters.service ?? '',
+		from: filters.from ?? '',
+		to: filters.to ?? ''
+	});
 	const choiceErrors = auditFilterChoiceErrors(db, organisationId, filters);
 	if (Object.keys(choiceErrors).length > 0) {
 		return { organisation, ...choices, errors: choiceErrors, values, trail: null };

@@ -1,7 +1,11 @@
 import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
-import { organisationDashboard, organisationFiltersFromUrl, tableCsvResponse } from '$lib/server/dashboards';
+import {
+	organisationDashboard,
+	organisationFiltersFromUrl,
+	tableCsvResponse
+} from '$lib/server/dashboards';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
@@ -9,6 +13,15 @@ export const GET = ((event) => {
 	const person = authorise(event, 'organisation.overview', { organisationId });
 	const db = getDb();
 	const organisation = requireOrganisation(db, organisationId);
-	const dashboard = organisationDashboard(db, organisationId, organisationFiltersFromUrl(event.url), person);
-	return tableCsvResponse(dashboard?.tables ?? {}, event.url.searchParams.get('table'), `${organisation.name}-dashboard`);
+	const dashboard = organisationDashboard(
+		db,
+		organisationId,
+		organisationFiltersFromUrl(event.url),
+		person
+	);
+	return tableCsvResponse(
+		dashboard?.tables ?? {},
+		event.url.searchParams.get('table'),
+		`${organisation.name}-dashboard`
+	);
 }) satisfies RequestHandler;

@@ -60,7 +60,10 @@ export const actions = {
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		const reopened = reopenRound(getDb(), person, organisationId, roundId, result.data.reason);
 		if (!reopened.ok && reopened.status === 400) {
-			return fail(400, { values: { reason: result.data.reason } as Record<string, string>, errors: { reason: reopened.message } as Record<string, string> });
+			return fail(400, {
+				values: { reason: result.data.reason } as Record<string, string>,
+				errors: { reason: reopened.message } as Record<string, string>
+			});
 		}
 		if (!reopened.ok) return fail(reopened.status, { message: reopened.message });
 		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);

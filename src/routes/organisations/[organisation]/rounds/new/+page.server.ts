@@ -31,7 +31,11 @@ export const actions = {
 		if (!result.ok) return fail(400, { values: result.values, selected, errors: result.errors });
 		const created = createRound(getDb(), person, organisationId, result.data);
 		if (!created.ok) {
-			return fail(400, { values: formValues(form), selected, errors: { [created.field]: created.message } as FieldErrors });
+			return fail(400, {
+				values: formValues(form),
+				selected,
+				errors: { [created.field]: created.message } as FieldErrors
+			});
 		}
 		redirect(303, `/organisations/${organisationId}/rounds/${created.id}`);
 	}

@@ -27,7 +27,11 @@ export const actions = {
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		const created = createService(getDb(), person, organisationId, result.data);
 		if (!created.ok) {
-			const values: Record<string, string> = { name: result.data.name, type: result.data.type, groupingId: result.data.groupingId ?? '' };
+			const values: Record<string, string> = {
+				name: result.data.name,
+				type: result.data.type,
+				groupingId: result.data.groupingId ?? ''
+			};
 			return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
 		}
 		redirect(303, `/organisations/${organisationId}/services/${created.id}`);

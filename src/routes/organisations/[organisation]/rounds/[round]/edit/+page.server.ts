@@ -7,7 +7,13 @@ import { requireOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
-import { getRound, roundInputSchema, roundServiceIds, tickedChoices, updateRound } from '$lib/server/rounds';
+import {
+	getRound,
+	roundInputSchema,
+	roundServiceIds,
+	tickedChoices,
+	updateRound
+} from '$lib/server/rounds';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -54,7 +60,11 @@ export const actions = {
 		const updated = updateRound(getDb(), person, organisationId, roundId, result.data);
 		if (!updated.ok && updated.status !== 400) error(updated.status, updated.message);
 		if (!updated.ok) {
-			return fail(400, { values: formValues(form), selected, errors: { [updated.field]: updated.message } as FieldErrors });
+			return fail(400, {
+				values: formValues(form),
+				selected,
+				errors: { [updated.field]: updated.message } as FieldErrors
+			});
 		}
 		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
 	}

@@ -10,5 +10,9 @@ export const GET = ((event) => {
 	const db = getDb();
 	const service = requireService(db, organisationId, serviceId);
 	const dashboard = serviceDashboard(db, serviceId);
-	return tableCsvResponse(dashboard?.tables ?? {}, event.url.searchParams.get('table'), `${service.name}-dashboard`);
+	return tableCsvResponse(
+		dashboard?.tables ?? {},
+		event.url.searchParams.get('table'),
+		`${service.name}-dashboard`
+	);
 }) satisfies RequestHandler;

@@ -1,13 +1,31 @@
-import { inviteAction, loadPeople, revokeInvitationAction, revokeMembershipAction } from '$lib/server/people';
+import {
+	inviteAction,
+	loadPeople,
+	revokeInvitationAction,
+	revokeMembershipAction
+} from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) =>
-	loadPeople(event, { organisationId: event.params.organisation, serviceId: event.params.service })) satisfies PageServerLoad;
+	loadPeople(event, {
+		organisationId: event.params.organisation,
+		serviceId: event.params.service
+	})) satisfies PageServerLoad;
 
 export const actions = {
-	invite: (event) => inviteAction(event, { organisationId: event.params.organisation, serviceId: event.params.service }),
+	invite: (event) =>
+		inviteAction(event, {
+			organisationId: event.params.organisation,
+			serviceId: event.params.service
+		}),
 	revokeMembership: (event) =>
-		revokeMembershipAction(event, { organisationId: event.params.organisation, serviceId: event.params.service }),
+		revokeMembershipAction(event, {
+			organisationId: event.params.organisation,
+			serviceId: event.params.service
+		}),
 	revokeInvitation: (event) =>
-		revokeInvitationAction(event, { organisationId: event.params.organisation, serviceId: event.params.service })
+		revokeInvitationAction(event, {
+			organisationId: event.params.organisation,
+			serviceId: event.params.service
+		})
 } satisfies Actions;

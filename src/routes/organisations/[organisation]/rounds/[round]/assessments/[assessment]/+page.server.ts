@@ -21,20 +21,28 @@ import {
 } from '$lib/server/assessments';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
-
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const person = authorise(event, 'assessment.view', {
+		organisationId,
+		serviceId: assessment.serviceId
+	});
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const ownRater = raterOf(db, assessment.id, person.id);
 	const toReview = actionsToReview(db, assessment);
 	return {
-		review: { listed: toReview.length, reviewed: toReview.filter((a) => a.decision !== null).length, justSaved: event.url.searchParams.has('reviewed') },
+		review: {
+			listed: toReview.length,
+			reviewed: toReview.filter((a) => a.decision !== null).length,
+			justSaved: event.url.searchParams.has('reviewed')
+		},
 		// A rater who has not yet submitted does not see the others' ratings, so nobody anchors on them.
-		spread: mayRaterSeeOthers(!ownRater || ownRater.submittedAt !== null) ? ratingSpread(db, assessment.id) : null,
+		spread: mayRaterSeeOthers(!ownRater || ownRater.submittedAt !== null)
+			? ratingSpread(db, assessment.id)
+			: null,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
 		organisation: requireOrganisation(db, organisationId),
@@ -42,12 +50,21 @@ export const load = ((event) => {
 		framework,
 		scores: agreedScoresFor(db, assessment.id),
 		priorities: prioritiesFor(db, assessment.id),
-		fingerprints: scoreFingerprints(db, assessment.id, framework.challenges.map((c) => c.id)),
+		fingerprints: scoreFingerprints(
+			db,
+			assessment.id,
+			framework.challenges.map((c) => c.id)
+		),
 		previous: previousAgreedScores(db, assessment),
 		locked,
-		canEdit: !locked && may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
+		canEdit:
+			!locked &&
+			may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
 		comments: listComments(db, assessment.id),
-		canComment: may(person, 'assessment.comment', { organisationId, serviceId: assessment.serviceId }),
+		canComment: may(person, 'assessment.comment', {
+			organisationId,
+			serviceId: assessment.serviceId
+		}),
 		saved: event.url.searchParams.has('saved')
 	};
 }) satisfies PageServerLoad;
@@ -64,13 +81,21 @@ function chosenSources(form: FormData): Record<string, string[]> {
 async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 	const organisationId = event.params.organisation;
 	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.edit', { organisationId, serviceId: assessment.serviceId });
+	const person = authorise(event, 'assessment.edit', {
+		organisationId,
+		serviceId: assessment.serviceId
+	});
 	const db = getDb();
 	const form = await event.request.formData();
 	const values = formValues(form);
 	const parsed = parseAssessmentForm(form, frameworkContent(db, assessment.frameworkId));
 	if (!parsed.ok) {
-		return fail(400, { values, sources: chosenSources(form), errors: parsed.errors, message: undefined });
+		return fail(400, {
+			values,
+			sources: chosenSources(form),
+			errors: parsed.errors,
+			message: undefined
+		});
 	}
 	const result = saveAssessment(db, person, assessment, organisationId, parsed.input, { complete });
 	if (!result.ok) {
@@ -85,7 +110,12 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 		});
 	}
 	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
-	redirect(303, complete ? `/organisations/${organisationId}/services/${assessment.serviceId}?completed#completed` : `${here}?saved`);
+	redirect(
+		303,
+		complete
+			? `/organisations/${organisationId}/services/${assessment.serviceId}?completed#completed`
+			: `${here}?saved`
+	);
 }
 
 export const actions = {
@@ -94,10 +124,16 @@ export const actions = {
 	comment: async (event) => {
 		const organisationId = event.params.organisation;
 		const assessment = assessmentFromRoute(event);
-		const person = authorise(event, 'assessment.comment', { organisationId, serviceId: assessment.serviceId });
+		const person = authorise(event, 'assessment.comment', {
+			organisationId,
+			serviceId: assessment.serviceId
+		});
 		const result = parseForm(commentInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });
 		addComment(getDb(), person, assessment, organisationId, result.data.body);
-		redirect(303, `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`);
+		redirect(
+			303,
+			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`
+		);
 	}
 } satisfies Actions;

@@ -20,7 +20,11 @@ export const load = ((event) => {
 		action: { ...action, overdue: isOverdue(action, londonDate(new Date())) },
 		notes: actionNotesFor(db, actionId),
 		canEdit: may(person, 'plan.edit', { organisationId, serviceId }),
-		canNote: may(person, 'action.note', { organisationId, serviceId, ownerUserId: action.ownerUserId })
+		canNote: may(person, 'action.note', {
+			organisationId,
+			serviceId,
+			ownerUserId: action.ownerUserId
+		})
 	};
 }) satisfies PageServerLoad;
 
@@ -31,10 +35,17 @@ export const actions = {
 		const db = getDb();
 		const action = getAction(db, organisationId, serviceId, actionId);
 		if (!action) error(404, 'Page not found');
-		const person = authorise(event, 'action.note', { organisationId, serviceId, ownerUserId: action.ownerUserId });
+		const person = authorise(event, 'action.note', {
+			organisationId,
+			serviceId,
+			ownerUserId: action.ownerUserId
+		});
 		const result = parseForm(actionNoteSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		addActionNote(db, person, action, result.data.body);
-		redirect(303, `/organisations/${organisationId}/services/${serviceId}/actions/${actionId}?noted#notes`);
+		redirect(
+			303,
+			`/organisations/${organisationId}/services/${serviceId}/actions/${actionId}?noted#notes`
+		);
 	}
 } satisfies Actions;

@@ -4,7 +4,12 @@ import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { requireService } from '$lib/server/services';
 import { formValues, parseForm } from '$lib/server/forms';
-import { actionInputSchema, challengeChoices, createAction, possibleOwners } from '$lib/server/actions';
+import {
+	actionInputSchema,
+	challengeChoices,
+	createAction,
+	possibleOwners
+} from '$lib/server/actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -34,7 +39,8 @@ export const actions = {
 		const result = parseForm(actionInputSchema, form);
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
 		const created = createAction(db, person, organisationId, serviceId, result.data);
-		if (!created.ok) return fail(created.status, { values: formValues(form), errors: created.errors });
+		if (!created.ok)
+			return fail(created.status, { values: formValues(form), errors: created.errors });
 		redirect(303, `/organisations/${organisationId}/services/${serviceId}/actions/${created.id}`);
 	}
 } satisfies Actions;

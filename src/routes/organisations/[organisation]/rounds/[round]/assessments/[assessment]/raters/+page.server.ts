@@ -15,7 +15,10 @@ function leadOf(event: RequestEvent<RouteParams>) {
 	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
 	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
 	if (!assessment) error(404, 'Page not found');
-	const person = authorise(event, 'assessment.edit', { organisationId, serviceId: assessment.serviceId });
+	const person = authorise(event, 'assessment.edit', {
+		organisationId,
+		serviceId: assessment.serviceId
+	});
 	return { person, assessment, organisationId };
 }
 
@@ -40,14 +43,20 @@ export const actions = {
 	add: async (event) => {
 		const { person, assessment, organisationId } = leadOf(event);
 		const parsed = parseForm(addRaterSchema, await event.request.formData());
-		if (!parsed.ok) return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
+		if (!parsed.ok)
+			return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
 		const db = getDb();
 		const result = addRater(db, person, assessment, parsed.data.userId);
 		if (!result.ok) {
 			const status = result.status === 404 ? 400 : result.status;
-			return fail(status, { values: { userId: parsed.data.userId }, errors: result.errors, message: Object.keys(result.errors).length ? undefined : result.message });
+			return fail(status, {
+				values: { userId: parsed.data.userId },
+				errors: result.errors,
+				message: Object.keys(result.errors).length ? undefined : result.message
+			});
 		}
-		const name = listRaters(db, assessment.id).find((r) => r.userId === parsed.data.userId)?.name ?? '';
+		const name =
+			listRaters(db, assessment.id).find((r) => r.userId === parsed.data.userId)?.name ?? '';
 		redirect(
 			303,
 			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}/raters?added=${encodeURIComponent(name)}`

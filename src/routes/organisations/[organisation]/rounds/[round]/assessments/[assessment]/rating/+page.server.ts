@@ -8,7 +8,13 @@ import { requireOrganisation } from '$lib/server/organisations';
 import { getAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { formValues, parseForm } from '$lib/server/forms';
-import { ownRatings, raterOf, ratingSpread, saveRatings, type RatingAnswer } from '$lib/server/ratings';
+import {
+	ownRatings,
+	raterOf,
+	ratingSpread,
+	saveRatings,
+	type RatingAnswer
+} from '$lib/server/ratings';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 /** Only a person invited to rate this assessment reaches this page; anyone else gets 404. */
@@ -18,7 +24,10 @@ function raterContext(event: RequestEvent<RouteParams>) {
 	const db = getDb();
 	const assessment = getAssessment(db, organisationId, roundId, assessmentId);
 	if (!assessment) error(404, 'Page not found');
-	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const person = authorise(event, 'assessment.view', {
+		organisationId,
+		serviceId: assessment.serviceId
+	});
 	const rater = raterOf(db, assessment.id, person.id);
 	if (!rater) error(404, 'Page not found');
 	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
@@ -28,7 +37,8 @@ function raterContext(event: RequestEvent<RouteParams>) {
 type Step = { kind: 'perspective' } | { kind: 'challenge'; index: number } | { kind: 'summary' };
 
 function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean): Step | null {
-	if (url.searchParams.get('step') === 'perspective' || !perspectiveChosen) return { kind: 'perspective' };
+	if (url.searchParams.get('step') === 'perspective' || !perspectiveChosen)
+		return { kind: 'perspective' };
 	const challenge = url.searchParams.get('challenge');
 	if (challenge === null) return { kind: 'challenge', index: 0 };
 	if (challenge === 'summary') return { kind: 'summary' };
@@ -52,7 +62,12 @@ export const load = ((event) => {
 	};
 	if (submitted) {
 		// Only once they have submitted their own do they see anyone else's.
-		return { ...common, step: { kind: 'summary' } as Step, spread: mayRaterSeeOthers(submitted) ? ratingSpread(db, assessment.id) : null, saved: false };
+		return {
+			...common,
+			step: { kind: 'summary' } as Step,
+			spread: mayRaterSeeOthers(submitted) ? ratingSpread(db, assessment.id) : null,
+			saved: false
+		};
 	}
 	const step = stepFrom(event.url, framework.challenges.length, rater.perspective !== null);
 	if (!step) error(404, 'Page not found');
@@ -60,7 +75,9 @@ export const load = ((event) => {
 }) satisfies PageServerLoad;
 
 const perspectiveSchema = z.object({
-	perspective: z.string({ error: 'Select the perspective you are rating from' }).min(1, 'Select the perspective you are rating from'),
+	perspective: z
+		.string({ error: 'Select the perspective you are rating from' })
+		.min(1, 'Select the perspective you are rating from'),
 	returnTo: z.string().optional()
 });
 
@@ -70,7 +87,10 @@ const answerSchema = z.object({
 	comment: z
 		.string()
 		.trim()
-		.max(MAX_RATING_COMMENT_LENGTH, `Your comment must be ${MAX_RATING_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`)
+		.max(
+			MAX_RATING_COMMENT_LENGTH,
+			`Your comment must be ${MAX_RATING_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`
+		)
 		.optional(),
 	then: z.enum(['continue', 'later']).optional(),
 	returnTo: z.string().optional()
@@ -83,9 +103,16 @@ export const actions = {
 		const values = formValues(form);
 		const parsed = parseForm(perspectiveSchema, form);
 		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
-		const result = saveRatings(db, person, assessment, { perspective: parsed.data.perspective, answers: [] });
-		if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
-		redirect(303, parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`);
+		const result = saveRatings(db, person, assessment, {
+			perspective: parsed.data.perspective,
+			answers: []
+		});
+		if (!result.ok)
+			return fail(result.status, { values, errors: result.errors, message: result.message });
+		redirect(
+			303,
+			parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`
+		);
 	},
 	save: async (event) => {
 		const { db, person, assessment, here } = raterContext(event);
@@ -101,15 +128,25 @@ export const actions = {
 		if (raw === '') choice = null;
 		else if (raw === 'dont-know') choice = 'dont-know';
 		else if (/^-?\d{1,6}$/.test(raw)) choice = Number(raw);
-		else return fail(400, { values, errors: { level: 'Select one of the levels shown, or ‘Don’t know’' }, message: undefined });
+		else
+			return fail(400, {
+				values,
+				errors: { level: 'Select one of the levels shown, or ‘Don’t know’' },
+				message: undefined
+			});
 		const goOn = parsed.data.then !== 'later';
 		if (goOn && choice === null) {
-			return fail(400, { values, errors: { level: 'Select a level, or ‘Don’t know’' }, message: undefined });
+			return fail(400, {
+				values,
+				errors: { level: 'Select a level, or ‘Don’t know’' },
+				message: undefined
+			});
 		}
 		const result = saveRatings(db, person, assessment, {
 			answers: [{ challengeId: challenge.id, choice, comment: parsed.data.comment ?? '' }]
 		});
-		if (!result.ok) return fail(result.status, { values, errors: result.errors, message: result.message });
+		if (!result.ok)
+			return fail(result.status, { values, errors: result.errors, message: result.message });
 		const index = content.challenges.indexOf(challenge);
 		const next =
 			index + 1 < content.challenges.length && parsed.data.returnTo !== 'summary'
@@ -120,7 +157,8 @@ export const actions = {
 	submit: async (event) => {
 		const { db, person, assessment, here } = raterContext(event);
 		const result = saveRatings(db, person, assessment, { answers: [] }, { submit: true });
-		if (!result.ok) return fail(result.status, { values: {}, errors: result.errors, message: result.message });
+		if (!result.ok)
+			return fail(result.status, { values: {}, errors: result.errors, message: result.message });
 		redirect(303, here);
 	}
 } satisfies Actions;

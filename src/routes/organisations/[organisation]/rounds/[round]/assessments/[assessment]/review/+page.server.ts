@@ -9,11 +9,13 @@ import { formValues, type FieldErrors } from '$lib/server/forms';
 import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
 import type { Actions, PageServerLoad } from './$types';
 
-
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.view', { organisationId, serviceId: assessment.serviceId });
+	const person = authorise(event, 'assessment.view', {
+		organisationId,
+		serviceId: assessment.serviceId
+	});
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	return {
@@ -21,7 +23,8 @@ export const load = ((event) => {
 		assessment,
 		actions: actionsToReview(db, assessment),
 		locked,
-		canEdit: !locked && may(person, 'plan.edit', { organisationId, serviceId: assessment.serviceId })
+		canEdit:
+			!locked && may(person, 'plan.edit', { organisationId, serviceId: assessment.serviceId })
 	};
 }) satisfies PageServerLoad;
 
@@ -29,13 +32,25 @@ export const actions = {
 	default: async (event) => {
 		const organisationId = event.params.organisation;
 		const assessment = assessmentFromRoute(event);
-		const person = authorise(event, 'plan.edit', { organisationId, serviceId: assessment.serviceId });
+		const person = authorise(event, 'plan.edit', {
+			organisationId,
+			serviceId: assessment.serviceId
+		});
 		const db = getDb();
 		const form = await event.request.formData();
 		const parsed = parseReviewForm(form, actionsToReview(db, assessment));
-		if (!parsed.ok) return fail(400, { values: formValues(form), errors: parsed.errors, message: undefined });
+		if (!parsed.ok)
+			return fail(400, { values: formValues(form), errors: parsed.errors, message: undefined });
 		const saved = saveReview(db, person, assessment, organisationId, parsed.input);
-		if (!saved.ok) return fail(409, { values: formValues(form), errors: {} as FieldErrors, message: saved.message });
-		redirect(303, `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}?reviewed#review`);
+		if (!saved.ok)
+			return fail(409, {
+				values: formValues(form),
+				errors: {} as FieldErrors,
+				message: saved.message
+			});
+		redirect(
+			303,
+			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}?reviewed#review`
+		);
 	}
 } satisfies Actions;

@@ -4,14 +4,27 @@ import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { formValues, parseForm } from '$lib/server/forms';
-import { actionUpdateSchema, challengeChoices, getAction, possibleOwners, updateAction } from '$lib/server/actions';
+import {
+	actionUpdateSchema,
+	challengeChoices,
+	getAction,
+	possibleOwners,
+	updateAction
+} from '$lib/server/actions';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The saved action as the form's fields, so the page starts from what is stored. */
-function asFormValues(action: NonNullable<ReturnType<typeof getAction>>, ownerName: string | null): Record<string, string> {
+function asFormValues(
+	action: NonNullable<ReturnType<typeof getAction>>,
+	ownerName: string | null
+): Record<string, string> {
 	const date = (prefix: string, iso: string | null) => {
 		const parts = iso ? isoDateParts(iso) : { day: '', month: '', year: '' };
-		return { [`${prefix}Day`]: parts.day, [`${prefix}Month`]: parts.month, [`${prefix}Year`]: parts.year };
+		return {
+			[`${prefix}Day`]: parts.day,
+			[`${prefix}Month`]: parts.month,
+			[`${prefix}Year`]: parts.year
+		};
 	};
 	return {
 		challengeId: action.challengeId,
