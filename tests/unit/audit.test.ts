@@ -483,7 +483,7 @@ describe('reading the trail', () => {
 		for (const filters of filterSets) {
 			queries.length = 0;
 			auditTrail(logged, w.organisationId, filters, { limit: 50, offset: 0 });
-			[...auditTrailBatches(logged, w.organisationId, filters, 2)];
+			Array.from(auditTrailBatches(logged, w.organisationId, filters, 2));
 			expect(queries.length).toBeGreaterThan(2);
 			for (const query of queries) {
 				const plan = (
