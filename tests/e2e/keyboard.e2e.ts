@@ -186,6 +186,9 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	await expect(
 		page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })
 	).toBeVisible();
+	// Focus lands on the success banner once the navigation settles; a Tab pressed before that
+	// would be undone by SvelteKit's focus reset, as no person could press it that fast.
+	await expect(page.getByRole('alert').filter({ hasText: 'Success' })).toBeFocused();
 
 	// From the service page to the plan, and a new action, still by keyboard alone.
 	await tabTo(page, page.getByRole('link', { name: 'Improvement plan' }));
