@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
+import { closeRound } from '$lib/server/rounds';
 import { field, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
@@ -23,6 +24,7 @@ import {
 import { myWork, organisationActions, servicesWithoutPlan } from '$lib/server/action-overview';
 import {
 	actionNotes,
+	assessments,
 	auditEvents,
 	frameworks,
 	improvementActions,
@@ -406,6 +408,29 @@ describe('review at the next round', () => {
 			saveAssessment(w.db, w.person, second, w.organisationId, parsed.input, { complete: true })
 		).toEqual({ ok: true });
 		expect(servicesWithoutPlan(w.db, w.organisationId)).toEqual([]);
+	});
+
+	it('is refused when the round closed or the assessment completed after the page was read', () => {
+		for (const change of ['round closed', 'assessment completed'] as const) {
+			const { w, second, open1 } = twoRounds();
+			// The page read the assessment while it was open; then, before the review was saved:
+			if (change === 'round closed') {
+				expect(closeRound(w.db, w.person, w.organisationId, second.roundId)).toEqual({ ok: true });
+			} else {
+				w.db
+					.update(assessments)
+					.set({ status: 'complete' })
+					.where(eq(assessments.id, second.id))
+					.run();
+			}
+			const before = auditCount(w.db, 'action.reviewed');
+			const result = saveReview(w.db, w.person, second, w.organisationId, [
+				{ actionId: open1, decision: 'dropped', note: 'Too late to decide' }
+			]);
+			expect(result, change).toMatchObject({ ok: false });
+			expect(getAction(w.db, w.organisationId, w.serviceId, open1)!.status).toBe('not_started');
+			expect(auditCount(w.db, 'action.reviewed')).toBe(before);
+		}
 	});
 
 	it('an invalid decision is refused and changes nothing', () => {

@@ -10,7 +10,7 @@ import {
 	type ReviewDecision
 } from '$lib/domain/actions';
 import type { Db } from './db/client';
-import { actionReviews, assessments, improvementActions } from './db/schema';
+import { actionReviews, assessments, improvementActions, rounds } from './db/schema';
 import { recordAuditEvent } from './audit';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
@@ -125,18 +125,25 @@ export function parseReviewForm(
 export function saveReview(
 	db: Db,
 	person: Person,
-	assessment: { id: string; serviceId: string; roundStatus: string; status: string },
+	assessment: { id: string; serviceId: string },
 	organisationId: string,
 	input: ReviewInput[],
 	now = new Date()
 ): { ok: true } | { ok: false; message: string } {
-	if (assessment.roundStatus !== 'open' || assessment.status !== 'in_progress') {
-		return {
-			ok: false,
-			message: 'The review can only change while the assessment is in progress in an open round'
-		};
-	}
 	return db.transaction((tx) => {
+		// Read inside the transaction: the round may have closed since the page was loaded.
+		const current = tx
+			.select({ status: assessments.status, roundStatus: rounds.status })
+			.from(assessments)
+			.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+			.where(eq(assessments.id, assessment.id))
+			.get();
+		if (current?.roundStatus !== 'open' || current.status !== 'in_progress') {
+			return {
+				ok: false,
+				message: 'The review can only change while the assessment is in progress in an open round'
+			} as const;
+		}
 		const listed = new Map(actionsToReview(tx, assessment).map((a) => [a.id, a]));
 		for (const item of input) {
 			const action = listed.get(item.actionId);
