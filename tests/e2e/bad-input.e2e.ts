@@ -168,6 +168,33 @@ test('tampered posts get a clear 4xx and change nothing, never a 500', async ({ 
 	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue('');
 });
 
+test('an agreeing form with a tampered revision is refused with everything typed kept', async ({
+	page
+}) => {
+	await signedIn(page);
+	await page.goto(assessmentUrl);
+	const first = page.getByRole('group', { name: '1. Day-to-day interactions' });
+	await first.getByLabel('2. Engagement').check();
+	await page
+		.getByLabel('Evidence for Day-to-day interactions')
+		.fill('Typed in the meeting, kept whatever happens.');
+	const revision = page.locator('input[type=hidden][name^="revision-"]').first();
+	await revision.evaluate((input) => ((input as HTMLInputElement).value = '7'));
+	await page.getByRole('button', { name: 'Save and come back later' }).click();
+
+	const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+	await expect(summary).toContainText('This form did not match the saved assessment');
+	await expect(first.getByLabel('2. Engagement')).toBeChecked();
+	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue(
+		'Typed in the meeting, kept whatever happens.'
+	);
+
+	// Saving again from the form as it now stands goes through.
+	await page.getByRole('button', { name: 'Save and come back later' }).click();
+	await expect(page.getByText('Your changes have been saved')).toBeVisible();
+	await expect(first.getByLabel('2. Engagement')).toBeChecked();
+});
+
 test('signed-out visitors are sent to sign in, and come back afterwards', async ({ page }) => {
 	await page.goto(assessmentUrl);
 	await expect(page).toHaveURL(/\/sign-in\?redirectTo=/);

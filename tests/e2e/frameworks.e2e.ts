@@ -117,6 +117,13 @@ test('a platform administrator imports a pack, and a round runs on it from start
 	await expect(table.getByRole('row', { name: /Community/ })).toContainText('0 Not in place');
 	await expect(page.locator('canvas')).toBeVisible();
 
+	// The completed assessment reads back every agreed level, the scale's 0 included.
+	await page.goBack();
+	const agreed = page.getByRole('table', { name: 'Agreed levels and evidence' });
+	await expect(agreed.getByRole('row', { name: /Community/ })).toContainText('0. Not in place');
+	await expect(agreed.getByRole('row', { name: /Welcome/ })).toContainText('2. Fully in place');
+	await expect(agreed).not.toContainText('Not agreed');
+
 	// Retired packs are no longer offered for new rounds, but the round that used it still reads.
 	await page.goto(`${server.baseURL}/admin/frameworks`);
 	await page.getByRole('button', { name: `Retire ${PACK_NAME} version 1` }).click();

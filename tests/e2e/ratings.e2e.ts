@@ -142,10 +142,48 @@ test('three people rate privately from their own perspectives, submit once, then
 		0
 	);
 
+	// The lead starts agreeing before anyone has rated. A rater who has not submitted sees none of
+	// that working, neither on the page nor in the data the page is made from.
+	await page.goto(assessmentUrl);
+	await page
+		.getByRole('group', { name: '1. Day-to-day interactions' })
+		.getByLabel('4. Transformation')
+		.check();
+	await page
+		.getByLabel('Evidence for Day-to-day interactions')
+		.fill('Lead draft evidence, not for raters yet');
+	await page.getByLabel("The team's resources").fill('Lead draft resources, not for raters yet');
+	await page.getByRole('button', { name: 'Save and come back later' }).click();
+	await expect(page.getByText('Your changes have been saved')).toBeVisible();
+	await page.getByLabel('Add a comment').fill('Lead draft comment, not for raters yet');
+	await page.getByRole('button', { name: 'Add comment' }).click();
+	await expect(page.getByText('Lead draft comment, not for raters yet')).toBeVisible();
+	const draft = ['Lead draft evidence', 'Lead draft resources', 'Lead draft comment'];
+	const pageData = async (rater: Page) =>
+		(await rater.request.get(`${assessmentUrl}/__data.json`)).text();
+
+	await staff.goto(assessmentUrl);
+	await expect(
+		staff.getByText('are shown here once you have submitted your own ratings')
+	).toBeVisible();
+	await expect(staff.getByText('Lead draft')).toHaveCount(0);
+	const beforeSubmitting = await pageData(staff);
+	expect(beforeSubmitting).toContain('Ashford CMHT');
+	for (const text of draft) expect(beforeSubmitting).not.toContain(text);
+	const refusedComment = await staff.request.post(`${assessmentUrl}?/comment`, {
+		form: { body: 'A rater comment before submitting' },
+		headers: { origin: server.baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(refusedComment.status()).toBe(403);
+
 	// A staff member rates every challenge "3. Development" and submits.
 	await choosePerspective(staff, ratingUrl, 'Staff member');
 	await rate(staff, 1, CHALLENGES, () => '3. Development');
 	await submit(staff);
+	// Once submitted, the team's working is theirs to read too.
+	const afterSubmitting = await pageData(staff);
+	for (const text of draft) expect(afterSubmitting).toContain(text);
 
 	// A person using the service, on a phone, stops part-way and comes back later.
 	await choosePerspective(user, ratingUrl, 'Person using the service');

@@ -11,6 +11,7 @@ import {
 	prioritiesFor,
 	saveAssessment,
 	scoreFingerprints,
+	teamResourcesFor,
 	MAX_EVIDENCE_LENGTH
 } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
@@ -254,6 +255,27 @@ describe('agreeing with others at the same time', () => {
 		).toBe(2);
 	});
 
+	it('refuses a form whose revisions were tampered with, changing nothing, and says how to go on', () => {
+		const w = trustWithService();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const [first, second] = frameworkContent(w.db, w.frameworkId).challenges;
+		const eventsBefore = w.db.select({ n: count() }).from(auditEvents).get()!.n;
+
+		for (const revision of ['7', 'not-a-number', '-1', '1e3']) {
+			const form = formFromSaved(w, assessment.id);
+			form.set(field.level(first.id), '2');
+			form.set(field.level(second.id), '3');
+			form.set(field.revision(first.id), revision);
+			const refused = save(w, w.person, assessment, form);
+			expect(refused).toMatchObject({ ok: false, status: 400 });
+			if (!refused.ok && 'message' in refused) {
+				expect(refused.message).toMatch(/Nothing has been saved/);
+			}
+		}
+		expect(w.db.select({ n: count() }).from(agreedScores).get()!.n).toBe(0);
+		expect(w.db.select({ n: count() }).from(auditEvents).get()!.n).toBe(eventsBefore);
+	});
+
 	it('lets two people change different challenges without refusing either', () => {
 		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
@@ -278,9 +300,7 @@ describe('the team recovery implementation plan', () => {
 		form.set(field.priority(2), challenges[0].id);
 		expect(save(w, w.person, assessment, form)).toEqual({ ok: true });
 		expect(prioritiesFor(w.db, assessment.id)).toEqual([challenges[6].id, challenges[0].id]);
-		expect(
-			getAssessment(w.db, w.organisationId, assessment.roundId, assessment.id)?.teamResources
-		).toContain('gardening');
+		expect(teamResourcesFor(w.db, assessment.id)).toContain('gardening');
 
 		const repeated = new FormData();
 		repeated.set(field.priority(1), challenges[1].id);

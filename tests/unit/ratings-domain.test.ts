@@ -4,7 +4,8 @@ import {
 	describeMedian,
 	disagreement,
 	isPerspective,
-	mayRaterSeeOthers,
+	seesOthersRatings,
+	seesTeamDraft,
 	medianLevel,
 	PERSPECTIVES,
 	spread,
@@ -168,9 +169,18 @@ describe('summariseRatings', () => {
 	});
 });
 
-describe('visibility', () => {
-	it('a rater sees others’ ratings only after submitting their own', () => {
-		expect(mayRaterSeeOthers(false)).toBe(false);
-		expect(mayRaterSeeOthers(true)).toBe(true);
+describe('what a rater sees before submitting', () => {
+	const drafting = { submittedAt: null };
+	const submitted = { submittedAt: new Date('2026-05-01T10:00:00Z') };
+	it('others’ ratings: only once their own are submitted; someone not asked to rate sees them', () => {
+		expect(seesOthersRatings(drafting)).toBe(false);
+		expect(seesOthersRatings(submitted)).toBe(true);
+		expect(seesOthersRatings(undefined)).toBe(true);
+	});
+	it('the team’s draft agreement: withheld from a rater still drafting, unless they write it', () => {
+		expect(seesTeamDraft(drafting, false)).toBe(false);
+		expect(seesTeamDraft(drafting, true)).toBe(true);
+		expect(seesTeamDraft(submitted, false)).toBe(true);
+		expect(seesTeamDraft(undefined, false)).toBe(true);
 	});
 });

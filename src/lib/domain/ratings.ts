@@ -183,7 +183,8 @@ export function summariseRatings(
 	};
 }
 
-function levelInWords(value: number, scale: ScaleLevel[]): string {
+/** "2. Engagement": a level as people read it, its value and its name on the scale. */
+export function levelInWords(value: number, scale: ScaleLevel[]): string {
 	const level = scale.find((l) => l.value === value);
 	return level ? `${value}. ${level.name}` : String(value);
 }
@@ -208,9 +209,20 @@ export function describeDisagreement(flags: Disagreement): string[] {
 }
 
 /**
- * Each person rates privately first, so nobody anchors on another's view: a rater sees the
- * others' ratings only once they have submitted their own.
+ * Each person rates privately first, so nobody anchors on another's view: someone asked to rate
+ * sees the others' ratings only once they have submitted their own.
  */
-export function mayRaterSeeOthers(raterSubmitted: boolean): boolean {
-	return raterSubmitted;
+export function seesOthersRatings(rater: { submittedAt: Date | null } | undefined): boolean {
+	return !rater || rater.submittedAt !== null;
+}
+
+/**
+ * The same holds for the team's draft agreement (levels, evidence, priorities, comments): a rater
+ * who has not submitted does not see it, unless they are one of the people who write it.
+ */
+export function seesTeamDraft(
+	rater: { submittedAt: Date | null } | undefined,
+	mayAgree: boolean
+): boolean {
+	return mayAgree || seesOthersRatings(rater);
 }

@@ -39,7 +39,6 @@ export function getAssessment(
 			id: assessments.id,
 			status: assessments.status,
 			completedAt: assessments.completedAt,
-			teamResources: assessments.teamResources,
 			roundId: rounds.id,
 			roundTitle: rounds.title,
 			roundStatus: rounds.status,
@@ -171,7 +170,7 @@ export function parseAssessmentForm(
 		if (!sources.success)
 			errors[field.sources(challenge.id)] =
 				`Select sources of evidence from the list for ${challenge.shortLabel}`;
-		const revision = Number(text(field.revision(challenge.id)) || '0');
+		const rawRevision = text(field.revision(challenge.id));
 		scores.push({
 			challengeId: challenge.id,
 			level: rawLevel === '' || !allowedLevels.has(rawLevel) ? null : Number(rawLevel),
@@ -185,7 +184,7 @@ export function parseAssessmentForm(
 				field.nextStep(challenge.id),
 				`The next step for ${challenge.shortLabel}`
 			),
-			revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
+			revision: rawRevision === '' ? 0 : /^\d{1,9}$/.test(rawRevision) ? Number(rawRevision) : -1,
 			original: text(field.original(challenge.id))
 		});
 	}
@@ -323,6 +322,27 @@ export function saveAssessment(
 				scoreFingerprint(score) !== scoreFingerprint(saved ?? EMPTY_SCORE)
 			);
 		});
+		const savedRevisions = () =>
+			Object.fromEntries([...existing].map(([id, row]) => [id, row.score.revision]));
+		const savedFingerprints = () =>
+			Object.fromEntries([...existing].map(([id, row]) => [id, scoreFingerprint(row.score)]));
+		// A revision no save ever gave (unreadable, or ahead of the saved one) means the form was
+		// altered or is from another assessment: refuse it, but hand back where to start again.
+		const outOfStep = changed.some((score) => {
+			const saved = existing.get(score.challengeId)?.score.revision ?? 0;
+			return score.revision < 0 || score.revision > saved;
+		});
+		if (outOfStep) {
+			return {
+				ok: false,
+				status: 400,
+				message:
+					'This form did not match the saved assessment. Nothing has been saved, and nothing you typed has been lost: check your changes below and save again.',
+				errors: {},
+				revisions: savedRevisions(),
+				originals: savedFingerprints()
+			} as const;
+		}
 		const conflicts = changed.filter(
 			(score) => (existing.get(score.challengeId)?.score.revision ?? 0) !== score.revision
 		);
@@ -339,8 +359,10 @@ export function saveAssessment(
 						`${labels.get(c.challengeId)} was changed by someone else while you were working`
 					])
 				),
-				conflicts: conflicts.map((c) => {
-					const theirs = existing.get(c.challengeId)!;
+				// Every conflict has a saved score: its revision is behind the saved one (see above).
+				conflicts: conflicts.flatMap((c) => {
+					const theirs = existing.get(c.challengeId);
+					if (!theirs) return [];
 					return {
 						challengeId: c.challengeId,
 						shortLabel: labels.get(c.challengeId) ?? '',
@@ -350,10 +372,8 @@ export function saveAssessment(
 						at: theirs.score.updatedAt
 					};
 				}),
-				revisions: Object.fromEntries([...existing].map(([id, row]) => [id, row.score.revision])),
-				originals: Object.fromEntries(
-					[...existing].map(([id, row]) => [id, scoreFingerprint(row.score)])
-				)
+				revisions: savedRevisions(),
+				originals: savedFingerprints()
 			} as const;
 		}
 
@@ -512,6 +532,17 @@ export function saveAssessment(
 		}
 		return { ok: true } as const;
 	});
+}
+
+/** The team's resources, written as part of its recovery implementation plan. */
+export function teamResourcesFor(db: Db, assessmentId: string): string {
+	return (
+		db
+			.select({ teamResources: assessments.teamResources })
+			.from(assessments)
+			.where(eq(assessments.id, assessmentId))
+			.get()?.teamResources ?? ''
+	);
 }
 
 /** The team's priorities, in order. */

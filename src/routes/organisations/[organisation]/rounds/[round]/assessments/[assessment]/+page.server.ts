@@ -8,7 +8,7 @@ import { frameworkContent } from '$lib/server/frameworks/queries';
 import { formValues, parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
 import { ratingSpread, raterOf } from '$lib/server/ratings';
-import { mayRaterSeeOthers } from '$lib/domain/ratings';
+import { seesOthersRatings, seesTeamDraft } from '$lib/domain/ratings';
 import { actionsToReview } from '$lib/server/action-review';
 import {
 	assessmentFromRoute,
@@ -17,21 +17,23 @@ import {
 	previousAgreedScores,
 	prioritiesFor,
 	saveAssessment,
-	scoreFingerprints
+	scoreFingerprints,
+	teamResourcesFor
 } from '$lib/server/assessments';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.view', {
-		organisationId,
-		serviceId: assessment.serviceId
-	});
+	const resource = { organisationId, serviceId: assessment.serviceId };
+	const person = authorise(event, 'assessment.view', resource);
 	const db = getDb();
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const ownRater = raterOf(db, assessment.id, person.id);
+	const mayAgree = may(person, 'assessment.edit', resource);
+	// What is withheld is never sent, not merely hidden by the page.
+	const showDraft = seesTeamDraft(ownRater, mayAgree);
 	const toReview = actionsToReview(db, assessment);
 	return {
 		review: {
@@ -39,32 +41,29 @@ export const load = ((event) => {
 			reviewed: toReview.filter((a) => a.decision !== null).length,
 			justSaved: event.url.searchParams.has('reviewed')
 		},
-		// A rater who has not yet submitted does not see the others' ratings, so nobody anchors on them.
-		spread: mayRaterSeeOthers(!ownRater || ownRater.submittedAt !== null)
-			? ratingSpread(db, assessment.id)
-			: null,
+		spread: seesOthersRatings(ownRater) ? ratingSpread(db, assessment.id) : null,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
+		draftWithheld: !showDraft,
 		organisation: requireOrganisation(db, organisationId),
 		assessment,
 		framework,
-		scores: agreedScoresFor(db, assessment.id),
-		priorities: prioritiesFor(db, assessment.id),
-		fingerprints: scoreFingerprints(
-			db,
-			assessment.id,
-			framework.challenges.map((c) => c.id)
-		),
-		previous: previousAgreedScores(db, assessment),
+		scores: showDraft ? agreedScoresFor(db, assessment.id) : [],
+		teamResources: showDraft ? teamResourcesFor(db, assessment.id) : '',
+		priorities: showDraft ? prioritiesFor(db, assessment.id) : [],
+		fingerprints: showDraft
+			? scoreFingerprints(
+					db,
+					assessment.id,
+					framework.challenges.map((c) => c.id)
+				)
+			: {},
+		// Shown beside each challenge while agreeing, for reference.
+		previous: !locked && mayAgree ? previousAgreedScores(db, assessment) : null,
 		locked,
-		canEdit:
-			!locked &&
-			may(person, 'assessment.edit', { organisationId, serviceId: assessment.serviceId }),
-		comments: listComments(db, assessment.id),
-		canComment: may(person, 'assessment.comment', {
-			organisationId,
-			serviceId: assessment.serviceId
-		}),
+		canEdit: !locked && mayAgree,
+		comments: showDraft ? listComments(db, assessment.id) : [],
+		canComment: showDraft && may(person, 'assessment.comment', resource),
 		saved: event.url.searchParams.has('saved')
 	};
 }) satisfies PageServerLoad;
@@ -128,6 +127,18 @@ export const actions = {
 			organisationId,
 			serviceId: assessment.serviceId
 		});
+		const mayAgree = may(person, 'assessment.edit', {
+			organisationId,
+			serviceId: assessment.serviceId
+		});
+		if (!seesTeamDraft(raterOf(getDb(), assessment.id, person.id), mayAgree)) {
+			return fail(403, {
+				comment: {
+					values: { body: '' },
+					errors: { body: 'Submit your own ratings first: comments open to you once you have.' }
+				}
+			});
+		}
 		const result = parseForm(commentInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });
 		addComment(getDb(), person, assessment, organisationId, result.data.body);

@@ -1,7 +1,7 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { MAX_RATING_COMMENT_LENGTH, mayRaterSeeOthers } from '$lib/domain/ratings';
+import { MAX_RATING_COMMENT_LENGTH, seesOthersRatings } from '$lib/domain/ratings';
 import { getDb } from '$lib/server/db';
 import { authorise, requirePerson } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -50,7 +50,6 @@ function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean):
 export const load = ((event) => {
 	const { db, assessment, rater, organisationId, person } = raterContext(event);
 	const framework = frameworkContent(db, assessment.frameworkId);
-	const submitted = rater.submittedAt !== null;
 	const common = {
 		organisation: requireOrganisation(db, organisationId),
 		assessment,
@@ -60,12 +59,11 @@ export const load = ((event) => {
 		answers: ownRatings(db, assessment.id, person.id),
 		locked: whyAssessmentIsLocked(assessment.roundStatus, assessment.status)
 	};
-	if (submitted) {
-		// Only once they have submitted their own do they see anyone else's.
+	if (seesOthersRatings(rater)) {
 		return {
 			...common,
 			step: { kind: 'summary' } as Step,
-			spread: mayRaterSeeOthers(submitted) ? ratingSpread(db, assessment.id) : null,
+			spread: ratingSpread(db, assessment.id),
 			saved: false
 		};
 	}
