@@ -1,9 +1,10 @@
+import { agreedScoreField, reviewField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound } from '$lib/server/rounds';
-import { field, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import {
@@ -15,12 +16,7 @@ import {
 	servicePlan,
 	updateAction
 } from '$lib/server/actions';
-import {
-	actionsToReview,
-	parseReviewForm,
-	reviewField,
-	saveReview
-} from '$lib/server/action-review';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
 import { myWork, organisationActions, servicesWithoutPlan } from '$lib/server/action-overview';
 import {
 	actionNotes,
@@ -295,7 +291,7 @@ describe('planning and changing actions', () => {
 		);
 		const content = frameworkContent(w.db, w.frameworkId);
 		const form = new FormData();
-		form.set(field.priority(1), w.challenges[2].id);
+		form.set(agreedScoreField.priority(1), w.challenges[2].id);
 		const parsed = parseAssessmentForm(form, content);
 		if (!parsed.ok) throw new Error('bad form');
 		saveAssessment(w.db, w.person, assessment, w.organisationId, { ...parsed.input, scores: [] });
@@ -356,7 +352,7 @@ describe('review at the next round', () => {
 		const { w, second, open1, open2 } = twoRounds();
 		const content = frameworkContent(w.db, w.frameworkId);
 		const scores = new FormData();
-		for (const c of content.challenges) scores.set(field.level(c.id), '2');
+		for (const c of content.challenges) scores.set(agreedScoreField.level(c.id), '2');
 		const parsed = parseAssessmentForm(scores, content);
 		if (!parsed.ok) throw new Error('bad form');
 		const refused = saveAssessment(w.db, w.person, second, w.organisationId, parsed.input, {
@@ -453,7 +449,7 @@ describe('across the organisation', () => {
 		if (!quiet.ok) throw new Error('no service');
 		const content = frameworkContent(w.db, w.frameworkId);
 		const scores = new FormData();
-		for (const c of content.challenges) scores.set(field.level(c.id), '3');
+		for (const c of content.challenges) scores.set(agreedScoreField.level(c.id), '3');
 		const parsed = parseAssessmentForm(scores, content);
 		if (!parsed.ok) throw new Error('bad form');
 		expect(

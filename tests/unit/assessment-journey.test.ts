@@ -1,10 +1,10 @@
+import { agreedScoreField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { count, desc, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { closeRound, createRound } from '$lib/server/rounds';
 import {
 	agreedScoresFor,
-	field,
 	getAssessment,
 	parseAssessmentForm,
 	previousAgreedScores,
@@ -42,10 +42,10 @@ function filledForm(
 		agreedScoresFor(db, assessmentId).map((s) => [s.challengeId, s.revision])
 	);
 	for (const c of challenges) {
-		form.set(field.revision(c.id), String(revisions.get(c.id) ?? 0));
-		form.set(field.original(c.id), fingerprints[c.id]);
-		form.set(field.level(c.id), level(c.position));
-		form.set(field.evidence(c.id), evidence);
+		form.set(agreedScoreField.revision(c.id), String(revisions.get(c.id) ?? 0));
+		form.set(agreedScoreField.original(c.id), fingerprints[c.id]);
+		form.set(agreedScoreField.level(c.id), level(c.position));
+		form.set(agreedScoreField.evidence(c.id), evidence);
 	}
 	return form;
 }
@@ -91,14 +91,16 @@ describe('one assessment journey', () => {
 		openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '9' : '2'));
 		const first = frameworkContent(w.db, w.frameworkId).challenges[1];
-		form.set(field.evidence(first.id), 'x'.repeat(MAX_EVIDENCE_LENGTH + 1));
+		form.set(agreedScoreField.evidence(first.id), 'x'.repeat(MAX_EVIDENCE_LENGTH + 1));
 		const parsed = parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId));
 		expect(parsed.ok).toBe(false);
 		if (!parsed.ok) {
 			expect(Object.values(parsed.errors).join(' ')).toMatch(
 				/Select one of the levels shown for Day-to-day interactions/
 			);
-			expect(parsed.errors[field.evidence(first.id)]).toMatch(/10,000 characters or fewer/);
+			expect(parsed.errors[agreedScoreField.evidence(first.id)]).toMatch(
+				/10,000 characters or fewer/
+			);
 		}
 		expect(w.db.select({ n: count() }).from(agreedScores).get()!.n).toBe(0);
 	});
@@ -163,7 +165,7 @@ describe('one assessment journey', () => {
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
 		const form = filledForm(w.db, w.frameworkId, (p) => (p === 1 ? '2' : ''), '');
 		form.set(
-			field.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id),
+			agreedScoreField.evidence(frameworkContent(w.db, w.frameworkId).challenges[0].id),
 			'Seen in care plans'
 		);
 		save(w, w.person, assessment, form);
@@ -199,11 +201,12 @@ function formFromSaved(w: TrustWithService, assessmentId: string) {
 	const form = new FormData();
 	const challengeIds = frameworkContent(w.db, w.frameworkId).challenges.map((c) => c.id);
 	const fingerprints = scoreFingerprints(w.db, assessmentId, challengeIds);
-	for (const id of challengeIds) form.set(field.original(id), fingerprints[id]);
+	for (const id of challengeIds) form.set(agreedScoreField.original(id), fingerprints[id]);
 	for (const score of agreedScoresFor(w.db, assessmentId)) {
-		if (score.level !== null) form.set(field.level(score.challengeId), String(score.level));
-		form.set(field.evidence(score.challengeId), score.evidence);
-		form.set(field.revision(score.challengeId), String(score.revision));
+		if (score.level !== null)
+			form.set(agreedScoreField.level(score.challengeId), String(score.level));
+		form.set(agreedScoreField.evidence(score.challengeId), score.evidence);
+		form.set(agreedScoreField.revision(score.challengeId), String(score.revision));
 	}
 	return form;
 }
@@ -224,9 +227,9 @@ describe('agreeing with others at the same time', () => {
 
 		const aliceForm = formFromSaved(w, assessment.id);
 		const bobForm = formFromSaved(w, assessment.id);
-		aliceForm.set(field.level(first.id), '3');
-		aliceForm.set(field.evidence(first.id), 'Alice saw it in care plans');
-		bobForm.set(field.level(first.id), '2');
+		aliceForm.set(agreedScoreField.level(first.id), '3');
+		aliceForm.set(agreedScoreField.evidence(first.id), 'Alice saw it in care plans');
+		bobForm.set(agreedScoreField.level(first.id), '2');
 
 		expect(save(w, w.person, assessment, aliceForm)).toEqual({ ok: true });
 		const refused = save(w, w.person, assessment, bobForm);
@@ -246,9 +249,9 @@ describe('agreeing with others at the same time', () => {
 		).toBe(3);
 
 		// Seeing the other change, Bob saves again from the latest version and his choice stands.
-		bobForm.set(field.revision(first.id), '2');
+		bobForm.set(agreedScoreField.revision(first.id), '2');
 		if (!refused.ok && 'originals' in refused)
-			bobForm.set(field.original(first.id), refused.originals![first.id]);
+			bobForm.set(agreedScoreField.original(first.id), refused.originals![first.id]);
 		expect(save(w, w.person, assessment, bobForm)).toEqual({ ok: true });
 		expect(
 			agreedScoresFor(w.db, assessment.id).find((s) => s.challengeId === first.id)?.level
@@ -263,9 +266,9 @@ describe('agreeing with others at the same time', () => {
 
 		for (const revision of ['7', 'not-a-number', '-1', '1e3']) {
 			const form = formFromSaved(w, assessment.id);
-			form.set(field.level(first.id), '2');
-			form.set(field.level(second.id), '3');
-			form.set(field.revision(first.id), revision);
+			form.set(agreedScoreField.level(first.id), '2');
+			form.set(agreedScoreField.level(second.id), '3');
+			form.set(agreedScoreField.revision(first.id), revision);
 			const refused = save(w, w.person, assessment, form);
 			expect(refused).toMatchObject({ ok: false, status: 400 });
 			if (!refused.ok && 'message' in refused) {
@@ -282,8 +285,8 @@ describe('agreeing with others at the same time', () => {
 		const [first, second] = frameworkContent(w.db, w.frameworkId).challenges;
 		const a = formFromSaved(w, assessment.id);
 		const b = formFromSaved(w, assessment.id);
-		a.set(field.level(first.id), '2');
-		b.set(field.level(second.id), '3');
+		a.set(agreedScoreField.level(first.id), '2');
+		b.set(agreedScoreField.level(second.id), '3');
 		expect(save(w, w.person, assessment, a)).toEqual({ ok: true });
 		expect(save(w, w.person, assessment, b)).toEqual({ ok: true });
 	});
@@ -296,21 +299,21 @@ describe('the team recovery implementation plan', () => {
 		const challenges = frameworkContent(w.db, w.frameworkId).challenges;
 		const form = new FormData();
 		form.set('teamResources', 'Two peer workers; a nurse who runs a gardening group');
-		form.set(field.priority(1), challenges[6].id);
-		form.set(field.priority(2), challenges[0].id);
+		form.set(agreedScoreField.priority(1), challenges[6].id);
+		form.set(agreedScoreField.priority(2), challenges[0].id);
 		expect(save(w, w.person, assessment, form)).toEqual({ ok: true });
 		expect(prioritiesFor(w.db, assessment.id)).toEqual([challenges[6].id, challenges[0].id]);
 		expect(teamResourcesFor(w.db, assessment.id)).toContain('gardening');
 
 		const repeated = new FormData();
-		repeated.set(field.priority(1), challenges[1].id);
-		repeated.set(field.priority(2), challenges[1].id);
+		repeated.set(agreedScoreField.priority(1), challenges[1].id);
+		repeated.set(agreedScoreField.priority(2), challenges[1].id);
 		expect(parseAssessmentForm(repeated, frameworkContent(w.db, w.frameworkId))).toMatchObject({
 			ok: false,
-			errors: { [field.priority(2)]: expect.stringContaining('already chosen') }
+			errors: { [agreedScoreField.priority(2)]: expect.stringContaining('already chosen') }
 		});
 		const foreign = new FormData();
-		foreign.set(field.priority(1), 'not-a-challenge');
+		foreign.set(agreedScoreField.priority(1), 'not-a-challenge');
 		expect(parseAssessmentForm(foreign, frameworkContent(w.db, w.frameworkId)).ok).toBe(false);
 	});
 
@@ -318,8 +321,8 @@ describe('the team recovery implementation plan', () => {
 		const w = trustWithService();
 		const [first] = frameworkContent(w.db, w.frameworkId).challenges;
 		const form = new FormData();
-		form.append(field.sources(first.id), 'care_plans');
-		form.append(field.sources(first.id), 'gossip');
+		form.append(agreedScoreField.sources(first.id), 'care_plans');
+		form.append(agreedScoreField.sources(first.id), 'gossip');
 		expect(parseAssessmentForm(form, frameworkContent(w.db, w.frameworkId)).ok).toBe(false);
 	});
 });

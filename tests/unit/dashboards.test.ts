@@ -1,8 +1,9 @@
+import { agreedScoreField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { field, getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import {
@@ -63,7 +64,8 @@ function completedRound(
 	const content = frameworkContent(db, frameworkId);
 	roundParticipants(db, round.id).forEach((p, i) => {
 		const form = new FormData();
-		for (const c of content.challenges) form.set(field.level(c.id), String(levels[i](c.position)));
+		for (const c of content.challenges)
+			form.set(agreedScoreField.level(c.id), String(levels[i](c.position)));
 		const parsed = parseAssessmentForm(form, content);
 		if (!parsed.ok) throw new Error('bad form');
 		const assessment = getAssessment(db, s.organisationId, round.id, p.assessmentId!)!;

@@ -9,6 +9,7 @@ import {
 	statusAfterReview,
 	type ReviewDecision
 } from '$lib/domain/actions';
+import { reviewField } from '$lib/forms/field-names';
 import type { Db } from './db/client';
 import { actionReviews, assessments, improvementActions, rounds } from './db/schema';
 import { recordAuditEvent } from './audit';
@@ -79,11 +80,6 @@ export interface ReviewInput {
 	decision: ReviewDecision;
 	note: string;
 }
-
-export const reviewField = {
-	decision: (actionId: string) => `decision-${actionId}`,
-	note: (actionId: string) => `note-${actionId}`
-};
 
 const reviewNote = optionalText('The review note', MAX_ACTION_TEXT_LENGTH);
 

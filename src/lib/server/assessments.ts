@@ -5,6 +5,7 @@ import { and, asc, desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { unscoredChallenges, whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/domain/evidence';
+import { agreedScoreField } from '$lib/forms/field-names';
 import type { Db } from './db/client';
 import {
 	agreedScores,
@@ -115,17 +116,6 @@ export interface AssessmentInput {
 	priorities: string[];
 }
 
-export const field = {
-	level: (challengeId: string) => `level-${challengeId}`,
-	evidence: (challengeId: string) => `evidence-${challengeId}`,
-	rationale: (challengeId: string) => `rationale-${challengeId}`,
-	sources: (challengeId: string) => `sources-${challengeId}`,
-	nextStep: (challengeId: string) => `nextStep-${challengeId}`,
-	revision: (challengeId: string) => `revision-${challengeId}`,
-	original: (challengeId: string) => `original-${challengeId}`,
-	priority: (rank: number) => `priority${rank}`
-};
-
 const longText = (label: string) =>
 	z
 		.string()
@@ -159,49 +149,53 @@ export function parseAssessmentForm(
 
 	const scores: AgreedScoreInput[] = [];
 	for (const challenge of content.challenges) {
-		const rawLevel = text(field.level(challenge.id));
+		const rawLevel = text(agreedScoreField.level(challenge.id));
 		if (rawLevel !== '' && !allowedLevels.has(rawLevel)) {
-			errors[field.level(challenge.id)] =
+			errors[agreedScoreField.level(challenge.id)] =
 				`Select one of the levels shown for ${challenge.shortLabel}`;
 		}
 		const sources = z
 			.array(z.enum(EVIDENCE_SOURCE_KEYS))
-			.safeParse(form.getAll(field.sources(challenge.id)));
+			.safeParse(form.getAll(agreedScoreField.sources(challenge.id)));
 		if (!sources.success)
-			errors[field.sources(challenge.id)] =
+			errors[agreedScoreField.sources(challenge.id)] =
 				`Select sources of evidence from the list for ${challenge.shortLabel}`;
-		const rawRevision = text(field.revision(challenge.id));
+		const rawRevision = text(agreedScoreField.revision(challenge.id));
 		scores.push({
 			challengeId: challenge.id,
 			level: rawLevel === '' || !allowedLevels.has(rawLevel) ? null : Number(rawLevel),
-			evidence: checkText(field.evidence(challenge.id), `Evidence for ${challenge.shortLabel}`),
+			evidence: checkText(
+				agreedScoreField.evidence(challenge.id),
+				`Evidence for ${challenge.shortLabel}`
+			),
 			rationale: checkText(
-				field.rationale(challenge.id),
+				agreedScoreField.rationale(challenge.id),
 				`The reason for the level of ${challenge.shortLabel}`
 			),
 			evidenceSources: sources.success ? [...new Set(sources.data)] : [],
 			nextStep: checkText(
-				field.nextStep(challenge.id),
+				agreedScoreField.nextStep(challenge.id),
 				`The next step for ${challenge.shortLabel}`
 			),
 			revision: rawRevision === '' ? 0 : /^\d{1,9}$/.test(rawRevision) ? Number(rawRevision) : -1,
-			original: text(field.original(challenge.id))
+			original: text(agreedScoreField.original(challenge.id))
 		});
 	}
 
 	const priorities: string[] = [];
 	for (let rank = 1; rank <= PRIORITY_COUNT; rank++) {
-		const chosen = text(field.priority(rank));
+		const chosen = text(agreedScoreField.priority(rank));
 		if (chosen === '') continue;
 		if (!challengeIds.has(chosen))
-			errors[field.priority(rank)] = `Select priority ${rank} from the list of challenges`;
+			errors[agreedScoreField.priority(rank)] =
+				`Select priority ${rank} from the list of challenges`;
 		else if (priorities.includes(chosen))
-			errors[field.priority(rank)] =
+			errors[agreedScoreField.priority(rank)] =
 				`Priority ${rank} is already chosen above: choose a different challenge`;
 		else priorities.push(chosen);
 	}
 
-	const teamResources = checkText('teamResources', "The team's resources");
+	const teamResources = checkText(agreedScoreField.teamResources, "The team's resources");
 	return Object.keys(errors).length > 0
 		? { ok: false, errors }
 		: { ok: true, input: { scores, teamResources, priorities } };
@@ -355,7 +349,7 @@ export function saveAssessment(
 					'Someone else saved changes to the same challenges while you were working. Nothing you typed has been lost: compare it with their change below, then save again to keep yours.',
 				errors: Object.fromEntries(
 					conflicts.map((c) => [
-						field.level(c.challengeId),
+						agreedScoreField.level(c.challengeId),
 						`${labels.get(c.challengeId)} was changed by someone else while you were working`
 					])
 				),
@@ -388,7 +382,10 @@ export function saveAssessment(
 					status: 400,
 					message: 'Agree a level for every challenge before marking the assessment complete',
 					errors: Object.fromEntries(
-						missing.map((c) => [field.level(c.id), `Select the agreed level for ${c.shortLabel}`])
+						missing.map((c) => [
+							agreedScoreField.level(c.id),
+							`Select the agreed level for ${c.shortLabel}`
+						])
 					)
 				} as const;
 			}

@@ -1,0 +1,23 @@
+// The names of form fields that repeat once per challenge or per action. The page that renders
+// such a form and the server that reads it both take the names from here, so they cannot drift.
+
+/** The agreeing form: one set of fields per challenge, then the team's plan. */
+export const agreedScoreField = {
+	level: (challengeId: string) => `level-${challengeId}`,
+	evidence: (challengeId: string) => `evidence-${challengeId}`,
+	rationale: (challengeId: string) => `rationale-${challengeId}`,
+	sources: (challengeId: string) => `sources-${challengeId}`,
+	nextStep: (challengeId: string) => `nextStep-${challengeId}`,
+	/** The saved score's revision when the page was read (0 when nothing was saved). */
+	revision: (challengeId: string) => `revision-${challengeId}`,
+	/** A fingerprint of the values the person started from, to tell their own changes apart. */
+	original: (challengeId: string) => `original-${challengeId}`,
+	priority: (rank: number) => `priority${rank}`,
+	teamResources: 'teamResources'
+} as const;
+
+/** The review of last round's actions: a decision and a note per action. */
+export const reviewField = {
+	decision: (actionId: string) => `decision-${actionId}`,
+	note: (actionId: string) => `note-${actionId}`
+} as const;
