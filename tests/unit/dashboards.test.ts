@@ -11,8 +11,9 @@ import {
 	rebuildRoundLevelCounts,
 	serviceDashboard
 } from '$lib/server/dashboards';
-import { frameworks, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
-import { freshDb, platformAdmin } from './helpers/db';
+import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
+import { newId } from '$lib/server/ids';
+import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
 
@@ -35,6 +36,28 @@ function site(db: Db, admin: Person, name: string, services: string[]) {
 		return created.id;
 	});
 	return { organisationId, person, serviceIds };
+}
+
+/** Someone holding one role, across the organisation (serviceId null) or in one service. */
+function member(
+	db: Db,
+	organisationId: string,
+	role: string,
+	serviceId: string | null,
+	name = 'Test Person'
+): Person {
+	const user = insertUser(db, { name });
+	db.insert(memberships)
+		.values({
+			id: newId(),
+			userId: user.id,
+			organisationId,
+			serviceId,
+			role,
+			createdAt: new Date()
+		})
+		.run();
+	return personFor(db, { id: user.id, email: user.email, name, isPlatformAdmin: false });
 }
 
 function completedRound(
@@ -88,7 +111,7 @@ describe('the organisation dashboard', () => {
 		// Alpha rises on every challenge, Bravo falls on the first only, Charlie stays.
 		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), (p) => (p === 1 ? 1 : 2), flat(2)]);
 
-		const dashboard = organisationDashboard(db, trust.organisationId, {})!;
+		const dashboard = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
 		expect(dashboard.tables.distribution.rows).toEqual([
 			['Spring', 1, 2, 0, 0, 3, '2'],
 			['Autumn', 1, 1, 1, 0, 3, '2']
@@ -105,9 +128,38 @@ describe('the organisation dashboard', () => {
 
 		// A round range of Spring alone leaves one counted round and nothing to compare.
 		const spring = dashboard.rounds[0].id;
-		const narrowed = organisationDashboard(db, trust.organisationId, { to: spring })!;
+		const narrowed = organisationDashboard(db, trust.organisationId, { to: spring }, trust.person)!;
 		expect(narrowed.tables.distribution.rows).toEqual([['Spring', 1, 2, 0, 0, 3, '2']]);
 		expect(narrowed.tables.movers.rows).toEqual([]);
+	});
+
+	it('needs the person looking, and shows them only the services they may see', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo', 'Charlie']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), flat(2), flat(2)]);
+		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), flat(1), flat(2)]);
+		const [, bravo] = trust.serviceIds;
+		const bravoLead = member(db, trust.organisationId, 'service_lead', bravo);
+
+		const everyone = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(everyone.heatmap.rows.map((r) => r.serviceName).sort()).toEqual([
+			'Alpha',
+			'Bravo',
+			'Charlie'
+		]);
+		const narrowed = organisationDashboard(db, trust.organisationId, {}, bravoLead)!;
+		expect(narrowed.heatmap.rows.map((r) => r.serviceName)).toEqual(['Bravo']);
+		expect(narrowed.tables.movers.rows.map((r) => r[0])).toEqual(['Bravo']);
+		expect(narrowed.tables.completion.rows).toContainEqual(['Complete', 1]);
+		expect(JSON.stringify(narrowed.tables)).not.toMatch(/Alpha|Charlie/);
+
+		// Leaving the person out is refused by the compiler and, for a caller that gets past it, at
+		// run time: it used to show every service.
+		expect(() =>
+			// @ts-expect-error -- the person is required
+			organisationDashboard(db, trust.organisationId, {})
+		).toThrow(/person/);
 	});
 
 	it('keeps the level counts equal to a recount from the agreed scores', () => {

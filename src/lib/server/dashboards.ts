@@ -278,13 +278,20 @@ export function organisationFiltersFromUrl(url: URL): OrganisationFilters {
 	);
 }
 
+/**
+ * The organisation-wide view. `person` is required: the heatmap, movers and completion list only
+ * the services they may see.
+ */
 export function organisationDashboard(
 	db: Db,
 	organisationId: string,
 	filters: OrganisationFilters,
-	person?: Person,
+	person: Person,
 	now = new Date()
 ) {
+	// For callers the compiler does not check (plain JavaScript, an `any`): without a person this
+	// once showed every service.
+	if (!person) throw new Error('organisationDashboard needs the person looking');
 	const allRounds = db
 		.select({
 			id: rounds.id,
@@ -376,7 +383,6 @@ export function organisationDashboard(
 	// Asked once per service, not once per cell.
 	const shown = new Map<string, boolean>();
 	const shows = (serviceId: string) => {
-		if (!person) return true;
 		if (!shown.has(serviceId))
 			shown.set(serviceId, may(person, 'service.view', { organisationId, serviceId }));
 		return shown.get(serviceId)!;
