@@ -53,6 +53,14 @@ async function csvCells(page: Page, linkName: RegExp): Promise<string[][]> {
 
 const blank = (cell: string) => (cell === '–none' || cell === '–' ? '' : cell);
 
+/** The median of some levels as the dashboards write it: "2", or "2–3" between two levels. */
+function medianText(levels: number[]): string {
+	const sorted = [...levels].sort((a, b) => a - b);
+	const low = sorted[Math.ceil(sorted.length / 2) - 1];
+	const high = sorted[Math.floor(sorted.length / 2)];
+	return low === high ? String(low) : `${low}–${high}`;
+}
+
 test('the service dashboard shows the agreed levels of a known round, and its CSV matches', async ({
 	page
 }) => {
@@ -87,22 +95,31 @@ test('the service dashboard shows the agreed levels of a known round, and its CS
 	);
 	expect(csv.map((r) => r.map(blank))).toEqual(trend.map((r) => r.map(blank)));
 
-	// How each perspective rated, against the agreed level: the carer's averages from the database.
-	const gap = await tableCells(page, /Average rating by perspective against the agreed level/);
-	const carerColumn = gap[0].indexOf('Carer, family member or supporter (average)');
+	// How each perspective rated, against the agreed level: the carer's medians, and how many
+	// carers gave a level, from the database.
+	const gap = await tableCells(page, /Median rating by perspective against the agreed level/);
+	const carerColumn = gap[0].indexOf('Carer, family member or supporter (median)');
 	expect(carerColumn).toBeGreaterThan(1);
-	const carer = all<{ position: number; average: number }>(
-		`SELECT c.position, avg(g.level) AS average FROM rating g JOIN assessment_rater ar ON ar.assessment_id = g.assessment_id AND ar.user_id = g.user_id
+	expect(gap[0][carerColumn + 1]).toBe('Carer, family member or supporter (raters)');
+	const carer = all<{ position: number; levels: string }>(
+		`SELECT c.position, group_concat(g.level) AS levels FROM rating g JOIN assessment_rater ar ON ar.assessment_id = g.assessment_id AND ar.user_id = g.user_id
 		 JOIN assessment a ON a.id = g.assessment_id JOIN round r ON r.id = a.round_id JOIN challenge c ON c.id = g.challenge_id
-		 WHERE a.service_id = ? AND r.title = ? AND ar.perspective = 'carer' GROUP BY c.position ORDER BY c.position`,
+		 WHERE a.service_id = ? AND r.title = ? AND ar.perspective = 'carer' AND g.level IS NOT NULL GROUP BY c.position ORDER BY c.position`,
 		service.id,
 		ROUND
 	);
 	expect(carer).toHaveLength(10);
-	for (const { position, average } of carer) {
+	for (const { position, levels } of carer) {
+		const carerLevels = levels.split(',').map(Number);
 		const row = gap.find((r) => r[0].startsWith(`${position}. `))!;
-		expect(Number(row[carerColumn])).toBeCloseTo(average, 1);
+		expect(row[carerColumn]).toBe(medianText(carerLevels));
+		expect(row[carerColumn + 1]).toBe(String(carerLevels.length));
 	}
+	const gapCsv = await csvCells(
+		page,
+		/Download this table as CSV\s*: Median rating by perspective/
+	);
+	expect(gapCsv.map((r) => r.map(blank))).toEqual(gap.map((r) => r.map(blank)));
 });
 
 test('the organisation dashboard: heatmap and distribution match the database, filters change the address and the numbers', async ({
@@ -133,6 +150,9 @@ test('the organisation dashboard: heatmap and distribution match the database, f
 		ASHFORD
 	).map((r) => r.level);
 	expect(ashford.slice(1, 11).map((cell) => cell.split(':')[0])).toEqual(ashfordLevels.map(String));
+	// Each service is summarised by its median level, not a mean of ordinal levels.
+	expect(heatmap[0][11]).toBe('Median');
+	expect(ashford[11]).toBe(medianText(ashfordLevels));
 
 	const countsFor = (groupingId?: string) =>
 		all<{ level: number; n: number }>(

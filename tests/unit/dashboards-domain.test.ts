@@ -6,7 +6,6 @@ import {
 	distribution,
 	fiveNumberSummary,
 	formatMedian,
-	mean,
 	medianFromCounts,
 	medianValue,
 	parseLevelCounts,
@@ -146,10 +145,5 @@ describe('movers', () => {
 			['x', 'up'],
 			['z', 'down']
 		]);
-	});
-
-	it('averages to one decimal place', () => {
-		expect(mean([1, 2, 2])).toBe(1.7);
-		expect(mean([])).toBeNull();
 	});
 });

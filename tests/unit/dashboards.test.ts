@@ -3,8 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment, parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import {
+	getAssessment,
+	parseAssessmentForm,
+	saveAssessment,
+	type AssessmentRecord
+} from '$lib/server/assessments';
 import { frameworkContent } from '$lib/server/frameworks/queries';
+import { addRater, saveRatings } from '$lib/server/ratings';
 import { personFor } from '$lib/server/users';
 import {
 	crossSiteView,
@@ -12,8 +18,9 @@ import {
 	rebuildRoundLevelCounts,
 	serviceDashboard
 } from '$lib/server/dashboards';
-import { frameworks, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
-import { freshDb, platformAdmin } from './helpers/db';
+import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
+import { newId } from '$lib/server/ids';
+import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
 
@@ -38,12 +45,36 @@ function site(db: Db, admin: Person, name: string, services: string[]) {
 	return { organisationId, person, serviceIds };
 }
 
+/** Someone holding one role, across the organisation (serviceId null) or in one service. */
+function member(
+	db: Db,
+	organisationId: string,
+	role: string,
+	serviceId: string | null,
+	name = 'Test Person'
+): Person {
+	const user = insertUser(db, { name });
+	db.insert(memberships)
+		.values({
+			id: newId(),
+			userId: user.id,
+			organisationId,
+			serviceId,
+			role,
+			createdAt: new Date()
+		})
+		.run();
+	return personFor(db, { id: user.id, email: user.email, name, isPlatformAdmin: false });
+}
+
+/** Completes a round for every service; `beforeAgreeing` runs on each assessment while it is open. */
 function completedRound(
 	db: Db,
 	s: ReturnType<typeof site>,
 	title: string,
 	start: string,
-	levels: Levels[]
+	levels: Levels[],
+	beforeAgreeing?: (assessment: AssessmentRecord) => void
 ) {
 	const frameworkId = db.select().from(frameworks).get()!.id;
 	const round = createRound(
@@ -69,6 +100,7 @@ function completedRound(
 		const parsed = parseAssessmentForm(form, content);
 		if (!parsed.ok) throw new Error('bad form');
 		const assessment = getAssessment(db, s.organisationId, round.id, p.assessmentId!)!;
+		beforeAgreeing?.(assessment);
 		expect(
 			saveAssessment(db, s.person, assessment, s.organisationId, parsed.input, { complete: true })
 		).toEqual({ ok: true });
@@ -90,7 +122,7 @@ describe('the organisation dashboard', () => {
 		// Alpha rises on every challenge, Bravo falls on the first only, Charlie stays.
 		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), (p) => (p === 1 ? 1 : 2), flat(2)]);
 
-		const dashboard = organisationDashboard(db, trust.organisationId, {})!;
+		const dashboard = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
 		expect(dashboard.tables.distribution.rows).toEqual([
 			['Spring', 1, 2, 0, 0, 3, '2'],
 			['Autumn', 1, 1, 1, 0, 3, '2']
@@ -103,13 +135,71 @@ describe('the organisation dashboard', () => {
 		expect(dashboard.tables.completion.rows).toContainEqual(['Complete', 3]);
 		const alpha = dashboard.heatmap.rows.find((r) => r.serviceName === 'Alpha')!;
 		expect(alpha.levels.every((l) => l === 3)).toBe(true);
-		expect(alpha.mean).toBe(3);
+		expect(alpha.median).toEqual({ kind: 'level', level: 3 });
 
 		// A round range of Spring alone leaves one counted round and nothing to compare.
 		const spring = dashboard.rounds[0].id;
-		const narrowed = organisationDashboard(db, trust.organisationId, { to: spring })!;
+		const narrowed = organisationDashboard(db, trust.organisationId, { to: spring }, trust.person)!;
 		expect(narrowed.tables.distribution.rows).toEqual([['Spring', 1, 2, 0, 0, 3, '2']]);
 		expect(narrowed.tables.movers.rows).toEqual([]);
+	});
+
+	it('summarises each service in the heatmap by its median level, not its mean', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo']);
+		// Alpha: seven challenges at level 1 and three at level 4, a mean of 1.9 and a median of 1.
+		// Bravo: five at 2 and five at 3, a median between the two.
+		completedRound(db, trust, 'Spring', '2026-01-01', [
+			(p) => (p <= 7 ? 1 : 4),
+			(p) => (p <= 5 ? 2 : 3)
+		]);
+		const dashboard = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(dashboard.tables.heatmap.rows.map((r) => [r[0], r.at(-1)])).toEqual([
+			['Alpha', '1'],
+			['Bravo', '2–3']
+		]);
+		expect(dashboard.tables.heatmap.head.at(-1)).toBe('Median');
+		const alpha = dashboard.heatmap.rows.find((r) => r.serviceName === 'Alpha')!;
+		expect(alpha.median).toEqual({ kind: 'level', level: 1 });
+		const sorted = organisationDashboard(
+			db,
+			trust.organisationId,
+			{ sort: 'median' },
+			trust.person
+		)!;
+		expect(sorted.heatmap.sort).toBe('median');
+		expect(sorted.heatmap.rows.map((r) => r.serviceName)).toEqual(['Bravo', 'Alpha']);
+		expect(JSON.stringify(dashboard.tables)).not.toMatch(/mean|average/i);
+	});
+
+	it('needs the person looking, and shows them only the services they may see', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo', 'Charlie']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), flat(2), flat(2)]);
+		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), flat(1), flat(2)]);
+		const [, bravo] = trust.serviceIds;
+		const bravoLead = member(db, trust.organisationId, 'service_lead', bravo);
+
+		const everyone = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(everyone.heatmap.rows.map((r) => r.serviceName).sort()).toEqual([
+			'Alpha',
+			'Bravo',
+			'Charlie'
+		]);
+		const narrowed = organisationDashboard(db, trust.organisationId, {}, bravoLead)!;
+		expect(narrowed.heatmap.rows.map((r) => r.serviceName)).toEqual(['Bravo']);
+		expect(narrowed.tables.movers.rows.map((r) => r[0])).toEqual(['Bravo']);
+		expect(narrowed.tables.completion.rows).toContainEqual(['Complete', 1]);
+		expect(JSON.stringify(narrowed.tables)).not.toMatch(/Alpha|Charlie/);
+
+		// Leaving the person out is refused by the compiler and, for a caller that gets past it, at
+		// run time: it used to show every service.
+		expect(() =>
+			// @ts-expect-error -- the person is required
+			organisationDashboard(db, trust.organisationId, {})
+		).toThrow(/person/);
 	});
 
 	it('keeps the level counts equal to a recount from the agreed scores', () => {
@@ -153,6 +243,69 @@ describe('the service dashboard', () => {
 			[5, 2, 1, 'down']
 		]);
 		expect(dashboard.tables.trend.head).toEqual(['Challenge', 'Spring', 'Autumn']);
+	});
+});
+
+describe('the perspective gap', () => {
+	it('gives each perspective’s median rating and how many rated, never their mean', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha']);
+		const [alpha] = trust.serviceIds;
+		const content = frameworkContent(db, db.select().from(frameworks).get()!.id);
+		/** A rater who submits `first` for challenge 1 and level 2 for every other challenge. */
+		const rate = (assessment: AssessmentRecord, perspective: string, first: number) => {
+			const rater = member(db, trust.organisationId, 'rater', alpha);
+			expect(addRater(db, trust.person, assessment, rater.id)).toEqual({ ok: true });
+			const answers = content.challenges.map((c) => ({
+				challengeId: c.id,
+				choice: c.position === 1 ? first : 2,
+				comment: ''
+			}));
+			expect(
+				saveRatings(db, rater, assessment, { perspective, answers }, { submit: true })
+			).toEqual({ ok: true });
+		};
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(2)], (assessment) => {
+			// Staff rate challenge 1 at 1, 1, 1 and 4: a mean of 1.75, a median of 1.
+			for (const level of [1, 1, 1, 4]) rate(assessment, 'staff', level);
+			// Carers split 2 and 3: a median between them.
+			for (const level of [2, 3]) rate(assessment, 'carer', level);
+		});
+
+		const dashboard = serviceDashboard(db, alpha)!;
+		expect(dashboard.perspectives.map((p) => p.key)).toEqual(['carer', 'staff']);
+		expect(dashboard.tables.gap.rows[0]).toEqual([
+			'1. Day-to-day interactions',
+			2,
+			'2–3',
+			2,
+			'1',
+			4
+		]);
+		expect(dashboard.tables.gap.rows[1]).toEqual([
+			'2. User-led education and training',
+			2,
+			'2',
+			2,
+			'2',
+			4
+		]);
+		expect(dashboard.gap[0].medians).toEqual([
+			{ kind: 'between', low: 2, high: 3 },
+			{ kind: 'level', level: 1 }
+		]);
+		expect(dashboard.gap[0].raters).toEqual([2, 4]);
+		expect(dashboard.tables.gap.head).toEqual([
+			'Challenge',
+			'Agreed level',
+			'Carer, family member or supporter (median)',
+			'Carer, family member or supporter (raters)',
+			'Staff member (median)',
+			'Staff member (raters)'
+		]);
+		expect(dashboard.tables.gap.caption).toMatch(/^Median rating by perspective/);
+		expect(JSON.stringify(dashboard.tables)).not.toMatch(/mean|average/i);
 	});
 });
 

@@ -186,9 +186,3 @@ export function changedChallenges<T extends { current: number | null; previous: 
 			direction: ((r.current as number) > (r.previous as number) ? 'up' : 'down') as Direction
 		}));
 }
-
-/** Mean of some numbers to one decimal place, or null for none. */
-export function mean(values: number[]): number | null {
-	if (values.length === 0) return null;
-	return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
-}

@@ -20,7 +20,7 @@ import {
 } from '$lib/domain/dashboards';
 import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
 import { SERVICE_TYPES } from '$lib/domain/services';
-import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
+import { medianLevel, PERSPECTIVE_LABELS, type MedianLevel } from '$lib/domain/ratings';
 import type { Db } from './db/client';
 import {
 	agreedScores,
@@ -164,12 +164,14 @@ export function serviceDashboard(db: Db, serviceId: string) {
 		evidence: latestLevels.get(c.key)?.evidence ?? ''
 	}));
 
-	const perspectiveRows = db
+	// How many raters of each perspective chose each level: levels are ordinal, so each
+	// perspective is summarised by its median, taken from these counts.
+	const perspectiveCounts = db
 		.select({
 			key: challenges.packChallengeKey,
 			perspective: assessmentRaters.perspective,
-			average: sql<number>`avg(${ratings.level})`,
-			raters: count(ratings.level)
+			level: sql<number>`${ratings.level}`,
+			raters: count()
 		})
 		.from(ratings)
 		.innerJoin(
@@ -187,17 +189,28 @@ export function serviceDashboard(db: Db, serviceId: string) {
 				isNotNull(assessmentRaters.submittedAt)
 			)
 		)
-		.groupBy(challenges.packChallengeKey, assessmentRaters.perspective)
+		.groupBy(challenges.packChallengeKey, assessmentRaters.perspective, ratings.level)
 		.all();
-	const perspectives = [...new Set(perspectiveRows.map((r) => r.perspective))].sort();
-	const gap = shape.challenges.map((c) => ({
-		...c,
-		agreed: latestLevels.get(c.key)?.level ?? null,
-		averages: perspectives.map((p) => {
-			const row = perspectiveRows.find((r) => r.key === c.key && r.perspective === p);
-			return row ? Math.round(row.average * 10) / 10 : null;
-		})
-	}));
+	const perspectives = [...new Set(perspectiveCounts.map((r) => r.perspective))].sort();
+	const byChallengeAndPerspective = countsByKey(
+		perspectiveCounts.map((r) => ({
+			key: `${r.key}|${r.perspective}`,
+			level: r.level,
+			count: r.raters
+		}))
+	);
+	const scaleValues = shape.scale.map((l) => l.value);
+	const gap = shape.challenges.map((c) => {
+		const spreads = perspectives.map((p) =>
+			distribution(byChallengeAndPerspective.get(`${c.key}|${p}`) ?? [], scaleValues)
+		);
+		return {
+			...c,
+			agreed: latestLevels.get(c.key)?.level ?? null,
+			medians: spreads.map((s) => s.median),
+			raters: spreads.map((s) => s.total)
+		};
+	});
 	const perspectiveLabel = (p: string) => (PERSPECTIVE_LABELS as Record<string, string>)[p] ?? p;
 	const changes = changedChallenges(comparison);
 
@@ -221,13 +234,20 @@ export function serviceDashboard(db: Db, serviceId: string) {
 			])
 		},
 		gap: {
-			caption: `Average rating by perspective against the agreed level, ${latest.roundTitle}`,
+			caption: `Median rating by perspective against the agreed level, ${latest.roundTitle}`,
 			head: [
 				'Challenge',
 				'Agreed level',
-				...perspectives.map((p) => `${perspectiveLabel(p)} (average)`)
+				...perspectives.flatMap((p) => [
+					`${perspectiveLabel(p)} (median)`,
+					`${perspectiveLabel(p)} (raters)`
+				])
 			],
-			rows: gap.map((g) => [`${g.position}. ${g.shortLabel}`, g.agreed, ...g.averages])
+			rows: gap.map((g) => [
+				`${g.position}. ${g.shortLabel}`,
+				g.agreed,
+				...perspectives.flatMap((_, i) => [formatMedian(g.medians[i]), g.raters[i]])
+			])
 		},
 		changes: {
 			caption: `Challenges that moved since ${previous?.roundTitle ?? 'the previous round'}`,
@@ -257,7 +277,7 @@ export function serviceDashboard(db: Db, serviceId: string) {
 
 // The organisation dashboard --------------------------------------------------------------------
 
-export const HEATMAP_SORTS = ['grouping', 'name', 'mean'] as const;
+export const HEATMAP_SORTS = ['grouping', 'name', 'median'] as const;
 
 export const organisationFilterSchema = z.object({
 	grouping: z.string().max(64).optional().catch(undefined),
@@ -278,13 +298,20 @@ export function organisationFiltersFromUrl(url: URL): OrganisationFilters {
 	);
 }
 
+/**
+ * The organisation-wide view. `person` is required: the heatmap, movers and completion list only
+ * the services they may see.
+ */
 export function organisationDashboard(
 	db: Db,
 	organisationId: string,
 	filters: OrganisationFilters,
-	person?: Person,
+	person: Person,
 	now = new Date()
 ) {
+	// For callers the compiler does not check (plain JavaScript, an `any`): without a person this
+	// once showed every service.
+	if (!person) throw new Error('organisationDashboard needs the person looking');
 	const allRounds = db
 		.select({
 			id: rounds.id,
@@ -376,7 +403,6 @@ export function organisationDashboard(
 	// Asked once per service, not once per cell.
 	const shown = new Map<string, boolean>();
 	const shows = (serviceId: string) => {
-		if (!person) return true;
 		if (!shown.has(serviceId))
 			shown.set(serviceId, may(person, 'service.view', { organisationId, serviceId }));
 		return shown.get(serviceId)!;
@@ -431,14 +457,11 @@ export function organisationDashboard(
 	}
 	const heatmapRows = [...heatmapServices.values()].map((s) => {
 		const levelList = shape.challenges.map((c) => s.levels.get(c.key) ?? null);
-		const scored = levelList.filter((l): l is number => l !== null);
+		// The row's own levels, already here to draw it: its median needs no query of its own.
 		return {
 			...s,
 			levels: levelList,
-			mean:
-				scored.length > 0
-					? Math.round((scored.reduce((a, b) => a + b, 0) / scored.length) * 10) / 10
-					: null
+			median: medianLevel(levelList.filter((l): l is number => l !== null))
 		};
 	});
 	// Sorted by grouping unless the address names another known order or a challenge.
@@ -450,10 +473,12 @@ export function organisationDashboard(
 	const byName = (a: { serviceName: string }, b: { serviceName: string }) =>
 		a.serviceName.localeCompare(b.serviceName);
 	const highestFirst = (a: number | null, b: number | null) => (b ?? -Infinity) - (a ?? -Infinity);
+	const medianOrNull = (median: MedianLevel | null) => (median ? medianValue(median) : null);
 	heatmapRows.sort((a, b) => {
 		if (sortIndex >= 0)
 			return highestFirst(a.levels[sortIndex], b.levels[sortIndex]) || byName(a, b);
-		if (sort === 'mean') return highestFirst(a.mean, b.mean) || byName(a, b);
+		if (sort === 'median')
+			return highestFirst(medianOrNull(a.median), medianOrNull(b.median)) || byName(a, b);
 		if (sort === 'name') return byName(a, b);
 		return (a.groupingName ?? '\uffff').localeCompare(b.groupingName ?? '\uffff') || byName(a, b);
 	});
@@ -546,9 +571,14 @@ export function organisationDashboard(
 				'Service',
 				'Grouping',
 				...shape.challenges.map((c) => `${c.position}. ${c.shortLabel}`),
-				'Mean'
+				'Median'
 			],
-			rows: heatmapRows.map((r) => [r.serviceName, r.groupingName ?? '', ...r.levels, r.mean])
+			rows: heatmapRows.map((r) => [
+				r.serviceName,
+				r.groupingName ?? '',
+				...r.levels,
+				formatMedian(r.median)
+			])
 		},
 		distribution: {
 			caption: `Services at each level of ${chosenChallenge.position}. ${chosenChallenge.shortLabel}, by round`,
