@@ -2,49 +2,18 @@ import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from 
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
 import { signInAs } from './crawl';
+import { demoPlaces, PLACES, type Place, type PlaceIds } from './places';
 import { ROUTE_RULES, VISITORS, type Answer, type Visitor } from '../route-rules';
 
 // Every route × every kind of visitor × inside and outside their own organisation and service,
 // on the demo data. The expected answers are in tests/route-rules.ts.
 
-type Place = 'home' | 'sibling' | 'elsewhere';
-const PLACES: Place[] = ['home', 'sibling', 'elsewhere'];
-
 let server: RunningServer;
-const ids = {} as Record<Place, Record<string, string>>;
-
-function idsFor(db: Database.Database, organisationName: string, serviceName?: string) {
-	const row = db
-		.prepare(
-			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment, r.framework_id AS framework,
-			   (SELECT id FROM improvement_action WHERE service_id = s.id ORDER BY created_at, id LIMIT 1) AS action
-			 FROM organisation o
-			 JOIN service s ON s.organisation_id = o.id
-			 JOIN round r ON r.organisation_id = o.id AND r.status = 'open'
-			 JOIN assessment a ON a.round_id = r.id AND a.service_id = s.id
-			 WHERE o.name = ? AND (? IS NULL OR s.name = ?)
-			   AND EXISTS (SELECT 1 FROM improvement_action WHERE service_id = s.id)
-			 ORDER BY s.name LIMIT 1`
-		)
-		.get(organisationName, serviceName ?? null, serviceName ?? null) as Record<string, string>;
-	return { ...row, token: 'not-a-real-token' };
-}
+let ids: Record<Place, PlaceIds>;
 
 test.beforeAll(async () => {
 	server = await startServer({ IMROC_DEMO: '1' });
-	const db = new Database(server.databasePath, { readonly: true });
-	ids.home = idsFor(
-		db,
-		'Northmoor Mental Health NHS Foundation Trust',
-		'Ashford Community Mental Health Team'
-	);
-	ids.sibling = idsFor(
-		db,
-		'Northmoor Mental Health NHS Foundation Trust',
-		'Willow Ward (acute inpatient)'
-	);
-	ids.elsewhere = idsFor(db, 'Eastgate Community Care NHS Trust');
-	db.close();
+	ids = demoPlaces(server.databasePath);
 });
 test.afterAll(async () => {
 	await server?.stop();

@@ -1,0 +1,227 @@
+// Who may post each form action, in one table beside tests/route-rules.ts. A unit test
+// (tests/unit/action-rules.test.ts) fails when an action exists without a row here, or a row names
+// an action that does not exist; tests/e2e/action-access.e2e.ts posts every action as every kind of
+// visitor on the demo data and checks the answer.
+//
+// Each key is where a form posts: the route for its default action, `route?/name` for a named one.
+// An action's name appears only in its key, so renaming an action is one edit here.
+//
+// Answers, read from the action's JSON answer (what `use:enhance` receives):
+//   'allowed'  the post got past every access check and the action itself answered: a failure
+//              (the e2e posts a harmless body, so usually 400 from validation), a success, or a
+//              redirect other than to sign in (it ran, where running changes nothing that matters);
+//   'sign-in'  sent to sign in, to come back afterwards (a redirect to /sign-in?redirectTo=…);
+//   '404'      refused as out of reach, or the link or id does not exist (error 404).
+// Whatever the answer, nothing may change (but sessions, and an audit event a row says its action
+// writes when it runs): the e2e checks the audit trail after every post and the whole database after
+// every visitor.
+//
+// Visitors and places are those of tests/route-rules.ts: [home, sibling, elsewhere] for actions
+// inside an organisation (a single answer there holds in every place). A made-up id answers 404 to
+// anyone signed in, and a made-up link 404 to anyone.
+//
+// Before posting, the e2e prepares what some rows need, through the app's own actions: the service
+// lead invites the demo rater to rate the home assessment; the organisation administrator invites a
+// new email address to Northmoor (a valid invitation link); the platform administrator issues a
+// password reset link to the viewer.
+
+import type { Visitor } from './route-rules';
+
+export type ActionAnswer = 'allowed' | 'sign-in' | '404';
+type Places = [home: ActionAnswer, sibling: ActionAnswer, elsewhere: ActionAnswer];
+type Answers = Record<Visitor, ActionAnswer | Places>;
+
+export interface ActionRule {
+	/** Who decides, in words: the policy action the action asks for, or why it is public. */
+	rule: string;
+	answers: Answers;
+	/**
+	 * How the e2e posts without changing anything, when an empty form would not do: the fields it
+	 * sends, whether it posts to an already closed round instead of the open one, and the one audit
+	 * event an action that runs may write.
+	 */
+	harmless?: { form?: Record<string, string>; closedRound?: true; records?: string };
+}
+
+const everyone = (anonymous: ActionAnswer, signedIn: ActionAnswer | Places): Answers => ({
+	anonymous,
+	platformAdmin: signedIn,
+	organisationAdmin: signedIn,
+	serviceLead: signedIn,
+	rater: signedIn,
+	facilitator: signedIn,
+	viewer: signedIn
+});
+
+const A: ActionAnswer = 'allowed';
+const N: ActionAnswer = '404';
+const S: ActionAnswer = 'sign-in';
+
+/** Platform administrators only, on the whole server. */
+const PLATFORM: Answers = { ...everyone(S, N), platformAdmin: A };
+/** organisation.manage: the organisation's administrators (the platform administrator is one at Northmoor). */
+const MANAGERS: Answers = {
+	...everyone(S, [N, N, N]),
+	platformAdmin: [A, A, N],
+	organisationAdmin: [A, A, N]
+};
+/** assessment.edit, plan.edit and service.people: the organisation's administrators, and the service's lead. */
+const PLANNERS: Answers = { ...MANAGERS, serviceLead: [A, N, N] };
+/**
+ * organisation.people, or organisation.facilitators, which a platform administrator holds in every
+ * organisation that exists: a made-up organisation answers 404 here too, as its people page does.
+ */
+const PEOPLE: Answers = {
+	...everyone(S, [N, N, N]),
+	platformAdmin: [A, A, A],
+	organisationAdmin: [A, A, N]
+};
+
+/** An agreed-score form with a priority that is not one of the challenges: refused as invalid. */
+const INVALID_ASSESSMENT = { form: { priority1: 'not-a-challenge' } };
+
+export const ACTION_RULES: Record<string, ActionRule> = {
+	'/sign-in': {
+		rule: 'public (a signed-in visitor who posts it is answered as anyone else)',
+		answers: everyone(A, A)
+	},
+	'/sign-out': {
+		rule: 'public: ends the current session, if any (the e2e posts it last)',
+		answers: everyone(A, A)
+	},
+	'/setup/[token]': {
+		rule: 'public with the one-time token, while no account exists (never, on the demo data)',
+		answers: everyone(N, N)
+	},
+	'/invitations/[token]?/accept': {
+		rule: 'signed in, with a valid invitation link (for another address, so it answers “a different email address”)',
+		answers: everyone(S, A)
+	},
+	'/invitations/[token]?/create': {
+		rule: 'public with a valid invitation link; someone signed in is told to accept it instead',
+		answers: everyone(A, A)
+	},
+	'/reset-password/[token]': {
+		rule: 'public with a valid password reset link',
+		answers: everyone(A, A)
+	},
+	'/account?/changePassword': {
+		rule: 'signed in: one’s own password',
+		answers: everyone(S, A)
+	},
+	'/account?/signOutOthers': {
+		rule: 'signed in: one’s own other sessions (it runs, and records that it did)',
+		answers: everyone(S, A),
+		harmless: { records: 'account.sessions_ended' }
+	},
+
+	'/admin/accounts?/disable': { rule: 'accounts.administer', answers: PLATFORM },
+	'/admin/accounts?/enable': { rule: 'accounts.administer', answers: PLATFORM },
+	'/admin/accounts?/issueReset': { rule: 'accounts.administer', answers: PLATFORM },
+	'/admin/frameworks?/import': { rule: 'frameworks.manage', answers: PLATFORM },
+	'/admin/frameworks?/retire': { rule: 'frameworks.manage', answers: PLATFORM },
+	'/admin/frameworks?/restore': { rule: 'frameworks.manage', answers: PLATFORM },
+	'/organisations/new': { rule: 'organisation.create', answers: PLATFORM },
+
+	'/organisations/[organisation]/groupings': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/services/new': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/rounds/new': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/rounds/[round]?/open': {
+		rule: 'organisation.manage (the open round answers that it is open already)',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/rounds/[round]?/close': {
+		rule: 'organisation.manage (posted to a closed round, which answers that it is closed already)',
+		answers: MANAGERS,
+		harmless: { closedRound: true }
+	},
+	'/organisations/[organisation]/rounds/[round]?/reopen': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/rounds/[round]/edit': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/people?/invite': {
+		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
+		answers: PEOPLE
+	},
+	'/organisations/[organisation]/people?/revokeMembership': {
+		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
+		answers: PEOPLE
+	},
+	'/organisations/[organisation]/people?/revokeInvitation': {
+		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
+		answers: PEOPLE
+	},
+	'/organisations/[organisation]/services/[service]/people?/invite': {
+		rule: 'service.people',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/services/[service]/people?/revokeMembership': {
+		rule: 'service.people',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/services/[service]/people?/revokeInvitation': {
+		rule: 'service.people',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save': {
+		rule: 'assessment.edit',
+		answers: PLANNERS,
+		harmless: INVALID_ASSESSMENT
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/complete': {
+		rule: 'assessment.edit',
+		answers: PLANNERS,
+		harmless: INVALID_ASSESSMENT
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/comment': {
+		rule: 'assessment.comment: everyone who sees the service, except viewers',
+		answers: {
+			...everyone(S, [A, A, N]),
+			serviceLead: [A, N, N],
+			rater: [A, N, N],
+			viewer: [N, N, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add': {
+		rule: 'assessment.edit',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective': {
+		rule: 'assessment.view and an invitation to rate this assessment (only the demo rater, at home)',
+		answers: { ...everyone(S, [N, N, N]), rater: [A, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/save': {
+		rule: 'assessment.view and an invitation to rate this assessment (only the demo rater, at home)',
+		answers: { ...everyone(S, [N, N, N]), rater: [A, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/submit': {
+		rule: 'assessment.view and an invitation to rate this assessment (only the demo rater, at home)',
+		answers: { ...everyone(S, [N, N, N]), rater: [A, N, N] }
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/review': {
+		rule: 'plan.edit (an empty review changes nothing)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/services/[service]/actions/new': {
+		rule: 'plan.edit',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/services/[service]/actions/[action]?/note': {
+		rule: 'action.note: planners, and the action’s owner (the home action is the demo rater’s)',
+		answers: { ...PLANNERS, rater: [A, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/actions/[action]/edit': {
+		rule: 'plan.edit',
+		answers: PLANNERS
+	}
+};
+
+/** The route of an action key, and the action's name ('default' for a route's only action). */
+export function splitActionKey(key: string): { route: string; name: string } {
+	const [route, name] = key.split('?/');
+	return { route, name: name ?? 'default' };
+}
