@@ -12,14 +12,16 @@ export const init: ServerInit = async () => {
 	await prepareDatabase(getDb());
 };
 
-const authenticate: Handle = async ({ event, resolve }) => {
+/** What every request carries: the database, and who is signed in (if anyone). */
+const requestContext: Handle = async ({ event, resolve }) => {
+	const db = getDb();
+	event.locals.db = db;
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.person = null;
 	const token = event.cookies.get(SESSION_COOKIE);
 	const secure = event.url.protocol === 'https:';
 	if (token) {
-		const db = getDb();
 		const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
 		const result = validateSessionToken(db, token, { idleMs, maxMs });
 		if (result) {
@@ -82,7 +84,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, authenticate);
+export const handle = sequence(securityHeaders, sameOriginWrites, requestContext);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };

@@ -27,8 +27,7 @@ import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
 import { freshDb, insertUser } from './helpers/db';
 
-const shared = vi.hoisted(() => ({ db: undefined as unknown as Db }));
-vi.mock('$lib/server/db', () => ({ getDb: () => shared.db }));
+const shared = { db: undefined as unknown as Db };
 
 const { load } = await import('../../src/routes/organisations/[organisation]/audit/+page.server');
 const { GET } = await import('../../src/routes/organisations/[organisation]/audit.csv/+server');
@@ -712,7 +711,7 @@ describe('the audit trail page and its CSV download', () => {
 		return {
 			params: { organisation: organisationId },
 			url,
-			locals: { person },
+			locals: { person, db: shared.db },
 			request: new Request(url)
 		};
 	}

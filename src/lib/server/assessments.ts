@@ -24,7 +24,6 @@ import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
 import { requirePerson } from './access/guard';
-import { getDb } from './db';
 
 export const MAX_EVIDENCE_LENGTH = 10_000;
 
@@ -75,7 +74,7 @@ export function assessmentFromRoute(
 ): AssessmentRecord {
 	requirePerson(event);
 	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
+	const assessment = getAssessment(event.locals.db, organisationId, roundId, assessmentId);
 	if (!assessment) error(404, 'Page not found');
 	return assessment;
 }

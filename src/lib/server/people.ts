@@ -1,6 +1,5 @@
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getDb } from './db';
 import { authorise, requirePerson } from './access/guard';
 import {
 	may,
@@ -65,7 +64,7 @@ function grantableRoles(person: Person, scope: PeopleScope, serviceIds: string[]
 
 export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 	const person = authorisePeople(event, scope);
-	const db = getDb();
+	const db = event.locals.db;
 	const organisation = requireOrganisation(db, scope.organisationId);
 	const service = scope.serviceId
 		? getService(db, scope.organisationId, scope.serviceId)
@@ -132,7 +131,7 @@ export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
 			errors: { role: 'You cannot give that role here. Choose one of the roles listed.' }
 		});
 	}
-	const db = getDb();
+	const db = event.locals.db;
 	const created = createInvitation(db, person, scope.organisationId, input);
 	if (!created.ok)
 		return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
@@ -165,7 +164,7 @@ export async function revokeMembershipAction(event: RequestEvent, scope: PeopleS
 	const person = authorisePeople(event, scope);
 	const parsed = idSchema.safeParse({ id: (await event.request.formData()).get('id') });
 	if (!parsed.success) return fail(400, { message: 'Choose a role to remove.' });
-	const db = getDb();
+	const db = event.locals.db;
 	const membership = getMembership(db, scope.organisationId, parsed.data.id);
 	const inScope = membership && (!scope.serviceId || membership.serviceId === scope.serviceId);
 	if (
@@ -186,7 +185,7 @@ export async function revokeInvitationAction(event: RequestEvent, scope: PeopleS
 	const person = authorisePeople(event, scope);
 	const parsed = idSchema.safeParse({ id: (await event.request.formData()).get('id') });
 	if (!parsed.success) return fail(400, { message: 'Choose an invitation to withdraw.' });
-	const db = getDb();
+	const db = event.locals.db;
 	const invitation = getInvitation(db, scope.organisationId, parsed.data.id);
 	const inScope = invitation && (!scope.serviceId || invitation.serviceId === scope.serviceId);
 	if (

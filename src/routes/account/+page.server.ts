@@ -1,5 +1,4 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { requirePerson } from '$lib/server/access/guard';
 import { Throttle } from '$lib/server/auth/throttle';
@@ -34,7 +33,7 @@ export const load = ((event) => {
 	const done = event.url.searchParams.get('done');
 	return {
 		account: { name: user.name, email: user.email },
-		sessions: listActiveSessions(getDb(), user.id, sessionId, { idleMs, maxMs }),
+		sessions: listActiveSessions(event.locals.db, user.id, sessionId, { idleMs, maxMs }),
 		notice: done === 'password' || done === 'sessions' ? NOTICES[done] : null
 	};
 }) satisfies PageServerLoad;
@@ -52,7 +51,7 @@ export const actions = {
 			};
 			return fail(429, { errors });
 		}
-		const changed = await changePassword(getDb(), {
+		const changed = await changePassword(event.locals.db, {
 			userId: user.id,
 			currentSessionId: sessionId,
 			currentPassword: result.data.currentPassword,
@@ -69,7 +68,7 @@ export const actions = {
 
 	signOutOthers: (event) => {
 		const { user, sessionId } = signedIn(event);
-		endOtherSessions(getDb(), user.id, sessionId);
+		endOtherSessions(event.locals.db, user.id, sessionId);
 		redirect(303, '/account?done=sessions');
 	}
 } satisfies Actions;

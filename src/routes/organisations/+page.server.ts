@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { requirePerson } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { listOrganisationsFor } from '$lib/server/organisations';
@@ -7,7 +6,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const person = requirePerson(event);
 	return {
-		organisations: listOrganisationsFor(getDb(), person).map((o) => ({
+		organisations: listOrganisationsFor(event.locals.db, person).map((o) => ({
 			...o,
 			canOpen: may(person, 'organisation.view', { organisationId: o.id }),
 			canManageFacilitators:

@@ -1,6 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { createSession } from '$lib/server/auth/session';
 import { setSessionCookie } from '$lib/server/auth/cookies';
@@ -24,7 +23,7 @@ export const load = (({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ request, cookies, url, getClientAddress }) => {
+	default: async ({ request, cookies, url, getClientAddress, locals }) => {
 		const form = await request.formData();
 		const parsed = signInSchema.safeParse({
 			email: form.get('email') ?? '',
@@ -54,7 +53,7 @@ export const actions = {
 			});
 		}
 
-		const db = getDb();
+		const db = locals.db;
 		const user = findUserByEmail(db, parsed.data.email);
 		const valid = user
 			? !user.disabledAt && (await verifyPassword(user.passwordHash, parsed.data.password))

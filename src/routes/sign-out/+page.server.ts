@@ -1,5 +1,4 @@
 import { redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { invalidateSession } from '$lib/server/auth/session';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,7 +9,7 @@ export const load = (() => {
 
 export const actions = {
 	default: ({ locals, cookies, url }) => {
-		if (locals.session) invalidateSession(getDb(), locals.session.id);
+		if (locals.session) invalidateSession(locals.db, locals.session.id);
 		deleteSessionCookie(cookies, url.protocol === 'https:');
 		redirect(303, '/sign-in');
 	}

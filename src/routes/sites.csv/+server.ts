@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import {
 	comparableSites,
@@ -10,7 +9,7 @@ import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
 	const person = authorise(event, 'sites.view');
-	const db = getDb();
+	const db = event.locals.db;
 	const { site } = crossSiteFilterSchema.parse({
 		site: event.url.searchParams.get('site') ?? undefined
 	});

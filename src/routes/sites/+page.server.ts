@@ -1,11 +1,10 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const person = authorise(event, 'sites.view');
-	const db = getDb();
+	const db = event.locals.db;
 	const { site } = crossSiteFilterSchema.parse({
 		site: event.url.searchParams.get('site') ?? undefined
 	});

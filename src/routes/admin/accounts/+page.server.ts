@@ -1,5 +1,4 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { authorise } from '$lib/server/access/guard';
 import { parseForm } from '$lib/server/forms';
@@ -18,7 +17,7 @@ const problemStatus = (problem: AccountProblem) => (problem === 'not-found' ? 40
 export const load = ((event) => {
 	const person = authorise(event, 'accounts.administer');
 	const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
-	const accounts = listAccounts(getDb(), { idleMs, maxMs }).map((a) => ({
+	const accounts = listAccounts(event.locals.db, { idleMs, maxMs }).map((a) => ({
 		id: a.id,
 		name: a.name,
 		email: a.email,
@@ -51,7 +50,7 @@ async function changeDisabled(event: RequestEvent, disabled: boolean) {
 	const person = authorise(event, 'accounts.administer');
 	const chosen = await chosenAccount(event);
 	if (!chosen.ok) return fail(400, { message: chosen.message });
-	const result = setAccountDisabled(getDb(), person.id, chosen.accountId, disabled);
+	const result = setAccountDisabled(event.locals.db, person.id, chosen.accountId, disabled);
 	if (!result.ok)
 		return fail(problemStatus(result.problem), {
 			message: ACCOUNT_PROBLEM_MESSAGES[result.problem]
@@ -67,7 +66,7 @@ export const actions = {
 		const person = authorise(event, 'accounts.administer');
 		const chosen = await chosenAccount(event);
 		if (!chosen.ok) return fail(400, { message: chosen.message });
-		const result = issuePasswordReset(getDb(), person.id, chosen.accountId);
+		const result = issuePasswordReset(event.locals.db, person.id, chosen.accountId);
 		if (!result.ok)
 			return fail(problemStatus(result.problem), {
 				message: ACCOUNT_PROBLEM_MESSAGES[result.problem]

@@ -1,6 +1,5 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import {
 	importPack,
@@ -12,7 +11,7 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load = ((event) => {
 	authorise(event, 'frameworks.manage');
-	return { frameworks: listFrameworkVersions(getDb()) };
+	return { frameworks: listFrameworkVersions(event.locals.db) };
 }) satisfies PageServerLoad;
 
 const retireSchema = z.object({ id: z.string().min(1).max(64) });
@@ -20,7 +19,7 @@ const retireSchema = z.object({ id: z.string().min(1).max(64) });
 async function changeRetired(event: RequestEvent, retired: boolean) {
 	const person = authorise(event, 'frameworks.manage');
 	const parsed = retireSchema.safeParse({ id: (await event.request.formData()).get('id') });
-	if (!parsed.success || !setRetired(getDb(), person, parsed.data.id, retired)) {
+	if (!parsed.success || !setRetired(event.locals.db, person, parsed.data.id, retired)) {
 		return fail(404, { message: 'That framework was not found.', problems: [] as string[] });
 	}
 	return { changed: true };
@@ -43,7 +42,7 @@ export const actions = {
 				problems: [] as string[]
 			});
 		}
-		const result = importPack(getDb(), person, await file.text());
+		const result = importPack(event.locals.db, person, await file.text());
 		if (!result.ok) {
 			return fail(400, {
 				message: `${file.name} could not be imported, so nothing has changed. Correct ${result.problems.length === 1 ? 'this problem' : `these ${result.problems.length} problems`} and try again:`,

@@ -1,5 +1,4 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { requirePerson } from '$lib/server/access/guard';
 import { ROLE_LABELS } from '$lib/server/access/policy';
@@ -22,7 +21,7 @@ function openOrRefuse(event: RequestEvent<RouteParams>) {
 	const address = event.getClientAddress();
 	const wait = linkThrottle.waitSeconds(address);
 	if (wait > 0) error(429, `Too many attempts. Wait ${wait} seconds and try again.`);
-	const opened = openInvitation(getDb(), event.params.token);
+	const opened = openInvitation(event.locals.db, event.params.token);
 	if (!opened.ok) {
 		if (opened.problem === 'unknown') linkThrottle.recordFailure(address);
 		error(opened.problem === 'unknown' ? 404 : 410, LINK_PROBLEM_MESSAGES[opened.problem]);
@@ -49,7 +48,7 @@ export const load = ((event) => {
 			serviceName: invitation.serviceName
 		},
 		signedInAs: user ? { email: user.email, matches: user.email === invitation.email } : null,
-		accountExists: !user && !!findUserByEmail(getDb(), invitation.email),
+		accountExists: !user && !!findUserByEmail(event.locals.db, invitation.email),
 		signInHref: `/sign-in?redirectTo=${encodeURIComponent(event.url.pathname)}`
 	};
 }) satisfies PageServerLoad;
@@ -58,7 +57,9 @@ export const actions = {
 	accept: async (event) => {
 		openOrRefuse(event);
 		const person = requirePerson(event);
-		const result = acceptInvitation(getDb(), event.params.token, { existingUserId: person.id });
+		const result = acceptInvitation(event.locals.db, event.params.token, {
+			existingUserId: person.id
+		});
 		if (!result.ok)
 			return fail(result.problem === 'wrong-account' ? 403 : 410, {
 				message: ACCEPT_PROBLEMS[result.problem],
@@ -78,7 +79,7 @@ export const actions = {
 		});
 		if (!parsed.ok)
 			return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
-		const db = getDb();
+		const db = event.locals.db;
 		const row = await newUserRow({
 			name: parsed.data.name,
 			email: invitation.email,

@@ -1,5 +1,4 @@
 import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { getOrganisation } from '$lib/server/organisations';
@@ -11,7 +10,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	const person = authorise(event, 'organisation.view', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const organisation = getOrganisation(db, organisationId);
 	if (!organisation) error(404, 'Page not found');
 	return {

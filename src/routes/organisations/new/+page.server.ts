@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { parseForm } from '$lib/server/forms';
 import { createOrganisation, organisationInputSchema } from '$lib/server/organisations';
@@ -15,7 +14,7 @@ export const actions = {
 		const person = authorise(event, 'organisation.create');
 		const result = parseForm(organisationInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const id = createOrganisation(getDb(), person, result.data);
+		const id = createOrganisation(event.locals.db, person, result.data);
 		redirect(303, `/organisations/${id}`);
 	}
 } satisfies Actions;

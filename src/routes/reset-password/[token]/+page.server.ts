@@ -1,5 +1,4 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { Throttle } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
 import {
@@ -27,20 +26,20 @@ function refuse(address: string, problem: ResetLinkProblem): never {
 	error(RESET_LINK_PROBLEM_STATUS[problem], RESET_LINK_PROBLEM_MESSAGES[problem]);
 }
 
-export const load = (({ params, getClientAddress, setHeaders }) => {
+export const load = (({ params, getClientAddress, setHeaders, locals }) => {
 	const address = getClientAddress();
 	refuseWhileThrottled(address);
-	const opened = openPasswordReset(getDb(), params.token);
+	const opened = openPasswordReset(locals.db, params.token);
 	if (!opened.ok) refuse(address, opened.problem);
 	setHeaders({ 'cache-control': 'no-store' });
 	return { email: opened.link.email };
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, getClientAddress }) => {
+	default: async ({ params, request, getClientAddress, locals }) => {
 		const address = getClientAddress();
 		refuseWhileThrottled(address);
-		const db = getDb();
+		const db = locals.db;
 		const opened = openPasswordReset(db, params.token);
 		if (!opened.ok) refuse(address, opened.problem);
 

@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
@@ -15,7 +14,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'organisation.overview', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const filters = filtersFromUrl(event.url);
 	const challengeOptions = organisationChallengeOptions(db, organisationId);
 	const { actions, counts } = organisationActions(db, organisationId, filters);

@@ -1,7 +1,6 @@
 import { csvRow } from '$lib/domain/csv';
 import { fileSlug } from '$lib/domain/data-table';
 import { londonDate } from '$lib/domain/london-days';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import {
@@ -23,7 +22,7 @@ function badRequest(message: string): Response {
 export const GET = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'audit.view', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const organisation = requireOrganisation(db, organisationId);
 
 	const parsed = parseAuditFilters(event.url.searchParams);

@@ -1,6 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import { formatInstant, isoDateParts } from '$lib/domain/dates';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import {
@@ -38,7 +37,7 @@ function formValues(raw: Record<string, string>): Record<string, string> {
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'audit.view', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const organisation = requireOrganisation(db, organisationId);
 	const path = `/organisations/${organisationId}/audit`;
 	const choices = {

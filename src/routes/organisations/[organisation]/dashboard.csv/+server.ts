@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import {
@@ -11,7 +10,7 @@ import type { RequestHandler } from './$types';
 export const GET = ((event) => {
 	const organisationId = event.params.organisation;
 	const person = authorise(event, 'organisation.overview', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const organisation = requireOrganisation(db, organisationId);
 	const dashboard = organisationDashboard(
 		db,

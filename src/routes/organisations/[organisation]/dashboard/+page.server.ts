@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { listGroupings } from '$lib/server/groupings';
@@ -9,7 +8,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	const person = authorise(event, 'organisation.overview', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const filters = organisationFiltersFromUrl(event.url);
 	return {
 		organisation: requireOrganisation(db, organisationId),

@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -14,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'organisation.manage', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		groupings: listGroupings(db, organisationId),
@@ -26,7 +25,7 @@ export const actions = {
 	default: async (event) => {
 		const organisationId = event.params.organisation;
 		const person = authorise(event, 'organisation.manage', { organisationId });
-		const db = getDb();
+		const db = event.locals.db;
 		const organisation = requireOrganisation(db, organisationId);
 		const result = parseForm(
 			groupingInputSchema(organisation.groupingLabel),

@@ -1,5 +1,4 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { parseForm } from '$lib/server/forms';
@@ -19,7 +18,7 @@ import type { Actions, PageServerLoad, RouteParams } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, round: roundId } = event.params;
 	const person = authorise(event, 'organisation.view', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const round = getRound(db, organisationId, roundId);
 	if (!round) error(404, 'Page not found');
 	const progress = roundProgress(db, round, {
@@ -45,7 +44,7 @@ export const load = ((event) => {
 function changeStatus(event: RequestEvent<RouteParams>, change: typeof openRound) {
 	const { organisation: organisationId, round: roundId } = event.params;
 	const person = authorise(event, 'organisation.manage', { organisationId });
-	const result = change(getDb(), person, organisationId, roundId);
+	const result = change(event.locals.db, person, organisationId, roundId);
 	if (!result.ok) return fail(result.status, { message: result.message });
 	redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
 }
@@ -58,7 +57,13 @@ export const actions = {
 		const person = authorise(event, 'organisation.manage', { organisationId });
 		const result = parseForm(reopenInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const reopened = reopenRound(getDb(), person, organisationId, roundId, result.data.reason);
+		const reopened = reopenRound(
+			event.locals.db,
+			person,
+			organisationId,
+			roundId,
+			result.data.reason
+		);
 		if (!reopened.ok && reopened.status === 400) {
 			return fail(400, {
 				values: { reason: result.data.reason } as Record<string, string>,

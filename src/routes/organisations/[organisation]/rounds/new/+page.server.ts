@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { formValues, parseForm, type FieldErrors } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -12,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'organisation.manage', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		services: listServices(db, organisationId),
@@ -29,7 +28,7 @@ export const actions = {
 		const selected = tickedChoices(form);
 		const result = parseForm(roundInputSchema, form);
 		if (!result.ok) return fail(400, { values: result.values, selected, errors: result.errors });
-		const created = createRound(getDb(), person, organisationId, result.data);
+		const created = createRound(event.locals.db, person, organisationId, result.data);
 		if (!created.ok) {
 			return fail(400, {
 				values: formValues(form),

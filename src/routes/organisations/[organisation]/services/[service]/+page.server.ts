@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -10,7 +9,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	const person = authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const service = requireService(db, organisationId, serviceId);
 	return {
 		organisation: requireOrganisation(db, organisationId),

@@ -1,6 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { SERVICE_TYPES } from '$lib/domain/services';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { parseForm, type FieldErrors } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -11,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const organisationId = event.params.organisation;
 	authorise(event, 'organisation.manage', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		groupings: listGroupings(db, organisationId).map((g) => ({ id: g.id, name: g.name })),
@@ -25,7 +24,7 @@ export const actions = {
 		const person = authorise(event, 'organisation.manage', { organisationId });
 		const result = parseForm(serviceInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const created = createService(getDb(), person, organisationId, result.data);
+		const created = createService(event.locals.db, person, organisationId, result.data);
 		if (!created.ok) {
 			const values: Record<string, string> = {
 				name: result.data.name,

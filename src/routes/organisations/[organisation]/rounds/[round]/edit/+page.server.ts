@@ -1,6 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { isoDateParts } from '$lib/domain/dates';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { formValues, parseForm, type FieldErrors } from '$lib/server/forms';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -19,7 +18,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, round: roundId } = event.params;
 	authorise(event, 'organisation.manage', { organisationId });
-	const db = getDb();
+	const db = event.locals.db;
 	const round = getRound(db, organisationId, roundId);
 	if (!round) error(404, 'Page not found');
 	// Only a draft can change; for any other round the round page itself is the place to be.
@@ -57,7 +56,7 @@ export const actions = {
 		const selected = tickedChoices(form);
 		const result = parseForm(roundInputSchema, form);
 		if (!result.ok) return fail(400, { values: result.values, selected, errors: result.errors });
-		const updated = updateRound(getDb(), person, organisationId, roundId, result.data);
+		const updated = updateRound(event.locals.db, person, organisationId, roundId, result.data);
 		if (!updated.ok && updated.status !== 400) error(updated.status, updated.message);
 		if (!updated.ok) {
 			return fail(400, {

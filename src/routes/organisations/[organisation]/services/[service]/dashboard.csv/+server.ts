@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireService } from '$lib/server/services';
 import { serviceDashboard, tableCsvResponse } from '$lib/server/dashboards';
@@ -7,7 +6,7 @@ import type { RequestHandler } from './$types';
 export const GET = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const service = requireService(db, organisationId, serviceId);
 	const dashboard = serviceDashboard(db, serviceId);
 	return tableCsvResponse(

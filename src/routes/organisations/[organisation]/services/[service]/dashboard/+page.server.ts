@@ -1,4 +1,3 @@
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { requireService } from '$lib/server/services';
@@ -8,7 +7,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const service = requireService(db, organisationId, serviceId);
 	return {
 		organisation: requireOrganisation(db, organisationId),

@@ -1,6 +1,5 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -27,7 +26,7 @@ export const load = ((event) => {
 	const assessment = assessmentFromRoute(event);
 	const resource = { organisationId, serviceId: assessment.serviceId };
 	const person = authorise(event, 'assessment.view', resource);
-	const db = getDb();
+	const db = event.locals.db;
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const ownRater = raterOf(db, assessment.id, person.id);
@@ -84,7 +83,7 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 		organisationId,
 		serviceId: assessment.serviceId
 	});
-	const db = getDb();
+	const db = event.locals.db;
 	const form = await event.request.formData();
 	const values = formValues(form);
 	const parsed = parseAssessmentForm(form, frameworkContent(db, assessment.frameworkId));
@@ -131,7 +130,7 @@ export const actions = {
 			organisationId,
 			serviceId: assessment.serviceId
 		});
-		if (!seesTeamDraft(raterOf(getDb(), assessment.id, person.id), mayAgree)) {
+		if (!seesTeamDraft(raterOf(event.locals.db, assessment.id, person.id), mayAgree)) {
 			return fail(403, {
 				comment: {
 					values: { body: '' },
@@ -141,7 +140,7 @@ export const actions = {
 		}
 		const result = parseForm(commentInputSchema, await event.request.formData());
 		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });
-		addComment(getDb(), person, assessment, organisationId, result.data.body);
+		addComment(event.locals.db, person, assessment, organisationId, result.data.body);
 		redirect(
 			303,
 			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`

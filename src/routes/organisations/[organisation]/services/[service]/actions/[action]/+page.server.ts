@@ -1,5 +1,4 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -12,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
 	const person = authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const action = getAction(db, organisationId, serviceId, actionId);
 	if (!action) error(404, 'Page not found');
 	return {
@@ -32,7 +31,7 @@ export const actions = {
 	note: async (event) => {
 		const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
 		authorise(event, 'service.view', { organisationId, serviceId });
-		const db = getDb();
+		const db = event.locals.db;
 		const action = getAction(db, organisationId, serviceId, actionId);
 		if (!action) error(404, 'Page not found');
 		const person = authorise(event, 'action.note', {

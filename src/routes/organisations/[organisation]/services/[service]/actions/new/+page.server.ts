@@ -1,5 +1,4 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { requireService } from '$lib/server/services';
@@ -15,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId } = event.params;
 	authorise(event, 'plan.edit', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const service = requireService(db, organisationId, serviceId);
 	const { latest, choices } = challengeChoices(db, serviceId);
 	const challenge = event.url.searchParams.get('challenge') ?? '';
@@ -33,7 +32,7 @@ export const actions = {
 	default: async (event) => {
 		const { organisation: organisationId, service: serviceId } = event.params;
 		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
-		const db = getDb();
+		const db = event.locals.db;
 		requireService(db, organisationId, serviceId);
 		const form = await event.request.formData();
 		const result = parseForm(actionInputSchema, form);

@@ -1,7 +1,6 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { getDb } from '$lib/server/db';
 import { authorise, requirePerson } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { getAssessment } from '$lib/server/assessments';
@@ -13,7 +12,7 @@ import type { Actions, PageServerLoad, RouteParams } from './$types';
 function leadOf(event: RequestEvent<RouteParams>) {
 	requirePerson(event);
 	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const assessment = getAssessment(getDb(), organisationId, roundId, assessmentId);
+	const assessment = getAssessment(event.locals.db, organisationId, roundId, assessmentId);
 	if (!assessment) error(404, 'Page not found');
 	const person = authorise(event, 'assessment.edit', {
 		organisationId,
@@ -28,7 +27,7 @@ const addRaterSchema = z.object({
 
 export const load = ((event) => {
 	const { assessment, organisationId } = leadOf(event);
-	const db = getDb();
+	const db = event.locals.db;
 	return {
 		organisation: requireOrganisation(db, organisationId),
 		assessment,
@@ -45,7 +44,7 @@ export const actions = {
 		const parsed = parseForm(addRaterSchema, await event.request.formData());
 		if (!parsed.ok)
 			return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
-		const db = getDb();
+		const db = event.locals.db;
 		const result = addRater(db, person, assessment, parsed.data.userId);
 		if (!result.ok) {
 			const status = result.status === 404 ? 400 : result.status;

@@ -2,7 +2,6 @@ import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { MAX_RATING_COMMENT_LENGTH, seesOthersRatings } from '$lib/domain/ratings';
-import { getDb } from '$lib/server/db';
 import { authorise, requirePerson } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { getAssessment } from '$lib/server/assessments';
@@ -21,7 +20,7 @@ import type { Actions, PageServerLoad, RouteParams } from './$types';
 function raterContext(event: RequestEvent<RouteParams>) {
 	requirePerson(event);
 	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const db = getDb();
+	const db = event.locals.db;
 	const assessment = getAssessment(db, organisationId, roundId, assessmentId);
 	if (!assessment) error(404, 'Page not found');
 	const person = authorise(event, 'assessment.view', {

@@ -1,6 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { may } from '$lib/server/access/policy';
 import { requireOrganisation } from '$lib/server/organisations';
@@ -16,7 +15,7 @@ export const load = ((event) => {
 		organisationId,
 		serviceId: assessment.serviceId
 	});
-	const db = getDb();
+	const db = event.locals.db;
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	return {
 		organisation: requireOrganisation(db, organisationId),
@@ -36,7 +35,7 @@ export const actions = {
 			organisationId,
 			serviceId: assessment.serviceId
 		});
-		const db = getDb();
+		const db = event.locals.db;
 		const form = await event.request.formData();
 		const parsed = parseReviewForm(form, actionsToReview(db, assessment));
 		if (!parsed.ok)

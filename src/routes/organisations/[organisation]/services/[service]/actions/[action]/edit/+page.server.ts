@@ -1,6 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { isoDateParts } from '$lib/domain/dates';
-import { getDb } from '$lib/server/db';
 import { authorise } from '$lib/server/access/guard';
 import { requireOrganisation } from '$lib/server/organisations';
 import { formValues, parseForm } from '$lib/server/forms';
@@ -42,7 +41,7 @@ function asFormValues(
 export const load = ((event) => {
 	const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
 	authorise(event, 'plan.edit', { organisationId, serviceId });
-	const db = getDb();
+	const db = event.locals.db;
 	const action = getAction(db, organisationId, serviceId, actionId);
 	if (!action) error(404, 'Page not found');
 	return {
@@ -58,7 +57,7 @@ export const actions = {
 	default: async (event) => {
 		const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
 		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
-		const db = getDb();
+		const db = event.locals.db;
 		if (!getAction(db, organisationId, serviceId, actionId)) error(404, 'Page not found');
 		const form = await event.request.formData();
 		const result = parseForm(actionUpdateSchema, form);
