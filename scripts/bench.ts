@@ -27,7 +27,7 @@ import {
 } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
-import { requireOrganisation } from '$lib/server/organisations';
+import { getOrganisation } from '$lib/server/organisations';
 import { findUserByEmail, personFor } from '$lib/server/users';
 import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
@@ -205,7 +205,7 @@ function organisationDashboardLoad(db: Db, person: Person, organisationId: strin
 		throw new Error(`${person.id} may not see ${organisationId}`);
 	const filters = organisationFiltersFromUrl(url);
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation: getOrganisation(db, organisationId),
 		filters,
 		query: url.search,
 		groupings: listGroupings(db, organisationId).map((g) => ({ value: g.id, text: g.name })),

@@ -1,11 +1,8 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { prepareDatabase } from '$lib/server/startup';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
-import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { personFor } from '$lib/server/users';
+import { resumeSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 
 export const init: ServerInit = async () => {
@@ -14,25 +11,8 @@ export const init: ServerInit = async () => {
 
 /** What every request carries: the database, and who is signed in (if anyone). */
 const requestContext: Handle = async ({ event, resolve }) => {
-	const db = getDb();
-	event.locals.db = db;
-	event.locals.user = null;
-	event.locals.session = null;
-	event.locals.person = null;
-	const token = event.cookies.get(SESSION_COOKIE);
-	const secure = event.url.protocol === 'https:';
-	if (token) {
-		const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
-		const result = validateSessionToken(db, token, { idleMs, maxMs });
-		if (result) {
-			event.locals.user = result.user;
-			event.locals.session = result.session;
-			event.locals.person = personFor(db, result.user);
-			setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
-		} else {
-			deleteSessionCookie(event.cookies, secure);
-		}
-	}
+	event.locals.db = getDb();
+	resumeSession(event);
 	return resolve(event);
 };
 

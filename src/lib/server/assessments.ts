@@ -1,4 +1,3 @@
-import { error, type RequestEvent } from '@sveltejs/kit';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
@@ -23,7 +22,6 @@ import { countCompletedAssessment } from './dashboards';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
-import { requirePerson } from './access/guard';
 
 export const MAX_EVIDENCE_LENGTH = 10_000;
 
@@ -62,22 +60,6 @@ export function getAssessment(
 }
 
 export type AssessmentRecord = NonNullable<ReturnType<typeof getAssessment>>;
-
-/**
- * The assessment an assessment page's address names, for a signed-in person; 404 when the ids do
- * not belong together. The route still asks the policy what this person may do with it.
- */
-export function assessmentFromRoute(
-	event: Pick<RequestEvent, 'locals' | 'url' | 'request'> & {
-		params: { organisation: string; round: string; assessment: string };
-	}
-): AssessmentRecord {
-	requirePerson(event);
-	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const assessment = getAssessment(event.locals.db, organisationId, roundId, assessmentId);
-	if (!assessment) error(404, 'Page not found');
-	return assessment;
-}
 
 export function agreedScoresFor(db: Db, assessmentId: string) {
 	return db

@@ -18,7 +18,7 @@ import {
 	type Mover,
 	type LevelCount
 } from '$lib/domain/dashboards';
-import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
+import type { DataTable } from '$lib/domain/data-table';
 import { SERVICE_TYPES } from '$lib/domain/services';
 import { medianLevel, PERSPECTIVE_LABELS, type MedianLevel } from '$lib/domain/ratings';
 import type { Db } from './db/client';
@@ -836,26 +836,4 @@ export function crossSiteView(
 		benchmarks,
 		tables
 	};
-}
-
-// Downloads --------------------------------------------------------------------------------------
-
-/** One of a dashboard's tables as a CSV file, or a 400 that names the tables there are. */
-export function tableCsvResponse(
-	tables: Record<string, DataTable>,
-	requested: string | null,
-	filenameBase: string
-): Response {
-	if (!requested || !Object.hasOwn(tables, requested)) {
-		return new Response(`Choose which table to download: ${Object.keys(tables).join(', ')}.\n`, {
-			status: 400,
-			headers: { 'content-type': 'text/plain; charset=utf-8' }
-		});
-	}
-	return new Response(dataTableCsv(tables[requested]), {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${fileSlug(filenameBase)}-${requested}.csv"`
-		}
-	});
 }

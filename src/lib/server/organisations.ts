@@ -1,4 +1,3 @@
-import { error } from '@sveltejs/kit';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from './db/client';
@@ -98,15 +97,4 @@ export function isMember(db: Db, userId: string, organisationId: string): boolea
 		.from(memberships)
 		.where(and(eq(memberships.userId, userId), eq(memberships.organisationId, organisationId)))
 		.get();
-}
-
-/** The organisation's name for headings and breadcrumbs, with its word for groupings, or a 404. */
-export function requireOrganisation(db: Db, organisationId: string) {
-	const organisation = getOrganisation(db, organisationId);
-	if (!organisation) error(404, 'Page not found');
-	return {
-		id: organisation.id,
-		name: organisation.name,
-		groupingLabel: organisation.groupingLabel
-	};
 }

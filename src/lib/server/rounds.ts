@@ -140,15 +140,10 @@ export interface RoundInput {
 	serviceTypes?: ServiceType[];
 }
 
-/** The ticked choices a form sends back with its errors, so nothing ticked is lost. */
-export function tickedChoices(form: FormData) {
-	const all = (name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
-	return {
-		serviceIds: all('serviceIds'),
-		groupingIds: all('groupingIds'),
-		serviceTypes: all('serviceTypes')
-	};
-}
+const ROUND_CHOICE_FIELDS = ['serviceIds', 'groupingIds', 'serviceTypes'];
+
+/** The round form's checkbox groups: services one by one, groupings and types of service. */
+export const isRoundChoiceField = (name: string) => ROUND_CHOICE_FIELDS.includes(name);
 
 type Refusal = { ok: false; field: string; message: string };
 

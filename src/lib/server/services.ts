@@ -1,4 +1,3 @@
-import { error } from '@sveltejs/kit';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
@@ -52,13 +51,6 @@ export function getService(db: Db, organisationId: string, serviceId: string) {
 		.from(services)
 		.where(and(eq(services.id, serviceId), eq(services.organisationId, organisationId)))
 		.get();
-}
-
-/** The service, only if it belongs to this organisation, or a 404. */
-export function requireService(db: Db, organisationId: string, serviceId: string) {
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
-	return service;
 }
 
 export type CreateServiceResult =

@@ -1,4 +1,4 @@
-import { requirePerson } from '$lib/server/access/guard';
+import { requirePerson } from '$lib/server/http/require';
 import { myWork } from '$lib/server/action-overview';
 import type { PageServerLoad } from './$types';
 

@@ -1,4 +1,4 @@
-import { requirePerson } from '$lib/server/access/guard';
+import { requirePerson } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { listOrganisationsFor } from '$lib/server/organisations';
 import type { PageServerLoad } from './$types';

@@ -1,15 +1,10 @@
-import { authorise } from '$lib/server/access/guard';
-import {
-	comparableSites,
-	crossSiteFilterSchema,
-	crossSiteView,
-	tableCsvResponse
-} from '$lib/server/dashboards';
+import { requirePermission } from '$lib/server/http/require';
+import { tableCsvResponse } from '$lib/server/http/csv';
+import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
-	const person = authorise(event, 'sites.view');
-	const db = event.locals.db;
+	const { db, person } = requirePermission(event, 'sites.view');
 	const { site } = crossSiteFilterSchema.parse({
 		site: event.url.searchParams.get('site') ?? undefined
 	});

@@ -1,10 +1,9 @@
-import { authorise } from '$lib/server/access/guard';
+import { requirePermission } from '$lib/server/http/require';
 import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const person = authorise(event, 'sites.view');
-	const db = event.locals.db;
+	const { db, person } = requirePermission(event, 'sites.view');
 	const { site } = crossSiteFilterSchema.parse({
 		site: event.url.searchParams.get('site') ?? undefined
 	});

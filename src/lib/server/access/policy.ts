@@ -28,6 +28,11 @@ export type Action =
 	| 'organisation.people'
 	/** Give or take away a facilitator's read access to the organisation. */
 	| 'organisation.facilitators'
+	/**
+	 * Open a people page: an organisation's (for those who manage its people or its facilitators)
+	 * or a service's (service.people). Which roles show there is mayGrant's to say.
+	 */
+	| 'people.view'
 	/** Read the organisation's audit trail. */
 	| 'audit.view'
 	| 'service.view'
@@ -95,6 +100,12 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			return isOrgAdmin;
 		case 'organisation.facilitators':
 			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
+		case 'people.view':
+			if (resource.serviceId) return may(person, 'service.people', resource);
+			return (
+				may(person, 'organisation.people', resource) ||
+				may(person, 'organisation.facilitators', resource)
+			);
 		case 'sites.view':
 			return (
 				person.isPlatformAdmin ||

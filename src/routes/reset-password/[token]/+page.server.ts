@@ -1,4 +1,5 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
+import { formFailure } from '$lib/server/http/failure';
 import { Throttle } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
 import {
@@ -36,17 +37,18 @@ export const load = (({ params, getClientAddress, setHeaders, locals }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, getClientAddress, locals }) => {
-		const address = getClientAddress();
+	default: async (event) => {
+		const { params, locals } = event;
+		const address = event.getClientAddress();
 		refuseWhileThrottled(address);
-		const db = locals.db;
-		const opened = openPasswordReset(db, params.token);
+		const opened = openPasswordReset(locals.db, params.token);
 		if (!opened.ok) refuse(address, opened.problem);
 
-		const result = parseForm(resetPasswordSchema, await request.formData());
-		if (!result.ok) return fail(400, { errors: result.errors });
+		const posted = await event.request.formData();
+		const parsed = parseForm(resetPasswordSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 
-		const reset = await resetPassword(db, params.token, result.data.newPassword);
+		const reset = await resetPassword(locals.db, params.token, parsed.data.newPassword);
 		if (!reset.ok) refuse(address, reset.problem);
 		redirect(303, '/sign-in?reset=1');
 	}

@@ -1,13 +1,9 @@
-import { error } from '@sveltejs/kit';
-import { authorise } from '$lib/server/access/guard';
-import { frameworkContent, getFramework } from '$lib/server/frameworks/queries';
+import { requireFramework } from '$lib/server/http/require';
+import { frameworkContent } from '$lib/server/frameworks/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	authorise(event, 'frameworks.manage');
-	const db = event.locals.db;
-	const framework = getFramework(db, event.params.framework);
-	if (!framework) error(404, 'Page not found');
+	const { db, framework } = requireFramework(event);
 	return {
 		framework: {
 			name: framework.name,

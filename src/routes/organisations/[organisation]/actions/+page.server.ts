@@ -1,5 +1,4 @@
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { requireOrganisation } from '$lib/server/http/require';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { filtersFromUrl } from '$lib/server/actions';
@@ -12,14 +11,13 @@ import {
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'organisation.overview', { organisationId });
-	const db = event.locals.db;
+	const { db, organisation } = requireOrganisation(event, 'organisation.overview');
+	const organisationId = organisation.id;
 	const filters = filtersFromUrl(event.url);
 	const challengeOptions = organisationChallengeOptions(db, organisationId);
 	const { actions, counts } = organisationActions(db, organisationId, filters);
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		filters: {
 			grouping: filters.grouping ?? '',
 			service: filters.service ?? '',

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { formatInstant, isoDateParts } from '$lib/domain/dates';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { requireOrganisation } from '$lib/server/http/require';
 import {
 	AUDIT_PAGE_SIZE,
 	auditFilterChoiceErrors,
@@ -35,10 +34,8 @@ function formValues(raw: Record<string, string>): Record<string, string> {
 }
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'audit.view', { organisationId });
-	const db = event.locals.db;
-	const organisation = requireOrganisation(db, organisationId);
+	const { db, organisation } = requireOrganisation(event, 'audit.view');
+	const organisationId = organisation.id;
 	const path = `/organisations/${organisationId}/audit`;
 	const choices = {
 		people: auditTrailPeople(db, organisationId),

@@ -1,17 +1,12 @@
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { requireService } from '$lib/server/services';
+import { requireService } from '$lib/server/http/require';
 import { serviceDashboard } from '$lib/server/dashboards';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	authorise(event, 'service.view', { organisationId, serviceId });
-	const db = event.locals.db;
-	const service = requireService(db, organisationId, serviceId);
+	const { db, organisation, service } = requireService(event, 'service.view');
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		service: { id: service.id, name: service.name, type: service.type },
-		dashboard: serviceDashboard(db, serviceId)
+		dashboard: serviceDashboard(db, service.id)
 	};
 }) satisfies PageServerLoad;

@@ -1,36 +1,20 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { MAX_RATING_COMMENT_LENGTH, seesOthersRatings } from '$lib/domain/ratings';
-import { authorise, requirePerson } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { getAssessment } from '$lib/server/assessments';
+import { requireRater } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { frameworkContent } from '$lib/server/frameworks/queries';
-import { formValues, parseForm } from '$lib/server/forms';
-import {
-	ownRatings,
-	raterOf,
-	ratingSpread,
-	saveRatings,
-	type RatingAnswer
-} from '$lib/server/ratings';
+import { parseForm } from '$lib/server/forms';
+import { ownRatings, ratingSpread, saveRatings, type RatingAnswer } from '$lib/server/ratings';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 /** Only a person invited to rate this assessment reaches this page; anyone else gets 404. */
-function raterContext(event: RequestEvent<RouteParams>) {
-	requirePerson(event);
-	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const db = event.locals.db;
-	const assessment = getAssessment(db, organisationId, roundId, assessmentId);
-	if (!assessment) error(404, 'Page not found');
-	const person = authorise(event, 'assessment.view', {
-		organisationId,
-		serviceId: assessment.serviceId
-	});
-	const rater = raterOf(db, assessment.id, person.id);
-	if (!rater) error(404, 'Page not found');
-	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
-	return { db, person, assessment, rater, organisationId, here };
+function raterHere(event: RequestEvent<RouteParams>) {
+	const context = requireRater(event);
+	const { organisation, assessment } = context;
+	const here = `/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
+	return { ...context, here };
 }
 
 type Step = { kind: 'perspective' } | { kind: 'challenge'; index: number } | { kind: 'summary' };
@@ -47,10 +31,10 @@ function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean):
 }
 
 export const load = ((event) => {
-	const { db, assessment, rater, organisationId, person } = raterContext(event);
+	const { db, assessment, rater, organisation, person } = raterHere(event);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const common = {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		assessment,
 		scale: framework.scale,
 		challenges: framework.challenges,
@@ -95,28 +79,25 @@ const answerSchema = z.object({
 
 export const actions = {
 	perspective: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
-		const form = await event.request.formData();
-		const values = formValues(form);
-		const parsed = parseForm(perspectiveSchema, form);
-		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
+		const parsed = parseForm(perspectiveSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const result = saveRatings(db, person, assessment, {
 			perspective: parsed.data.perspective,
 			answers: []
 		});
-		if (!result.ok)
-			return fail(result.status, { values, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		redirect(
 			303,
 			parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`
 		);
 	},
 	save: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
-		const form = await event.request.formData();
-		const values = formValues(form);
-		const parsed = parseForm(answerSchema, form);
-		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
+		const parsed = parseForm(answerSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const content = frameworkContent(db, assessment.frameworkId);
 		const challenge = content.challenges.find((c) => c.id === parsed.data.challenge);
 		if (!challenge) error(404, 'Page not found');
@@ -125,25 +106,19 @@ export const actions = {
 		if (raw === '') choice = null;
 		else if (raw === 'dont-know') choice = 'dont-know';
 		else if (/^-?\d{1,6}$/.test(raw)) choice = Number(raw);
-		else
-			return fail(400, {
-				values,
-				errors: { level: 'Select one of the levels shown, or ‘Don’t know’' },
-				message: undefined
-			});
-		const goOn = parsed.data.then !== 'later';
-		if (goOn && choice === null) {
-			return fail(400, {
-				values,
-				errors: { level: 'Select a level, or ‘Don’t know’' },
-				message: undefined
-			});
+		else {
+			const level = 'Select one of the levels shown, or ‘Don’t know’';
+			return formFailure(event, 400, posted, { errors: { level } });
 		}
+		const goOn = parsed.data.then !== 'later';
+		if (goOn && choice === null)
+			return formFailure(event, 400, posted, {
+				errors: { level: 'Select a level, or ‘Don’t know’' }
+			});
 		const result = saveRatings(db, person, assessment, {
 			answers: [{ challengeId: challenge.id, choice, comment: parsed.data.comment ?? '' }]
 		});
-		if (!result.ok)
-			return fail(result.status, { values, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		const index = content.challenges.indexOf(challenge);
 		const next =
 			index + 1 < content.challenges.length && parsed.data.returnTo !== 'summary'
@@ -152,10 +127,10 @@ export const actions = {
 		redirect(303, goOn ? next : `${here}?challenge=${index + 1}&saved`);
 	},
 	submit: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
 		const result = saveRatings(db, person, assessment, { answers: [] }, { submit: true });
-		if (!result.ok)
-			return fail(result.status, { values: {}, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		redirect(303, here);
 	}
 } satisfies Actions;
