@@ -12,12 +12,10 @@ import {
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { addRater, saveRatings } from '$lib/server/ratings';
 import { personFor } from '$lib/server/users';
-import {
-	crossSiteView,
-	organisationDashboard,
-	rebuildRoundLevelCounts,
-	serviceDashboard
-} from '$lib/server/dashboards';
+import { crossSiteView } from '$lib/server/dashboards/cross-site';
+import { organisationDashboard } from '$lib/server/dashboards/organisation';
+import { serviceDashboard } from '$lib/server/dashboards/service';
+import { rebuildRoundLevelCounts } from '$lib/server/assessments/level-counts';
 import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';

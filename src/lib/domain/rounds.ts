@@ -73,7 +73,8 @@ export function whyRoundCannotReopen(status: RoundStatus, reason: string): Reope
 
 // Where a service has got to in a round. Individual ratings will later split "in progress" into
 // rating and agreeing; the facts grow with them, and callers keep asking this one function.
-export type AssessmentStage = 'not_started' | 'rating' | 'agreeing' | 'complete';
+export const ASSESSMENT_STAGES = ['not_started', 'rating', 'agreeing', 'complete'] as const;
+export type AssessmentStage = (typeof ASSESSMENT_STAGES)[number];
 
 export const ASSESSMENT_STAGE_LABELS: Record<AssessmentStage, string> = {
 	not_started: 'Not started',
@@ -117,6 +118,16 @@ export function assessmentStage(
 					? 'rating'
 					: 'not_started';
 	return { stage, late: stage !== 'complete' && today > periodEnd };
+}
+
+/** How many assessments are at each stage, every stage listed. */
+export function countStages(standings: AssessmentStanding[]): Record<AssessmentStage, number> {
+	const counts = Object.fromEntries(ASSESSMENT_STAGES.map((stage) => [stage, 0])) as Record<
+		AssessmentStage,
+		number
+	>;
+	for (const standing of standings) counts[standing.stage] += 1;
+	return counts;
 }
 
 export interface RoundProgressSummary {

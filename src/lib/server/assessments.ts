@@ -18,7 +18,7 @@ import {
 } from './db/schema';
 import { recordAuditEvent } from './audit';
 import { unreviewedActionCount } from './action-review';
-import { countCompletedAssessment } from './dashboards';
+import { countCompletedAssessment } from './assessments/level-counts';
 import { frameworkContent, type FrameworkContent } from './frameworks/queries';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';

@@ -1,13 +1,10 @@
 import { requirePermission } from '$lib/server/http/require';
 import { tableCsvResponse } from '$lib/server/http/csv';
-import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
+import { crossSiteFiltersFromUrl, crossSitePage } from '$lib/server/dashboards/cross-site';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
 	const { db, person } = requirePermission(event, 'sites.view');
-	const { site } = crossSiteFilterSchema.parse({
-		site: event.url.searchParams.get('site') ?? undefined
-	});
-	const view = crossSiteView(db, comparableSites(db, person), site);
+	const { view } = crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
 	return tableCsvResponse(view?.tables ?? {}, event.url.searchParams.get('table'), 'cross-site');
 }) satisfies RequestHandler;

@@ -1,11 +1,8 @@
 import { requirePermission } from '$lib/server/http/require';
-import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
+import { crossSiteFiltersFromUrl, crossSitePage } from '$lib/server/dashboards/cross-site';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const { db, person } = requirePermission(event, 'sites.view');
-	const { site } = crossSiteFilterSchema.parse({
-		site: event.url.searchParams.get('site') ?? undefined
-	});
-	return { view: crossSiteView(db, comparableSites(db, person), site) };
+	return crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
 }) satisfies PageServerLoad;

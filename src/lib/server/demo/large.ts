@@ -3,7 +3,7 @@
 // statements because a million agreed scores through the query builder would take minutes.
 import { SERVICE_TYPES } from '$lib/domain/services';
 import type { Db } from '../db/client';
-import { rebuildRoundLevelCounts } from '../dashboards';
+import { rebuildRoundLevelCounts } from '../assessments/level-counts';
 import { seededRandom, integerBetween, shuffled, type Random } from '$lib/domain/random';
 
 export interface LargeSeedOptions {

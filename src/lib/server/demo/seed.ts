@@ -23,7 +23,7 @@ import {
 	users
 } from '../db/schema';
 import { newId } from '../ids';
-import { rebuildRoundLevelCounts } from '../dashboards';
+import { rebuildRoundLevelCounts } from '../assessments/level-counts';
 import { seededRandom, integerBetween, pick, shuffled, type Random } from '$lib/domain/random';
 
 export interface DemoAccount {

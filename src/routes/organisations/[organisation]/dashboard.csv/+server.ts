@@ -1,6 +1,9 @@
 import { requireOrganisation } from '$lib/server/http/require';
 import { tableCsvResponse } from '$lib/server/http/csv';
-import { organisationDashboard, organisationFiltersFromUrl } from '$lib/server/dashboards';
+import {
+	organisationDashboard,
+	organisationFiltersFromUrl
+} from '$lib/server/dashboards/organisation';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {

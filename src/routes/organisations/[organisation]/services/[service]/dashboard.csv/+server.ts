@@ -1,6 +1,6 @@
 import { requireService } from '$lib/server/http/require';
 import { tableCsvResponse } from '$lib/server/http/csv';
-import { serviceDashboard } from '$lib/server/dashboards';
+import { serviceDashboard } from '$lib/server/dashboards/service';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {

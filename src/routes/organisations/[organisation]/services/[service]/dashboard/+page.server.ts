@@ -1,5 +1,5 @@
 import { requireService } from '$lib/server/http/require';
-import { serviceDashboard } from '$lib/server/dashboards';
+import { serviceDashboard } from '$lib/server/dashboards/service';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
