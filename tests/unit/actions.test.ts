@@ -4,7 +4,8 @@ import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound } from '$lib/server/rounds';
-import { parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import {

@@ -6,14 +6,13 @@ import { closeRound, createRound } from '$lib/server/rounds';
 import {
 	agreedScoresFor,
 	getAssessment,
-	parseAssessmentForm,
 	previousAgreedScores,
 	prioritiesFor,
-	saveAssessment,
 	scoreFingerprints,
-	teamResourcesFor,
-	MAX_EVIDENCE_LENGTH
-} from '$lib/server/assessments';
+	teamResourcesFor
+} from '$lib/server/assessments/queries';
+import { MAX_EVIDENCE_LENGTH, parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { serviceProgress } from '$lib/server/progress';
 import { agreedScores, assessments, auditEvents } from '$lib/server/db/schema';

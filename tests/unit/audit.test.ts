@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment, saveAssessment } from '$lib/server/assessments';
+import { getAssessment } from '$lib/server/assessments/queries';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import {
 	AUDIT_CSV_HEADER,

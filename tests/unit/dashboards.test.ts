@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import {
-	getAssessment,
-	parseAssessmentForm,
-	saveAssessment,
-	type AssessmentRecord
-} from '$lib/server/assessments';
+import { getAssessment, type AssessmentRecord } from '$lib/server/assessments/queries';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { addRater, saveRatings } from '$lib/server/ratings';
 import { personFor } from '$lib/server/users';

@@ -3,7 +3,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
 import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment } from '$lib/server/assessments';
+import { getAssessment } from '$lib/server/assessments/queries';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import * as audit from '$lib/server/audit';

@@ -17,7 +17,7 @@ import {
 	updateRound,
 	type RoundInput
 } from '$lib/server/rounds';
-import { getAssessment } from '$lib/server/assessments';
+import { getAssessment } from '$lib/server/assessments/queries';
 import { parseForm } from '$lib/server/forms';
 import { personFor } from '$lib/server/users';
 import {

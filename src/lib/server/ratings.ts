@@ -14,7 +14,7 @@ import { recordAuditEvent } from './audit';
 import { frameworkContent } from './frameworks/queries';
 import { listMemberships } from './memberships';
 import type { FieldErrors } from './forms';
-import type { AssessmentRecord } from './assessments';
+import type { AssessmentRecord } from './assessments/queries';
 import type { Person } from './access/policy';
 
 /** The perspective column cannot be null; this is stored until the rater chooses one. */

@@ -8,7 +8,7 @@ import { may, type Action, type Person, type Resource } from '../access/policy';
 import { getOrganisation } from '../organisations';
 import { getService } from '../services';
 import { getRound } from '../rounds';
-import { getAssessment } from '../assessments';
+import { getAssessment } from '../assessments/queries';
 import { raterOf } from '../ratings';
 import { getAction } from '../actions';
 import { getFramework } from '../frameworks/queries';

@@ -1,6 +1,6 @@
 import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
-import { serviceAssessments } from '$lib/server/assessments';
+import { serviceAssessments } from '$lib/server/assessments/queries';
 import { serviceProgress } from '$lib/server/progress';
 import type { PageServerLoad } from './$types';
 

@@ -11,13 +11,13 @@ import { ratingSpread, raterOf } from '$lib/server/ratings';
 import { actionsToReview } from '$lib/server/action-review';
 import {
 	agreedScoresFor,
-	parseAssessmentForm,
 	previousAgreedScores,
 	prioritiesFor,
-	saveAssessment,
 	scoreFingerprints,
 	teamResourcesFor
-} from '$lib/server/assessments';
+} from '$lib/server/assessments/queries';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
