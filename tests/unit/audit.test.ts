@@ -8,19 +8,20 @@ import { closeRound, createRound, openRound, roundParticipants } from '$lib/serv
 import { getAssessment } from '$lib/server/assessments/queries';
 import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
+import { AUDIT_CSV_HEADER, auditCsvRecord } from '$lib/server/audit/csv';
 import {
-	AUDIT_CSV_HEADER,
-	auditCsvRecord,
 	auditFilterChoiceErrors,
 	auditFilterQuery,
+	parseAuditFilters,
+	type AuditFilters
+} from '$lib/server/audit/filters';
+import { recordAuditEvent } from '$lib/server/audit/record';
+import {
 	auditTrail,
 	auditTrailBatches,
 	auditTrailPeople,
-	auditTrailServices,
-	parseAuditFilters,
-	recordAuditEvent,
-	type AuditFilters
-} from '$lib/server/audit';
+	auditTrailServices
+} from '$lib/server/audit/trail';
 import { describeAction, describeChange } from '$lib/domain/audit-labels';
 import { auditEvents, frameworks, services } from '$lib/server/db/schema';
 import * as schema from '$lib/server/db/schema';

@@ -6,7 +6,7 @@ import { closeRound, createRound, openRound, roundParticipants } from '$lib/serv
 import { getAssessment } from '$lib/server/assessments/queries';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
-import * as audit from '$lib/server/audit';
+import * as audit from '$lib/server/audit/record';
 import {
 	addRater,
 	listRaters,

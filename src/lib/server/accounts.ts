@@ -1,9 +1,9 @@
 import { and, asc, count, desc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import { passwordResets, sessions, users } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent, type Tx } from './audit';
+import { recordAuditEvent } from './audit/record';
 import {
 	hashPassword,
 	MAX_PASSWORD_LENGTH,

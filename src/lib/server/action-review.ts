@@ -12,7 +12,7 @@ import {
 import { reviewField } from '$lib/forms/field-names';
 import type { Db } from './db/client';
 import { actionReviews, assessments, improvementActions, rounds } from './db/schema';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import type { FieldErrors } from './forms';
 import type { Person } from './access/policy';
 import { optionalText, selectActions } from './actions';

@@ -26,7 +26,7 @@ import {
 	users
 } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText, type FieldErrors } from './forms';
 import { frameworkContent } from './frameworks/queries';
 import type { Person } from './access/policy';

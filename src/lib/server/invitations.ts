@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import { invitations, memberships, organisations, services, users } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent, type Tx } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import { emailSchema } from './users';
 import { ORGANISATION_ROLES, SERVICE_ROLES, type Person, type Role } from './access/policy';

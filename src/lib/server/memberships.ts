@@ -1,7 +1,7 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { memberships, services, users } from './db/schema';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import type { Person, Role } from './access/policy';
 
 /** Who holds which role in an organisation (or in one of its services), for the people pages. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from './db/client';
 import { memberships, organisations } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 

@@ -10,7 +10,7 @@ import {
 } from '$lib/domain/ratings';
 import type { Db } from './db/client';
 import { assessmentRaters, assessments, ratings, rounds, users } from './db/schema';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { frameworkContent } from './frameworks/queries';
 import { listMemberships } from './memberships';
 import type { FieldErrors } from './forms';

@@ -14,7 +14,7 @@ import {
 	whyRoundCannotOpen,
 	whyRoundCannotReopen
 } from '$lib/domain/rounds';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import {
 	agreedScores,
 	assessmentRaters,
@@ -28,7 +28,7 @@ import {
 	services
 } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent, type Tx } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 

@@ -6,7 +6,7 @@ import type { Db } from './db/client';
 import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
 import { getGrouping } from './groupings';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { unscoredChallenges } from '$lib/domain/rounds';
 import { agreedScoreField } from '$lib/forms/field-names';
 import type { Person } from '../access/policy';
-import { recordAuditEvent } from '../audit';
+import { recordAuditEvent } from '../audit/record';
 import { unreviewedActionCount } from '../action-review';
 import type { Db } from '../db/client';
 import { assessments } from '../db/schema';

@@ -5,7 +5,7 @@
 import { and, eq } from 'drizzle-orm';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import type { Person } from '../access/policy';
-import { recordAuditEvent, type AuditEntry } from '../audit';
+import { recordAuditEvent, type AuditEntry } from '../audit/record';
 import type { Db } from '../db/client';
 import { agreedScores, assessments, priorities, rounds, users } from '../db/schema';
 import { frameworkContent } from '../frameworks/queries';

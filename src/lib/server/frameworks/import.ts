@@ -2,7 +2,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { describePackProblems, frameworkPackSchema } from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
 import { challenges, frameworks, levels, rounds } from '../db/schema';
-import { recordAuditEvent } from '../audit';
+import { recordAuditEvent } from '../audit/record';
 import { insertPack, packContentHash } from './loader';
 import type { Person } from '../access/policy';
 

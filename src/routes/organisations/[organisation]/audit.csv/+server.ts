@@ -2,14 +2,13 @@ import { fileSlug } from '$lib/domain/data-table';
 import { londonDate } from '$lib/domain/london-days';
 import { requireOrganisation } from '$lib/server/http/require';
 import { badDownload, streamedCsvResponse } from '$lib/server/http/csv';
+import { AUDIT_CSV_HEADER, auditCsvRecord } from '$lib/server/audit/csv';
 import {
-	AUDIT_CSV_HEADER,
-	auditCsvRecord,
 	auditFilterChoiceErrors,
-	auditTrailBatches,
 	parseAuditFilters,
 	type AuditFilters
-} from '$lib/server/audit';
+} from '$lib/server/audit/filters';
+import { auditTrailBatches } from '$lib/server/audit/trail';
 import type { Db } from '$lib/server/db/client';
 import type { RequestHandler } from './$types';
 

@@ -5,11 +5,9 @@ import {
 	AUDIT_PAGE_SIZE,
 	auditFilterChoiceErrors,
 	auditFilterQuery,
-	auditTrail,
-	auditTrailPeople,
-	auditTrailServices,
 	parseAuditFilters
-} from '$lib/server/audit';
+} from '$lib/server/audit/filters';
+import { auditTrail, auditTrailPeople, auditTrailServices } from '$lib/server/audit/trail';
 import type { PageServerLoad } from './$types';
 
 /** What the filter form shows: the dates as typed into the boxes, or split from a link's ISO dates. */
