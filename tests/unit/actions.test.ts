@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { closeRound } from '$lib/server/rounds';
+import { closeRound } from '$lib/server/rounds/transitions';
 import { parseAssessmentForm } from '$lib/server/assessments/form';
 import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';

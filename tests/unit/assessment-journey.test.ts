@@ -2,7 +2,8 @@ import { agreedScoreField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { count, desc, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
-import { closeRound, createRound } from '$lib/server/rounds';
+import { closeRound } from '$lib/server/rounds/transitions';
+import { createRound } from '$lib/server/rounds/form';
 import {
 	agreedScoresFor,
 	getAssessment,

@@ -25,6 +25,18 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 	return errors;
 }
 
+/** One of the day, month and year boxes of a date: empty, or up to four digits. */
+export const datePart = z
+	.string()
+	.default('')
+	.pipe(
+		z
+			.string()
+			.trim()
+			.max(4, 'Enter the date as numbers')
+			.regex(/^\d*$/, 'Enter the date as numbers')
+	);
+
 /** Required single-line text with a person-readable message for each way it can be wrong. */
 export function requiredText(label: string, max: number) {
 	return z

@@ -24,7 +24,7 @@ import {
 	services
 } from '../db/schema';
 import { listGroupings } from '../groupings';
-import { roundProgress } from '../rounds';
+import { roundProgress } from '../rounds/progress';
 import {
 	challengeHeading,
 	countsByKey,

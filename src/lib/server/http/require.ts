@@ -7,7 +7,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { may, type Action, type Person, type Resource } from '../access/policy';
 import { getOrganisation } from '../organisations';
 import { getService } from '../services';
-import { getRound } from '../rounds';
+import { getRound } from '../rounds/queries';
 import { getAssessment } from '../assessments/queries';
 import { raterOf } from '../ratings';
 import { getAction } from '../actions';

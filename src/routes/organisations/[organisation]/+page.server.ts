@@ -2,7 +2,7 @@ import { requireOrganisation } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
-import { listRounds } from '$lib/server/rounds';
+import { listRounds } from '$lib/server/rounds/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -4,14 +4,13 @@ import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
 import { parseForm } from '$lib/server/forms';
 import { getFramework } from '$lib/server/frameworks/queries';
+import { challengeCount, roundProgress } from '$lib/server/rounds/progress';
 import {
-	challengeCount,
 	closeRound,
 	openRound,
 	reopenInputSchema,
-	reopenRound,
-	roundProgress
-} from '$lib/server/rounds';
+	reopenRound
+} from '$lib/server/rounds/transitions';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {

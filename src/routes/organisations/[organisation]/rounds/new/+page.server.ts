@@ -5,7 +5,7 @@ import { parseForm } from '$lib/server/forms';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
-import { createRound, isRoundChoiceField, roundInputSchema } from '$lib/server/rounds';
+import { createRound, isRoundChoiceField, roundInputSchema } from '$lib/server/rounds/form';
 import type { Actions, PageServerLoad } from './$types';
 
 // LEGACY(issue 11): the page still reads this old field; drop it once the page reads FormFailure.

@@ -6,12 +6,8 @@ import { parseForm } from '$lib/server/forms';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
-import {
-	isRoundChoiceField,
-	roundInputSchema,
-	roundServiceIds,
-	updateRound
-} from '$lib/server/rounds';
+import { isRoundChoiceField, roundInputSchema, updateRound } from '$lib/server/rounds/form';
+import { roundServiceIds } from '$lib/server/rounds/queries';
 import type { Actions, PageServerLoad } from './$types';
 
 // LEGACY(issue 11): the page still reads this old field; drop it once the page reads FormFailure.
