@@ -1,5 +1,5 @@
 import { requirePerson } from '$lib/server/http/require';
-import { myWork } from '$lib/server/action-overview';
+import { myWork } from '$lib/server/actions/my-work';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -5,7 +5,7 @@ import { unscoredChallenges } from '$lib/domain/rounds';
 import { agreedScoreField } from '$lib/forms/field-names';
 import type { Person } from '../access/policy';
 import { recordAuditEvent } from '../audit/record';
-import { unreviewedActionCount } from '../action-review';
+import { unreviewedActionCount } from '../actions/review';
 import type { Db } from '../db/client';
 import { assessments } from '../db/schema';
 import type { FrameworkContent } from '../frameworks/queries';

@@ -10,7 +10,7 @@ import { getService } from '../services';
 import { getRound } from '../rounds/queries';
 import { getAssessment } from '../assessments/queries';
 import { raterOf } from '../ratings';
-import { getAction } from '../actions';
+import { getAction } from '../actions/rows';
 import { getFramework } from '../frameworks/queries';
 
 type Visit = Pick<RequestEvent, 'locals' | 'url' | 'request'>;

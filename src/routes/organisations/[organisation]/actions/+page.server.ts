@@ -1,13 +1,13 @@
 import { requireOrganisation } from '$lib/server/http/require';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
-import { filtersFromUrl } from '$lib/server/actions';
+import { filtersFromUrl } from '$lib/server/actions/rows';
 import {
-	countTable,
 	organisationActions,
 	organisationChallengeOptions,
 	servicesWithoutPlan
-} from '$lib/server/action-overview';
+} from '$lib/server/actions/overview';
+import { actionCountTable } from '$lib/domain/actions';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -29,7 +29,7 @@ export const load = ((event) => {
 		services: listServices(db, organisationId).map((s) => ({ value: s.id, text: s.name })),
 		challengeOptions,
 		actions,
-		counts: countTable(counts, challengeOptions),
+		counts: actionCountTable(counts, challengeOptions),
 		withoutPlan: servicesWithoutPlan(db, organisationId)
 	};
 }) satisfies PageServerLoad;

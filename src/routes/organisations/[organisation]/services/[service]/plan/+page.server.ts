@@ -1,6 +1,7 @@
 import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
-import { filtersFromUrl, servicePlan } from '$lib/server/actions';
+import { filtersFromUrl } from '$lib/server/actions/rows';
+import { servicePlan } from '$lib/server/actions/plan';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {

@@ -8,7 +8,7 @@ import { frameworkContent } from '$lib/server/frameworks/queries';
 import { parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
 import { ratingSpread, raterOf } from '$lib/server/ratings';
-import { actionsToReview } from '$lib/server/action-review';
+import { actionsToReview } from '$lib/server/actions/review';
 import {
 	agreedScoresFor,
 	previousAgreedScores,

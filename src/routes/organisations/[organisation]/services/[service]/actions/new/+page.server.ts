@@ -2,12 +2,9 @@ import { redirect } from '@sveltejs/kit';
 import { requireService } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
-import {
-	actionInputSchema,
-	challengeChoices,
-	createAction,
-	possibleOwners
-} from '$lib/server/actions';
+import { actionInputSchema } from '$lib/server/actions/form';
+import { challengeChoices, possibleOwners } from '$lib/server/actions/plan';
+import { createAction } from '$lib/server/actions/changes';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {

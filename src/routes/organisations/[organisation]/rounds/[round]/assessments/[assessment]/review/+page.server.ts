@@ -3,7 +3,7 @@ import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { requireAssessment } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
-import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions/review';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {

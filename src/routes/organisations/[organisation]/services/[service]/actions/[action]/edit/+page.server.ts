@@ -3,13 +3,10 @@ import { isoDateParts } from '$lib/domain/dates';
 import { requireImprovementAction } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
-import {
-	actionUpdateSchema,
-	challengeChoices,
-	possibleOwners,
-	updateAction,
-	type ActionRow
-} from '$lib/server/actions';
+import { actionUpdateSchema } from '$lib/server/actions/form';
+import { challengeChoices, possibleOwners } from '$lib/server/actions/plan';
+import { updateAction } from '$lib/server/actions/changes';
+import { type ActionRow } from '$lib/server/actions/rows';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The saved action as the form's fields, so the page starts from what is stored. */

@@ -10,12 +10,13 @@ import {
 	type ReviewDecision
 } from '$lib/domain/actions';
 import { reviewField } from '$lib/forms/field-names';
-import type { Db } from './db/client';
-import { actionReviews, assessments, improvementActions, rounds } from './db/schema';
-import { recordAuditEvent } from './audit/record';
-import type { FieldErrors } from './forms';
-import type { Person } from './access/policy';
-import { optionalText, selectActions } from './actions';
+import type { Db } from '../db/client';
+import { actionReviews, assessments, improvementActions, rounds } from '../db/schema';
+import { recordAuditEvent } from '../audit/record';
+import type { FieldErrors } from '../forms';
+import type { Person } from '../access/policy';
+import { optionalText } from './form';
+import { selectActions } from './rows';
 
 /**
  * The service's actions that were open when this assessment started, with any decision already
@@ -114,10 +115,64 @@ export function parseReviewForm(
 	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input };
 }
 
+type Listed = ReturnType<typeof actionsToReview>[number];
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 /**
- * Records review decisions and applies them to the actions: done and dropped close an action with
- * the note as its outcome; carrying forward keeps it open. One transaction.
+ * Records one decision and applies it to the action: done and dropped close it with the note as
+ * its outcome; carrying forward keeps it open (and reopens one an earlier decision closed).
  */
+function applyDecision(
+	tx: Tx,
+	person: Person,
+	assessment: { id: string; serviceId: string },
+	organisationId: string,
+	action: Listed,
+	item: ReviewInput,
+	now: Date
+) {
+	tx.insert(actionReviews)
+		.values({
+			assessmentId: assessment.id,
+			actionId: item.actionId,
+			decision: item.decision,
+			note: item.note,
+			reviewedAt: now,
+			reviewedBy: person.id
+		})
+		.onConflictDoUpdate({
+			target: [actionReviews.assessmentId, actionReviews.actionId],
+			set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
+		})
+		.run();
+	const status = statusAfterReview(item.decision, action.status);
+	const closed = isClosedStatus(status);
+	tx.update(improvementActions)
+		.set({
+			status,
+			outcome: closed ? item.note : action.outcome,
+			closedAt: closed ? (action.closedAt ?? now) : null,
+			updatedAt: now
+		})
+		.where(eq(improvementActions.id, item.actionId))
+		.run();
+	recordAuditEvent(
+		tx,
+		{
+			userId: person.id,
+			organisationId,
+			serviceId: assessment.serviceId,
+			action: 'action.reviewed',
+			entityType: 'action',
+			entityId: item.actionId,
+			before: { status: action.status, decision: action.decision },
+			after: { status, decision: item.decision, note: item.note }
+		},
+		now
+	);
+}
+
+/** Records review decisions and applies them to the actions, in one transaction. */
 export function saveReview(
 	db: Db,
 	person: Person,
@@ -145,45 +200,7 @@ export function saveReview(
 			const action = listed.get(item.actionId);
 			if (!action) continue;
 			if (action.decision === item.decision && action.reviewNote === item.note) continue;
-			tx.insert(actionReviews)
-				.values({
-					assessmentId: assessment.id,
-					actionId: item.actionId,
-					decision: item.decision,
-					note: item.note,
-					reviewedAt: now,
-					reviewedBy: person.id
-				})
-				.onConflictDoUpdate({
-					target: [actionReviews.assessmentId, actionReviews.actionId],
-					set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
-				})
-				.run();
-			const status = statusAfterReview(item.decision, action.status);
-			const outcome = isClosedStatus(status) ? item.note : action.outcome;
-			tx.update(improvementActions)
-				.set({
-					status,
-					outcome,
-					closedAt: isClosedStatus(status) ? (action.closedAt ?? now) : null,
-					updatedAt: now
-				})
-				.where(eq(improvementActions.id, item.actionId))
-				.run();
-			recordAuditEvent(
-				tx,
-				{
-					userId: person.id,
-					organisationId,
-					serviceId: assessment.serviceId,
-					action: 'action.reviewed',
-					entityType: 'action',
-					entityId: item.actionId,
-					before: { status: action.status, decision: action.decision },
-					after: { status, decision: item.decision, note: item.note }
-				},
-				now
-			);
+			applyDecision(tx, person, assessment, organisationId, action, item, now);
 		}
 		return { ok: true } as const;
 	});
