@@ -9,7 +9,8 @@ import { getAssessment, type AssessmentRecord } from '$lib/server/assessments/qu
 import { parseAssessmentForm } from '$lib/server/assessments/form';
 import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
-import { addRater, saveRatings } from '$lib/server/ratings';
+import { addRater } from '$lib/server/ratings/raters';
+import { saveRatings } from '$lib/server/ratings/answers';
 import { personFor } from '$lib/server/users';
 import { crossSiteView } from '$lib/server/dashboards/cross-site';
 import { organisationDashboard } from '$lib/server/dashboards/organisation';

@@ -9,16 +9,9 @@ import { getAssessment } from '$lib/server/assessments/queries';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
 import * as audit from '$lib/server/audit/record';
-import {
-	addRater,
-	listRaters,
-	ownRatings,
-	possibleRaters,
-	raterOf,
-	ratingSpread,
-	saveRatings,
-	type RatingAnswer
-} from '$lib/server/ratings';
+import { addRater, listRaters, possibleRaters, raterOf } from '$lib/server/ratings/raters';
+import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
+import { ratingSpread } from '$lib/server/ratings/spread';
 import { seesOthersRatings } from '$lib/domain/ratings';
 import {
 	assessmentRaters,

@@ -5,7 +5,11 @@ import { recordAuditEvent } from './audit/record';
 import type { Person, Role } from './access/policy';
 
 /** Who holds which role in an organisation (or in one of its services), for the people pages. */
-export function listMemberships(db: Db, organisationId: string, serviceId?: string) {
+export function listMemberships(
+	db: Pick<Db, 'select'>,
+	organisationId: string,
+	serviceId?: string
+) {
 	return db
 		.select({
 			id: memberships.id,

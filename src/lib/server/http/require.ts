@@ -9,7 +9,7 @@ import { getOrganisation } from '../organisations';
 import { getService } from '../services';
 import { getRound } from '../rounds/queries';
 import { getAssessment } from '../assessments/queries';
-import { raterOf } from '../ratings';
+import { raterOf } from '../ratings/raters';
 import { getAction } from '../actions/rows';
 import { getFramework } from '../frameworks/queries';
 

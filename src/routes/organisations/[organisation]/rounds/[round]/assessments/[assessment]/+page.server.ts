@@ -7,7 +7,8 @@ import { may } from '$lib/server/access/policy';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
-import { ratingSpread, raterOf } from '$lib/server/ratings';
+import { ratingSpread } from '$lib/server/ratings/spread';
+import { raterOf } from '$lib/server/ratings/raters';
 import { actionsToReview } from '$lib/server/actions/review';
 import {
 	agreedScoresFor,

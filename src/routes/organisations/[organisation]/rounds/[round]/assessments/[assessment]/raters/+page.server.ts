@@ -4,7 +4,7 @@ import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { requireAssessment } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
-import { addRater, listRaters, possibleRaters } from '$lib/server/ratings';
+import { addRater, listRaters, possibleRaters } from '$lib/server/ratings/raters';
 import type { Actions, PageServerLoad } from './$types';
 
 // Only those who run the assessment (assessment.edit) choose who rates it.

@@ -6,7 +6,8 @@ import { requireRater } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { parseForm } from '$lib/server/forms';
-import { ownRatings, ratingSpread, saveRatings, type RatingAnswer } from '$lib/server/ratings';
+import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
+import { ratingSpread } from '$lib/server/ratings/spread';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 /** Only a person invited to rate this assessment reaches this page; anyone else gets 404. */
