@@ -150,6 +150,32 @@ function levelCounts({ db, organisationId, filters, serviceConditions, rangeCond
 		.all();
 }
 
+/**
+ * Over the rounds in range that have counts: for the challenge chosen, how many services agreed
+ * each level round by round; for every challenge, the median over time.
+ */
+function levelSummaries(scope: Scope, shape: FrameworkShape, inRange: DashboardRound[]) {
+	const counts = levelCounts(scope);
+	const byRoundAndChallenge = countsByKey(
+		counts.map((r) => ({ key: `${r.roundId}|${r.key}`, level: r.level, count: r.count }))
+	);
+	const scaleValues = shape.scale.map((l) => l.value);
+	const countedRounds = inRange.filter((r) => counts.some((c) => c.roundId === r.id));
+	const cell = (roundId: string, key: string) =>
+		distribution(byRoundAndChallenge.get(`${roundId}|${key}`) ?? [], scaleValues);
+	const chosenChallenge =
+		shape.challenges.find((c) => c.key === scope.filters.challenge) ?? shape.challenges[0];
+	const distributionRows = countedRounds.map((r) => ({
+		round: r,
+		...cell(r.id, chosenChallenge.key)
+	}));
+	const medians = shape.challenges.map((c) => ({
+		...c,
+		medians: countedRounds.map((r) => cell(r.id, c.key).median)
+	}));
+	return { countedRounds, chosenChallenge, distributionRows, medians };
+}
+
 /** One row per service shown in the round, each cell its agreed level, in the order asked for. */
 function heatmap(scope: Scope, shape: FrameworkShape, round: DashboardRound) {
 	const cells = scope.db
@@ -362,26 +388,11 @@ export function organisationDashboard(
 	);
 	const scope = scopeOf(db, organisationId, filters, person, { fromRound, toRound });
 	const shape = frameworkShape(db, allRounds[allRounds.length - 1].frameworkId);
-	const scaleValues = shape.scale.map((l) => l.value);
-
-	const counts = levelCounts(scope);
-	const byRoundAndChallenge = countsByKey(
-		counts.map((r) => ({ key: `${r.roundId}|${r.key}`, level: r.level, count: r.count }))
+	const { countedRounds, chosenChallenge, distributionRows, medians } = levelSummaries(
+		scope,
+		shape,
+		inRange
 	);
-	const countedRounds = inRange.filter((r) => counts.some((c) => c.roundId === r.id));
-	const cell = (roundId: string, key: string) =>
-		distribution(byRoundAndChallenge.get(`${roundId}|${key}`) ?? [], scaleValues);
-	const chosenChallenge =
-		shape.challenges.find((c) => c.key === filters.challenge) ?? shape.challenges[0];
-	const distributionRows = countedRounds.map((r) => ({
-		round: r,
-		...cell(r.id, chosenChallenge.key)
-	}));
-	const medians = shape.challenges.map((c) => ({
-		...c,
-		medians: countedRounds.map((r) => cell(r.id, c.key).median)
-	}));
-
 	const heatmapRound =
 		allRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? allRounds.at(-1)!;
 	const heat = heatmap(scope, shape, heatmapRound);

@@ -157,6 +157,44 @@ function refusalBeforeSaving(tx: Tx, rater: RaterRow, assessmentId: string) {
 	return null;
 }
 
+/**
+ * Which challenges changed, never the levels or comments: a rater's own answers are the team's
+ * working, not something for the organisation's trail.
+ */
+function recordRatingsEvent(
+	tx: Tx,
+	person: Person,
+	assessment: AssessmentRecord,
+	change: {
+		submit: boolean;
+		before: string;
+		perspective: string;
+		changed: string[];
+		answered: number;
+	},
+	now: Date
+) {
+	const perspectiveChanged = change.perspective !== change.before;
+	recordAuditEvent(
+		tx,
+		{
+			userId: person.id,
+			organisationId: organisationOf(tx, assessment.roundId),
+			serviceId: assessment.serviceId,
+			action: change.submit ? 'ratings.submitted' : 'ratings.saved',
+			entityType: 'assessment_rater',
+			entityId: `${assessment.id}/${person.id}`,
+			before: perspectiveChanged ? { perspective: change.before || null } : null,
+			after: {
+				perspective: isPerspective(change.perspective) ? change.perspective : null,
+				challengesChanged: change.changed.length,
+				answered: change.answered
+			}
+		},
+		now
+	);
+}
+
 function saveInTransaction(
 	db: Db,
 	person: Person,
@@ -205,26 +243,9 @@ function saveInTransaction(
 				.run();
 		}
 		if (submit || changed.length > 0 || perspectiveChanged) {
-			// Which challenges changed, never the levels or comments: a rater's own answers are the
-			// team's working, not something for the organisation's trail.
-			recordAuditEvent(
-				tx,
-				{
-					userId: person.id,
-					organisationId: organisationOf(tx, assessment.roundId),
-					serviceId: assessment.serviceId,
-					action: submit ? 'ratings.submitted' : 'ratings.saved',
-					entityType: 'assessment_rater',
-					entityId: `${assessment.id}/${person.id}`,
-					before: perspectiveChanged ? { perspective: rater.perspective || null } : null,
-					after: {
-						perspective: isPerspective(perspective) ? perspective : null,
-						challengesChanged: changed.length,
-						answered: [...saved.values()].filter((r) => r.level !== null || r.dontKnow).length
-					}
-				},
-				now
-			);
+			const answered = [...saved.values()].filter((r) => r.level !== null || r.dontKnow).length;
+			const change = { submit, before: rater.perspective, perspective, changed, answered };
+			recordRatingsEvent(tx, person, assessment, change, now);
 		}
 		return { ok: true };
 	});
