@@ -40,6 +40,42 @@ export type CreateInvitationResult =
 	| { ok: true; id: string; token: string; expiresAt: Date }
 	| { ok: false; field: string; message: string };
 
+/** Why this invitation cannot be made, or null when it can. */
+function whyNotInvite(
+	tx: Tx,
+	organisationId: string,
+	input: InvitationInput
+): { ok: false; field: string; message: string } | null {
+	if (input.serviceId) {
+		const service = tx
+			.select({ id: services.id })
+			.from(services)
+			.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
+			.get();
+		if (!service)
+			return { ok: false, field: 'serviceId', message: 'Select a service from the list' };
+	}
+	const existing = tx
+		.select({ id: memberships.id })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.where(
+			and(eq(users.email, input.email), holdsRole(organisationId, input.serviceId, input.role))
+		)
+		.get();
+	if (existing)
+		return { ok: false, field: 'email', message: 'This person already has that role here' };
+	return null;
+}
+
+/** Memberships of exactly this role in exactly this place. */
+const holdsRole = (organisationId: string, serviceId: string | null, role: Role) =>
+	and(
+		eq(memberships.organisationId, organisationId),
+		serviceId ? eq(memberships.serviceId, serviceId) : isNull(memberships.serviceId),
+		eq(memberships.role, role)
+	);
+
 /** Records an invitation and returns the one-time token for the link; only its hash is kept. */
 export function createInvitation(
 	db: Db,
@@ -48,42 +84,9 @@ export function createInvitation(
 	input: InvitationInput,
 	now = new Date()
 ): CreateInvitationResult {
-	return db.transaction((tx) => {
-		if (input.serviceId) {
-			const service = tx
-				.select({ id: services.id })
-				.from(services)
-				.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
-				.get();
-			if (!service)
-				return {
-					ok: false,
-					field: 'serviceId',
-					message: 'Select a service from the list'
-				} as const;
-		}
-		const existing = tx
-			.select({ id: memberships.id })
-			.from(memberships)
-			.innerJoin(users, eq(users.id, memberships.userId))
-			.where(
-				and(
-					eq(users.email, input.email),
-					eq(memberships.organisationId, organisationId),
-					input.serviceId
-						? eq(memberships.serviceId, input.serviceId)
-						: isNull(memberships.serviceId),
-					eq(memberships.role, input.role)
-				)
-			)
-			.get();
-		if (existing)
-			return {
-				ok: false,
-				field: 'email',
-				message: 'This person already has that role here'
-			} as const;
-
+	return db.transaction((tx): CreateInvitationResult => {
+		const refusal = whyNotInvite(tx, organisationId, input);
+		if (refusal) return refusal;
 		const token = newLinkToken();
 		const row = {
 			id: newId(),
@@ -97,6 +100,7 @@ export function createInvitation(
 			expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS)
 		};
 		tx.insert(invitations).values(row).run();
+		const { email, role, serviceId, expiresAt } = row;
 		recordAuditEvent(
 			tx,
 			{
@@ -106,16 +110,11 @@ export function createInvitation(
 				action: 'invitation.created',
 				entityType: 'invitation',
 				entityId: row.id,
-				after: {
-					email: row.email,
-					role: row.role,
-					serviceId: row.serviceId,
-					expiresAt: row.expiresAt
-				}
+				after: { email, role, serviceId, expiresAt }
 			},
 			now
 		);
-		return { ok: true, id: row.id, token, expiresAt: row.expiresAt } as const;
+		return { ok: true, id: row.id, token, expiresAt: row.expiresAt };
 	});
 }
 
@@ -237,6 +236,53 @@ export type AcceptResult =
 	| { ok: true; organisationId: string; userId: string }
 	| { ok: false; problem: LinkProblem | 'wrong-account' | 'account-exists' };
 
+type OpenedInvitation = Extract<ReturnType<typeof openInvitation>, { ok: true }>['invitation'];
+
+/** The account that accepts: the signed-in person's if the email matches, or a new one. */
+function acceptingUser(
+	tx: Tx,
+	invitation: OpenedInvitation,
+	who: { existingUserId: string } | { newAccount: typeof users.$inferInsert }
+): { userId: string } | { problem: 'wrong-account' | 'account-exists' } {
+	if ('existingUserId' in who) {
+		const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
+		if (!user || user.email !== invitation.email) return { problem: 'wrong-account' };
+		return { userId: user.id };
+	}
+	if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get())
+		return { problem: 'account-exists' };
+	tx.insert(users)
+		.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
+		.run();
+	return { userId: who.newAccount.id };
+}
+
+/** Gives the invited role, unless the person already holds it there. */
+function grantInvitedRole(tx: Tx, userId: string, invitation: OpenedInvitation, now: Date) {
+	const { organisationId, serviceId, role } = invitation;
+	const duplicate = tx
+		.select({ id: memberships.id })
+		.from(memberships)
+		.where(and(eq(memberships.userId, userId), holdsRole(organisationId, serviceId, role)))
+		.get();
+	if (duplicate) return;
+	const membership = { id: newId(), userId, organisationId, serviceId, role, createdAt: now };
+	tx.insert(memberships).values(membership).run();
+	recordAuditEvent(
+		tx,
+		{
+			userId,
+			organisationId,
+			serviceId,
+			action: 'membership.created',
+			entityType: 'membership',
+			entityId: membership.id,
+			after: { userId, role, serviceId, viaInvitation: invitation.id }
+		},
+		now
+	);
+}
+
 /**
  * Accepts an invitation for an existing account (the signed-in person, whose email must match)
  * or for a new account created from `newAccount`. The link's validity is checked again inside
@@ -248,87 +294,31 @@ export function acceptInvitation(
 	who: { existingUserId: string } | { newAccount: typeof users.$inferInsert },
 	now = new Date()
 ): AcceptResult {
-	return db.transaction((tx) => {
+	return db.transaction((tx): AcceptResult => {
 		const opened = openInvitation(tx, token, now);
-		if (!opened.ok) return { ok: false, problem: opened.problem } as const;
+		if (!opened.ok) return { ok: false, problem: opened.problem };
 		const invitation = opened.invitation;
-
-		let userId: string;
-		if ('existingUserId' in who) {
-			const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
-			if (!user || user.email !== invitation.email)
-				return { ok: false, problem: 'wrong-account' } as const;
-			userId = user.id;
-		} else {
-			if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get()) {
-				return { ok: false, problem: 'account-exists' } as const;
-			}
-			tx.insert(users)
-				.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
-				.run();
-			userId = who.newAccount.id;
-		}
+		const accepting = acceptingUser(tx, invitation, who);
+		if ('problem' in accepting) return { ok: false, problem: accepting.problem };
+		const { userId } = accepting;
 
 		tx.update(invitations)
 			.set({ acceptedAt: now, acceptedBy: userId })
 			.where(eq(invitations.id, invitation.id))
 			.run();
-		const membership = {
-			id: newId(),
-			userId,
-			organisationId: invitation.organisationId,
-			serviceId: invitation.serviceId,
-			role: invitation.role,
-			createdAt: now
-		};
-		const duplicate = tx
-			.select({ id: memberships.id })
-			.from(memberships)
-			.where(
-				and(
-					eq(memberships.userId, userId),
-					eq(memberships.organisationId, membership.organisationId),
-					membership.serviceId
-						? eq(memberships.serviceId, membership.serviceId)
-						: isNull(memberships.serviceId),
-					eq(memberships.role, membership.role)
-				)
-			)
-			.get();
-		if (!duplicate) tx.insert(memberships).values(membership).run();
-		const audit = {
-			userId,
-			organisationId: invitation.organisationId,
-			serviceId: invitation.serviceId
-		};
 		recordAuditEvent(
 			tx,
 			{
-				...audit,
+				userId,
+				organisationId: invitation.organisationId,
+				serviceId: invitation.serviceId,
 				action: 'invitation.accepted',
 				entityType: 'invitation',
 				entityId: invitation.id
 			},
 			now
 		);
-		if (!duplicate) {
-			recordAuditEvent(
-				tx,
-				{
-					...audit,
-					action: 'membership.created',
-					entityType: 'membership',
-					entityId: membership.id,
-					after: {
-						userId,
-						role: membership.role,
-						serviceId: membership.serviceId,
-						viaInvitation: invitation.id
-					}
-				},
-				now
-			);
-		}
-		return { ok: true, organisationId: invitation.organisationId, userId } as const;
+		grantInvitedRole(tx, userId, invitation, now);
+		return { ok: true, organisationId: invitation.organisationId, userId };
 	});
 }

@@ -10,7 +10,7 @@ import {
 	type ReviewDecision
 } from '$lib/domain/actions';
 import { reviewField } from '$lib/forms/field-names';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { actionReviews, assessments, improvementActions, rounds } from '../db/schema';
 import { recordAuditEvent } from '../audit/record';
 import type { FieldErrors } from '../forms';
@@ -116,7 +116,6 @@ export function parseReviewForm(
 }
 
 type Listed = ReturnType<typeof actionsToReview>[number];
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Records one decision and applies it to the action: done and dropped close it with the note as

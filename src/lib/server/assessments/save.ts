@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import type { Person } from '../access/policy';
 import { recordAuditEvent, type AuditEntry } from '../audit/record';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { agreedScores, assessments, priorities, rounds, users } from '../db/schema';
 import { frameworkContent } from '../frameworks/queries';
 import type { FieldErrors } from '../forms';
@@ -20,8 +20,6 @@ import {
 } from './conflicts';
 import type { AgreedScoreInput, AssessmentInput } from './form';
 import { prioritiesFor, type AssessmentRecord } from './queries';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type SaveResult =
 	| { ok: true }

@@ -6,7 +6,7 @@ import { isPerspective, MAX_RATING_COMMENT_LENGTH } from '$lib/domain/ratings';
 import type { Person } from '../access/policy';
 import type { AssessmentRecord } from '../assessments/queries';
 import { recordAuditEvent } from '../audit/record';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { assessmentRaters, ratings } from '../db/schema';
 import { frameworkContent, type FrameworkContent } from '../frameworks/queries';
 import type { FieldErrors } from '../forms';
@@ -46,7 +46,6 @@ export interface RatingsInput {
 	answers: RatingAnswer[];
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type SavedRating = typeof ratings.$inferSelect;
 type RaterRow = typeof assessmentRaters.$inferSelect;
 
