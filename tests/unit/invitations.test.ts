@@ -5,12 +5,12 @@ import { createService } from '$lib/server/services';
 import {
 	acceptInvitation,
 	createInvitation,
-	INVITATION_LIFETIME_MS,
 	listInvitations,
 	openInvitation,
 	revokeInvitation
 } from '$lib/server/invitations';
 import { revokeMembership, listMemberships } from '$lib/server/memberships';
+import { INVITATION_LIFETIME_MS } from '$lib/domain/invitations';
 import { personFor } from '$lib/server/users';
 import { auditEvents, invitations, memberships, users } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';

@@ -1,4 +1,4 @@
-import { formatIsoDate } from './dates';
+import { formatIsoDate } from '../format/dates';
 import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
 import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
 

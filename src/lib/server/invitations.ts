@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { INVITATION_LIFETIME_MS, invitationStatus } from '$lib/domain/invitations';
 import type { Db, Tx } from './db/client';
 import { invitations, memberships, organisations, services, users } from './db/schema';
 import { newId } from './ids';
@@ -7,8 +8,6 @@ import { recordAuditEvent } from './audit/record';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import { emailSchema } from './users';
 import { ORGANISATION_ROLES, SERVICE_ROLES, type Person, type Role } from './access/policy';
-
-export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
 const ALL_ROLES = [...new Set([...ORGANISATION_ROLES, ...SERVICE_ROLES])] as [Role, ...Role[]];
 
@@ -23,18 +22,6 @@ export const invitationInputSchema = z.object({
 });
 
 export type InvitationInput = z.infer<typeof invitationInputSchema>;
-
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
-
-export function invitationStatus(
-	invitation: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
-	now = new Date()
-): InvitationStatus {
-	if (invitation.acceptedAt) return 'accepted';
-	if (invitation.revokedAt) return 'revoked';
-	if (invitation.expiresAt.getTime() <= now.getTime()) return 'expired';
-	return 'pending';
-}
 
 export type CreateInvitationResult =
 	| { ok: true; id: string; token: string; expiresAt: Date }

@@ -1,6 +1,6 @@
 // The trail as a CSV download: one row per event, with the full before and after.
 
-import type { CsvValue } from '$lib/domain/csv';
+import type { CsvValue } from '$lib/format/csv';
 import type { AuditTrailEvent } from './trail';
 
 export const AUDIT_CSV_HEADER = [

@@ -12,7 +12,7 @@ import {
 	parseLevelCounts,
 	type Benchmark
 } from '$lib/domain/dashboards';
-import type { DataTable } from '$lib/domain/data-table';
+import type { DataTable } from '$lib/format/data-table';
 import { may, type Person } from '../access/policy';
 import type { Db } from '../db/client';
 import {

@@ -7,7 +7,7 @@ import { and, asc, count, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { biggestMovers, distribution, formatMedian, type Mover } from '$lib/domain/dashboards';
-import type { DataTable } from '$lib/domain/data-table';
+import type { DataTable } from '$lib/format/data-table';
 import { heatmapSort, sortHeatmapRows } from '$lib/domain/heatmap';
 import { medianLevel } from '$lib/domain/ratings';
 import { ASSESSMENT_STAGES, ASSESSMENT_STAGE_LABELS, countStages } from '$lib/domain/rounds';

@@ -3,7 +3,7 @@
 
 import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { changedChallenges, distribution, formatMedian } from '$lib/domain/dashboards';
-import type { DataTable } from '$lib/domain/data-table';
+import type { DataTable } from '$lib/format/data-table';
 import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
 import type { Db } from '../db/client';
 import {

@@ -1,5 +1,5 @@
-import { csvRow, type CsvValue } from '$lib/domain/csv';
-import { dataTableCsv, fileSlug, type DataTable } from '$lib/domain/data-table';
+import { csvRow, type CsvValue } from '$lib/format/csv';
+import { dataTableCsv, fileSlug, type DataTable } from '$lib/format/data-table';
 
 const TEXT = { 'content-type': 'text/plain; charset=utf-8' };
 

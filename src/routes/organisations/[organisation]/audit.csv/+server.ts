@@ -1,4 +1,4 @@
-import { fileSlug } from '$lib/domain/data-table';
+import { fileSlug } from '$lib/format/data-table';
 import { londonDate } from '$lib/domain/london-days';
 import { requireOrganisation } from '$lib/server/http/require';
 import { badDownload, streamedCsvResponse } from '$lib/server/http/csv';

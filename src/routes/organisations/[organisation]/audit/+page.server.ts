@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { formatInstant, isoDateParts } from '$lib/domain/dates';
+import { formatInstant } from '$lib/format/dates';
+import { isoDateParts } from '$lib/domain/dates';
 import { requireOrganisation } from '$lib/server/http/require';
 import {
 	AUDIT_PAGE_SIZE,

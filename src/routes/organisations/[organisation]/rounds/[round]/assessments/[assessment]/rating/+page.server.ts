@@ -2,6 +2,12 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { MAX_RATING_COMMENT_LENGTH, seesOthersRatings } from '$lib/domain/ratings';
+import {
+	ratingStep,
+	ratingStepQuery,
+	stepAfterAnswer,
+	type RatingStep
+} from '$lib/domain/rating-steps';
 import { requireRater } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { frameworkContent } from '$lib/server/frameworks/queries';
@@ -16,19 +22,6 @@ function raterHere(event: RequestEvent<RouteParams>) {
 	const { organisation, assessment } = context;
 	const here = `/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
 	return { ...context, here };
-}
-
-type Step = { kind: 'perspective' } | { kind: 'challenge'; index: number } | { kind: 'summary' };
-
-function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean): Step | null {
-	if (url.searchParams.get('step') === 'perspective' || !perspectiveChosen)
-		return { kind: 'perspective' };
-	const challenge = url.searchParams.get('challenge');
-	if (challenge === null) return { kind: 'challenge', index: 0 };
-	if (challenge === 'summary') return { kind: 'summary' };
-	if (!/^\d{1,3}$/.test(challenge)) return null;
-	const n = Number(challenge);
-	return n >= 1 && n <= challengeCount ? { kind: 'challenge', index: n - 1 } : null;
 }
 
 export const load = ((event) => {
@@ -46,12 +39,16 @@ export const load = ((event) => {
 	if (seesOthersRatings(rater)) {
 		return {
 			...common,
-			step: { kind: 'summary' } as Step,
+			step: { kind: 'summary' } as RatingStep,
 			spread: ratingSpread(db, assessment.id),
 			saved: false
 		};
 	}
-	const step = stepFrom(event.url, framework.challenges.length, rater.perspective !== null);
+	const asked = {
+		step: event.url.searchParams.get('step'),
+		challenge: event.url.searchParams.get('challenge')
+	};
+	const step = ratingStep(asked, framework.challenges.length, rater.perspective !== null);
 	if (!step) error(404, 'Page not found');
 	return { ...common, step, spread: null, saved: event.url.searchParams.has('saved') };
 }) satisfies PageServerLoad;
@@ -91,7 +88,10 @@ export const actions = {
 		if (!result.ok) return formFailure(event, result.status, posted, result);
 		redirect(
 			303,
-			parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`
+			here +
+				ratingStepQuery(
+					parsed.data.returnTo === 'summary' ? { kind: 'summary' } : { kind: 'challenge', index: 0 }
+				)
 		);
 	},
 	save: async (event) => {
@@ -121,11 +121,10 @@ export const actions = {
 		});
 		if (!result.ok) return formFailure(event, result.status, posted, result);
 		const index = content.challenges.indexOf(challenge);
-		const next =
-			index + 1 < content.challenges.length && parsed.data.returnTo !== 'summary'
-				? `${here}?challenge=${index + 2}`
-				: `${here}?challenge=summary`;
-		redirect(303, goOn ? next : `${here}?challenge=${index + 1}&saved`);
+		const backToSummary = parsed.data.returnTo === 'summary';
+		const next = stepAfterAnswer(index, content.challenges.length, backToSummary);
+		const again = ratingStepQuery({ kind: 'challenge', index });
+		redirect(303, goOn ? here + ratingStepQuery(next) : `${here}${again}&saved`);
 	},
 	submit: async (event) => {
 		const { db, person, assessment, here } = raterHere(event);
