@@ -513,9 +513,9 @@ describe('describing events', () => {
 		expect(describeAction('membership.created')).toBe('Gave a role');
 		expect(describeAction('invitation.created')).toBe('Sent an invitation');
 		for (const action of [
-			'invitation.revoked',
+			'invitation.withdrawn',
 			'invitation.accepted',
-			'membership.revoked',
+			'membership.removed',
 			'organisation.created',
 			'service.created',
 			'round.created',
@@ -527,6 +527,22 @@ describe('describing events', () => {
 		}
 		expect(describeAction('user.disabled')).toBe('user.disabled');
 		expect(describeAction('toString')).toBe('toString');
+	});
+
+	it('reads events recorded under the old word "revoked" as the events that replaced them', () => {
+		const names = { memberName: 'Jo Bloggs', roleLabels: { rater: 'Rater' } };
+		for (const [old, now] of [
+			['membership.revoked', 'membership.removed'],
+			['invitation.revoked', 'invitation.withdrawn']
+		]) {
+			expect(describeAction(old)).toBe(describeAction(now));
+			const change = { before: { userId: 'u1', role: 'rater' }, after: { status: 'withdrawn' } };
+			expect(describeChange({ action: old, ...change }, names)).toBe(
+				describeChange({ action: now, ...change }, names)
+			);
+		}
+		expect(describeAction('membership.removed')).toBe('Removed a role');
+		expect(describeAction('invitation.withdrawn')).toBe('Withdrew an invitation');
 	});
 
 	it('summarises changes briefly and never shows anything that looks like a secret', () => {
@@ -557,7 +573,7 @@ describe('describing events', () => {
 		expect(
 			describeChange(
 				{
-					action: 'membership.revoked',
+					action: 'membership.removed',
 					before: { userId: 'u1', role: 'service_lead' },
 					after: null
 				},

@@ -122,7 +122,7 @@ export function listInvitations(
 			createdAt: invitations.createdAt,
 			expiresAt: invitations.expiresAt,
 			acceptedAt: invitations.acceptedAt,
-			revokedAt: invitations.revokedAt
+			withdrawnAt: invitations.withdrawnAt
 		})
 		.from(invitations)
 		.leftJoin(services, eq(services.id, invitations.serviceId))
@@ -145,7 +145,8 @@ export function getInvitation(db: Tx, organisationId: string, invitationId: stri
 		.get();
 }
 
-export function revokeInvitation(
+/** Withdraws an invitation that is still waiting, so its link no longer works. */
+export function withdrawInvitation(
 	db: Db,
 	person: Person,
 	organisationId: string,
@@ -162,18 +163,18 @@ export function revokeInvitation(
 				message: 'Only an invitation that is still waiting can be withdrawn.'
 			} as const;
 		}
-		tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId)).run();
+		tx.update(invitations).set({ withdrawnAt: now }).where(eq(invitations.id, invitationId)).run();
 		recordAuditEvent(
 			tx,
 			{
 				userId: person.id,
 				organisationId,
 				serviceId: invitation.serviceId,
-				action: 'invitation.revoked',
+				action: 'invitation.withdrawn',
 				entityType: 'invitation',
 				entityId: invitationId,
 				before: { status: 'pending' },
-				after: { status: 'revoked' }
+				after: { status: 'withdrawn' }
 			},
 			now
 		);
@@ -181,7 +182,7 @@ export function revokeInvitation(
 	});
 }
 
-export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'revoked';
+export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'withdrawn';
 
 export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 	unknown:
@@ -189,7 +190,7 @@ export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 	expired:
 		'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
 	accepted: 'This invitation has already been used. Sign in to reach the organisation.',
-	revoked:
+	withdrawn:
 		'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
 };
 
@@ -206,7 +207,7 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 			serviceName: services.name,
 			expiresAt: invitations.expiresAt,
 			acceptedAt: invitations.acceptedAt,
-			revokedAt: invitations.revokedAt
+			withdrawnAt: invitations.withdrawnAt
 		})
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))

@@ -44,16 +44,16 @@ export function getMembership(db: Db, organisationId: string, membershipId: stri
 	return row ? { ...row, role: row.role as Role } : undefined;
 }
 
-export type RevokeResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
+export type RoleRemoval = { ok: true } | { ok: false; status: 404 | 409; message: string };
 
 /** Takes a role away at once: the next request the person makes is judged without it. */
-export function revokeMembership(
+export function removeRole(
 	db: Db,
 	person: Person,
 	organisationId: string,
 	membershipId: string,
 	now = new Date()
-): RevokeResult {
+): RoleRemoval {
 	return db.transaction((tx) => {
 		const membership = tx
 			.select()
@@ -90,7 +90,7 @@ export function revokeMembership(
 				userId: person.id,
 				organisationId,
 				serviceId: membership.serviceId,
-				action: 'membership.revoked',
+				action: 'membership.removed',
 				entityType: 'membership',
 				entityId: membershipId,
 				before: {

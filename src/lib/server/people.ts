@@ -13,10 +13,10 @@ import {
 	createInvitation,
 	getInvitation,
 	listInvitations,
-	revokeInvitation,
+	withdrawInvitation,
 	type InvitationInput
 } from './invitations';
-import { getMembership, listMemberships, revokeMembership } from './memberships';
+import { getMembership, listMemberships, removeRole } from './memberships';
 import { sendInvitationEmail } from './mailer';
 
 // The people pages of an organisation and of a service share these rules. What a person sees and
@@ -161,7 +161,7 @@ export function removeRoleHere(
 	const membership = getMembership(db, scope.organisationId, membershipId);
 	if (!membership || !mayHandle(person, scope, membership))
 		return { ok: false, status: 404, message: 'That role was not found.' };
-	const result = revokeMembership(db, person, scope.organisationId, membership.id);
+	const result = removeRole(db, person, scope.organisationId, membership.id);
 	return result;
 }
 
@@ -175,6 +175,6 @@ export function withdrawInvitationHere(
 	const invitation = getInvitation(db, scope.organisationId, invitationId);
 	if (!invitation || !mayHandle(person, scope, { ...invitation, role: invitation.role as Role }))
 		return { ok: false, status: 404, message: 'That invitation was not found.' };
-	const result = revokeInvitation(db, person, scope.organisationId, invitation.id);
+	const result = withdrawInvitation(db, person, scope.organisationId, invitation.id);
 	return result;
 }

@@ -19,7 +19,7 @@ export interface Person {
 }
 
 export type Action =
-	/** Create organisations (sites). */
+	/** Create organisations. */
 	| 'organisation.create'
 	| 'organisation.view'
 	/** Services, rounds and the organisation's settings. */

@@ -119,7 +119,7 @@ export const invitations = sqliteTable(
 		expiresAt: instant('expires_at').notNull(),
 		acceptedAt: instant('accepted_at'),
 		acceptedBy: text('accepted_by').references(() => users.id, { onDelete: 'set null' }),
-		revokedAt: instant('revoked_at')
+		withdrawnAt: instant('withdrawn_at')
 	},
 	(t) => [index('invitation_organisation_idx').on(t.organisationId, t.createdAt)]
 );

@@ -70,7 +70,7 @@ export function raterOf(db: Db, assessmentId: string, userId: string): Rater | u
 
 /**
  * People who may be asked to rate: anyone holding a role in the service, or a role across the
- * organisation other than facilitator (facilitators support the site from outside and change
+ * organisation other than facilitator (facilitators support the organisation from outside and change
  * nothing). Disabled accounts and people already invited are left out.
  */
 export function possibleRaters(

@@ -10,6 +10,6 @@ export const load = ((event) => loadPeople(event)) satisfies PageServerLoad;
 
 export const actions = {
 	invite: (event) => inviteAction(event),
-	revokeMembership: (event) => removeRoleAction(event),
-	revokeInvitation: (event) => withdrawInvitationAction(event)
+	removeRole: (event) => removeRoleAction(event),
+	withdrawInvitation: (event) => withdrawInvitationAction(event)
 } satisfies Actions;
