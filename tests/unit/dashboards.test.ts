@@ -20,7 +20,7 @@ import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$li
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
-import type { Person } from '$lib/server/access/policy';
+import type { Person, Role } from '$lib/server/access/policy';
 
 /** Levels per challenge position, for a service in a round: a function of position. */
 type Levels = (position: number) => number;
@@ -47,7 +47,7 @@ function site(db: Db, admin: Person, name: string, services: string[]) {
 function member(
 	db: Db,
 	organisationId: string,
-	role: string,
+	role: Role,
 	serviceId: string | null,
 	name = 'Test Person'
 ): Person {

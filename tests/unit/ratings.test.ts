@@ -1,3 +1,4 @@
+import type { Role } from '$lib/domain/roles';
 import { describe, expect, it, vi } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
@@ -70,7 +71,7 @@ function world() {
 type World = ReturnType<typeof world>;
 
 /** A person with a role, as the people pages would give it. */
-function member(w: World, name: string, role: string, serviceId: string | null) {
+function member(w: World, name: string, role: Role, serviceId: string | null) {
 	const user = insertUser(w.db, { name });
 	w.db
 		.insert(memberships)

@@ -1,5 +1,8 @@
-export type RoundStatus = 'draft' | 'open' | 'closed';
-export type AssessmentStatus = 'in_progress' | 'complete';
+export const ROUND_STATUSES = ['draft', 'open', 'closed'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const ASSESSMENT_STATUSES = ['in_progress', 'complete'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
 export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = {
 	draft: 'Draft',

@@ -7,13 +7,12 @@ import { newId } from './ids';
 import { recordAuditEvent } from './audit/record';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import { emailSchema } from './users';
-import { ORGANISATION_ROLES, SERVICE_ROLES, type Person, type Role } from './access/policy';
-
-const ALL_ROLES = [...new Set([...ORGANISATION_ROLES, ...SERVICE_ROLES])] as [Role, ...Role[]];
+import { ROLES, type Role } from '$lib/domain/roles';
+import type { Person } from './access/policy';
 
 export const invitationInputSchema = z.object({
 	email: emailSchema,
-	role: z.enum(ALL_ROLES, { error: 'Select a role' }),
+	role: z.enum(ROLES, { error: 'Select a role' }),
 	serviceId: z
 		.string()
 		.max(64)
@@ -134,7 +133,7 @@ export function listInvitations(
 		)
 		.orderBy(desc(invitations.createdAt))
 		.all()
-		.map((i) => ({ ...i, role: i.role as Role, status: invitationStatus(i, now) }));
+		.map((i) => ({ ...i, status: invitationStatus(i, now) }));
 }
 
 export function getInvitation(db: Tx, organisationId: string, invitationId: string) {
@@ -217,7 +216,7 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 	if (!row) return { ok: false, problem: 'unknown' } as const;
 	const status = invitationStatus(row, now);
 	if (status !== 'pending') return { ok: false, problem: status } as const;
-	return { ok: true, invitation: { ...row, role: row.role as Role } } as const;
+	return { ok: true, invitation: row } as const;
 }
 
 export type AcceptResult =

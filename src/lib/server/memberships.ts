@@ -2,7 +2,7 @@ import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { memberships, services, users } from './db/schema';
 import { recordAuditEvent } from './audit/record';
-import type { Person, Role } from './access/policy';
+import type { Person } from './access/policy';
 
 /** Who holds which role in an organisation (or in one of its services), for the people pages. */
 export function listMemberships(
@@ -32,16 +32,15 @@ export function listMemberships(
 		)
 		.orderBy(asc(services.name), asc(users.name))
 		.all()
-		.map((m) => ({ ...m, role: m.role as Role, disabled: m.disabled !== null }));
+		.map((m) => ({ ...m, disabled: m.disabled !== null }));
 }
 
 export function getMembership(db: Db, organisationId: string, membershipId: string) {
-	const row = db
+	return db
 		.select()
 		.from(memberships)
 		.where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
 		.get();
-	return row ? { ...row, role: row.role as Role } : undefined;
 }
 
 export type RoleRemoval = { ok: true } | { ok: false; status: 404 | 409; message: string };

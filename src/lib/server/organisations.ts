@@ -54,7 +54,7 @@ export function createOrganisation(
 	};
 	db.transaction((tx) => {
 		tx.insert(organisations).values(row).run();
-		const membership = {
+		const membership: typeof memberships.$inferInsert = {
 			id: newId(),
 			userId: person.id,
 			organisationId: id,

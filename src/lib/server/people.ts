@@ -6,6 +6,7 @@ import {
 	type Person,
 	type Role
 } from './access/policy';
+import { isOrganisationRole, isServiceRole } from '$lib/domain/roles';
 import type { Db } from './db/client';
 import type { FieldErrors } from './forms';
 import { getService, listServices } from './services';
@@ -83,11 +84,9 @@ export type PeopleChange<T> =
 /** Why this role cannot go to this place, or null when the place fits the role. */
 function misplacedRole(input: InvitationInput): FieldErrors | null {
 	const label = ROLE_LABELS[input.role].toLowerCase();
-	const isServiceRole = (SERVICE_ROLES as readonly string[]).includes(input.role);
-	const isOrganisationRole = (ORGANISATION_ROLES as readonly string[]).includes(input.role);
-	if (!isOrganisationRole && !input.serviceId)
+	if (!isOrganisationRole(input.role) && !input.serviceId)
 		return { serviceId: `Select the service where they will be ${label}` };
-	if (!isServiceRole && input.serviceId)
+	if (!isServiceRole(input.role) && input.serviceId)
 		return {
 			serviceId: `A ${label} has a role across the whole organisation: choose “Whole organisation”`
 		};
@@ -173,7 +172,7 @@ export function withdrawInvitationHere(
 	invitationId: string
 ): PeopleChange<object> {
 	const invitation = getInvitation(db, scope.organisationId, invitationId);
-	if (!invitation || !mayHandle(person, scope, { ...invitation, role: invitation.role as Role }))
+	if (!invitation || !mayHandle(person, scope, invitation))
 		return { ok: false, status: 404, message: 'That invitation was not found.' };
 	const result = withdrawInvitation(db, person, scope.organisationId, invitation.id);
 	return result;

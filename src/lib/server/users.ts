@@ -5,7 +5,7 @@ import { memberships, users } from './db/schema';
 import { newId } from './ids';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth/password';
 import { requiredText } from './forms';
-import type { Membership, Person, Role } from './access/policy';
+import type { Membership, Person } from './access/policy';
 import type { SessionUser } from './auth/session';
 
 export const emailSchema = z
@@ -71,8 +71,7 @@ export function membershipsOf(db: Db, userId: string): Membership[] {
 		})
 		.from(memberships)
 		.where(eq(memberships.userId, userId))
-		.all()
-		.map((m) => ({ ...m, role: m.role as Role }));
+		.all();
 }
 
 export function personFor(db: Db, user: SessionUser): Person {

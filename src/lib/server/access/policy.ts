@@ -1,7 +1,7 @@
 // The one place that decides who may do what. Every load, form action and endpoint asks `may`
 // on the server; a page hiding a button is never the check.
 
-import { ORGANISATION_ROLES, SERVICE_ROLES, type Role } from '$lib/domain/roles';
+import { isOrganisationRole, isServiceRole, type Role } from '$lib/domain/roles';
 
 export { ORGANISATION_ROLES, ROLE_LABELS, SERVICE_ROLES, type Role } from '$lib/domain/roles';
 
@@ -149,8 +149,8 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 export function mayGrant(person: Person | null, role: Role, resource: Resource): boolean {
 	if (!person || !resource.organisationId) return false;
 	const atServiceLevel = !!resource.serviceId;
-	if (atServiceLevel && !(SERVICE_ROLES as readonly string[]).includes(role)) return false;
-	if (!atServiceLevel && !(ORGANISATION_ROLES as readonly string[]).includes(role)) return false;
+	if (atServiceLevel && !isServiceRole(role)) return false;
+	if (!atServiceLevel && !isOrganisationRole(role)) return false;
 
 	if (role === 'facilitator') return may(person, 'organisation.facilitators', resource);
 	if (!atServiceLevel) return may(person, 'organisation.people', resource);

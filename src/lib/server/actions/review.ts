@@ -3,9 +3,9 @@
 import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import {
 	MAX_ACTION_TEXT_LENGTH,
-	REVIEW_DECISIONS,
 	isClosedStatus,
 	isDueForReview,
+	isReviewDecision,
 	statusAfterReview,
 	type ReviewDecision
 } from '$lib/domain/actions';
@@ -62,7 +62,7 @@ export function actionsToReview(
 		const review = reviews.get(action.id);
 		return {
 			...action,
-			decision: (review?.decision ?? null) as ReviewDecision | null,
+			decision: review?.decision ?? null,
 			reviewNote: review?.note ?? ''
 		};
 	});
@@ -96,10 +96,7 @@ export function parseReviewForm(
 		const note = reviewNote.safeParse(form.get(reviewField.note(action.id)) ?? '');
 		if (!note.success) errors[reviewField.note(action.id)] = note.error.issues[0].message;
 		if (decision === null || decision === '') continue;
-		if (
-			typeof decision !== 'string' ||
-			!(REVIEW_DECISIONS as readonly string[]).includes(decision)
-		) {
+		if (typeof decision !== 'string' || !isReviewDecision(decision)) {
 			errors[reviewField.decision(action.id)] =
 				`Select done, carry forward or dropped for “${action.title}”`;
 			continue;
@@ -109,8 +106,7 @@ export function parseReviewForm(
 				`Enter a note saying what happened to “${action.title}”`;
 			continue;
 		}
-		if (note.success)
-			input.push({ actionId: action.id, decision: decision as ReviewDecision, note: note.data });
+		if (note.success) input.push({ actionId: action.id, decision, note: note.data });
 	}
 	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input };
 }

@@ -225,7 +225,11 @@ function saveInTransaction(
 				.map((r) => [r.challengeId, r])
 		);
 		const changed = writeAnswers(tx, key, input.answers, saved, now);
-		const perspective = input.perspective ?? rater.perspective;
+		// Checked above: a perspective given here is one of the perspectives.
+		const perspective =
+			input.perspective !== undefined && isPerspective(input.perspective)
+				? input.perspective
+				: rater.perspective;
 		const perspectiveChanged = perspective !== rater.perspective;
 		if (perspectiveChanged)
 			tx.update(assessmentRaters)

@@ -2,7 +2,7 @@
 
 import { and, asc, eq } from 'drizzle-orm';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { isPerspective, type Perspective } from '$lib/domain/ratings';
+import { isPerspective, PERSPECTIVE_NOT_CHOSEN, type Perspective } from '$lib/domain/ratings';
 import type { Person } from '../access/policy';
 import type { AssessmentRecord } from '../assessments/queries';
 import { recordAuditEvent } from '../audit/record';
@@ -10,9 +10,6 @@ import type { Db } from '../db/client';
 import { assessmentRaters, assessments, rounds, users } from '../db/schema';
 import type { FieldErrors } from '../forms';
 import { listMemberships } from '../memberships';
-
-/** The perspective column cannot be null; this is stored until the rater chooses one. */
-export const NOT_CHOSEN = '';
 
 export type RatingsResult =
 	{ ok: true } | { ok: false; status: 400 | 404 | 409; message: string; errors: FieldErrors };
@@ -121,7 +118,12 @@ export function addRater(
 			return { ok: false, status: 400, message, errors: { userId: message } };
 		}
 		tx.insert(assessmentRaters)
-			.values({ assessmentId: assessment.id, userId, perspective: NOT_CHOSEN, invitedAt: now })
+			.values({
+				assessmentId: assessment.id,
+				userId,
+				perspective: PERSPECTIVE_NOT_CHOSEN,
+				invitedAt: now
+			})
 			.run();
 		recordAuditEvent(
 			tx,
