@@ -15,9 +15,6 @@ export const MAX_ACTION_TEXT_LENGTH = 5_000;
 /** Long enough for "Sam Patel, peer support worker (Tuesday group)"; anything longer is not a name. */
 export const MAX_OWNER_NAME_LENGTH = 120;
 
-export const isActionStatus = (value: string): value is ActionStatus =>
-	(ACTION_STATUSES as readonly string[]).includes(value);
-
 /** Still to be done: these count as open, and can be overdue. */
 export const OPEN_ACTION_STATUSES = [
 	'not_started',

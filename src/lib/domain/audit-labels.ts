@@ -3,7 +3,7 @@ import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
 import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
 
 // What each recorded action means, in the words the people reading the trail use.
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
+const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'organisation.created': 'Created the organisation',
 	'service.created': 'Added a service',
 	'grouping.created': 'Added a grouping',

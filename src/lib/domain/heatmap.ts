@@ -5,7 +5,7 @@ import { medianValue } from './dashboards';
 import type { MedianLevel } from './ratings';
 
 /** The orders a heatmap of services can be sorted in, besides by one challenge's level. */
-export const HEATMAP_SORTS = ['grouping', 'name', 'median'] as const;
+const HEATMAP_SORTS = ['grouping', 'name', 'median'] as const;
 
 /** The order the address asks for, when it is one: a known order or a challenge's key. By grouping otherwise. */
 export function heatmapSort(requested: string | undefined, challengeKeys: string[]): string {
@@ -46,7 +46,7 @@ export function sortHeatmapRows<R extends HeatmapRow>(
 	});
 }
 
-export const HEAT_STEPS = 5;
+const HEAT_STEPS = 5;
 
 /**
  * The colour step (0 to HEAT_STEPS − 1) for a level, or a median between two levels, by its

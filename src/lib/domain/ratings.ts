@@ -31,11 +31,7 @@ export const PERSPECTIVES = PERSPECTIVE_KEYS.map((key) => ({
 export const PERSPECTIVE_NOT_CHOSEN = '';
 
 /** The perspectives whose view counts as "staff" when comparing with people using the service. */
-export const STAFF_PERSPECTIVES: readonly Perspective[] = [
-	'staff',
-	'team_manager',
-	'peer_support_worker'
-];
+const STAFF_PERSPECTIVES: readonly Perspective[] = ['staff', 'team_manager', 'peer_support_worker'];
 
 export function isPerspective(value: unknown): value is Perspective {
 	return typeof value === 'string' && (PERSPECTIVE_KEYS as readonly string[]).includes(value);
@@ -208,7 +204,7 @@ export function describeMedian(median: MedianLevel | null, scale: ScaleLevel[]):
 	return `Between ${levelInWords(median.low, scale)} and ${levelInWords(median.high, scale)}`;
 }
 
-export const DISAGREEMENT_MESSAGES = {
+const DISAGREEMENT_MESSAGES = {
 	wide: 'Views differ by two levels or more',
 	usersRateLower: 'People using the service rated lower than staff'
 } as const;

@@ -13,7 +13,7 @@ import {
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import type { SessionLimits } from './auth/session';
 
-export const RESET_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const RESET_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 // ---------------------------------------------------------------------------------------------
 // Forms

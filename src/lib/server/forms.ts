@@ -46,6 +46,6 @@ export function requiredText(label: string, max: number) {
 		.max(max, `${capitalise(label)} must be ${max} characters or fewer`);
 }
 
-export function capitalise(text: string): string {
+function capitalise(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }

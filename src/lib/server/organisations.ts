@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from './db/client';
 import { memberships, organisations } from './db/schema';
@@ -89,12 +89,4 @@ export function createOrganisation(
 		);
 	});
 	return id;
-}
-
-export function isMember(db: Db, userId: string, organisationId: string): boolean {
-	return !!db
-		.select({ id: memberships.id })
-		.from(memberships)
-		.where(and(eq(memberships.userId, userId), eq(memberships.organisationId, organisationId)))
-		.get();
 }

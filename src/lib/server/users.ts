@@ -16,7 +16,7 @@ export const emailSchema = z
 	.max(254, 'Email address must be 254 characters or fewer')
 	.pipe(z.email('Enter an email address in the correct format, like name@example.nhs.uk'));
 
-export const newPasswordSchema = z
+const newPasswordSchema = z
 	.string({ error: 'Enter a password' })
 	.min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
 	.max(MAX_PASSWORD_LENGTH, `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`);
@@ -62,7 +62,7 @@ export async function newUserRow(
 	};
 }
 
-export function membershipsOf(db: Db, userId: string): Membership[] {
+function membershipsOf(db: Db, userId: string): Membership[] {
 	return db
 		.select({
 			organisationId: memberships.organisationId,

@@ -102,12 +102,7 @@ export function challengeChoices(
 }
 
 /** A service's actions, most urgent first (open before closed, then by due date). */
-export function serviceActions(
-	db: Db,
-	serviceId: string,
-	filters: ActionFilters = {},
-	now = new Date()
-) {
+function serviceActions(db: Db, serviceId: string, filters: ActionFilters = {}, now = new Date()) {
 	const today = londonDate(now);
 	return selectActions(db)
 		.where(and(eq(improvementActions.serviceId, serviceId), ...filterConditions(filters, today)))

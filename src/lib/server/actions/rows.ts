@@ -77,7 +77,7 @@ export interface ActionFilters {
 	grouping?: string;
 }
 
-export const actionFilterSchema = z.object({
+const actionFilterSchema = z.object({
 	challenge: z.string().max(100).optional().catch(undefined),
 	status: z.enum(ACTION_STATUSES).optional().catch(undefined),
 	overdue: z.literal('yes').optional().catch(undefined),

@@ -28,7 +28,7 @@ import { challengeHeading, frameworkShape, type ChallengeColumn } from './framew
 type Site = { id: string; name: string };
 
 /** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
-export function comparableSites(db: Db, person: Person): Site[] {
+function comparableSites(db: Db, person: Person): Site[] {
 	const all = db
 		.select({ id: organisations.id, name: organisations.name })
 		.from(organisations)
@@ -37,7 +37,7 @@ export function comparableSites(db: Db, person: Person): Site[] {
 	return all.filter((o) => may(person, 'sites.compare', { organisationId: o.id }));
 }
 
-export const crossSiteFilterSchema = z.object({
+const crossSiteFilterSchema = z.object({
 	site: z.string().max(64).optional().catch(undefined)
 });
 

@@ -32,7 +32,7 @@ import {
 	type FrameworkShape
 } from './framework-shape';
 
-export const organisationFilterSchema = z.object({
+const organisationFilterSchema = z.object({
 	grouping: z.string().max(64).optional().catch(undefined),
 	type: z.enum(SERVICE_TYPES).optional().catch(undefined),
 	from: z.string().max(64).optional().catch(undefined),

@@ -47,7 +47,7 @@ export const LARGE_SEED_DEFAULTS = {
 export const LARGE_FACILITATOR_EMAIL = 'facilitator@large.example';
 export const LARGE_ORGANISATION_ADMIN_EMAIL = 'orgadmin@large.example';
 /** Nobody can sign in with these accounts; they exist so benchmarks can act as someone. */
-export const LARGE_PASSWORD_HASH = 'not-a-real-hash';
+const LARGE_PASSWORD_HASH = 'not-a-real-hash';
 
 const FRAMEWORK_PACK_KEY = 'imroc-2010';
 

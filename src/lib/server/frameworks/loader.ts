@@ -18,7 +18,7 @@ export type LoadResult =
 	| { outcome: 'already-present'; frameworkId: string }
 	| { outcome: 'conflict'; frameworkId: string };
 
-export function parsePack(input: unknown): FrameworkPack {
+function parsePack(input: unknown): FrameworkPack {
 	const parsed = frameworkPackSchema.safeParse(input);
 	if (!parsed.success) {
 		throw new Error(`Invalid framework pack:\n${describePackProblems(parsed.error).join('\n')}`);
