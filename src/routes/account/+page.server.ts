@@ -4,12 +4,9 @@ import { requirePerson } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { Throttle } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
-import {
-	changePassword,
-	changePasswordSchema,
-	endOtherSessions,
-	listActiveSessions
-} from '$lib/server/accounts';
+import { changePassword } from '$lib/server/accounts/own-password';
+import { changePasswordSchema } from '$lib/server/accounts/forms';
+import { endOtherSessions, listActiveSessions } from '$lib/server/accounts/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 // Someone at a computer left signed in could otherwise try passwords here without limit.

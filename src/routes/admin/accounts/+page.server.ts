@@ -5,12 +5,12 @@ import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
 import {
 	ACCOUNT_PROBLEM_MESSAGES,
-	accountIdSchema,
 	issuePasswordReset,
 	listAccounts,
 	setAccountDisabled,
 	type AccountProblem
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/administering';
+import { accountIdSchema } from '$lib/server/accounts/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const problemStatus = (problem: AccountProblem) => (problem === 'not-found' ? 404 : 400);

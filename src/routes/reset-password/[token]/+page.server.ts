@@ -5,11 +5,11 @@ import { parseForm } from '$lib/server/forms';
 import {
 	openPasswordReset,
 	resetPassword,
-	resetPasswordSchema,
 	RESET_LINK_PROBLEM_MESSAGES,
 	RESET_LINK_PROBLEM_STATUS,
 	type ResetLinkProblem
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/reset-links';
+import { resetPasswordSchema } from '$lib/server/accounts/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public by design: the unguessable single-use token is the permission. Many staff can share one
