@@ -8,17 +8,14 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { SERVICE_TYPES } from '$lib/domain/services';
 import { may, type Person } from '$lib/server/access/policy';
 import { openDatabase, type Db } from '$lib/server/db/client';
 import * as schema from '$lib/server/db/schema';
+import { crossSiteFiltersFromUrl, crossSitePage } from '$lib/server/dashboards/cross-site';
 import {
-	comparableSites,
-	crossSiteFilterSchema,
-	crossSiteView,
-	organisationDashboard,
+	organisationDashboardPage,
 	organisationFiltersFromUrl
-} from '$lib/server/dashboards';
+} from '$lib/server/dashboards/organisation';
 import {
 	LARGE_FACILITATOR_EMAIL,
 	LARGE_ORGANISATION_ADMIN_EMAIL,
@@ -27,7 +24,6 @@ import {
 } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
-import { requireOrganisation } from '$lib/server/organisations';
 import { findUserByEmail, personFor } from '$lib/server/users';
 import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
@@ -197,28 +193,19 @@ function largeAccount(db: Db, email: string): Person {
 	});
 }
 
-// What the routes' load functions do, minus the SvelteKit event ---------------------------------
+// The routes' own view functions, behind the access check the route makes -----------------------
 
 /** src/routes/organisations/[organisation]/dashboard/+page.server.ts */
 function organisationDashboardLoad(db: Db, person: Person, organisationId: string, url: URL) {
 	if (!may(person, 'organisation.overview', { organisationId }))
 		throw new Error(`${person.id} may not see ${organisationId}`);
-	const filters = organisationFiltersFromUrl(url);
-	return {
-		organisation: requireOrganisation(db, organisationId),
-		filters,
-		query: url.search,
-		groupings: listGroupings(db, organisationId).map((g) => ({ value: g.id, text: g.name })),
-		serviceTypes: SERVICE_TYPES.map((t) => ({ value: t, text: t })),
-		dashboard: organisationDashboard(db, organisationId, filters, person)
-	};
+	return organisationDashboardPage(db, person, organisationId, organisationFiltersFromUrl(url));
 }
 
 /** src/routes/sites/+page.server.ts */
 function crossSiteLoad(db: Db, person: Person, url: URL) {
 	if (!may(person, 'sites.view')) throw new Error(`${person.id} may not open the cross-site view`);
-	const { site } = crossSiteFilterSchema.parse({ site: url.searchParams.get('site') ?? undefined });
-	return { view: crossSiteView(db, comparableSites(db, person), site) };
+	return crossSitePage(db, person, crossSiteFiltersFromUrl(url).site);
 }
 
 // Scenarios ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Person } from '$lib/server/access/policy';
+import type { Db } from '$lib/server/db';
 import type { SessionUser, ValidSession } from '$lib/server/auth/session';
 
 declare global {
@@ -8,6 +9,8 @@ declare global {
 			errorId?: string;
 		}
 		interface Locals {
+			/** The app's database, the same handle for every request. */
+			db: Db;
 			user: SessionUser | null;
 			session: ValidSession | null;
 			person: Person | null;

@@ -1,36 +1,18 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
 import { prepareDatabase } from '$lib/server/startup';
-import { SESSION_COOKIE, validateSessionToken } from '$lib/server/auth/session';
-import { deleteSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { personFor } from '$lib/server/users';
+import { resumeSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase(getDb());
 };
 
-const authenticate: Handle = async ({ event, resolve }) => {
-	event.locals.user = null;
-	event.locals.session = null;
-	event.locals.person = null;
-	const token = event.cookies.get(SESSION_COOKIE);
-	const secure = event.url.protocol === 'https:';
-	if (token) {
-		const db = getDb();
-		const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
-		const result = validateSessionToken(db, token, { idleMs, maxMs });
-		if (result) {
-			event.locals.user = result.user;
-			event.locals.session = result.session;
-			event.locals.person = personFor(db, result.user);
-			setSessionCookie(event.cookies, token, result.session.expiresAt, secure);
-		} else {
-			deleteSessionCookie(event.cookies, secure);
-		}
-	}
+/** What every request carries: the database, and who is signed in (if anyone). */
+const requestContext: Handle = async ({ event, resolve }) => {
+	event.locals.db = getDb();
+	resumeSession(event);
 	return resolve(event);
 };
 
@@ -82,7 +64,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, authenticate);
+export const handle = sequence(securityHeaders, sameOriginWrites, requestContext);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };

@@ -2,17 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import {
 	accountIdSchema,
-	changePassword,
 	changePasswordSchema,
-	endOtherSessions,
+	resetPasswordSchema
+} from '$lib/server/accounts/forms';
+import { changePassword } from '$lib/server/accounts/own-password';
+import { endOtherSessions, listActiveSessions } from '$lib/server/accounts/sessions';
+import {
 	issuePasswordReset,
 	listAccounts,
-	listActiveSessions,
-	openPasswordReset,
-	resetPassword,
-	resetPasswordSchema,
 	setAccountDisabled
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/administering';
+import { openPasswordReset, resetPassword } from '$lib/server/accounts/reset-links';
 import { createSession, validateSessionToken } from '$lib/server/auth/session';
 import { hashPassword, verifyPassword } from '$lib/server/auth/password';
 import { auditEvents, passwordResets, sessions, users } from '$lib/server/db/schema';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { londonDate } from '$lib/domain/london-days';
 import {
+	ACTION_STATUSES,
+	CLOSED_ACTION_STATUSES,
+	OPEN_ACTION_STATUSES,
+	actionCountTable,
+	isClosedStatus,
 	isDueForReview,
 	isOverdue,
 	statusAfterReview,
@@ -107,5 +112,54 @@ describe('review at the next assessment', () => {
 		expect(statusAfterReview('carried_forward', 'done')).toBe('in_progress');
 		expect(statusAfterReview('done', 'in_progress')).toBe('done');
 		expect(statusAfterReview('dropped', 'not_started')).toBe('dropped');
+	});
+});
+
+describe('open and closed actions', () => {
+	it('every status is either open or closed, never both', () => {
+		const open: readonly string[] = OPEN_ACTION_STATUSES;
+		const closed: readonly string[] = CLOSED_ACTION_STATUSES;
+		expect([...open, ...closed].sort()).toEqual([...ACTION_STATUSES].sort());
+		for (const status of ACTION_STATUSES)
+			expect(isClosedStatus(status)).toBe(closed.includes(status));
+	});
+});
+
+describe('the table of action counts', () => {
+	const options = [
+		{ value: 'welcome', text: '1. Welcome' },
+		{ value: 'risk', text: '2. Risk' },
+		{ value: 'culture', text: '3. Culture' }
+	];
+
+	it('adds each challenge’s counts into its row and the totals, leaving out challenges without actions', () => {
+		const table = actionCountTable(
+			[
+				{ challengeKey: 'risk', status: 'in_progress', overdue: 1, count: 2 },
+				{ challengeKey: 'welcome', status: 'done', overdue: 0, count: 3 },
+				{ challengeKey: 'risk', status: 'not_started', overdue: 2, count: 2 }
+			],
+			options
+		);
+		expect(table.rows.map((r) => r.key)).toEqual(['welcome', 'risk']);
+		expect(table.rows[1]).toMatchObject({
+			label: '2. Risk',
+			not_started: 2,
+			in_progress: 2,
+			done: 0,
+			dropped: 0,
+			overdue: 3,
+			total: 4
+		});
+		expect(table.total).toMatchObject({ label: 'All challenges', done: 3, overdue: 3, total: 7 });
+	});
+
+	it('counts actions about a challenge no longer offered in the totals only', () => {
+		const table = actionCountTable(
+			[{ challengeKey: 'retired', status: 'dropped', overdue: 0, count: 1 }],
+			options
+		);
+		expect(table.rows).toEqual([]);
+		expect(table.total).toMatchObject({ dropped: 1, total: 1 });
 	});
 });

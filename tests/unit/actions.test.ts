@@ -3,21 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { closeRound } from '$lib/server/rounds';
-import { parseAssessmentForm, saveAssessment } from '$lib/server/assessments';
+import { closeRound } from '$lib/server/rounds/transitions';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
-import {
-	actionInputSchema,
-	actionUpdateSchema,
-	addActionNote,
-	createAction,
-	getAction,
-	servicePlan,
-	updateAction
-} from '$lib/server/actions';
-import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
-import { myWork, organisationActions, servicesWithoutPlan } from '$lib/server/action-overview';
+import { actionInputSchema, actionUpdateSchema } from '$lib/server/actions/form';
+import { addActionNote, createAction, updateAction } from '$lib/server/actions/changes';
+import { getAction } from '$lib/server/actions/rows';
+import { servicePlan } from '$lib/server/actions/plan';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions/review';
+import { myWork } from '$lib/server/actions/my-work';
+import { organisationActions, servicesWithoutPlan } from '$lib/server/actions/overview';
 import {
 	actionNotes,
 	assessments,

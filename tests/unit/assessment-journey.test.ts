@@ -2,18 +2,18 @@ import { agreedScoreField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { count, desc, eq } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
-import { closeRound, createRound } from '$lib/server/rounds';
+import { closeRound } from '$lib/server/rounds/transitions';
+import { createRound } from '$lib/server/rounds/form';
 import {
 	agreedScoresFor,
 	getAssessment,
-	parseAssessmentForm,
 	previousAgreedScores,
 	prioritiesFor,
-	saveAssessment,
 	scoreFingerprints,
-	teamResourcesFor,
-	MAX_EVIDENCE_LENGTH
-} from '$lib/server/assessments';
+	teamResourcesFor
+} from '$lib/server/assessments/queries';
+import { MAX_EVIDENCE_LENGTH, parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { serviceProgress } from '$lib/server/progress';
 import { agreedScores, assessments, auditEvents } from '$lib/server/db/schema';

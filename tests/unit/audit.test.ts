@@ -4,22 +4,26 @@ import { count, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment, saveAssessment } from '$lib/server/assessments';
+import { closeRound, openRound } from '$lib/server/rounds/transitions';
+import { createRound } from '$lib/server/rounds/form';
+import { roundParticipants } from '$lib/server/rounds/progress';
+import { getAssessment } from '$lib/server/assessments/queries';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
+import { AUDIT_CSV_HEADER, auditCsvRecord } from '$lib/server/audit/csv';
 import {
-	AUDIT_CSV_HEADER,
-	auditCsvRecord,
 	auditFilterChoiceErrors,
 	auditFilterQuery,
+	parseAuditFilters,
+	type AuditFilters
+} from '$lib/server/audit/filters';
+import { recordAuditEvent } from '$lib/server/audit/record';
+import {
 	auditTrail,
 	auditTrailBatches,
 	auditTrailPeople,
-	auditTrailServices,
-	parseAuditFilters,
-	recordAuditEvent,
-	type AuditFilters
-} from '$lib/server/audit';
+	auditTrailServices
+} from '$lib/server/audit/trail';
 import { describeAction, describeChange } from '$lib/domain/audit-labels';
 import { auditEvents, frameworks, services } from '$lib/server/db/schema';
 import * as schema from '$lib/server/db/schema';
@@ -27,8 +31,7 @@ import type { Db } from '$lib/server/db/client';
 import type { Person } from '$lib/server/access/policy';
 import { freshDb, insertUser } from './helpers/db';
 
-const shared = vi.hoisted(() => ({ db: undefined as unknown as Db }));
-vi.mock('$lib/server/db', () => ({ getDb: () => shared.db }));
+const shared = { db: undefined as unknown as Db };
 
 const { load } = await import('../../src/routes/organisations/[organisation]/audit/+page.server');
 const { GET } = await import('../../src/routes/organisations/[organisation]/audit.csv/+server');
@@ -510,9 +513,9 @@ describe('describing events', () => {
 		expect(describeAction('membership.created')).toBe('Gave a role');
 		expect(describeAction('invitation.created')).toBe('Sent an invitation');
 		for (const action of [
-			'invitation.revoked',
+			'invitation.withdrawn',
 			'invitation.accepted',
-			'membership.revoked',
+			'membership.removed',
 			'organisation.created',
 			'service.created',
 			'round.created',
@@ -524,6 +527,22 @@ describe('describing events', () => {
 		}
 		expect(describeAction('user.disabled')).toBe('user.disabled');
 		expect(describeAction('toString')).toBe('toString');
+	});
+
+	it('reads events recorded under the old word "revoked" as the events that replaced them', () => {
+		const names = { memberName: 'Jo Bloggs', roleLabels: { rater: 'Rater' } };
+		for (const [old, now] of [
+			['membership.revoked', 'membership.removed'],
+			['invitation.revoked', 'invitation.withdrawn']
+		]) {
+			expect(describeAction(old)).toBe(describeAction(now));
+			const change = { before: { userId: 'u1', role: 'rater' }, after: { status: 'withdrawn' } };
+			expect(describeChange({ action: old, ...change }, names)).toBe(
+				describeChange({ action: now, ...change }, names)
+			);
+		}
+		expect(describeAction('membership.removed')).toBe('Removed a role');
+		expect(describeAction('invitation.withdrawn')).toBe('Withdrew an invitation');
 	});
 
 	it('summarises changes briefly and never shows anything that looks like a secret', () => {
@@ -554,7 +573,7 @@ describe('describing events', () => {
 		expect(
 			describeChange(
 				{
-					action: 'membership.revoked',
+					action: 'membership.removed',
 					before: { userId: 'u1', role: 'service_lead' },
 					after: null
 				},
@@ -712,7 +731,7 @@ describe('the audit trail page and its CSV download', () => {
 		return {
 			params: { organisation: organisationId },
 			url,
-			locals: { person },
+			locals: { person, db: shared.db },
 			request: new Request(url)
 		};
 	}

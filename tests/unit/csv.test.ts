@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, csvRow, toCsv } from '$lib/domain/csv';
+import { csvField, csvRow, toCsv } from '$lib/format/csv';
 
 describe('CSV', () => {
 	it('leaves plain text alone and writes empty fields for missing values', () => {

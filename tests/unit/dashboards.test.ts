@@ -2,27 +2,25 @@ import { agreedScoreField } from '$lib/forms/field-names';
 import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import {
-	getAssessment,
-	parseAssessmentForm,
-	saveAssessment,
-	type AssessmentRecord
-} from '$lib/server/assessments';
+import { createRound } from '$lib/server/rounds/form';
+import { openRound } from '$lib/server/rounds/transitions';
+import { roundParticipants } from '$lib/server/rounds/progress';
+import { getAssessment, type AssessmentRecord } from '$lib/server/assessments/queries';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import { frameworkContent } from '$lib/server/frameworks/queries';
-import { addRater, saveRatings } from '$lib/server/ratings';
+import { addRater } from '$lib/server/ratings/raters';
+import { saveRatings } from '$lib/server/ratings/answers';
 import { personFor } from '$lib/server/users';
-import {
-	crossSiteView,
-	organisationDashboard,
-	rebuildRoundLevelCounts,
-	serviceDashboard
-} from '$lib/server/dashboards';
+import { crossSiteView } from '$lib/server/dashboards/cross-site';
+import { organisationDashboard } from '$lib/server/dashboards/organisation';
+import { serviceDashboard } from '$lib/server/dashboards/service';
+import { rebuildRoundLevelCounts } from '$lib/server/assessments/level-counts';
 import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
-import type { Person } from '$lib/server/access/policy';
+import type { Person, Role } from '$lib/server/access/policy';
 
 /** Levels per challenge position, for a service in a round: a function of position. */
 type Levels = (position: number) => number;
@@ -49,7 +47,7 @@ function site(db: Db, admin: Person, name: string, services: string[]) {
 function member(
 	db: Db,
 	organisationId: string,
-	role: string,
+	role: Role,
 	serviceId: string | null,
 	name = 'Test Person'
 ): Person {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatInstant, formatIsoDate, isoDateFromParts } from '$lib/domain/dates';
+import { formatInstant, formatIsoDate } from '$lib/format/dates';
+import { isoDateFromParts } from '$lib/domain/dates';
 import { progressTable } from '$lib/domain/progress';
 import {
 	unscoredChallenges,
@@ -7,7 +8,7 @@ import {
 	whyRoundCannotClose,
 	whyRoundCannotOpen
 } from '$lib/domain/rounds';
-import { seriesStyle } from '$lib/domain/chart-style';
+import { seriesStyle } from '$lib/charts/series-style';
 
 describe('dates', () => {
 	it('shows calendar dates the British way', () => {

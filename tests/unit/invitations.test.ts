@@ -5,12 +5,12 @@ import { createService } from '$lib/server/services';
 import {
 	acceptInvitation,
 	createInvitation,
-	INVITATION_LIFETIME_MS,
 	listInvitations,
 	openInvitation,
-	revokeInvitation
+	withdrawInvitation
 } from '$lib/server/invitations';
-import { revokeMembership, listMemberships } from '$lib/server/memberships';
+import { removeRole, listMemberships } from '$lib/server/memberships';
+import { INVITATION_LIFETIME_MS } from '$lib/domain/invitations';
 import { personFor } from '$lib/server/users';
 import { auditEvents, invitations, memberships, users } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
@@ -115,16 +115,20 @@ describe('invitations', () => {
 	it('cannot be used once withdrawn, and a withdrawn one cannot be withdrawn again', () => {
 		const w = world();
 		const { token, id } = invite(w);
-		expect(revokeInvitation(w.db, w.person, w.organisationId, id, later(10))).toEqual({ ok: true });
+		expect(withdrawInvitation(w.db, w.person, w.organisationId, id, later(10))).toEqual({
+			ok: true
+		});
 		expect(acceptInvitation(w.db, token, { newAccount: newAccount() }, later(20))).toEqual({
 			ok: false,
-			problem: 'revoked'
+			problem: 'withdrawn'
 		});
-		expect(revokeInvitation(w.db, w.person, w.organisationId, id, later(30))).toMatchObject({
+		expect(withdrawInvitation(w.db, w.person, w.organisationId, id, later(30))).toMatchObject({
 			ok: false,
 			status: 409
 		});
-		expect(listInvitations(w.db, w.organisationId, undefined, later(40))[0].status).toBe('revoked');
+		expect(listInvitations(w.db, w.organisationId, undefined, later(40))[0].status).toBe(
+			'withdrawn'
+		);
 	});
 
 	it('refuses a tampered or unknown token', () => {
@@ -226,7 +230,7 @@ describe('removing a role', () => {
 			personFor(w.db, { id: accepted.userId, email: '', name: '', isPlatformAdmin: false })
 				.memberships
 		).toHaveLength(1);
-		expect(revokeMembership(w.db, w.person, w.organisationId, membership.id, later(5))).toEqual({
+		expect(removeRole(w.db, w.person, w.organisationId, membership.id, later(5))).toEqual({
 			ok: true
 		});
 		expect(
@@ -234,7 +238,7 @@ describe('removing a role', () => {
 				.memberships
 		).toHaveLength(0);
 		expect(
-			w.db.select().from(auditEvents).where(eq(auditEvents.action, 'membership.revoked')).all()
+			w.db.select().from(auditEvents).where(eq(auditEvents.action, 'membership.removed')).all()
 		).toHaveLength(1);
 	});
 
@@ -245,7 +249,7 @@ describe('removing a role', () => {
 			.from(memberships)
 			.where(eq(memberships.role, 'organisation_admin'))
 			.get()!;
-		expect(revokeMembership(w.db, w.person, w.organisationId, only.id)).toMatchObject({
+		expect(removeRole(w.db, w.person, w.organisationId, only.id)).toMatchObject({
 			ok: false,
 			status: 409
 		});
@@ -267,7 +271,7 @@ describe('removing a role', () => {
 			.from(memberships)
 			.where(eq(memberships.organisationId, w.organisationId))
 			.get()!;
-		expect(revokeMembership(w.db, w.person, other, membership.id)).toMatchObject({
+		expect(removeRole(w.db, w.person, other, membership.id)).toMatchObject({
 			ok: false,
 			status: 404
 		});

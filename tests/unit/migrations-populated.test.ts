@@ -10,6 +10,7 @@ import {
 } from '$lib/server/db/client';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { seedDemo } from '$lib/server/demo/seed';
+import { listInvitations } from '$lib/server/invitations';
 
 /** A copy of the migrations folder that stops after the first `count` migrations. */
 function migrationsUpTo(dir: string, count: number): string {
@@ -119,6 +120,87 @@ describe('migrations on a populated database', () => {
 				(db.$client.prepare('SELECT count(*) AS n FROM round_level_total').get() as { n: number }).n
 			).toBeGreaterThan(20);
 			expect(mismatches).toEqual([]);
+			db.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('keep when each invitation was withdrawn, under the column’s new name', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
+		try {
+			// Migration 0007 renames invitation.revoked_at to withdrawn_at.
+			const db = await populatedAt(dir, 7);
+			expect(columnNames(db, 'invitation')).toContain('revoked_at');
+			const { organisationId, userId } = db.$client
+				.prepare(
+					"SELECT organisation_id AS organisationId, user_id AS userId FROM membership WHERE role = 'organisation_admin' LIMIT 1"
+				)
+				.get() as { organisationId: string; userId: string };
+			const at = (iso: string) => new Date(iso).getTime();
+			const insert = db.$client.prepare(
+				`INSERT INTO invitation (id, token_hash, email, organisation_id, role, invited_by, created_at, expires_at, accepted_at, accepted_by, revoked_at)
+				 VALUES (?, ?, ?, ?, 'viewer', ?, ?, ?, ?, ?, ?)`
+			);
+			const sent = at('2026-11-20T09:00:00Z');
+			const expires = at('2026-11-27T09:00:00Z');
+			insert.run(
+				'inv-withdrawn',
+				'h1',
+				'a@x.example',
+				organisationId,
+				userId,
+				sent,
+				expires,
+				null,
+				null,
+				at('2026-11-21T10:30:00Z')
+			);
+			insert.run(
+				'inv-accepted',
+				'h2',
+				'b@x.example',
+				organisationId,
+				userId,
+				sent,
+				expires,
+				at('2026-11-21T11:00:00Z'),
+				userId,
+				null
+			);
+			insert.run(
+				'inv-waiting',
+				'h3',
+				'c@x.example',
+				organisationId,
+				userId,
+				sent,
+				expires,
+				null,
+				null,
+				null
+			);
+
+			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
+			expect(columnNames(db, 'invitation')).not.toContain('revoked_at');
+			const rows = db.$client
+				.prepare('SELECT id, withdrawn_at AS withdrawnAt FROM invitation ORDER BY id')
+				.all();
+			expect(rows).toEqual([
+				{ id: 'inv-accepted', withdrawnAt: null },
+				{ id: 'inv-waiting', withdrawnAt: null },
+				{ id: 'inv-withdrawn', withdrawnAt: at('2026-11-21T10:30:00Z') }
+			]);
+			const statuses = Object.fromEntries(
+				listInvitations(db, organisationId, undefined, new Date('2026-11-22T00:00:00Z')).map(
+					(i) => [i.id, i.status]
+				)
+			);
+			expect(statuses).toEqual({
+				'inv-withdrawn': 'withdrawn',
+				'inv-accepted': 'accepted',
+				'inv-waiting': 'pending'
+			});
 			db.$client.close();
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

@@ -231,6 +231,22 @@ describe('the policy for new actions', () => {
 		).toBe(false);
 	});
 
+	it('opens people pages to those who manage people there: administrators, leads for their service, platform administrators for facilitators', () => {
+		const onOrganisation = { organisationId: ORG };
+		expect(may(person([orgRole('organisation_admin')]), 'people.view', onOrganisation)).toBe(true);
+		expect(may(person([orgRole('organisation_admin')]), 'people.view', inOtherService)).toBe(true);
+		expect(may(person([], true), 'people.view', onOrganisation)).toBe(true);
+		expect(may(person([], true), 'people.view', inOwnService)).toBe(false);
+		expect(may(person([serviceRole('service_lead')]), 'people.view', inOwnService)).toBe(true);
+		expect(may(person([serviceRole('service_lead')]), 'people.view', inOtherService)).toBe(false);
+		expect(may(person([serviceRole('service_lead')]), 'people.view', onOrganisation)).toBe(false);
+		for (const role of ['facilitator', 'viewer'] as const) {
+			expect(may(person([orgRole(role)]), 'people.view', onOrganisation)).toBe(false);
+			expect(may(person([orgRole(role)]), 'people.view', inOwnService)).toBe(false);
+		}
+		expect(may(person([orgRole('organisation_admin')]), 'people.view', inOtherOrg)).toBe(false);
+	});
+
 	it('lets facilitators and everyone taking part comment, but not viewers', () => {
 		expect(may(person([orgRole('facilitator')]), 'assessment.comment', inOwnService)).toBe(true);
 		expect(may(person([serviceRole('rater')]), 'assessment.comment', inOwnService)).toBe(true);

@@ -1,22 +1,18 @@
+import type { Role } from '$lib/domain/roles';
 import { describe, expect, it, vi } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { closeRound, createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment } from '$lib/server/assessments';
+import { closeRound, openRound } from '$lib/server/rounds/transitions';
+import { createRound } from '$lib/server/rounds/form';
+import { roundParticipants } from '$lib/server/rounds/progress';
+import { getAssessment } from '$lib/server/assessments/queries';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { personFor } from '$lib/server/users';
-import * as audit from '$lib/server/audit';
-import {
-	addRater,
-	listRaters,
-	ownRatings,
-	possibleRaters,
-	raterOf,
-	ratingSpread,
-	saveRatings,
-	type RatingAnswer
-} from '$lib/server/ratings';
+import * as audit from '$lib/server/audit/record';
+import { addRater, listRaters, possibleRaters, raterOf } from '$lib/server/ratings/raters';
+import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
+import { ratingSpread } from '$lib/server/ratings/spread';
 import { seesOthersRatings } from '$lib/domain/ratings';
 import {
 	assessmentRaters,
@@ -75,7 +71,7 @@ function world() {
 type World = ReturnType<typeof world>;
 
 /** A person with a role, as the people pages would give it. */
-function member(w: World, name: string, role: string, serviceId: string | null) {
+function member(w: World, name: string, role: Role, serviceId: string | null) {
 	const user = insertUser(w.db, { name });
 	w.db
 		.insert(memberships)

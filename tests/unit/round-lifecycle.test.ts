@@ -5,19 +5,19 @@ import { createService } from '$lib/server/services';
 import { createGrouping, groupingInputSchema, listGroupings } from '$lib/server/groupings';
 import {
 	closeRound,
-	createRound,
-	getRound,
 	openRound,
 	reopenInputSchema,
-	reopenRound,
+	reopenRound
+} from '$lib/server/rounds/transitions';
+import {
+	createRound,
 	roundInputSchema,
-	roundParticipants,
-	roundProgress,
-	roundServiceIds,
 	updateRound,
 	type RoundInput
-} from '$lib/server/rounds';
-import { getAssessment } from '$lib/server/assessments';
+} from '$lib/server/rounds/form';
+import { getRound, roundServiceIds } from '$lib/server/rounds/queries';
+import { roundParticipants, roundProgress } from '$lib/server/rounds/progress';
+import { getAssessment } from '$lib/server/assessments/queries';
 import { parseForm } from '$lib/server/forms';
 import { personFor } from '$lib/server/users';
 import {

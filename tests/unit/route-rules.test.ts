@@ -34,7 +34,9 @@ describe('route rules', () => {
 			);
 			expect(file, `${route} has a server file`).toBeDefined();
 			const source = readFileSync(file!, 'utf8');
-			expect(source, route).toMatch(/\b(authorise|authorisePeople|requirePerson|loadPeople)\(/);
+			expect(source, route).toMatch(
+				/\b(require(Person|Permission|Organisation|Service|Round|Assessment|Rater|ImprovementAction|Framework)|loadPeople)\(/
+			);
 		}
 	});
 });

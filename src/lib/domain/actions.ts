@@ -15,11 +15,19 @@ export const MAX_ACTION_TEXT_LENGTH = 5_000;
 /** Long enough for "Sam Patel, peer support worker (Tuesday group)"; anything longer is not a name. */
 export const MAX_OWNER_NAME_LENGTH = 120;
 
-export const isActionStatus = (value: string): value is ActionStatus =>
-	(ACTION_STATUSES as readonly string[]).includes(value);
+/** Still to be done: these count as open, and can be overdue. */
+export const OPEN_ACTION_STATUSES = [
+	'not_started',
+	'in_progress'
+] as const satisfies readonly ActionStatus[];
+/** Done or dropped: closed, each with an outcome note saying what happened. */
+export const CLOSED_ACTION_STATUSES = [
+	'done',
+	'dropped'
+] as const satisfies readonly ActionStatus[];
 
 export const isClosedStatus = (status: ActionStatus): boolean =>
-	status === 'done' || status === 'dropped';
+	(CLOSED_ACTION_STATUSES as readonly ActionStatus[]).includes(status);
 
 /**
  * Past its due date and neither done nor dropped. `today` is the London calendar day
@@ -51,6 +59,42 @@ export function whyStatusCannotChange(
 		return `Enter an outcome note saying why the action is ${ACTION_STATUS_LABELS[to].toLowerCase()}`;
 	}
 	return null;
+}
+
+// Counting across services ------------------------------------------------------------------
+
+export interface ActionCount {
+	challengeKey: string;
+	status: ActionStatus;
+	/** How many of these are overdue. */
+	overdue: number;
+	count: number;
+}
+
+/**
+ * Counts as a board report shows them: one row per challenge that has any action (in the order
+ * of the options given), a column per status, with overdue and totals, and a row of totals.
+ */
+export function actionCountTable(
+	counts: ActionCount[],
+	challengeOptions: { value: string; text: string }[]
+) {
+	const empty = () => ({
+		...(Object.fromEntries(ACTION_STATUSES.map((s) => [s, 0])) as Record<ActionStatus, number>),
+		overdue: 0,
+		total: 0
+	});
+	const rows = challengeOptions.map((c) => ({ key: c.value, label: c.text, ...empty() }));
+	const total = { key: '', label: 'All challenges', ...empty() };
+	for (const c of counts) {
+		const row = rows.find((r) => r.key === c.challengeKey);
+		for (const target of row ? [row, total] : [total]) {
+			target[c.status] += c.count;
+			target.overdue += c.overdue;
+			target.total += c.count;
+		}
+	}
+	return { rows: rows.filter((r) => r.total > 0), total };
 }
 
 // Reviewing at the next round ---------------------------------------------------------------

@@ -1,9 +1,9 @@
-import { formatIsoDate } from './dates';
+import { formatIsoDate } from '../format/dates';
 import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
 import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
 
 // What each recorded action means, in the words the people reading the trail use.
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
+const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'organisation.created': 'Created the organisation',
 	'service.created': 'Added a service',
 	'grouping.created': 'Added a grouping',
@@ -16,9 +16,9 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'agreed_score.created': 'Recorded an agreed score',
 	'agreed_score.updated': 'Changed an agreed score',
 	'membership.created': 'Gave a role',
-	'membership.revoked': 'Took away a role',
+	'membership.removed': 'Removed a role',
 	'invitation.created': 'Sent an invitation',
-	'invitation.revoked': 'Withdrew an invitation',
+	'invitation.withdrawn': 'Withdrew an invitation',
 	'invitation.accepted': 'Accepted an invitation',
 	'comment.created': 'Commented on an assessment',
 	'priorities.set': 'Set the team’s priorities',
@@ -32,7 +32,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'action.created': 'Added an improvement action',
 	'action.updated': 'Changed an improvement action',
 	'action.note_added': 'Added a progress note to an action',
-	'action.reviewed': 'Reviewed an action at the next round'
+	'action.reviewed': 'Reviewed an action at the next round',
+	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
+	// recorded under "revoked". The trail is append-only, so they keep the names they were written
+	// with, and read exactly as the events that replaced them.
+	'membership.revoked': 'Removed a role',
+	'invitation.revoked': 'Withdrew an invitation'
 };
 
 const ACTION_FIELD_WORDS: Record<string, string> = {
@@ -244,12 +249,14 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			break;
 		}
 		case 'membership.created':
+		case 'membership.removed':
 		case 'membership.revoked': {
 			const role = roleLabel(after?.role ?? before?.role);
 			summary = joined(names.memberName, role) || genericChange(change.before, change.after);
 			break;
 		}
 		case 'invitation.created':
+		case 'invitation.withdrawn':
 		case 'invitation.revoked':
 		case 'invitation.accepted': {
 			const email = names.invitationEmail ?? text(after?.email);

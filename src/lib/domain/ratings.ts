@@ -1,32 +1,40 @@
 // Individual ratings: who rates from which perspective, and how a spread of ordinal levels is
 // summarised. Pure: no I/O. Levels are ordinal, so nothing here averages them into a level.
 
-export const PERSPECTIVES = [
-	{ key: 'staff', label: 'Staff member' },
-	{ key: 'team_manager', label: 'Team manager' },
-	{ key: 'peer_support_worker', label: 'Peer support worker' },
-	{ key: 'person_using_service', label: 'Person using the service' },
-	{ key: 'carer', label: 'Carer, family member or supporter' },
-	{ key: 'other', label: 'Other' }
-] as const;
-
-export type Perspective = (typeof PERSPECTIVES)[number]['key'];
-
-export const PERSPECTIVE_KEYS = PERSPECTIVES.map((p) => p.key) as Perspective[];
-
-export const PERSPECTIVE_LABELS = Object.fromEntries(
-	PERSPECTIVES.map((p) => [p.key, p.label])
-) as Record<Perspective, string>;
-
-/** The perspectives whose view counts as "staff" when comparing with people using the service. */
-export const STAFF_PERSPECTIVES: readonly Perspective[] = [
+export const PERSPECTIVE_KEYS = [
 	'staff',
 	'team_manager',
-	'peer_support_worker'
-];
+	'peer_support_worker',
+	'person_using_service',
+	'carer',
+	'other'
+] as const;
+
+export type Perspective = (typeof PERSPECTIVE_KEYS)[number];
+
+export const PERSPECTIVE_LABELS: Record<Perspective, string> = {
+	staff: 'Staff member',
+	team_manager: 'Team manager',
+	peer_support_worker: 'Peer support worker',
+	person_using_service: 'Person using the service',
+	carer: 'Carer, family member or supporter',
+	other: 'Other'
+};
+
+/** The perspectives in the order a rater chooses from, with their labels. */
+export const PERSPECTIVES = PERSPECTIVE_KEYS.map((key) => ({
+	key,
+	label: PERSPECTIVE_LABELS[key]
+}));
+
+/** What a rater's perspective is until they choose one (the column cannot be null). */
+export const PERSPECTIVE_NOT_CHOSEN = '';
+
+/** The perspectives whose view counts as "staff" when comparing with people using the service. */
+const STAFF_PERSPECTIVES: readonly Perspective[] = ['staff', 'team_manager', 'peer_support_worker'];
 
 export function isPerspective(value: unknown): value is Perspective {
-	return typeof value === 'string' && (PERSPECTIVE_KEYS as string[]).includes(value);
+	return typeof value === 'string' && (PERSPECTIVE_KEYS as readonly string[]).includes(value);
 }
 
 export const MAX_RATING_COMMENT_LENGTH = 2000;
@@ -196,7 +204,7 @@ export function describeMedian(median: MedianLevel | null, scale: ScaleLevel[]):
 	return `Between ${levelInWords(median.low, scale)} and ${levelInWords(median.high, scale)}`;
 }
 
-export const DISAGREEMENT_MESSAGES = {
+const DISAGREEMENT_MESSAGES = {
 	wide: 'Views differ by two levels or more',
 	usersRateLower: 'People using the service rated lower than staff'
 } as const;

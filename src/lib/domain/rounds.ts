@@ -1,5 +1,8 @@
-export type RoundStatus = 'draft' | 'open' | 'closed';
-export type AssessmentStatus = 'in_progress' | 'complete';
+export const ROUND_STATUSES = ['draft', 'open', 'closed'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+export const ASSESSMENT_STATUSES = ['in_progress', 'complete'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
 
 export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = {
 	draft: 'Draft',
@@ -73,7 +76,8 @@ export function whyRoundCannotReopen(status: RoundStatus, reason: string): Reope
 
 // Where a service has got to in a round. Individual ratings will later split "in progress" into
 // rating and agreeing; the facts grow with them, and callers keep asking this one function.
-export type AssessmentStage = 'not_started' | 'rating' | 'agreeing' | 'complete';
+export const ASSESSMENT_STAGES = ['not_started', 'rating', 'agreeing', 'complete'] as const;
+export type AssessmentStage = (typeof ASSESSMENT_STAGES)[number];
 
 export const ASSESSMENT_STAGE_LABELS: Record<AssessmentStage, string> = {
 	not_started: 'Not started',
@@ -117,6 +121,16 @@ export function assessmentStage(
 					? 'rating'
 					: 'not_started';
 	return { stage, late: stage !== 'complete' && today > periodEnd };
+}
+
+/** How many assessments are at each stage, every stage listed. */
+export function countStages(standings: AssessmentStanding[]): Record<AssessmentStage, number> {
+	const counts = Object.fromEntries(ASSESSMENT_STAGES.map((stage) => [stage, 0])) as Record<
+		AssessmentStage,
+		number
+	>;
+	for (const standing of standings) counts[standing.stage] += 1;
+	return counts;
 }
 
 export interface RoundProgressSummary {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from './db/client';
 import { assessmentComments, users } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import type { Person } from './access/policy';
 
 export const MAX_COMMENT_LENGTH = 2000;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SessionLimits } from './auth/session';
 
 const positiveNumber = z.coerce.number().positive();
 
@@ -34,4 +35,10 @@ export function config(): Config {
 		demo: env.IMROC_DEMO === '1'
 	};
 	return cached;
+}
+
+/** How long a session lasts: idle, and at most. */
+export function sessionLimits(): SessionLimits {
+	const { sessionIdleMs, sessionMaxMs } = config();
+	return { idleMs: sessionIdleMs, maxMs: sessionMaxMs };
 }

@@ -2,24 +2,10 @@ import { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
 
-export type FormResult<T> =
-	{ ok: true; data: T } | { ok: false; values: Record<string, string>; errors: FieldErrors };
-
-/** The text fields of a form, as typed, to send back with errors (never passwords). */
-export function formValues(form: FormData, omit: string[] = []): Record<string, string> {
-	const values: Record<string, string> = {};
-	for (const [key, value] of form) {
-		if (typeof value === 'string' && !omit.includes(key)) values[key] = value;
-	}
-	return values;
-}
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
 /** Validates a posted form; on failure gives one message per field, keyed by field name. */
-export function parseForm<S extends z.ZodType>(
-	schema: S,
-	form: FormData,
-	{ omitFromValues = [] as string[] } = {}
-): FormResult<z.infer<S>> {
+export function parseForm<S extends z.ZodType>(schema: S, form: FormData): FormResult<z.infer<S>> {
 	const raw: Record<string, string | string[]> = {};
 	for (const key of new Set(form.keys())) {
 		const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
@@ -27,7 +13,7 @@ export function parseForm<S extends z.ZodType>(
 	}
 	const parsed = schema.safeParse(raw);
 	if (parsed.success) return { ok: true, data: parsed.data };
-	return { ok: false, values: formValues(form, omitFromValues), errors: fieldErrors(parsed.error) };
+	return { ok: false, errors: fieldErrors(parsed.error) };
 }
 
 export function fieldErrors(error: z.ZodError): FieldErrors {
@@ -39,6 +25,18 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 	return errors;
 }
 
+/** One of the day, month and year boxes of a date: empty, or up to four digits. */
+export const datePart = z
+	.string()
+	.default('')
+	.pipe(
+		z
+			.string()
+			.trim()
+			.max(4, 'Enter the date as numbers')
+			.regex(/^\d*$/, 'Enter the date as numbers')
+	);
+
 /** Required single-line text with a person-readable message for each way it can be wrong. */
 export function requiredText(label: string, max: number) {
 	return z
@@ -48,6 +46,6 @@ export function requiredText(label: string, max: number) {
 		.max(max, `${capitalise(label)} must be ${max} characters or fewer`);
 }
 
-export function capitalise(text: string): string {
+function capitalise(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }

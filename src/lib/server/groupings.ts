@@ -4,7 +4,7 @@ import { groupingWord } from '$lib/domain/groupings';
 import type { Db } from './db/client';
 import { groupings, services } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 

@@ -1,20 +1,18 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from './db/client';
+import { INVITATION_LIFETIME_MS, invitationStatus } from '$lib/domain/invitations';
+import type { Db, Tx } from './db/client';
 import { invitations, memberships, organisations, services, users } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent, type Tx } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import { emailSchema } from './users';
-import { ORGANISATION_ROLES, SERVICE_ROLES, type Person, type Role } from './access/policy';
-
-export const INVITATION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
-
-const ALL_ROLES = [...new Set([...ORGANISATION_ROLES, ...SERVICE_ROLES])] as [Role, ...Role[]];
+import { ROLES, type Role } from '$lib/domain/roles';
+import type { Person } from './access/policy';
 
 export const invitationInputSchema = z.object({
 	email: emailSchema,
-	role: z.enum(ALL_ROLES, { error: 'Select a role' }),
+	role: z.enum(ROLES, { error: 'Select a role' }),
 	serviceId: z
 		.string()
 		.max(64)
@@ -24,21 +22,45 @@ export const invitationInputSchema = z.object({
 
 export type InvitationInput = z.infer<typeof invitationInputSchema>;
 
-export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired';
-
-export function invitationStatus(
-	invitation: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
-	now = new Date()
-): InvitationStatus {
-	if (invitation.acceptedAt) return 'accepted';
-	if (invitation.revokedAt) return 'revoked';
-	if (invitation.expiresAt.getTime() <= now.getTime()) return 'expired';
-	return 'pending';
-}
-
 export type CreateInvitationResult =
 	| { ok: true; id: string; token: string; expiresAt: Date }
 	| { ok: false; field: string; message: string };
+
+/** Why this invitation cannot be made, or null when it can. */
+function whyNotInvite(
+	tx: Tx,
+	organisationId: string,
+	input: InvitationInput
+): { ok: false; field: string; message: string } | null {
+	if (input.serviceId) {
+		const service = tx
+			.select({ id: services.id })
+			.from(services)
+			.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
+			.get();
+		if (!service)
+			return { ok: false, field: 'serviceId', message: 'Select a service from the list' };
+	}
+	const existing = tx
+		.select({ id: memberships.id })
+		.from(memberships)
+		.innerJoin(users, eq(users.id, memberships.userId))
+		.where(
+			and(eq(users.email, input.email), holdsRole(organisationId, input.serviceId, input.role))
+		)
+		.get();
+	if (existing)
+		return { ok: false, field: 'email', message: 'This person already has that role here' };
+	return null;
+}
+
+/** Memberships of exactly this role in exactly this place. */
+const holdsRole = (organisationId: string, serviceId: string | null, role: Role) =>
+	and(
+		eq(memberships.organisationId, organisationId),
+		serviceId ? eq(memberships.serviceId, serviceId) : isNull(memberships.serviceId),
+		eq(memberships.role, role)
+	);
 
 /** Records an invitation and returns the one-time token for the link; only its hash is kept. */
 export function createInvitation(
@@ -48,42 +70,9 @@ export function createInvitation(
 	input: InvitationInput,
 	now = new Date()
 ): CreateInvitationResult {
-	return db.transaction((tx) => {
-		if (input.serviceId) {
-			const service = tx
-				.select({ id: services.id })
-				.from(services)
-				.where(and(eq(services.id, input.serviceId), eq(services.organisationId, organisationId)))
-				.get();
-			if (!service)
-				return {
-					ok: false,
-					field: 'serviceId',
-					message: 'Select a service from the list'
-				} as const;
-		}
-		const existing = tx
-			.select({ id: memberships.id })
-			.from(memberships)
-			.innerJoin(users, eq(users.id, memberships.userId))
-			.where(
-				and(
-					eq(users.email, input.email),
-					eq(memberships.organisationId, organisationId),
-					input.serviceId
-						? eq(memberships.serviceId, input.serviceId)
-						: isNull(memberships.serviceId),
-					eq(memberships.role, input.role)
-				)
-			)
-			.get();
-		if (existing)
-			return {
-				ok: false,
-				field: 'email',
-				message: 'This person already has that role here'
-			} as const;
-
+	return db.transaction((tx): CreateInvitationResult => {
+		const refusal = whyNotInvite(tx, organisationId, input);
+		if (refusal) return refusal;
 		const token = newLinkToken();
 		const row = {
 			id: newId(),
@@ -97,6 +86,7 @@ export function createInvitation(
 			expiresAt: new Date(now.getTime() + INVITATION_LIFETIME_MS)
 		};
 		tx.insert(invitations).values(row).run();
+		const { email, role, serviceId, expiresAt } = row;
 		recordAuditEvent(
 			tx,
 			{
@@ -106,16 +96,11 @@ export function createInvitation(
 				action: 'invitation.created',
 				entityType: 'invitation',
 				entityId: row.id,
-				after: {
-					email: row.email,
-					role: row.role,
-					serviceId: row.serviceId,
-					expiresAt: row.expiresAt
-				}
+				after: { email, role, serviceId, expiresAt }
 			},
 			now
 		);
-		return { ok: true, id: row.id, token, expiresAt: row.expiresAt } as const;
+		return { ok: true, id: row.id, token, expiresAt: row.expiresAt };
 	});
 }
 
@@ -136,7 +121,7 @@ export function listInvitations(
 			createdAt: invitations.createdAt,
 			expiresAt: invitations.expiresAt,
 			acceptedAt: invitations.acceptedAt,
-			revokedAt: invitations.revokedAt
+			withdrawnAt: invitations.withdrawnAt
 		})
 		.from(invitations)
 		.leftJoin(services, eq(services.id, invitations.serviceId))
@@ -148,7 +133,7 @@ export function listInvitations(
 		)
 		.orderBy(desc(invitations.createdAt))
 		.all()
-		.map((i) => ({ ...i, role: i.role as Role, status: invitationStatus(i, now) }));
+		.map((i) => ({ ...i, status: invitationStatus(i, now) }));
 }
 
 export function getInvitation(db: Tx, organisationId: string, invitationId: string) {
@@ -159,7 +144,8 @@ export function getInvitation(db: Tx, organisationId: string, invitationId: stri
 		.get();
 }
 
-export function revokeInvitation(
+/** Withdraws an invitation that is still waiting, so its link no longer works. */
+export function withdrawInvitation(
 	db: Db,
 	person: Person,
 	organisationId: string,
@@ -176,18 +162,18 @@ export function revokeInvitation(
 				message: 'Only an invitation that is still waiting can be withdrawn.'
 			} as const;
 		}
-		tx.update(invitations).set({ revokedAt: now }).where(eq(invitations.id, invitationId)).run();
+		tx.update(invitations).set({ withdrawnAt: now }).where(eq(invitations.id, invitationId)).run();
 		recordAuditEvent(
 			tx,
 			{
 				userId: person.id,
 				organisationId,
 				serviceId: invitation.serviceId,
-				action: 'invitation.revoked',
+				action: 'invitation.withdrawn',
 				entityType: 'invitation',
 				entityId: invitationId,
 				before: { status: 'pending' },
-				after: { status: 'revoked' }
+				after: { status: 'withdrawn' }
 			},
 			now
 		);
@@ -195,7 +181,7 @@ export function revokeInvitation(
 	});
 }
 
-export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'revoked';
+export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'withdrawn';
 
 export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 	unknown:
@@ -203,7 +189,7 @@ export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 	expired:
 		'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
 	accepted: 'This invitation has already been used. Sign in to reach the organisation.',
-	revoked:
+	withdrawn:
 		'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
 };
 
@@ -220,7 +206,7 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 			serviceName: services.name,
 			expiresAt: invitations.expiresAt,
 			acceptedAt: invitations.acceptedAt,
-			revokedAt: invitations.revokedAt
+			withdrawnAt: invitations.withdrawnAt
 		})
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -230,12 +216,59 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 	if (!row) return { ok: false, problem: 'unknown' } as const;
 	const status = invitationStatus(row, now);
 	if (status !== 'pending') return { ok: false, problem: status } as const;
-	return { ok: true, invitation: { ...row, role: row.role as Role } } as const;
+	return { ok: true, invitation: row } as const;
 }
 
 export type AcceptResult =
 	| { ok: true; organisationId: string; userId: string }
 	| { ok: false; problem: LinkProblem | 'wrong-account' | 'account-exists' };
+
+type OpenedInvitation = Extract<ReturnType<typeof openInvitation>, { ok: true }>['invitation'];
+
+/** The account that accepts: the signed-in person's if the email matches, or a new one. */
+function acceptingUser(
+	tx: Tx,
+	invitation: OpenedInvitation,
+	who: { existingUserId: string } | { newAccount: typeof users.$inferInsert }
+): { userId: string } | { problem: 'wrong-account' | 'account-exists' } {
+	if ('existingUserId' in who) {
+		const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
+		if (!user || user.email !== invitation.email) return { problem: 'wrong-account' };
+		return { userId: user.id };
+	}
+	if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get())
+		return { problem: 'account-exists' };
+	tx.insert(users)
+		.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
+		.run();
+	return { userId: who.newAccount.id };
+}
+
+/** Gives the invited role, unless the person already holds it there. */
+function grantInvitedRole(tx: Tx, userId: string, invitation: OpenedInvitation, now: Date) {
+	const { organisationId, serviceId, role } = invitation;
+	const duplicate = tx
+		.select({ id: memberships.id })
+		.from(memberships)
+		.where(and(eq(memberships.userId, userId), holdsRole(organisationId, serviceId, role)))
+		.get();
+	if (duplicate) return;
+	const membership = { id: newId(), userId, organisationId, serviceId, role, createdAt: now };
+	tx.insert(memberships).values(membership).run();
+	recordAuditEvent(
+		tx,
+		{
+			userId,
+			organisationId,
+			serviceId,
+			action: 'membership.created',
+			entityType: 'membership',
+			entityId: membership.id,
+			after: { userId, role, serviceId, viaInvitation: invitation.id }
+		},
+		now
+	);
+}
 
 /**
  * Accepts an invitation for an existing account (the signed-in person, whose email must match)
@@ -248,87 +281,31 @@ export function acceptInvitation(
 	who: { existingUserId: string } | { newAccount: typeof users.$inferInsert },
 	now = new Date()
 ): AcceptResult {
-	return db.transaction((tx) => {
+	return db.transaction((tx): AcceptResult => {
 		const opened = openInvitation(tx, token, now);
-		if (!opened.ok) return { ok: false, problem: opened.problem } as const;
+		if (!opened.ok) return { ok: false, problem: opened.problem };
 		const invitation = opened.invitation;
-
-		let userId: string;
-		if ('existingUserId' in who) {
-			const user = tx.select().from(users).where(eq(users.id, who.existingUserId)).get();
-			if (!user || user.email !== invitation.email)
-				return { ok: false, problem: 'wrong-account' } as const;
-			userId = user.id;
-		} else {
-			if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get()) {
-				return { ok: false, problem: 'account-exists' } as const;
-			}
-			tx.insert(users)
-				.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
-				.run();
-			userId = who.newAccount.id;
-		}
+		const accepting = acceptingUser(tx, invitation, who);
+		if ('problem' in accepting) return { ok: false, problem: accepting.problem };
+		const { userId } = accepting;
 
 		tx.update(invitations)
 			.set({ acceptedAt: now, acceptedBy: userId })
 			.where(eq(invitations.id, invitation.id))
 			.run();
-		const membership = {
-			id: newId(),
-			userId,
-			organisationId: invitation.organisationId,
-			serviceId: invitation.serviceId,
-			role: invitation.role,
-			createdAt: now
-		};
-		const duplicate = tx
-			.select({ id: memberships.id })
-			.from(memberships)
-			.where(
-				and(
-					eq(memberships.userId, userId),
-					eq(memberships.organisationId, membership.organisationId),
-					membership.serviceId
-						? eq(memberships.serviceId, membership.serviceId)
-						: isNull(memberships.serviceId),
-					eq(memberships.role, membership.role)
-				)
-			)
-			.get();
-		if (!duplicate) tx.insert(memberships).values(membership).run();
-		const audit = {
-			userId,
-			organisationId: invitation.organisationId,
-			serviceId: invitation.serviceId
-		};
 		recordAuditEvent(
 			tx,
 			{
-				...audit,
+				userId,
+				organisationId: invitation.organisationId,
+				serviceId: invitation.serviceId,
 				action: 'invitation.accepted',
 				entityType: 'invitation',
 				entityId: invitation.id
 			},
 			now
 		);
-		if (!duplicate) {
-			recordAuditEvent(
-				tx,
-				{
-					...audit,
-					action: 'membership.created',
-					entityType: 'membership',
-					entityId: membership.id,
-					after: {
-						userId,
-						role: membership.role,
-						serviceId: membership.serviceId,
-						viaInvitation: invitation.id
-					}
-				},
-				now
-			);
-		}
-		return { ok: true, organisationId: invitation.organisationId, userId } as const;
+		grantInvitedRole(tx, userId, invitation, now);
+		return { ok: true, organisationId: invitation.organisationId, userId };
 	});
 }

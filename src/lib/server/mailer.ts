@@ -13,10 +13,6 @@ export interface InvitationEmail {
 
 export type SendOutcome = 'sent' | 'not-configured' | 'failed';
 
-export function mailConfigured(): boolean {
-	return !!process.env.SMTP_URL;
-}
-
 export async function sendInvitationEmail(email: InvitationEmail): Promise<SendOutcome> {
 	const smtpUrl = process.env.SMTP_URL;
 	if (!smtpUrl) return 'not-configured';

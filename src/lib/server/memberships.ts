@@ -1,11 +1,15 @@
 import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from './db/client';
 import { memberships, services, users } from './db/schema';
-import { recordAuditEvent } from './audit';
-import type { Person, Role } from './access/policy';
+import { recordAuditEvent } from './audit/record';
+import type { Person } from './access/policy';
 
 /** Who holds which role in an organisation (or in one of its services), for the people pages. */
-export function listMemberships(db: Db, organisationId: string, serviceId?: string) {
+export function listMemberships(
+	db: Pick<Db, 'select'>,
+	organisationId: string,
+	serviceId?: string
+) {
 	return db
 		.select({
 			id: memberships.id,
@@ -28,28 +32,27 @@ export function listMemberships(db: Db, organisationId: string, serviceId?: stri
 		)
 		.orderBy(asc(services.name), asc(users.name))
 		.all()
-		.map((m) => ({ ...m, role: m.role as Role, disabled: m.disabled !== null }));
+		.map((m) => ({ ...m, disabled: m.disabled !== null }));
 }
 
 export function getMembership(db: Db, organisationId: string, membershipId: string) {
-	const row = db
+	return db
 		.select()
 		.from(memberships)
 		.where(and(eq(memberships.id, membershipId), eq(memberships.organisationId, organisationId)))
 		.get();
-	return row ? { ...row, role: row.role as Role } : undefined;
 }
 
-export type RevokeResult = { ok: true } | { ok: false; status: 404 | 409; message: string };
+export type RoleRemoval = { ok: true } | { ok: false; status: 404 | 409; message: string };
 
 /** Takes a role away at once: the next request the person makes is judged without it. */
-export function revokeMembership(
+export function removeRole(
 	db: Db,
 	person: Person,
 	organisationId: string,
 	membershipId: string,
 	now = new Date()
-): RevokeResult {
+): RoleRemoval {
 	return db.transaction((tx) => {
 		const membership = tx
 			.select()
@@ -86,7 +89,7 @@ export function revokeMembership(
 				userId: person.id,
 				organisationId,
 				serviceId: membership.serviceId,
-				action: 'membership.revoked',
+				action: 'membership.removed',
 				entityType: 'membership',
 				entityId: membershipId,
 				before: {

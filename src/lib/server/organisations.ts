@@ -1,10 +1,9 @@
-import { error } from '@sveltejs/kit';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from './db/client';
 import { memberships, organisations } from './db/schema';
 import { newId } from './ids';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 
@@ -55,7 +54,7 @@ export function createOrganisation(
 	};
 	db.transaction((tx) => {
 		tx.insert(organisations).values(row).run();
-		const membership = {
+		const membership: typeof memberships.$inferInsert = {
 			id: newId(),
 			userId: person.id,
 			organisationId: id,
@@ -90,23 +89,4 @@ export function createOrganisation(
 		);
 	});
 	return id;
-}
-
-export function isMember(db: Db, userId: string, organisationId: string): boolean {
-	return !!db
-		.select({ id: memberships.id })
-		.from(memberships)
-		.where(and(eq(memberships.userId, userId), eq(memberships.organisationId, organisationId)))
-		.get();
-}
-
-/** The organisation's name for headings and breadcrumbs, with its word for groupings, or a 404. */
-export function requireOrganisation(db: Db, organisationId: string) {
-	const organisation = getOrganisation(db, organisationId);
-	if (!organisation) error(404, 'Page not found');
-	return {
-		id: organisation.id,
-		name: organisation.name,
-		groupingLabel: organisation.groupingLabel
-	};
 }

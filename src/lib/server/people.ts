@@ -1,9 +1,4 @@
-import { error, fail, type RequestEvent } from '@sveltejs/kit';
-import { z } from 'zod';
-import { getDb } from './db';
-import { authorise, requirePerson } from './access/guard';
 import {
-	may,
 	mayGrant,
 	ORGANISATION_ROLES,
 	ROLE_LABELS,
@@ -11,41 +6,26 @@ import {
 	type Person,
 	type Role
 } from './access/policy';
-import { formValues, parseForm, type FieldErrors } from './forms';
-import { requireOrganisation } from './organisations';
+import { isOrganisationRole, isServiceRole } from '$lib/domain/roles';
+import type { Db } from './db/client';
+import type { FieldErrors } from './forms';
 import { getService, listServices } from './services';
 import {
 	createInvitation,
 	getInvitation,
-	invitationInputSchema,
 	listInvitations,
-	revokeInvitation
+	withdrawInvitation,
+	type InvitationInput
 } from './invitations';
-import { getMembership, listMemberships, revokeMembership } from './memberships';
+import { getMembership, listMemberships, removeRole } from './memberships';
 import { sendInvitationEmail } from './mailer';
 
-// The people pages of an organisation and of a service share these rules; the route files stay
-// thin. What a person may see and do here follows from `mayGrant`: nobody sees or changes roles
-// they could not give themselves.
+// The people pages of an organisation and of a service share these rules. What a person sees and
+// changes there follows from `mayGrant`: nobody sees or changes roles they could not give.
 
 export interface PeopleScope {
 	organisationId: string;
 	serviceId?: string;
-}
-
-function canSeePeople(person: Person, scope: PeopleScope): boolean {
-	if (scope.serviceId) return may(person, 'service.people', scope);
-	return (
-		may(person, 'organisation.people', scope) || may(person, 'organisation.facilitators', scope)
-	);
-}
-
-/** The person, if they may see this scope's people; a 404 otherwise. */
-export function authorisePeople(event: RequestEvent, scope: PeopleScope): Person {
-	const person = requirePerson(event);
-	if (!canSeePeople(person, scope))
-		authorise(event, scope.serviceId ? 'service.people' : 'organisation.people', scope);
-	return person;
 }
 
 /** The roles the person may hand out here; `serviceIds` are the services an invitation may name. */
@@ -63,28 +43,31 @@ function grantableRoles(person: Person, scope: PeopleScope, serviceIds: string[]
 	return { organisationRoles, serviceRoles };
 }
 
-export function loadPeople(event: RequestEvent, scope: PeopleScope) {
-	const person = authorisePeople(event, scope);
-	const db = getDb();
-	const organisation = requireOrganisation(db, scope.organisationId);
-	const service = scope.serviceId
-		? getService(db, scope.organisationId, scope.serviceId)
-		: undefined;
-	if (scope.serviceId && !service) error(404, 'Page not found');
-	const organisationServices = scope.serviceId ? [] : listServices(db, scope.organisationId);
-	const visible = (role: Role, serviceId: string | null) =>
-		mayGrant(person, role, {
+/** Whether the person could give this role where it is held, and so may see and change it. */
+function mayHandle(
+	person: Person,
+	scope: PeopleScope,
+	held: { role: Role; serviceId: string | null }
+) {
+	const inScope = !scope.serviceId || held.serviceId === scope.serviceId;
+	return (
+		inScope &&
+		mayGrant(person, held.role, {
 			organisationId: scope.organisationId,
-			serviceId: serviceId ?? undefined
-		});
+			serviceId: held.serviceId ?? undefined
+		})
+	);
+}
+
+/** Who holds which role here, the invitations, and what this person may give. */
+export function peoplePage(db: Db, person: Person, scope: PeopleScope) {
+	const organisationServices = scope.serviceId ? [] : listServices(db, scope.organisationId);
 	return {
-		organisation,
-		service: service ? { id: service.id, name: service.name } : null,
 		memberships: listMemberships(db, scope.organisationId, scope.serviceId)
-			.filter((m) => visible(m.role, m.serviceId))
+			.filter((m) => mayHandle(person, scope, m))
 			.map((m) => ({ ...m, roleLabel: ROLE_LABELS[m.role], isYou: m.userId === person.id })),
 		invitations: listInvitations(db, scope.organisationId, scope.serviceId)
-			.filter((i) => visible(i.role, i.serviceId))
+			.filter((i) => mayHandle(person, scope, i))
 			.map((i) => ({ ...i, roleLabel: ROLE_LABELS[i.role] })),
 		services: organisationServices,
 		grantable: grantableRoles(
@@ -95,50 +78,49 @@ export function loadPeople(event: RequestEvent, scope: PeopleScope) {
 	};
 }
 
-const idSchema = z.object({ id: z.string().min(1).max(64) });
+export type PeopleChange<T> =
+	({ ok: true } & T) | { ok: false; status: number; errors?: FieldErrors; message?: string };
 
-export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
-	const person = authorisePeople(event, scope);
-	const form = await event.request.formData();
-	if (scope.serviceId) form.set('serviceId', scope.serviceId);
-	const result = parseForm(invitationInputSchema, form);
-	if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-	const input = result.data;
-	const values = formValues(form);
+/** Why this role cannot go to this place, or null when the place fits the role. */
+function misplacedRole(input: InvitationInput): FieldErrors | null {
 	const label = ROLE_LABELS[input.role].toLowerCase();
-	const isServiceRole = (SERVICE_ROLES as readonly string[]).includes(input.role);
-	const isOrganisationRole = (ORGANISATION_ROLES as readonly string[]).includes(input.role);
-	if (!isOrganisationRole && !input.serviceId) {
-		return fail(400, {
-			values,
-			errors: { serviceId: `Select the service where they will be ${label}` }
-		});
-	}
-	if (!isServiceRole && input.serviceId) {
-		return fail(400, {
-			values,
-			errors: {
-				serviceId: `A ${label} has a role across the whole organisation: choose “Whole organisation”`
-			}
-		});
-	}
+	if (!isOrganisationRole(input.role) && !input.serviceId)
+		return { serviceId: `Select the service where they will be ${label}` };
+	if (!isServiceRole(input.role) && input.serviceId)
+		return {
+			serviceId: `A ${label} has a role across the whole organisation: choose “Whole organisation”`
+		};
+	return null;
+}
+
+/**
+ * Invites someone to a role here and returns the one-time link to pass on (also emailed when
+ * email is set up). Nobody can give a role above their own.
+ */
+export async function invite(
+	db: Db,
+	person: Person,
+	scope: PeopleScope & { organisationName: string },
+	input: InvitationInput,
+	from: { origin: string; inviterName: string }
+): Promise<PeopleChange<{ invited: Invited }>> {
+	const misplaced = misplacedRole(input);
+	if (misplaced) return { ok: false, status: 400, errors: misplaced };
 	const target = { organisationId: scope.organisationId, serviceId: input.serviceId ?? undefined };
 	if (!mayGrant(person, input.role, target)) {
 		console.warn(
 			`access refused: person=${person.id} tried to grant ${input.role} in ${JSON.stringify(target)}`
 		);
-		return fail(403, {
-			values,
+		return {
+			ok: false,
+			status: 403,
 			errors: { role: 'You cannot give that role here. Choose one of the roles listed.' }
-		});
+		};
 	}
-	const db = getDb();
 	const created = createInvitation(db, person, scope.organisationId, input);
-	if (!created.ok)
-		return fail(400, { values, errors: { [created.field]: created.message } as FieldErrors });
+	if (!created.ok) return { ok: false, status: 400, errors: { [created.field]: created.message } };
 
-	const link = `${event.url.origin}/invitations/${created.token}`;
-	const organisation = requireOrganisation(db, scope.organisationId);
+	const link = `${from.origin}/invitations/${created.token}`;
 	const serviceName = input.serviceId
 		? getService(db, scope.organisationId, input.serviceId)?.name
 		: undefined;
@@ -146,59 +128,52 @@ export async function inviteAction(event: RequestEvent, scope: PeopleScope) {
 		to: input.email,
 		link,
 		role: input.role,
-		placeName: serviceName ? `${serviceName}, ${organisation.name}` : organisation.name,
-		invitedBy: event.locals.user?.name ?? 'An administrator',
+		placeName: serviceName ? `${serviceName}, ${scope.organisationName}` : scope.organisationName,
+		invitedBy: from.inviterName,
 		expiresAt: created.expiresAt
 	});
-	return {
-		invited: {
-			email: input.email,
-			roleLabel: ROLE_LABELS[input.role],
-			link,
-			emailed,
-			expiresAt: created.expiresAt
-		}
+	const invited = {
+		email: input.email,
+		roleLabel: ROLE_LABELS[input.role],
+		link,
+		emailed,
+		expiresAt: created.expiresAt
 	};
+	return { ok: true, invited };
 }
 
-export async function revokeMembershipAction(event: RequestEvent, scope: PeopleScope) {
-	const person = authorisePeople(event, scope);
-	const parsed = idSchema.safeParse({ id: (await event.request.formData()).get('id') });
-	if (!parsed.success) return fail(400, { message: 'Choose a role to remove.' });
-	const db = getDb();
-	const membership = getMembership(db, scope.organisationId, parsed.data.id);
-	const inScope = membership && (!scope.serviceId || membership.serviceId === scope.serviceId);
-	if (
-		!inScope ||
-		!mayGrant(person, membership.role, {
-			organisationId: scope.organisationId,
-			serviceId: membership.serviceId ?? undefined
-		})
-	) {
-		return fail(404, { message: 'That role was not found.' });
-	}
-	const result = revokeMembership(db, person, scope.organisationId, membership.id);
-	if (!result.ok) return fail(result.status, { message: result.message });
-	return { removed: true };
+export type Invited = {
+	email: string;
+	roleLabel: string;
+	link: string;
+	emailed: Awaited<ReturnType<typeof sendInvitationEmail>>;
+	expiresAt: Date;
+};
+
+/** Takes a role away, if it is held here and this person could have given it. */
+export function removeRoleHere(
+	db: Db,
+	person: Person,
+	scope: PeopleScope,
+	membershipId: string
+): PeopleChange<object> {
+	const membership = getMembership(db, scope.organisationId, membershipId);
+	if (!membership || !mayHandle(person, scope, membership))
+		return { ok: false, status: 404, message: 'That role was not found.' };
+	const result = removeRole(db, person, scope.organisationId, membership.id);
+	return result;
 }
 
-export async function revokeInvitationAction(event: RequestEvent, scope: PeopleScope) {
-	const person = authorisePeople(event, scope);
-	const parsed = idSchema.safeParse({ id: (await event.request.formData()).get('id') });
-	if (!parsed.success) return fail(400, { message: 'Choose an invitation to withdraw.' });
-	const db = getDb();
-	const invitation = getInvitation(db, scope.organisationId, parsed.data.id);
-	const inScope = invitation && (!scope.serviceId || invitation.serviceId === scope.serviceId);
-	if (
-		!inScope ||
-		!mayGrant(person, invitation.role as Role, {
-			organisationId: scope.organisationId,
-			serviceId: invitation.serviceId ?? undefined
-		})
-	) {
-		return fail(404, { message: 'That invitation was not found.' });
-	}
-	const result = revokeInvitation(db, person, scope.organisationId, invitation.id);
-	if (!result.ok) return fail(result.status, { message: result.message });
-	return { withdrawn: true };
+/** Withdraws a waiting invitation, if it is for here and this person could have sent it. */
+export function withdrawInvitationHere(
+	db: Db,
+	person: Person,
+	scope: PeopleScope,
+	invitationId: string
+): PeopleChange<object> {
+	const invitation = getInvitation(db, scope.organisationId, invitationId);
+	if (!invitation || !mayHandle(person, scope, invitation))
+		return { ok: false, status: 404, message: 'That invitation was not found.' };
+	const result = withdrawInvitation(db, person, scope.organisationId, invitation.id);
+	return result;
 }

@@ -42,46 +42,56 @@ export function serviceProgress(db: Db, serviceId: string): FrameworkProgress[] 
 
 	const packs = new Map<string, typeof rows>();
 	for (const row of rows) packs.set(row.packKey, [...(packs.get(row.packKey) ?? []), row]);
+	return [...packs.values()].map((packRows) => packProgress(db, packRows));
+}
 
-	return [...packs.values()].map((packRows) => {
-		const latest = packRows.reduce((a, b) => (b.version > a.version ? b : a));
-		const challengeRows = db
-			.select({
-				key: challenges.packChallengeKey,
-				position: challenges.position,
-				shortLabel: challenges.shortLabel,
-				name: challenges.name
-			})
-			.from(challenges)
-			.where(eq(challenges.frameworkId, latest.frameworkId))
-			.orderBy(asc(challenges.position))
-			.all();
-		const scale = db
-			.select({ value: levels.value, name: levels.name })
-			.from(levels)
-			.where(eq(levels.frameworkId, latest.frameworkId))
-			.orderBy(asc(levels.value))
-			.all();
-		const roundsById = new Map(
-			packRows.map((r) => [
-				r.roundId,
-				{ id: r.roundId, title: r.roundTitle, periodStart: r.periodStart }
-			])
-		);
-		const table = progressTable(
-			[...roundsById.values()],
-			challengeRows.map((c) => ({
-				id: c.key,
-				position: c.position,
-				shortLabel: c.shortLabel,
-				name: c.name
-			})),
-			packRows.map((r) => ({
-				roundId: r.roundId,
-				challengeId: r.challengeKey,
-				level: r.level as number
-			}))
-		);
-		return { frameworkName: latest.frameworkName, scale, ...table };
-	});
+type PackRow = {
+	frameworkId: string;
+	frameworkName: string;
+	version: number;
+	roundId: string;
+	roundTitle: string;
+	periodStart: string;
+	challengeKey: string;
+	level: number | null;
+};
+
+/** One pack's table, with the challenges and scale of its latest version the service used. */
+function packProgress(db: Db, packRows: PackRow[]): FrameworkProgress {
+	const latest = packRows.reduce((a, b) => (b.version > a.version ? b : a));
+	const challengeRows = db
+		.select({
+			key: challenges.packChallengeKey,
+			position: challenges.position,
+			shortLabel: challenges.shortLabel,
+			name: challenges.name
+		})
+		.from(challenges)
+		.where(eq(challenges.frameworkId, latest.frameworkId))
+		.orderBy(asc(challenges.position))
+		.all();
+	const scale = db
+		.select({ value: levels.value, name: levels.name })
+		.from(levels)
+		.where(eq(levels.frameworkId, latest.frameworkId))
+		.orderBy(asc(levels.value))
+		.all();
+	const roundsById = new Map(
+		packRows.map((r) => [
+			r.roundId,
+			{ id: r.roundId, title: r.roundTitle, periodStart: r.periodStart }
+		])
+	);
+	const table = progressTable(
+		[...roundsById.values()],
+		challengeRows.map((c) => ({
+			id: c.key,
+			position: c.position,
+			shortLabel: c.shortLabel,
+			name: c.name
+		})),
+		// Only agreed levels are selected (level is not null).
+		packRows.map((r) => ({ roundId: r.roundId, challengeId: r.challengeKey, level: r.level! }))
+	);
+	return { frameworkName: latest.frameworkName, scale, ...table };
 }

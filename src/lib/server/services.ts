@@ -1,4 +1,3 @@
-import { error } from '@sveltejs/kit';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
@@ -7,7 +6,7 @@ import type { Db } from './db/client';
 import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
 import { getGrouping } from './groupings';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
 
@@ -52,13 +51,6 @@ export function getService(db: Db, organisationId: string, serviceId: string) {
 		.from(services)
 		.where(and(eq(services.id, serviceId), eq(services.organisationId, organisationId)))
 		.get();
-}
-
-/** The service, only if it belongs to this organisation, or a 404. */
-export function requireService(db: Db, organisationId: string, serviceId: string) {
-	const service = getService(db, organisationId, serviceId);
-	if (!service) error(404, 'Page not found');
-	return service;
 }
 
 export type CreateServiceResult =

@@ -5,7 +5,7 @@ import { memberships, users } from './db/schema';
 import { newId } from './ids';
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth/password';
 import { requiredText } from './forms';
-import type { Membership, Person, Role } from './access/policy';
+import type { Membership, Person } from './access/policy';
 import type { SessionUser } from './auth/session';
 
 export const emailSchema = z
@@ -16,7 +16,7 @@ export const emailSchema = z
 	.max(254, 'Email address must be 254 characters or fewer')
 	.pipe(z.email('Enter an email address in the correct format, like name@example.nhs.uk'));
 
-export const newPasswordSchema = z
+const newPasswordSchema = z
 	.string({ error: 'Enter a password' })
 	.min(MIN_PASSWORD_LENGTH, `Password must be at least ${MIN_PASSWORD_LENGTH} characters`)
 	.max(MAX_PASSWORD_LENGTH, `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`);
@@ -62,7 +62,7 @@ export async function newUserRow(
 	};
 }
 
-export function membershipsOf(db: Db, userId: string): Membership[] {
+function membershipsOf(db: Db, userId: string): Membership[] {
 	return db
 		.select({
 			organisationId: memberships.organisationId,
@@ -71,8 +71,7 @@ export function membershipsOf(db: Db, userId: string): Membership[] {
 		})
 		.from(memberships)
 		.where(eq(memberships.userId, userId))
-		.all()
-		.map((m) => ({ ...m, role: m.role as Role }));
+		.all();
 }
 
 export function personFor(db: Db, user: SessionUser): Person {

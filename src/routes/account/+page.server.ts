@@ -1,15 +1,12 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
-import { requirePerson } from '$lib/server/access/guard';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { sessionLimits } from '$lib/server/config';
+import { requirePerson } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { Throttle } from '$lib/server/auth/throttle';
-import { parseForm, type FieldErrors } from '$lib/server/forms';
-import {
-	changePassword,
-	changePasswordSchema,
-	endOtherSessions,
-	listActiveSessions
-} from '$lib/server/accounts';
+import { parseForm } from '$lib/server/forms';
+import { changePassword } from '$lib/server/accounts/own-password';
+import { changePasswordSchema } from '$lib/server/accounts/forms';
+import { endOtherSessions, listActiveSessions } from '$lib/server/accounts/sessions';
 import type { Actions, PageServerLoad } from './$types';
 
 // Someone at a computer left signed in could otherwise try passwords here without limit.
@@ -22,54 +19,52 @@ const NOTICES = {
 
 function signedIn(event: Pick<RequestEvent, 'locals' | 'url' | 'request'>) {
 	requirePerson(event);
-	const { user, session } = event.locals;
+	const { user, session, db } = event.locals;
 	// The hook sets person, user and session together; this only satisfies the types.
 	if (!user || !session) redirect(303, '/sign-in');
-	return { user, sessionId: session.id };
+	return { db, user, sessionId: session.id };
 }
 
 export const load = ((event) => {
-	const { user, sessionId } = signedIn(event);
-	const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
+	const { db, user, sessionId } = signedIn(event);
 	const done = event.url.searchParams.get('done');
 	return {
 		account: { name: user.name, email: user.email },
-		sessions: listActiveSessions(getDb(), user.id, sessionId, { idleMs, maxMs }),
+		sessions: listActiveSessions(db, user.id, sessionId, sessionLimits()),
 		notice: done === 'password' || done === 'sessions' ? NOTICES[done] : null
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	changePassword: async (event) => {
-		const { user, sessionId } = signedIn(event);
-		const result = parseForm(changePasswordSchema, await event.request.formData());
-		if (!result.ok) return fail(400, { errors: result.errors });
+		const { db, user, sessionId } = signedIn(event);
+		const posted = await event.request.formData();
+		const parsed = parseForm(changePasswordSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 
 		const wait = currentPasswordThrottle.waitSeconds(user.id);
 		if (wait > 0) {
-			const errors: FieldErrors = {
-				form: `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`
-			};
-			return fail(429, { errors });
+			const form = `Too many attempts. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`;
+			return formFailure(event, 429, posted, { errors: { form } });
 		}
-		const changed = await changePassword(getDb(), {
+		const changed = await changePassword(db, {
 			userId: user.id,
 			currentSessionId: sessionId,
-			currentPassword: result.data.currentPassword,
-			newPassword: result.data.newPassword
+			currentPassword: parsed.data.currentPassword,
+			newPassword: parsed.data.newPassword
 		});
 		if (!changed.ok) {
 			currentPasswordThrottle.recordFailure(user.id);
-			const errors: FieldErrors = { currentPassword: 'Your current password is not right' };
-			return fail(400, { errors });
+			const errors = { currentPassword: 'Your current password is not right' };
+			return formFailure(event, 400, posted, { errors });
 		}
 		currentPasswordThrottle.reset(user.id);
 		redirect(303, '/account?done=password');
 	},
 
 	signOutOthers: (event) => {
-		const { user, sessionId } = signedIn(event);
-		endOtherSessions(getDb(), user.id, sessionId);
+		const { db, user, sessionId } = signedIn(event);
+		endOtherSessions(db, user.id, sessionId);
 		redirect(303, '/account?done=sessions');
 	}
 } satisfies Actions;

@@ -1,9 +1,8 @@
-import { getDb } from '$lib/server/db';
-import { requirePerson } from '$lib/server/access/guard';
-import { myWork } from '$lib/server/action-overview';
+import { requirePerson } from '$lib/server/http/require';
+import { myWork } from '$lib/server/actions/my-work';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const person = requirePerson(event);
-	return { work: myWork(getDb(), person) };
+	return { work: myWork(event.locals.db, person) };
 }) satisfies PageServerLoad;

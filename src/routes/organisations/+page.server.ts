@@ -1,5 +1,4 @@
-import { getDb } from '$lib/server/db';
-import { requirePerson } from '$lib/server/access/guard';
+import { requirePerson } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { listOrganisationsFor } from '$lib/server/organisations';
 import type { PageServerLoad } from './$types';
@@ -7,7 +6,7 @@ import type { PageServerLoad } from './$types';
 export const load = ((event) => {
 	const person = requirePerson(event);
 	return {
-		organisations: listOrganisationsFor(getDb(), person).map((o) => ({
+		organisations: listOrganisationsFor(event.locals.db, person).map((o) => ({
 			...o,
 			canOpen: may(person, 'organisation.view', { organisationId: o.id }),
 			canManageFacilitators:

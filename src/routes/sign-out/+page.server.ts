@@ -1,7 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { invalidateSession } from '$lib/server/auth/session';
-import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import { endSession } from '$lib/server/http/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (() => {
@@ -9,9 +7,8 @@ export const load = (() => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: ({ locals, cookies, url }) => {
-		if (locals.session) invalidateSession(getDb(), locals.session.id);
-		deleteSessionCookie(cookies, url.protocol === 'https:');
+	default: (event) => {
+		endSession(event);
 		redirect(303, '/sign-in');
 	}
 } satisfies Actions;

@@ -1,19 +1,10 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import {
-	comparableSites,
-	crossSiteFilterSchema,
-	crossSiteView,
-	tableCsvResponse
-} from '$lib/server/dashboards';
+import { requirePermission } from '$lib/server/http/require';
+import { tableCsvResponse } from '$lib/server/http/csv';
+import { crossSiteFiltersFromUrl, crossSitePage } from '$lib/server/dashboards/cross-site';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
-	const person = authorise(event, 'sites.view');
-	const db = getDb();
-	const { site } = crossSiteFilterSchema.parse({
-		site: event.url.searchParams.get('site') ?? undefined
-	});
-	const view = crossSiteView(db, comparableSites(db, person), site);
+	const { db, person } = requirePermission(event, 'sites.view');
+	const { view } = crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
 	return tableCsvResponse(view?.tables ?? {}, event.url.searchParams.get('table'), 'cross-site');
 }) satisfies RequestHandler;

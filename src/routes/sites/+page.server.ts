@@ -1,13 +1,8 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { comparableSites, crossSiteFilterSchema, crossSiteView } from '$lib/server/dashboards';
+import { requirePermission } from '$lib/server/http/require';
+import { crossSiteFiltersFromUrl, crossSitePage } from '$lib/server/dashboards/cross-site';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const person = authorise(event, 'sites.view');
-	const db = getDb();
-	const { site } = crossSiteFilterSchema.parse({
-		site: event.url.searchParams.get('site') ?? undefined
-	});
-	return { view: crossSiteView(db, comparableSites(db, person), site) };
+	const { db, person } = requirePermission(event, 'sites.view');
+	return crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
 }) satisfies PageServerLoad;

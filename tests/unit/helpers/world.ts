@@ -1,8 +1,10 @@
 import { expect } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
-import { createRound, openRound, roundParticipants } from '$lib/server/rounds';
-import { getAssessment } from '$lib/server/assessments';
+import { createRound } from '$lib/server/rounds/form';
+import { openRound } from '$lib/server/rounds/transitions';
+import { roundParticipants } from '$lib/server/rounds/progress';
+import { getAssessment } from '$lib/server/assessments/queries';
 import { personFor } from '$lib/server/users';
 import { frameworks } from '$lib/server/db/schema';
 import { freshDb, platformAdmin } from './db';

@@ -1,7 +1,7 @@
 // The one place that decides who may do what. Every load, form action and endpoint asks `may`
 // on the server; a page hiding a button is never the check.
 
-import { ORGANISATION_ROLES, SERVICE_ROLES, type Role } from '$lib/domain/roles';
+import { isOrganisationRole, isServiceRole, type Role } from '$lib/domain/roles';
 
 export { ORGANISATION_ROLES, ROLE_LABELS, SERVICE_ROLES, type Role } from '$lib/domain/roles';
 
@@ -19,7 +19,7 @@ export interface Person {
 }
 
 export type Action =
-	/** Create organisations (sites). */
+	/** Create organisations. */
 	| 'organisation.create'
 	| 'organisation.view'
 	/** Services, rounds and the organisation's settings. */
@@ -28,6 +28,11 @@ export type Action =
 	| 'organisation.people'
 	/** Give or take away a facilitator's read access to the organisation. */
 	| 'organisation.facilitators'
+	/**
+	 * Open a people page: an organisation's (for those who manage its people or its facilitators)
+	 * or a service's (service.people). Which roles show there is mayGrant's to say.
+	 */
+	| 'people.view'
 	/** Read the organisation's audit trail. */
 	| 'audit.view'
 	| 'service.view'
@@ -95,6 +100,12 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			return isOrgAdmin;
 		case 'organisation.facilitators':
 			return isOrgAdmin || (person.isPlatformAdmin && !!resource.organisationId);
+		case 'people.view':
+			if (resource.serviceId) return may(person, 'service.people', resource);
+			return (
+				may(person, 'organisation.people', resource) ||
+				may(person, 'organisation.facilitators', resource)
+			);
 		case 'sites.view':
 			return (
 				person.isPlatformAdmin ||
@@ -138,8 +149,8 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 export function mayGrant(person: Person | null, role: Role, resource: Resource): boolean {
 	if (!person || !resource.organisationId) return false;
 	const atServiceLevel = !!resource.serviceId;
-	if (atServiceLevel && !(SERVICE_ROLES as readonly string[]).includes(role)) return false;
-	if (!atServiceLevel && !(ORGANISATION_ROLES as readonly string[]).includes(role)) return false;
+	if (atServiceLevel && !isServiceRole(role)) return false;
+	if (!atServiceLevel && !isOrganisationRole(role)) return false;
 
 	if (role === 'facilitator') return may(person, 'organisation.facilitators', resource);
 	if (!atServiceLevel) return may(person, 'organisation.people', resource);

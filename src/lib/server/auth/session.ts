@@ -43,7 +43,7 @@ function hashSecret(secret: string): Uint8Array {
 	return sha256(new TextEncoder().encode(secret));
 }
 
-export function sessionExpiry(
+function sessionExpiry(
 	session: { createdAt: Date; lastVerifiedAt: Date },
 	limits: SessionLimits
 ): Date {
@@ -131,8 +131,4 @@ export function validateSessionToken(
 
 export function invalidateSession(db: Db, sessionId: string): void {
 	db.delete(sessions).where(eq(sessions.id, sessionId)).run();
-}
-
-export function invalidateUserSessions(db: Db, userId: string): void {
-	db.delete(sessions).where(eq(sessions.userId, userId)).run();
 }

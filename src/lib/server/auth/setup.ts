@@ -9,7 +9,7 @@ import { users } from '../db/schema';
 
 let setupToken: string | null = null;
 
-export function hasUsers(db: Db): boolean {
+function hasUsers(db: Db): boolean {
 	return (db.select({ n: count() }).from(users).get()?.n ?? 0) > 0;
 }
 
@@ -32,7 +32,7 @@ export function isValidSetupToken(db: Db, candidate: string): boolean {
 	return a.length === b.length && constantTimeEqual(a, b);
 }
 
-export function consumeSetupToken(): void {
+function consumeSetupToken(): void {
 	setupToken = null;
 }
 

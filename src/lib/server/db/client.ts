@@ -7,6 +7,9 @@ import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
+/** A database handle or the transaction a change runs in. */
+export type Tx = Pick<Db, 'insert' | 'select' | 'update' | 'delete'>;
+
 export const DEFAULT_MIGRATIONS_FOLDER = resolve('migrations');
 
 /**

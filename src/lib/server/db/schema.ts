@@ -10,6 +10,13 @@ import {
 	text,
 	uniqueIndex
 } from 'drizzle-orm/sqlite-core';
+// Relative imports: drizzle-kit reads this file without SvelteKit's $lib alias.
+import { ACTION_STATUSES, REVIEW_DECISIONS } from '../../domain/actions';
+import type { EvidenceSource } from '../../domain/evidence';
+import { PERSPECTIVE_KEYS, PERSPECTIVE_NOT_CHOSEN } from '../../domain/ratings';
+import { ROLES } from '../../domain/roles';
+import { ASSESSMENT_STATUSES, ROUND_STATUSES } from '../../domain/rounds';
+import { SERVICE_TYPES } from '../../domain/services';
 
 // Instants are UTC milliseconds since the epoch (integer); calendar dates are ISO text (YYYY-MM-DD).
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -67,7 +74,7 @@ export const services = sqliteTable(
 			.references(() => organisations.id, { onDelete: 'restrict' }),
 		groupingId: text('grouping_id').references(() => groupings.id, { onDelete: 'set null' }),
 		name: text('name').notNull(),
-		type: text('type').notNull(),
+		type: text('type', { enum: SERVICE_TYPES }).notNull(),
 		archivedAt: instant('archived_at'),
 		createdAt: instant('created_at').notNull()
 	},
@@ -90,7 +97,7 @@ export const memberships = sqliteTable(
 			.notNull()
 			.references(() => organisations.id, { onDelete: 'cascade' }),
 		serviceId: text('service_id').references(() => services.id, { onDelete: 'cascade' }),
-		role: text('role').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
 		createdAt: instant('created_at').notNull()
 	},
 	(t) => [
@@ -113,13 +120,13 @@ export const invitations = sqliteTable(
 			.notNull()
 			.references(() => organisations.id, { onDelete: 'cascade' }),
 		serviceId: text('service_id').references(() => services.id, { onDelete: 'cascade' }),
-		role: text('role').notNull(),
+		role: text('role', { enum: ROLES }).notNull(),
 		invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: instant('created_at').notNull(),
 		expiresAt: instant('expires_at').notNull(),
 		acceptedAt: instant('accepted_at'),
 		acceptedBy: text('accepted_by').references(() => users.id, { onDelete: 'set null' }),
-		revokedAt: instant('revoked_at')
+		withdrawnAt: instant('withdrawn_at')
 	},
 	(t) => [index('invitation_organisation_idx').on(t.organisationId, t.createdAt)]
 );
@@ -202,8 +209,6 @@ export const indicators = sqliteTable(
 	(t) => [primaryKey({ columns: [t.challengeId, t.levelValue] })]
 );
 
-export const roundStatuses = ['draft', 'open', 'closed'] as const;
-
 export const rounds = sqliteTable(
 	'round',
 	{
@@ -217,7 +222,7 @@ export const rounds = sqliteTable(
 		title: text('title').notNull(),
 		periodStart: text('period_start').notNull(),
 		periodEnd: text('period_end').notNull(),
-		status: text('status', { enum: roundStatuses }).notNull().default('draft'),
+		status: text('status', { enum: ROUND_STATUSES }).notNull().default('draft'),
 		createdAt: instant('created_at').notNull(),
 		openedAt: instant('opened_at'),
 		closedAt: instant('closed_at')
@@ -242,8 +247,6 @@ export const roundServices = sqliteTable(
 	(t) => [primaryKey({ columns: [t.roundId, t.serviceId] })]
 );
 
-export const assessmentStatuses = ['in_progress', 'complete'] as const;
-
 export const assessments = sqliteTable(
 	'assessment',
 	{
@@ -254,7 +257,7 @@ export const assessments = sqliteTable(
 		serviceId: text('service_id')
 			.notNull()
 			.references(() => services.id, { onDelete: 'restrict' }),
-		status: text('status', { enum: assessmentStatuses }).notNull().default('in_progress'),
+		status: text('status', { enum: ASSESSMENT_STATUSES }).notNull().default('in_progress'),
 		/** TRIP part 1: the skills, interests and lived experience staff and service users bring. */
 		teamResources: text('team_resources').notNull().default(''),
 		completedAt: instant('completed_at'),
@@ -281,9 +284,9 @@ export const agreedScores = sqliteTable(
 		level: integer('level'),
 		evidence: text('evidence').notNull().default(''),
 		rationale: text('rationale').notNull().default(''),
-		/** The kinds of evidence behind the level (EVIDENCE_SOURCES), as a JSON list. */
+		/** The kinds of evidence behind the level, as a JSON list. */
 		evidenceSources: text('evidence_sources', { mode: 'json' })
-			.$type<string[]>()
+			.$type<EvidenceSource[]>()
 			.notNull()
 			.default(sql`'[]'`),
 		/** What would move the service to the next level. */
@@ -306,7 +309,10 @@ export const assessmentRaters = sqliteTable(
 		userId: text('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'restrict' }),
-		perspective: text('perspective').notNull(),
+		/** PERSPECTIVE_NOT_CHOSEN until the rater chooses. */
+		perspective: text('perspective', {
+			enum: [PERSPECTIVE_NOT_CHOSEN, ...PERSPECTIVE_KEYS]
+		}).notNull(),
 		invitedAt: instant('invited_at').notNull(),
 		submittedAt: instant('submitted_at')
 	},
@@ -396,8 +402,6 @@ export const auditEvents = sqliteTable(
 	]
 );
 
-export const actionStatuses = ['not_started', 'in_progress', 'done', 'dropped'] as const;
-
 /** An improvement action in a service's plan, about one challenge. */
 export const improvementActions = sqliteTable(
 	'improvement_action',
@@ -421,7 +425,7 @@ export const improvementActions = sqliteTable(
 		ownerName: text('owner_name'),
 		startDate: text('start_date'),
 		dueDate: text('due_date').notNull(),
-		status: text('status', { enum: actionStatuses }).notNull().default('not_started'),
+		status: text('status', { enum: ACTION_STATUSES }).notNull().default('not_started'),
 		/** What happened, written when the action is done or dropped. */
 		outcome: text('outcome').notNull().default(''),
 		closedAt: instant('closed_at'),
@@ -466,7 +470,7 @@ export const actionReviews = sqliteTable(
 		actionId: text('action_id')
 			.notNull()
 			.references(() => improvementActions.id, { onDelete: 'restrict' }),
-		decision: text('decision').notNull(),
+		decision: text('decision', { enum: REVIEW_DECISIONS }).notNull(),
 		note: text('note').notNull().default(''),
 		reviewedAt: instant('reviewed_at').notNull(),
 		reviewedBy: text('reviewed_by').references(() => users.id, { onDelete: 'set null' })

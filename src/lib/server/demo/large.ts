@@ -3,8 +3,8 @@
 // statements because a million agreed scores through the query builder would take minutes.
 import { SERVICE_TYPES } from '$lib/domain/services';
 import type { Db } from '../db/client';
-import { rebuildRoundLevelCounts } from '../dashboards';
-import { seededRandom, integerBetween, shuffled, type Random } from '$lib/domain/random';
+import { rebuildRoundLevelCounts } from '../assessments/level-counts';
+import { seededRandom, integerBetween, shuffled, type Random } from './random';
 
 export interface LargeSeedOptions {
 	organisations?: number;
@@ -13,19 +13,21 @@ export interface LargeSeedOptions {
 	seed?: number;
 }
 
-export interface LargeSeedRowCounts {
-	users: number;
-	organisations: number;
-	groupings: number;
-	services: number;
-	memberships: number;
-	rounds: number;
-	roundServices: number;
-	assessments: number;
-	agreedScores: number;
-	priorities: number;
-	improvementActions: number;
-}
+const ROW_COUNT_NAMES = [
+	'users',
+	'organisations',
+	'groupings',
+	'services',
+	'memberships',
+	'rounds',
+	'roundServices',
+	'assessments',
+	'agreedScores',
+	'priorities',
+	'improvementActions'
+] as const;
+
+export type LargeSeedRowCounts = Record<(typeof ROW_COUNT_NAMES)[number], number>;
 
 export interface LargeSeedSummary {
 	rows: LargeSeedRowCounts;
@@ -45,7 +47,7 @@ export const LARGE_SEED_DEFAULTS = {
 export const LARGE_FACILITATOR_EMAIL = 'facilitator@large.example';
 export const LARGE_ORGANISATION_ADMIN_EMAIL = 'orgadmin@large.example';
 /** Nobody can sign in with these accounts; they exist so benchmarks can act as someone. */
-export const LARGE_PASSWORD_HASH = 'not-a-real-hash';
+const LARGE_PASSWORD_HASH = 'not-a-real-hash';
 
 const FRAMEWORK_PACK_KEY = 'imroc-2010';
 
@@ -221,37 +223,8 @@ function priorityChallenges(random: Random, positions: number[], count: number):
 		.map((entry) => entry.index);
 }
 
-/**
- * Fills an empty database (migrated, with the ImROC pack loaded) with a large, made-up but
- * plausible history. Throws, writing nothing, if the database already has organisations.
- */
-export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSummary {
-	const startedAt = performance.now();
-	const {
-		organisations: organisationCount,
-		servicesPerOrganisation,
-		rounds: roundCount,
-		seed
-	} = resolvedOptions(options);
-	const sqlite = db.$client;
-
-	const existing = sqlite.prepare('select count(*) from organisation').pluck().get() as number;
-	if (existing > 0) {
-		throw new Error(
-			`The database already has ${existing} organisation(s); the large seed only fills an empty database.`
-		);
-	}
-	const framework = readFramework(db);
-	const challengeCount = framework.challenges.length;
-	const topIndex = framework.levelValues.length - 1;
-	const priorityCount = Math.min(PRIORITY_COUNT, challengeCount);
-	const periods = roundPeriods(roundCount);
-	const latestPeriod = periods[periods.length - 1];
-	const setUpAt = instantOn(periods[0].start, -30, 9);
-	const risePerRoundAtNormalPace = TYPICAL_RISE_OVER_HISTORY / Math.max(1, roundCount - 1);
-	const openRoundCompleteCount = Math.round(servicesPerOrganisation * OPEN_ROUND_COMPLETE_SHARE);
-
-	const insert = {
+function prepareInserts(sqlite: Db['$client']) {
+	return {
 		user: sqlite.prepare(
 			'insert into "user" (id, email, name, password_hash, is_platform_admin, created_at) values (?, ?, ?, ?, 0, ?)'
 		),
@@ -284,227 +257,237 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 			values (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)`
 		)
 	};
+}
 
-	const rows: LargeSeedRowCounts = {
-		users: 0,
-		organisations: 0,
-		groupings: 0,
-		services: 0,
-		memberships: 0,
-		rounds: 0,
-		roundServices: 0,
-		assessments: 0,
-		agreedScores: 0,
-		priorities: 0,
-		improvementActions: 0
-	};
-	const facilitatorUserId = 'lg-u-facilitator';
-	const organisationAdminUserId = 'lg-u-orgadmin';
+const FACILITATOR_USER_ID = 'lg-u-facilitator';
+const ORGANISATION_ADMIN_USER_ID = 'lg-u-orgadmin';
 
-	function addMembership(userId: string, organisationId: string, role: string) {
-		rows.memberships++;
-		insert.membership.run(
-			`lg-m${padded(rows.memberships, 6)}`,
-			userId,
-			organisationId,
-			role,
-			setUpAt
-		);
-	}
+/** What seeding every organisation shares: the statements, the settings, the rows so far. */
+interface Seeding {
+	insert: ReturnType<typeof prepareInserts>;
+	rows: LargeSeedRowCounts;
+	framework: Framework;
+	servicesPerOrganisation: number;
+	roundCount: number;
+	periods: RoundPeriod[];
+	setUpAt: number;
+}
 
-	function seedOrganisation(random: Random, organisationNumber: number) {
-		const organisationId = `lg-o${padded(organisationNumber, 4)}`;
-		insert.organisation.run(
-			organisationId,
-			`Trust ${padded(organisationNumber, 3)}`,
-			`LG${padded(organisationNumber, 3)}`,
-			'Directorate',
-			setUpAt
-		);
-		rows.organisations++;
-		addMembership(facilitatorUserId, organisationId, 'facilitator');
-		if (organisationNumber === 1)
-			addMembership(organisationAdminUserId, organisationId, 'organisation_admin');
+/** Per service, the latest complete assessment, its completion day and its priorities. */
+type LatestComplete = Map<
+	string,
+	{ assessmentId: string; completedAt: number; priorities: number[] }
+>;
 
-		const groupingCount = integerBetween(random, MIN_GROUPINGS, MAX_GROUPINGS);
-		const groupingIds = shuffled(random, GROUPING_NAMES)
-			.slice(0, groupingCount)
-			.map((name, index) => {
-				const groupingId = `${organisationId}-g${index + 1}`;
-				insert.grouping.run(groupingId, organisationId, name);
-				rows.groupings++;
-				return groupingId;
-			});
+function addMembership(s: Seeding, userId: string, organisationId: string, role: string) {
+	s.rows.memberships++;
+	s.insert.membership.run(
+		`lg-m${padded(s.rows.memberships, 6)}`,
+		userId,
+		organisationId,
+		role,
+		s.setUpAt
+	);
+}
 
-		const servicesOfEachType = new Map<string, number>();
-		const serviceIds: string[] = [];
-		const trajectories: number[][][] = [];
-		for (let serviceIndex = 0; serviceIndex < servicesPerOrganisation; serviceIndex++) {
-			rows.services++;
-			const serviceId = `lg-s${padded(rows.services, 6)}`;
-			const type = SERVICE_TYPES[Math.floor(random() * SERVICE_TYPES.length)];
-			const typeNumber = (servicesOfEachType.get(type) ?? 0) + 1;
-			servicesOfEachType.set(type, typeNumber);
-			// Round-robin keeps every directorate populated even with few services.
-			const groupingId = groupingIds[serviceIndex % groupingIds.length];
-			insert.service.run(
-				serviceId,
-				organisationId,
-				groupingId,
-				`${type} ${typeNumber}`,
-				type,
-				setUpAt
-			);
-			serviceIds.push(serviceId);
-
-			// About one service in six stalls or slips; the rest improve at different speeds.
-			const pace = random() < 0.15 ? -0.4 + random() * 0.6 : 0.4 + random() * 1.2;
-			const start = random() * 1.2;
-			trajectories.push(
-				framework.challenges.map((challenge) => {
-					const challengePace = SLOW_CHALLENGE_KEYS.has(challenge.key) ? pace * 0.5 : pace;
-					const challengeStart = start + (random() - 0.5) * 0.8;
-					return scoreTrajectory(
-						random,
-						challengeStart,
-						challengePace * risePerRoundAtNormalPace,
-						roundCount,
-						topIndex
-					);
-				})
-			);
-		}
-
-		const completeInOpenRound = new Set(
-			shuffled(random, serviceIds).slice(0, openRoundCompleteCount)
-		);
-		/** Per service, the latest complete assessment, its completion day and its priorities. */
-		const latestComplete = new Map<
-			string,
-			{ assessmentId: string; completedAt: number; priorities: number[] }
-		>();
-
-		periods.forEach((period, roundIndex) => {
-			rows.rounds++;
-			const roundId = `lg-r${padded(rows.rounds, 6)}`;
-			const isOpen = roundIndex === periods.length - 1;
-			const openedAt = instantOn(period.start, 0, 9);
-			insert.round.run(
-				roundId,
-				organisationId,
-				framework.id,
-				period.title,
-				period.start,
-				period.end,
-				isOpen ? 'open' : 'closed',
-				instantOn(period.start, -21),
-				openedAt,
-				isOpen ? null : instantOn(period.end, 0, 17)
-			);
-
-			serviceIds.forEach((serviceId, serviceIndex) => {
-				insert.roundService.run(roundId, serviceId);
-				rows.roundServices++;
-				rows.assessments++;
-				const assessmentId = `lg-a${padded(rows.assessments, 8)}`;
-				const complete = !isOpen || completeInOpenRound.has(serviceId);
-				const completedAt = complete
-					? instantOn(period.start, integerBetween(random, 30, isOpen ? 60 : 150))
-					: null;
-				insert.assessment.run(
-					assessmentId,
-					roundId,
-					serviceId,
-					complete ? 'complete' : 'in_progress',
-					completedAt,
-					openedAt
-				);
-				if (completedAt === null) return;
-
-				const positions = trajectories[serviceIndex].map((trajectory) => trajectory[roundIndex]);
-				framework.challenges.forEach((challenge, challengeIndex) => {
-					const position = positions[challengeIndex];
-					insert.agreedScore.run(
-						assessmentId,
-						challenge.id,
-						framework.levelValues[position],
-						evidenceFor(random, position, topIndex),
-						completedAt
-					);
-				});
-				rows.agreedScores += challengeCount;
-
-				const priorities = priorityChallenges(random, positions, priorityCount);
-				priorities.forEach((challengeIndex, rankIndex) => {
-					insert.priority.run(assessmentId, rankIndex + 1, framework.challenges[challengeIndex].id);
-				});
-				rows.priorities += priorities.length;
-				latestComplete.set(serviceId, { assessmentId, completedAt, priorities });
-			});
+function addGroupings(s: Seeding, random: Random, organisationId: string): string[] {
+	const groupingCount = integerBetween(random, MIN_GROUPINGS, MAX_GROUPINGS);
+	return shuffled(random, GROUPING_NAMES)
+		.slice(0, groupingCount)
+		.map((name, index) => {
+			const groupingId = `${organisationId}-g${index + 1}`;
+			s.insert.grouping.run(groupingId, organisationId, name);
+			s.rows.groupings++;
+			return groupingId;
 		});
+}
 
-		// A couple of actions per service, prompted by its latest complete assessment and due at
-		// the end of the open round, so the action dashboards have something current to show.
-		for (const serviceId of serviceIds) {
-			const prompt = latestComplete.get(serviceId);
-			if (!prompt) continue;
-			const actionCount = Math.min(
-				integerBetween(random, 0, MAX_ACTIONS_PER_SERVICE),
-				prompt.priorities.length
+/**
+ * The organisation's services, and for each its scale positions per challenge and round. About
+ * one service in six stalls or slips; the rest improve at different speeds.
+ */
+function addServices(s: Seeding, random: Random, organisationId: string, groupingIds: string[]) {
+	const risePerRoundAtNormalPace = TYPICAL_RISE_OVER_HISTORY / Math.max(1, s.roundCount - 1);
+	const topIndex = s.framework.levelValues.length - 1;
+	const servicesOfEachType = new Map<string, number>();
+	const serviceIds: string[] = [];
+	const trajectories: number[][][] = [];
+	for (let serviceIndex = 0; serviceIndex < s.servicesPerOrganisation; serviceIndex++) {
+		s.rows.services++;
+		const serviceId = `lg-s${padded(s.rows.services, 6)}`;
+		const type = SERVICE_TYPES[Math.floor(random() * SERVICE_TYPES.length)];
+		const typeNumber = (servicesOfEachType.get(type) ?? 0) + 1;
+		servicesOfEachType.set(type, typeNumber);
+		// Round-robin keeps every directorate populated even with few services.
+		const groupingId = groupingIds[serviceIndex % groupingIds.length];
+		const name = `${type} ${typeNumber}`;
+		s.insert.service.run(serviceId, organisationId, groupingId, name, type, s.setUpAt);
+		serviceIds.push(serviceId);
+
+		const pace = random() < 0.15 ? -0.4 + random() * 0.6 : 0.4 + random() * 1.2;
+		const start = random() * 1.2;
+		trajectories.push(
+			s.framework.challenges.map((challenge) => {
+				const challengePace = SLOW_CHALLENGE_KEYS.has(challenge.key) ? pace * 0.5 : pace;
+				const challengeStart = start + (random() - 0.5) * 0.8;
+				const rise = challengePace * risePerRoundAtNormalPace;
+				return scoreTrajectory(random, challengeStart, rise, s.roundCount, topIndex);
+			})
+		);
+	}
+	return { serviceIds, trajectories };
+}
+
+/** A completed assessment's agreed scores and priorities. */
+function addScores(
+	s: Seeding,
+	random: Random,
+	assessmentId: string,
+	positions: number[],
+	completedAt: number
+): number[] {
+	const { challenges, levelValues } = s.framework;
+	const topIndex = levelValues.length - 1;
+	challenges.forEach((challenge, challengeIndex) => {
+		const position = positions[challengeIndex];
+		const evidence = evidenceFor(random, position, topIndex);
+		s.insert.agreedScore.run(
+			assessmentId,
+			challenge.id,
+			levelValues[position],
+			evidence,
+			completedAt
+		);
+	});
+	s.rows.agreedScores += challenges.length;
+	const priorityCount = Math.min(PRIORITY_COUNT, challenges.length);
+	const priorities = priorityChallenges(random, positions, priorityCount);
+	priorities.forEach((challengeIndex, rankIndex) => {
+		s.insert.priority.run(assessmentId, rankIndex + 1, challenges[challengeIndex].id);
+	});
+	s.rows.priorities += priorities.length;
+	return priorities;
+}
+
+/** One round of the organisation, every service's assessment in it, complete or (when open) not yet. */
+function addRound(
+	s: Seeding,
+	random: Random,
+	organisationId: string,
+	roundIndex: number,
+	services: { serviceIds: string[]; trajectories: number[][][]; completeInOpenRound: Set<string> },
+	latestComplete: LatestComplete
+) {
+	const period = s.periods[roundIndex];
+	s.rows.rounds++;
+	const roundId = `lg-r${padded(s.rows.rounds, 6)}`;
+	const isOpen = roundIndex === s.periods.length - 1;
+	const openedAt = instantOn(period.start, 0, 9);
+	s.insert.round.run(
+		roundId,
+		organisationId,
+		s.framework.id,
+		period.title,
+		period.start,
+		period.end,
+		isOpen ? 'open' : 'closed',
+		instantOn(period.start, -21),
+		openedAt,
+		isOpen ? null : instantOn(period.end, 0, 17)
+	);
+	services.serviceIds.forEach((serviceId, serviceIndex) => {
+		s.insert.roundService.run(roundId, serviceId);
+		s.rows.roundServices++;
+		s.rows.assessments++;
+		const assessmentId = `lg-a${padded(s.rows.assessments, 8)}`;
+		const complete = !isOpen || services.completeInOpenRound.has(serviceId);
+		const completedAt = complete
+			? instantOn(period.start, integerBetween(random, 30, isOpen ? 60 : 150))
+			: null;
+		const status = complete ? 'complete' : 'in_progress';
+		s.insert.assessment.run(assessmentId, roundId, serviceId, status, completedAt, openedAt);
+		if (completedAt === null) return;
+		const positions = services.trajectories[serviceIndex].map((t) => t[roundIndex]);
+		const priorities = addScores(s, random, assessmentId, positions, completedAt);
+		latestComplete.set(serviceId, { assessmentId, completedAt, priorities });
+	});
+}
+
+/**
+ * A couple of actions per service, prompted by its latest complete assessment and due at the end
+ * of the open round, so the action dashboards have something current to show.
+ */
+function addActions(
+	s: Seeding,
+	random: Random,
+	organisationId: string,
+	serviceIds: string[],
+	latestComplete: LatestComplete
+) {
+	const latestPeriod = s.periods[s.periods.length - 1];
+	for (const serviceId of serviceIds) {
+		const prompt = latestComplete.get(serviceId);
+		if (!prompt) continue;
+		const actionCount = Math.min(
+			integerBetween(random, 0, MAX_ACTIONS_PER_SERVICE),
+			prompt.priorities.length
+		);
+		for (let i = 0; i < actionCount; i++) {
+			s.rows.improvementActions++;
+			const challenge = s.framework.challenges[prompt.priorities[i]];
+			const statusRoll = random();
+			const status = statusRoll < 0.4 ? 'not_started' : statusRoll < 0.85 ? 'in_progress' : 'done';
+			const closedAt = status === 'done' ? instantOn(isoDate(prompt.completedAt), 45) : null;
+			s.insert.improvementAction.run(
+				`lg-i${padded(s.rows.improvementActions, 6)}`,
+				organisationId,
+				serviceId,
+				challenge.id,
+				prompt.assessmentId,
+				`${challenge.shortLabel}: next step`,
+				ACTION_OWNERS[Math.floor(random() * ACTION_OWNERS.length)],
+				isoDate(prompt.completedAt),
+				latestPeriod.end,
+				status,
+				status === 'done' ? 'Completed and reviewed at the team meeting.' : '',
+				closedAt,
+				prompt.completedAt,
+				closedAt ?? prompt.completedAt
 			);
-			for (let i = 0; i < actionCount; i++) {
-				rows.improvementActions++;
-				const challenge = framework.challenges[prompt.priorities[i]];
-				const statusRoll = random();
-				const status =
-					statusRoll < 0.4 ? 'not_started' : statusRoll < 0.85 ? 'in_progress' : 'done';
-				const closedAt = status === 'done' ? instantOn(isoDate(prompt.completedAt), 45) : null;
-				insert.improvementAction.run(
-					`lg-i${padded(rows.improvementActions, 6)}`,
-					organisationId,
-					serviceId,
-					challenge.id,
-					prompt.assessmentId,
-					`${challenge.shortLabel}: next step`,
-					ACTION_OWNERS[Math.floor(random() * ACTION_OWNERS.length)],
-					isoDate(prompt.completedAt),
-					latestPeriod.end,
-					status,
-					status === 'done' ? 'Completed and reviewed at the team meeting.' : '',
-					closedAt,
-					prompt.completedAt,
-					closedAt ?? prompt.completedAt
-				);
-			}
 		}
 	}
+}
 
-	const seedEverything = sqlite.transaction(() => {
-		insert.user.run(
-			facilitatorUserId,
-			LARGE_FACILITATOR_EMAIL,
-			'Large Facilitator',
-			LARGE_PASSWORD_HASH,
-			setUpAt
-		);
-		insert.user.run(
-			organisationAdminUserId,
-			LARGE_ORGANISATION_ADMIN_EMAIL,
-			'Large Organisation Admin',
-			LARGE_PASSWORD_HASH,
-			setUpAt
-		);
-		rows.users = 2;
-		const random = seededRandom(seed);
-		for (
-			let organisationNumber = 1;
-			organisationNumber <= organisationCount;
-			organisationNumber++
-		) {
-			seedOrganisation(random, organisationNumber);
-		}
-	});
+function seedOrganisation(s: Seeding, random: Random, organisationNumber: number) {
+	const organisationId = `lg-o${padded(organisationNumber, 4)}`;
+	s.insert.organisation.run(
+		organisationId,
+		`Trust ${padded(organisationNumber, 3)}`,
+		`LG${padded(organisationNumber, 3)}`,
+		'Directorate',
+		s.setUpAt
+	);
+	s.rows.organisations++;
+	addMembership(s, FACILITATOR_USER_ID, organisationId, 'facilitator');
+	if (organisationNumber === 1)
+		addMembership(s, ORGANISATION_ADMIN_USER_ID, organisationId, 'organisation_admin');
+	const groupingIds = addGroupings(s, random, organisationId);
+	const { serviceIds, trajectories } = addServices(s, random, organisationId, groupingIds);
+	const openRoundCompleteCount = Math.round(s.servicesPerOrganisation * OPEN_ROUND_COMPLETE_SHARE);
+	const completeInOpenRound = new Set(
+		shuffled(random, serviceIds).slice(0, openRoundCompleteCount)
+	);
+	const latestComplete: LatestComplete = new Map();
+	const services = { serviceIds, trajectories, completeInOpenRound };
+	s.periods.forEach((_, roundIndex) =>
+		addRound(s, random, organisationId, roundIndex, services, latestComplete)
+	);
+	addActions(s, random, organisationId, serviceIds, latestComplete);
+}
 
+/** Runs the whole seed in one transaction, with the journal and syncing a throwaway file does not need. */
+function fastly(db: Db, seedEverything: () => void) {
+	const sqlite = db.$client;
 	// Durability does not matter while generating a throwaway benchmark file (a failed run is
 	// rerun with --reset), and an in-memory rollback journal avoids writing every page twice.
 	const previousJournalMode = sqlite.pragma('journal_mode', { simple: true }) as string;
@@ -514,7 +497,7 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 	sqlite.pragma('synchronous = OFF');
 	sqlite.pragma('cache_size = -262144'); // 256 MiB
 	try {
-		seedEverything();
+		sqlite.transaction(seedEverything)();
 		rebuildRoundLevelCounts(db);
 		sqlite.exec('ANALYZE');
 	} finally {
@@ -522,13 +505,57 @@ export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSumm
 		sqlite.pragma(`synchronous = ${previousSynchronous}`);
 		sqlite.pragma(`journal_mode = ${previousJournalMode}`);
 	}
+}
 
-	const totalRows = Object.values(rows).reduce((sum, count) => sum + count, 0);
+/**
+ * Fills an empty database (migrated, with the ImROC pack loaded) with a large, made-up but
+ * plausible history. Throws, writing nothing, if the database already has organisations.
+ */
+export function seedLarge(db: Db, options: LargeSeedOptions = {}): LargeSeedSummary {
+	const startedAt = performance.now();
+	const resolved = resolvedOptions(options);
+	const sqlite = db.$client;
+	const existing = sqlite.prepare('select count(*) from organisation').pluck().get() as number;
+	if (existing > 0) {
+		throw new Error(
+			`The database already has ${existing} organisation(s); the large seed only fills an empty database.`
+		);
+	}
+	const periods = roundPeriods(resolved.rounds);
+	const s: Seeding = {
+		insert: prepareInserts(sqlite),
+		rows: Object.fromEntries(ROW_COUNT_NAMES.map((name) => [name, 0])) as LargeSeedRowCounts,
+		framework: readFramework(db),
+		servicesPerOrganisation: resolved.servicesPerOrganisation,
+		roundCount: resolved.rounds,
+		periods,
+		setUpAt: instantOn(periods[0].start, -30, 9)
+	};
+	fastly(db, () => {
+		s.insert.user.run(
+			FACILITATOR_USER_ID,
+			LARGE_FACILITATOR_EMAIL,
+			'Large Facilitator',
+			LARGE_PASSWORD_HASH,
+			s.setUpAt
+		);
+		s.insert.user.run(
+			ORGANISATION_ADMIN_USER_ID,
+			LARGE_ORGANISATION_ADMIN_EMAIL,
+			'Large Organisation Admin',
+			LARGE_PASSWORD_HASH,
+			s.setUpAt
+		);
+		s.rows.users = 2;
+		const random = seededRandom(resolved.seed);
+		for (let n = 1; n <= resolved.organisations; n++) seedOrganisation(s, random, n);
+	});
+	const totalRows = Object.values(s.rows).reduce((sum, count) => sum + count, 0);
 	return {
-		rows,
+		rows: s.rows,
 		totalRows,
-		facilitatorUserId,
-		organisationAdminUserId,
+		facilitatorUserId: FACILITATOR_USER_ID,
+		organisationAdminUserId: ORGANISATION_ADMIN_USER_ID,
 		elapsedMs: performance.now() - startedAt
 	};
 }

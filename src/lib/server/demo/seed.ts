@@ -23,8 +23,8 @@ import {
 	users
 } from '../db/schema';
 import { newId } from '../ids';
-import { rebuildRoundLevelCounts } from '../dashboards';
-import { seededRandom, integerBetween, pick, shuffled, type Random } from '$lib/domain/random';
+import { rebuildRoundLevelCounts } from '../assessments/level-counts';
+import { seededRandom, integerBetween, pick, shuffled, type Random } from './random';
 
 export interface DemoAccount {
 	role: string;
@@ -415,244 +415,337 @@ interface Scale {
 	levelValues: number[];
 }
 
-function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
-	const random = seededRandom(RANDOM_SEED);
-	const topIndex = scale.levelValues.length - 1;
-	const setUpAt = onDay(SETUP_DAY);
+/** Every row the demo inserts, table by table. */
+function emptyRows() {
+	return {
+		organisationRows: [] as (typeof organisations.$inferInsert)[],
+		groupingRows: [] as (typeof groupings.$inferInsert)[],
+		serviceRows: [] as (typeof services.$inferInsert)[],
+		userRows: [] as (typeof users.$inferInsert)[],
+		membershipRows: [] as (typeof memberships.$inferInsert)[],
+		roundRows: [] as (typeof rounds.$inferInsert)[],
+		roundServiceRows: [] as (typeof roundServices.$inferInsert)[],
+		assessmentRows: [] as (typeof assessments.$inferInsert)[],
+		scoreRows: [] as (typeof agreedScores.$inferInsert)[],
+		priorityRows: [] as (typeof priorities.$inferInsert)[],
+		actionRows: [] as (typeof improvementActions.$inferInsert)[],
+		reviewRows: [] as (typeof actionReviews.$inferInsert)[],
+		raterRows: [] as (typeof assessmentRaters.$inferInsert)[],
+		ratingRows: [] as (typeof ratings.$inferInsert)[]
+	};
+}
 
-	const organisationRows: (typeof organisations.$inferInsert)[] = [];
-	const groupingRows: (typeof groupings.$inferInsert)[] = [];
-	const serviceRows: (typeof services.$inferInsert)[] = [];
-	const roundRows: (typeof rounds.$inferInsert)[] = [];
-	const roundServiceRows: (typeof roundServices.$inferInsert)[] = [];
-	const assessmentRows: (typeof assessments.$inferInsert)[] = [];
-	const scoreRows: (typeof agreedScores.$inferInsert)[] = [];
-	const priorityRows: (typeof priorities.$inferInsert)[] = [];
-	const actionRows: (typeof improvementActions.$inferInsert)[] = [];
-	const reviewRows: (typeof actionReviews.$inferInsert)[] = [];
-	// A generator of its own, so adding plans left every score the demo had before unchanged.
-	const planRandom = seededRandom(RANDOM_SEED + 1);
-	let demoServiceId = '';
-	let demoServiceActionId = '';
-	let demoServiceOverdueActionId = '';
-	let ratedAssessment: {
-		id: string;
-		at: Date;
-		levels: { challengeId: string; level: number }[];
-	} | null = null;
+type DemoRows = ReturnType<typeof emptyRows>;
 
-	const organisationIds = DEMO_ORGANISATIONS.map((organisation) => {
-		const organisationId = newId();
-		organisationRows.push({
-			id: organisationId,
-			name: organisation.name,
-			groupingLabel: organisation.groupingLabel,
-			createdAt: setUpAt
-		});
+interface RatedAssessment {
+	id: string;
+	at: Date;
+	levels: { challengeId: string; level: number }[];
+}
 
-		const serviceIds: string[] = [];
-		for (const grouping of organisation.groupings) {
-			const groupingId = newId();
-			groupingRows.push({ id: groupingId, organisationId, name: grouping.name });
-			for (const service of grouping.services) {
-				const serviceId = newId();
-				serviceIds.push(serviceId);
-				if (service.name === DEMO_SERVICE_NAME) demoServiceId = serviceId;
-				serviceRows.push({
-					id: serviceId,
-					organisationId,
-					groupingId,
-					...service,
-					createdAt: setUpAt
-				});
-			}
-		}
+/**
+ * What building the demo shares: the rows so far, the two seeded generators (drawn from in a
+ * fixed order, so the same demo comes out every time) and the demo accounts' own service.
+ */
+interface Build {
+	scale: Scale;
+	topIndex: number;
+	setUpAt: Date;
+	random: Random;
+	/** A generator of its own, so adding plans left every score the demo had before unchanged. */
+	planRandom: Random;
+	rows: DemoRows;
+	demo: {
+		serviceId: string;
+		actionId: string;
+		overdueActionId: string;
+		/** The demo service's last completed assessment, which four demo accounts rated. */
+		rated: RatedAssessment | null;
+	};
+}
 
-		const trajectories = serviceIds.map(() => {
-			const pace = 0.6 + random() * 0.7;
-			return scale.challenges.map((challenge) =>
-				scoreTrajectory(random, pace, SLOW_CHALLENGE_KEYS.has(challenge.packChallengeKey), topIndex)
-			);
-		});
+/** A completed assessment whose priorities the plan round turns into actions. */
+interface Plan {
+	serviceId: string;
+	assessmentId: string;
+	completedAt: Date;
+	priorities: { id: string; key: string }[];
+}
 
-		const progress = openRoundProgress(random, serviceIds.length);
-		const demoIndex = serviceIds.indexOf(demoServiceId);
-		if (demoIndex >= 0) {
-			// The service lead and rater accounts should land on an assessment they can carry on with.
-			const swapIndex = progress.indexOf('in_progress');
-			[progress[demoIndex], progress[swapIndex]] = [progress[swapIndex], progress[demoIndex]];
-		}
+type OpenAssessment = { id: string; state: OpenRoundProgress; completedAt: Date | null };
 
-		const openAssessments = new Map<
-			string,
-			{ id: string; state: OpenRoundProgress; completedAt: Date | null }
-		>();
-		const plans: {
-			serviceId: string;
-			assessmentId: string;
-			completedAt: Date;
-			priorities: { id: string; key: string }[];
-		}[] = [];
-
-		ROUND_PERIODS.forEach((period, roundIndex) => {
-			const roundId = newId();
-			const isOpen = roundIndex === ROUND_PERIODS.length - 1;
-			const openedAt = onDay(period.start, 0, 9);
-			roundRows.push({
-				id: roundId,
+/** The organisation's groupings and services; returns the services' ids in order. */
+function addServices(b: Build, organisationId: string, organisation: DemoOrganisation) {
+	const serviceIds: string[] = [];
+	for (const grouping of organisation.groupings) {
+		const groupingId = newId();
+		b.rows.groupingRows.push({ id: groupingId, organisationId, name: grouping.name });
+		for (const service of grouping.services) {
+			const serviceId = newId();
+			serviceIds.push(serviceId);
+			if (service.name === DEMO_SERVICE_NAME) b.demo.serviceId = serviceId;
+			b.rows.serviceRows.push({
+				id: serviceId,
 				organisationId,
-				frameworkId: scale.frameworkId,
-				title: period.title,
-				periodStart: period.start,
-				periodEnd: period.end,
-				status: isOpen ? 'open' : 'closed',
-				createdAt: onDay(period.start, -21),
-				openedAt,
-				closedAt: isOpen ? null : onDay(period.end, 0, 17)
-			});
-
-			serviceIds.forEach((serviceId, serviceIndex) => {
-				roundServiceRows.push({ roundId, serviceId });
-				const assessmentId = newId();
-				const state = isOpen ? progress[serviceIndex] : 'complete';
-				const completedAt =
-					state === 'complete' ? onDay(period.start, integerBetween(random, 60, 140)) : null;
-				assessmentRows.push({
-					id: assessmentId,
-					roundId,
-					serviceId,
-					status: state === 'complete' ? 'complete' : 'in_progress',
-					completedAt,
-					createdAt: openedAt
-				});
-				if (isOpen) openAssessments.set(serviceId, { id: assessmentId, state, completedAt });
-				if (state === 'not_started') return;
-
-				const updatedAt = completedAt ?? onDay(period.start, integerBetween(random, 20, 100));
-				const scoredCount =
-					state === 'complete'
-						? scale.challenges.length
-						: integerBetween(random, 1, Math.max(1, scale.challenges.length - 2));
-				scale.challenges.forEach((challenge, challengeIndex) => {
-					const index = trajectories[serviceIndex][challengeIndex][roundIndex];
-					if (challengeIndex < scoredCount) {
-						scoreRows.push({
-							assessmentId,
-							challengeId: challenge.id,
-							level: scale.levelValues[index],
-							evidence: evidenceFor(random, index, topIndex),
-							updatedAt
-						});
-					} else if (challengeIndex === scoredCount) {
-						scoreRows.push({
-							assessmentId,
-							challengeId: challenge.id,
-							level: null,
-							evidence: EVIDENCE_AWAITING_LEVEL,
-							updatedAt
-						});
-					}
-				});
-				if (state !== 'complete' || !completedAt) return;
-				if (serviceId === demoServiceId && roundIndex === PLAN_ROUND_INDEX) {
-					ratedAssessment = {
-						id: assessmentId,
-						at: completedAt,
-						levels: scale.challenges.map((c, i) => ({
-							challengeId: c.id,
-							level: scale.levelValues[trajectories[serviceIndex][i][roundIndex]]
-						}))
-					};
-				}
-				// The team's priorities: the three challenges where it stands lowest, first in the framework's order on a tie.
-				const lowest = scale.challenges
-					.map((challenge, challengeIndex) => ({
-						id: challenge.id,
-						key: challenge.packChallengeKey,
-						index: trajectories[serviceIndex][challengeIndex][roundIndex]
-					}))
-					.sort((a, b) => a.index - b.index)
-					.slice(0, 3);
-				lowest.forEach((challenge, i) =>
-					priorityRows.push({ assessmentId, rank: i + 1, challengeId: challenge.id })
-				);
-				// Most teams turn the priorities into a plan; every sixth has not yet.
-				if (roundIndex === PLAN_ROUND_INDEX && serviceIndex % 6 !== 5) {
-					plans.push({ serviceId, assessmentId, completedAt, priorities: lowest });
-				}
-			});
-		});
-
-		for (const plan of plans) {
-			const opened = openAssessments.get(plan.serviceId);
-			const startDate = plan.completedAt.toISOString().slice(0, 10);
-			// First priority done before the next round opened, second under way, third never started and now overdue.
-			plan.priorities.forEach((challenge, rank) => {
-				const id = newId();
-				const createdAt = new Date(plan.completedAt.getTime() + 2 * 86_400_000);
-				const status = rank === 0 ? 'done' : rank === 1 ? 'in_progress' : 'not_started';
-				const closedAt =
-					status === 'done'
-						? onDay(ROUND_PERIODS[PLAN_ROUND_INDEX].end, -integerBetween(planRandom, 1, 20))
-						: null;
-				const action: typeof improvementActions.$inferInsert = {
-					id,
-					organisationId,
-					serviceId: plan.serviceId,
-					challengeId: challenge.id,
-					assessmentId: plan.assessmentId,
-					title: pick(
-						planRandom,
-						ACTION_IDEAS[challenge.key] ?? ['Agree a first step with the team']
-					),
-					description: '',
-					ownerName: pick(planRandom, ACTION_OWNERS),
-					startDate,
-					dueDate:
-						status === 'in_progress'
-							? '2027-01-29'
-							: onDay(startDate, integerBetween(planRandom, 90, 150))
-									.toISOString()
-									.slice(0, 10),
-					status,
-					outcome: status === 'done' ? 'Done and now part of the team’s routine.' : '',
-					closedAt,
-					createdAt,
-					updatedAt: closedAt ?? createdAt
-				};
-				if (plan.serviceId === demoServiceId && status === 'in_progress') demoServiceActionId = id;
-				if (plan.serviceId === demoServiceId && status === 'not_started')
-					demoServiceOverdueActionId = id;
-				// Teams that have completed the open round have also reviewed last round's open actions.
-				if (status !== 'done' && opened?.state === 'complete' && opened.completedAt) {
-					const decision = status === 'in_progress' ? 'carried_forward' : 'dropped';
-					reviewRows.push({
-						assessmentId: opened.id,
-						actionId: id,
-						decision,
-						note: decision === 'dropped' ? 'Overtaken by the trust-wide plan.' : '',
-						reviewedAt: opened.completedAt
-					});
-					if (decision === 'dropped')
-						Object.assign(action, {
-							status: 'dropped',
-							outcome: 'Overtaken by the trust-wide plan.',
-							closedAt: opened.completedAt,
-							updatedAt: opened.completedAt
-						});
-				}
-				actionRows.push(action);
+				groupingId,
+				...service,
+				createdAt: b.setUpAt
 			});
 		}
+	}
+	return serviceIds;
+}
 
-		return organisationId;
+/** Where each service stands in the open round; the demo accounts' service is still under way. */
+function openRoundStates(b: Build, serviceIds: string[]) {
+	const progress = openRoundProgress(b.random, serviceIds.length);
+	const demoIndex = serviceIds.indexOf(b.demo.serviceId);
+	if (demoIndex >= 0) {
+		// The service lead and rater accounts should land on an assessment they can carry on with.
+		const swapIndex = progress.indexOf('in_progress');
+		[progress[demoIndex], progress[swapIndex]] = [progress[swapIndex], progress[demoIndex]];
+	}
+	return progress;
+}
+
+/** One service's assessment in one round, with its scores and, once complete, its priorities. */
+function addAssessment(
+	b: Build,
+	round: { id: string; index: number; start: string; openedAt: Date; isOpen: boolean },
+	service: { id: string; trajectory: number[][]; state: OpenRoundProgress },
+	plans: Plan[],
+	serviceIndex: number
+) {
+	const assessmentId = newId();
+	const state = round.isOpen ? service.state : 'complete';
+	const completedAt =
+		state === 'complete' ? onDay(round.start, integerBetween(b.random, 60, 140)) : null;
+	b.rows.assessmentRows.push({
+		id: assessmentId,
+		roundId: round.id,
+		serviceId: service.id,
+		status: state === 'complete' ? 'complete' : 'in_progress',
+		completedAt,
+		createdAt: round.openedAt
 	});
+	const opened: OpenAssessment = { id: assessmentId, state, completedAt };
+	if (state === 'not_started') return opened;
+	addScores(b, assessmentId, round, service.trajectory, state, completedAt);
+	if (state !== 'complete' || !completedAt) return opened;
+	const positions = service.trajectory.map((t) => t[round.index]);
+	if (service.id === b.demo.serviceId && round.index === PLAN_ROUND_INDEX) {
+		b.demo.rated = {
+			id: assessmentId,
+			at: completedAt,
+			levels: b.scale.challenges.map((c, i) => ({
+				challengeId: c.id,
+				level: b.scale.levelValues[positions[i]]
+			}))
+		};
+	}
+	// The team's priorities: the three challenges where it stands lowest, first in the framework's order on a tie.
+	const lowest = b.scale.challenges
+		.map((c, i) => ({ id: c.id, key: c.packChallengeKey, index: positions[i] }))
+		.sort((x, y) => x.index - y.index)
+		.slice(0, 3);
+	lowest.forEach((c, i) =>
+		b.rows.priorityRows.push({ assessmentId, rank: i + 1, challengeId: c.id })
+	);
+	// Most teams turn the priorities into a plan; every sixth has not yet.
+	if (round.index === PLAN_ROUND_INDEX && serviceIndex % 6 !== 5)
+		plans.push({ serviceId: service.id, assessmentId, completedAt, priorities: lowest });
+	return opened;
+}
 
-	const userRows: (typeof users.$inferInsert)[] = [];
-	const membershipRows: (typeof memberships.$inferInsert)[] = [];
+/** The agreed scores: all of them once complete, otherwise the first few and one awaiting a level. */
+function addScores(
+	b: Build,
+	assessmentId: string,
+	round: { index: number; start: string },
+	trajectory: number[][],
+	state: OpenRoundProgress,
+	completedAt: Date | null
+) {
+	const updatedAt = completedAt ?? onDay(round.start, integerBetween(b.random, 20, 100));
+	const scoredCount =
+		state === 'complete'
+			? b.scale.challenges.length
+			: integerBetween(b.random, 1, Math.max(1, b.scale.challenges.length - 2));
+	b.scale.challenges.forEach((challenge, challengeIndex) => {
+		const index = trajectory[challengeIndex][round.index];
+		if (challengeIndex < scoredCount) {
+			b.rows.scoreRows.push({
+				assessmentId,
+				challengeId: challenge.id,
+				level: b.scale.levelValues[index],
+				evidence: evidenceFor(b.random, index, b.topIndex),
+				updatedAt
+			});
+		} else if (challengeIndex === scoredCount) {
+			b.rows.scoreRows.push({
+				assessmentId,
+				challengeId: challenge.id,
+				level: null,
+				evidence: EVIDENCE_AWAITING_LEVEL,
+				updatedAt
+			});
+		}
+	});
+}
+
+/** Every round of the organisation, half-yearly, the last still open. */
+function addRounds(
+	b: Build,
+	organisationId: string,
+	serviceIds: string[],
+	trajectories: number[][][],
+	progress: OpenRoundProgress[]
+) {
+	const openAssessments = new Map<string, OpenAssessment>();
+	const plans: Plan[] = [];
+	ROUND_PERIODS.forEach((period, index) => {
+		const round = {
+			id: newId(),
+			index,
+			start: period.start,
+			openedAt: onDay(period.start, 0, 9),
+			isOpen: index === ROUND_PERIODS.length - 1
+		};
+		b.rows.roundRows.push({
+			id: round.id,
+			organisationId,
+			frameworkId: b.scale.frameworkId,
+			title: period.title,
+			periodStart: period.start,
+			periodEnd: period.end,
+			status: round.isOpen ? 'open' : 'closed',
+			createdAt: onDay(period.start, -21),
+			openedAt: round.openedAt,
+			closedAt: round.isOpen ? null : onDay(period.end, 0, 17)
+		});
+		serviceIds.forEach((serviceId, serviceIndex) => {
+			b.rows.roundServiceRows.push({ roundId: round.id, serviceId });
+			const service = {
+				id: serviceId,
+				trajectory: trajectories[serviceIndex],
+				state: progress[serviceIndex]
+			};
+			const opened = addAssessment(b, round, service, plans, serviceIndex);
+			if (round.isOpen) openAssessments.set(serviceId, opened);
+		});
+	});
+	return { openAssessments, plans };
+}
+
+/**
+ * One action per priority of a plan: the first done before the next round opened, the second
+ * under way, the third never started and now overdue. Teams that have completed the open round
+ * have also reviewed last round's open actions.
+ */
+function addPlanActions(b: Build, organisationId: string, plan: Plan, opened?: OpenAssessment) {
+	const startDate = plan.completedAt.toISOString().slice(0, 10);
+	plan.priorities.forEach((challenge, rank) => {
+		const id = newId();
+		const createdAt = new Date(plan.completedAt.getTime() + 2 * 86_400_000);
+		const status = rank === 0 ? 'done' : rank === 1 ? 'in_progress' : 'not_started';
+		const closedAt =
+			status === 'done'
+				? onDay(ROUND_PERIODS[PLAN_ROUND_INDEX].end, -integerBetween(b.planRandom, 1, 20))
+				: null;
+		const action: typeof improvementActions.$inferInsert = {
+			id,
+			organisationId,
+			serviceId: plan.serviceId,
+			challengeId: challenge.id,
+			assessmentId: plan.assessmentId,
+			title: pick(
+				b.planRandom,
+				ACTION_IDEAS[challenge.key] ?? ['Agree a first step with the team']
+			),
+			description: '',
+			ownerName: pick(b.planRandom, ACTION_OWNERS),
+			startDate,
+			dueDate:
+				status === 'in_progress'
+					? '2027-01-29'
+					: onDay(startDate, integerBetween(b.planRandom, 90, 150))
+							.toISOString()
+							.slice(0, 10),
+			status,
+			outcome: status === 'done' ? 'Done and now part of the team’s routine.' : '',
+			closedAt,
+			createdAt,
+			updatedAt: closedAt ?? createdAt
+		};
+		if (plan.serviceId === b.demo.serviceId && status === 'in_progress') b.demo.actionId = id;
+		if (plan.serviceId === b.demo.serviceId && status === 'not_started')
+			b.demo.overdueActionId = id;
+		if (status !== 'done' && opened?.state === 'complete' && opened.completedAt)
+			addReview(b, action, opened);
+		b.rows.actionRows.push(action);
+	});
+}
+
+function addReview(
+	b: Build,
+	action: typeof improvementActions.$inferInsert,
+	opened: OpenAssessment
+) {
+	const at = opened.completedAt!;
+	const decision = action.status === 'in_progress' ? 'carried_forward' : 'dropped';
+	b.rows.reviewRows.push({
+		assessmentId: opened.id,
+		actionId: action.id,
+		decision,
+		note: decision === 'dropped' ? 'Overtaken by the trust-wide plan.' : '',
+		reviewedAt: at
+	});
+	if (decision === 'dropped')
+		Object.assign(action, {
+			status: 'dropped',
+			outcome: 'Overtaken by the trust-wide plan.',
+			closedAt: at,
+			updatedAt: at
+		});
+}
+
+function addOrganisation(b: Build, organisation: DemoOrganisation): string {
+	const organisationId = newId();
+	b.rows.organisationRows.push({
+		id: organisationId,
+		name: organisation.name,
+		groupingLabel: organisation.groupingLabel,
+		createdAt: b.setUpAt
+	});
+	const serviceIds = addServices(b, organisationId, organisation);
+	const trajectories = serviceIds.map(() => {
+		const pace = 0.6 + b.random() * 0.7;
+		return b.scale.challenges.map((challenge) =>
+			scoreTrajectory(
+				b.random,
+				pace,
+				SLOW_CHALLENGE_KEYS.has(challenge.packChallengeKey),
+				b.topIndex
+			)
+		);
+	});
+	const progress = openRoundStates(b, serviceIds);
+	const { openAssessments, plans } = addRounds(
+		b,
+		organisationId,
+		serviceIds,
+		trajectories,
+		progress
+	);
+	for (const plan of plans)
+		addPlanActions(b, organisationId, plan, openAssessments.get(plan.serviceId));
+	return organisationId;
+}
+
+function addPeople(b: Build, organisationIds: string[], passwordHashes: string[], now: Date) {
 	DEMO_PEOPLE.forEach((person, personIndex) => {
 		const userId = newId();
-		userRows.push({
+		b.rows.userRows.push({
 			id: userId,
 			email: person.account.email,
 			name: person.account.name,
@@ -661,85 +754,84 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date) {
 			createdAt: now
 		});
 		for (const membership of person.memberships) {
-			membershipRows.push({
+			b.rows.membershipRows.push({
 				id: newId(),
 				userId,
 				organisationId: organisationIds[membership.organisation],
-				serviceId: membership.inDemoService ? demoServiceId : null,
+				serviceId: membership.inDemoService ? b.demo.serviceId : null,
 				role: membership.role,
 				createdAt: now
 			});
 		}
 	});
+}
 
-	// Four people rated Ashford's last completed assessment from different perspectives, so its
-	// dashboard shows how views differ: staff a little higher than the agreed level, the carer lower.
-	const raterRows: (typeof assessmentRaters.$inferInsert)[] = [];
-	const ratingRows: (typeof ratings.$inferInsert)[] = [];
-	const rated = ratedAssessment as {
-		id: string;
-		at: Date;
-		levels: { challengeId: string; level: number }[];
-	} | null;
-	if (rated) {
-		const lowest = scale.levelValues[0];
-		const highest = scale.levelValues[scale.levelValues.length - 1];
-		const raters = [
-			{ email: 'orgadmin@demo.example', perspective: 'staff', lean: 1 },
-			{ email: 'lead@demo.example', perspective: 'team_manager', lean: 0 },
-			{ email: 'rater@demo.example', perspective: 'peer_support_worker', lean: 0 },
-			{ email: 'viewer@demo.example', perspective: 'carer', lean: -1 }
-		];
-		for (const rater of raters) {
-			const userId = userRows[DEMO_PEOPLE.findIndex((p) => p.account.email === rater.email)].id;
-			const submittedAt = new Date(rated.at.getTime() - 7 * 86_400_000);
-			raterRows.push({
+const userIdOf = (b: Build, email: string) =>
+	b.rows.userRows[DEMO_PEOPLE.findIndex((p) => p.account.email === email)].id;
+
+/**
+ * Four people rated Ashford's last completed assessment from different perspectives, so its
+ * dashboard shows how views differ: staff a little higher than the agreed level, the carer lower.
+ */
+function addDemoRatings(b: Build, rated: RatedAssessment) {
+	const lowest = b.scale.levelValues[0];
+	const highest = b.scale.levelValues[b.scale.levelValues.length - 1];
+	const raters = [
+		{ email: 'orgadmin@demo.example', perspective: 'staff', lean: 1 },
+		{ email: 'lead@demo.example', perspective: 'team_manager', lean: 0 },
+		{ email: 'rater@demo.example', perspective: 'peer_support_worker', lean: 0 },
+		{ email: 'viewer@demo.example', perspective: 'carer', lean: -1 }
+	] as const;
+	for (const rater of raters) {
+		const userId = userIdOf(b, rater.email);
+		const submittedAt = new Date(rated.at.getTime() - 7 * 86_400_000);
+		b.rows.raterRows.push({
+			assessmentId: rated.id,
+			userId,
+			perspective: rater.perspective,
+			invitedAt: new Date(rated.at.getTime() - 30 * 86_400_000),
+			submittedAt
+		});
+		for (const { challengeId, level } of rated.levels) {
+			const nudged = level + (b.planRandom() < 0.6 ? rater.lean : 0);
+			b.rows.ratingRows.push({
 				assessmentId: rated.id,
 				userId,
-				perspective: rater.perspective,
-				invitedAt: new Date(rated.at.getTime() - 30 * 86_400_000),
-				submittedAt
+				challengeId,
+				level: Math.min(highest, Math.max(lowest, nudged)),
+				updatedAt: submittedAt
 			});
-			for (const { challengeId, level } of rated.levels) {
-				const nudged = level + (planRandom() < 0.6 ? rater.lean : 0);
-				ratingRows.push({
-					assessmentId: rated.id,
-					userId,
-					challengeId,
-					level: Math.min(highest, Math.max(lowest, nudged)),
-					updatedAt: submittedAt
-				});
-			}
 		}
 	}
+}
 
-	// The service lead and the rater (a peer support worker) each own one of their team's actions,
-	// so "My work" has something in it; the rater's is overdue.
+/** The service lead and the rater each own one of their team's actions; the rater's is overdue. */
+function giveActionsToDemoPeople(b: Build) {
 	const giveTo = (actionId: string, email: string) => {
-		const owner = DEMO_PEOPLE.findIndex((p) => p.account.email === email);
-		const action = actionRows.find((a) => a.id === actionId);
-		if (action && owner >= 0)
-			Object.assign(action, { ownerUserId: userRows[owner].id, ownerName: null });
+		const action = b.rows.actionRows.find((a) => a.id === actionId);
+		if (action) Object.assign(action, { ownerUserId: userIdOf(b, email), ownerName: null });
 	};
-	giveTo(demoServiceActionId, 'lead@demo.example');
-	giveTo(demoServiceOverdueActionId, 'rater@demo.example');
+	giveTo(b.demo.actionId, 'lead@demo.example');
+	giveTo(b.demo.overdueActionId, 'rater@demo.example');
+}
 
-	return {
-		organisationRows,
-		groupingRows,
-		serviceRows,
-		userRows,
-		membershipRows,
-		roundRows,
-		roundServiceRows,
-		assessmentRows,
-		scoreRows,
-		priorityRows,
-		actionRows,
-		reviewRows,
-		raterRows,
-		ratingRows
+function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date): DemoRows {
+	const b: Build = {
+		scale,
+		topIndex: scale.levelValues.length - 1,
+		setUpAt: onDay(SETUP_DAY),
+		random: seededRandom(RANDOM_SEED),
+		planRandom: seededRandom(RANDOM_SEED + 1),
+		rows: emptyRows(),
+		demo: { serviceId: '', actionId: '', overdueActionId: '', rated: null }
 	};
+	const organisationIds = DEMO_ORGANISATIONS.map((organisation) =>
+		addOrganisation(b, organisation)
+	);
+	addPeople(b, organisationIds, passwordHashes, now);
+	if (b.demo.rated) addDemoRatings(b, b.demo.rated);
+	giveActionsToDemoPeople(b);
+	return b.rows;
 }
 
 /** Fills an empty database with demo data; returns false (and changes nothing) if the database already has any user. */

@@ -6,8 +6,7 @@ import {
 	frameworkPackSchema,
 	type FrameworkPack
 } from '$lib/domain/framework-pack';
-import type { Db } from '../db/client';
-import type { Tx } from '../audit';
+import type { Db, Tx } from '../db/client';
 import { challenges, frameworks, indicators, levels } from '../db/schema';
 import { newId } from '../ids';
 import builtInImroc from './packs/imroc-2010.json';
@@ -19,7 +18,7 @@ export type LoadResult =
 	| { outcome: 'already-present'; frameworkId: string }
 	| { outcome: 'conflict'; frameworkId: string };
 
-export function parsePack(input: unknown): FrameworkPack {
+function parsePack(input: unknown): FrameworkPack {
 	const parsed = frameworkPackSchema.safeParse(input);
 	if (!parsed.success) {
 		throw new Error(`Invalid framework pack:\n${describePackProblems(parsed.error).join('\n')}`);

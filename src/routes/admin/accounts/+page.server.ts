@@ -1,24 +1,23 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
-import { authorise } from '$lib/server/access/guard';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { sessionLimits } from '$lib/server/config';
+import { requirePermission } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
 import {
 	ACCOUNT_PROBLEM_MESSAGES,
-	accountIdSchema,
 	issuePasswordReset,
 	listAccounts,
 	setAccountDisabled,
 	type AccountProblem
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/administering';
+import { accountIdSchema } from '$lib/server/accounts/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 const problemStatus = (problem: AccountProblem) => (problem === 'not-found' ? 404 : 400);
 
 export const load = ((event) => {
-	const person = authorise(event, 'accounts.administer');
-	const { sessionIdleMs: idleMs, sessionMaxMs: maxMs } = config();
-	const accounts = listAccounts(getDb(), { idleMs, maxMs }).map((a) => ({
+	const { db, person } = requirePermission(event, 'accounts.administer');
+	const accounts = listAccounts(db, sessionLimits()).map((a) => ({
 		id: a.id,
 		name: a.name,
 		email: a.email,
@@ -40,22 +39,24 @@ export const load = ((event) => {
 	return { accounts, notice };
 }) satisfies PageServerLoad;
 
+/** The account an action is about, from the form; the failure to answer when there is none. */
 async function chosenAccount(event: RequestEvent) {
-	const result = parseForm(accountIdSchema, await event.request.formData());
-	if (!result.ok)
-		return { ok: false, message: result.errors.accountId ?? 'No account was chosen' } as const;
-	return { ok: true, accountId: result.data.accountId } as const;
+	const posted = await event.request.formData();
+	const parsed = parseForm(accountIdSchema, posted);
+	if (parsed.ok) return { posted, accountId: parsed.data.accountId } as const;
+	const message = parsed.errors.accountId ?? 'No account was chosen';
+	return { posted, failure: formFailure(event, 400, posted, { message }) } as const;
 }
 
 async function changeDisabled(event: RequestEvent, disabled: boolean) {
-	const person = authorise(event, 'accounts.administer');
+	const { db, person } = requirePermission(event, 'accounts.administer');
 	const chosen = await chosenAccount(event);
-	if (!chosen.ok) return fail(400, { message: chosen.message });
-	const result = setAccountDisabled(getDb(), person.id, chosen.accountId, disabled);
-	if (!result.ok)
-		return fail(problemStatus(result.problem), {
-			message: ACCOUNT_PROBLEM_MESSAGES[result.problem]
-		});
+	if (chosen.failure) return chosen.failure;
+	const result = setAccountDisabled(db, person.id, chosen.accountId, disabled);
+	if (!result.ok) {
+		const message = ACCOUNT_PROBLEM_MESSAGES[result.problem];
+		return formFailure(event, problemStatus(result.problem), chosen.posted, { message });
+	}
 	redirect(303, `/admin/accounts?${disabled ? 'disabled' : 'enabled'}=${chosen.accountId}`);
 }
 
@@ -64,14 +65,14 @@ export const actions = {
 	enable: (event) => changeDisabled(event, false),
 
 	issueReset: async (event) => {
-		const person = authorise(event, 'accounts.administer');
+		const { db, person } = requirePermission(event, 'accounts.administer');
 		const chosen = await chosenAccount(event);
-		if (!chosen.ok) return fail(400, { message: chosen.message });
-		const result = issuePasswordReset(getDb(), person.id, chosen.accountId);
-		if (!result.ok)
-			return fail(problemStatus(result.problem), {
-				message: ACCOUNT_PROBLEM_MESSAGES[result.problem]
-			});
+		if (chosen.failure) return chosen.failure;
+		const result = issuePasswordReset(db, person.id, chosen.accountId);
+		if (!result.ok) {
+			const message = ACCOUNT_PROBLEM_MESSAGES[result.problem];
+			return formFailure(event, problemStatus(result.problem), chosen.posted, { message });
+		}
 		// Shown this once: only a hash of the token is kept.
 		return {
 			resetLink: `${event.url.origin}/reset-password/${result.token}`,

@@ -1,7 +1,6 @@
-import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { requirePermission } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import {
 	importPack,
 	listFrameworkVersions,
@@ -11,44 +10,45 @@ import {
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load = ((event) => {
-	authorise(event, 'frameworks.manage');
-	return { frameworks: listFrameworkVersions(getDb()) };
+	const { db } = requirePermission(event, 'frameworks.manage');
+	return { frameworks: listFrameworkVersions(db) };
 }) satisfies PageServerLoad;
 
 const retireSchema = z.object({ id: z.string().min(1).max(64) });
 
+/** The problems of a refused import, one line each, for the page to list. */
+const problems = (list: string[] = []) => ({ problems: list });
+
 async function changeRetired(event: RequestEvent, retired: boolean) {
-	const person = authorise(event, 'frameworks.manage');
-	const parsed = retireSchema.safeParse({ id: (await event.request.formData()).get('id') });
-	if (!parsed.success || !setRetired(getDb(), person, parsed.data.id, retired)) {
-		return fail(404, { message: 'That framework was not found.', problems: [] as string[] });
+	const { db, person } = requirePermission(event, 'frameworks.manage');
+	const posted = await event.request.formData();
+	const parsed = retireSchema.safeParse({ id: posted.get('id') });
+	if (!parsed.success || !setRetired(db, person, parsed.data.id, retired)) {
+		const message = 'That framework was not found.';
+		return formFailure(event, 404, posted, { message }, problems());
 	}
 	return { changed: true };
 }
 
 export const actions = {
 	import: async (event) => {
-		const person = authorise(event, 'frameworks.manage');
-		const file = (await event.request.formData()).get('pack');
+		const { db, person } = requirePermission(event, 'frameworks.manage');
+		const posted = await event.request.formData();
+		const file = posted.get('pack');
 		if (!(file instanceof File) || file.size === 0) {
-			return fail(400, {
-				message: 'Choose a framework pack file to import',
-				problems: [] as string[]
-			});
+			const message = 'Choose a framework pack file to import';
+			return formFailure(event, 400, posted, { message }, problems());
 		}
 		if (file.size > MAX_PACK_BYTES) {
 			const megabytes = (file.size / 1024 / 1024).toFixed(1);
-			return fail(413, {
-				message: `The file is ${megabytes} MB. A framework pack file must be 2 MB or smaller.`,
-				problems: [] as string[]
-			});
+			const message = `The file is ${megabytes} MB. A framework pack file must be 2 MB or smaller.`;
+			return formFailure(event, 413, posted, { message }, problems());
 		}
-		const result = importPack(getDb(), person, await file.text());
+		const result = importPack(db, person, await file.text());
 		if (!result.ok) {
-			return fail(400, {
-				message: `${file.name} could not be imported, so nothing has changed. Correct ${result.problems.length === 1 ? 'this problem' : `these ${result.problems.length} problems`} and try again:`,
-				problems: result.problems
-			});
+			const count = result.problems.length;
+			const message = `${file.name} could not be imported, so nothing has changed. Correct ${count === 1 ? 'this problem' : `these ${count} problems`} and try again:`;
+			return formFailure(event, 400, posted, { message }, problems(result.problems));
 		}
 		return { imported: { name: result.name, version: result.version, outcome: result.outcome } };
 	},

@@ -1,12 +1,10 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
-import { requirePerson } from '$lib/server/access/guard';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
+import { requirePerson } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { startSession } from '$lib/server/http/session';
 import { ROLE_LABELS } from '$lib/server/access/policy';
-import { createSession } from '$lib/server/auth/session';
-import { setSessionCookie } from '$lib/server/auth/cookies';
 import { linkThrottle } from '$lib/server/auth/throttle';
-import { parseForm, type FieldErrors } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import {
 	acceptInvitation,
 	LINK_PROBLEM_MESSAGES,
@@ -22,7 +20,7 @@ function openOrRefuse(event: RequestEvent<RouteParams>) {
 	const address = event.getClientAddress();
 	const wait = linkThrottle.waitSeconds(address);
 	if (wait > 0) error(429, `Too many attempts. Wait ${wait} seconds and try again.`);
-	const opened = openInvitation(getDb(), event.params.token);
+	const opened = openInvitation(event.locals.db, event.params.token);
 	if (!opened.ok) {
 		if (opened.problem === 'unknown') linkThrottle.recordFailure(address);
 		error(opened.problem === 'unknown' ? 404 : 410, LINK_PROBLEM_MESSAGES[opened.problem]);
@@ -49,7 +47,7 @@ export const load = ((event) => {
 			serviceName: invitation.serviceName
 		},
 		signedInAs: user ? { email: user.email, matches: user.email === invitation.email } : null,
-		accountExists: !user && !!findUserByEmail(getDb(), invitation.email),
+		accountExists: !user && !!findUserByEmail(event.locals.db, invitation.email),
 		signInHref: `/sign-in?redirectTo=${encodeURIComponent(event.url.pathname)}`
 	};
 }) satisfies PageServerLoad;
@@ -58,43 +56,35 @@ export const actions = {
 	accept: async (event) => {
 		openOrRefuse(event);
 		const person = requirePerson(event);
-		const result = acceptInvitation(getDb(), event.params.token, { existingUserId: person.id });
-		if (!result.ok)
-			return fail(result.problem === 'wrong-account' ? 403 : 410, {
-				message: ACCEPT_PROBLEMS[result.problem],
-				errors: {} as FieldErrors
-			});
+		const result = acceptInvitation(event.locals.db, event.params.token, {
+			existingUserId: person.id
+		});
+		if (!result.ok) {
+			const status = result.problem === 'wrong-account' ? 403 : 410;
+			return formFailure(event, status, null, { message: ACCEPT_PROBLEMS[result.problem] });
+		}
 		redirect(303, `/organisations/${result.organisationId}`);
 	},
 	create: async (event) => {
 		const invitation = openOrRefuse(event);
-		if (event.locals.user)
-			return fail(400, {
-				message: 'You are already signed in. Accept the invitation for your account instead.',
-				errors: {} as FieldErrors
-			});
-		const parsed = parseForm(newAccountForKnownEmailSchema, await event.request.formData(), {
-			omitFromValues: ['password', 'confirmPassword']
-		});
-		if (!parsed.ok)
-			return fail(400, { values: parsed.values, errors: parsed.errors, message: undefined });
-		const db = getDb();
+		const posted = await event.request.formData();
+		if (event.locals.user) {
+			const message = 'You are already signed in. Accept the invitation for your account instead.';
+			return formFailure(event, 400, posted, { message });
+		}
+		const parsed = parseForm(newAccountForKnownEmailSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const row = await newUserRow({
 			name: parsed.data.name,
 			email: invitation.email,
 			password: parsed.data.password
 		});
-		const result = acceptInvitation(db, event.params.token, { newAccount: row });
-		if (!result.ok)
-			return fail(result.problem === 'account-exists' ? 409 : 410, {
-				message: ACCEPT_PROBLEMS[result.problem],
-				errors: {} as FieldErrors
-			});
-		const { token, session } = createSession(db, result.userId, {
-			idleMs: config().sessionIdleMs,
-			maxMs: config().sessionMaxMs
-		});
-		setSessionCookie(event.cookies, token, session.expiresAt, event.url.protocol === 'https:');
+		const result = acceptInvitation(event.locals.db, event.params.token, { newAccount: row });
+		if (!result.ok) {
+			const status = result.problem === 'account-exists' ? 409 : 410;
+			return formFailure(event, status, posted, { message: ACCEPT_PROBLEMS[result.problem] });
+		}
+		startSession(event, result.userId);
 		redirect(303, `/organisations/${result.organisationId}`);
 	}
 } satisfies Actions;

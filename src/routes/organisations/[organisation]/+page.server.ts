@@ -1,26 +1,15 @@
-import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { requireOrganisation } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
-import { getOrganisation } from '$lib/server/organisations';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
-import { listRounds } from '$lib/server/rounds';
+import { listRounds } from '$lib/server/rounds/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	const person = authorise(event, 'organisation.view', { organisationId });
-	const db = getDb();
-	const organisation = getOrganisation(db, organisationId);
-	if (!organisation) error(404, 'Page not found');
+	const { db, person, organisation } = requireOrganisation(event, 'organisation.view');
+	const organisationId = organisation.id;
 	return {
-		organisation: {
-			id: organisation.id,
-			name: organisation.name,
-			odsCode: organisation.odsCode,
-			groupingLabel: organisation.groupingLabel
-		},
+		organisation,
 		groupings: listGroupings(db, organisationId).map((g) => ({ id: g.id, name: g.name })),
 		services: listServices(db, organisationId).filter((s) =>
 			may(person, 'service.view', { organisationId, serviceId: s.id })

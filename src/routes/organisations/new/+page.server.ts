@@ -1,21 +1,22 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { redirect } from '@sveltejs/kit';
+import { requirePermission } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
 import { createOrganisation, organisationInputSchema } from '$lib/server/organisations';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	authorise(event, 'organisation.create');
+	requirePermission(event, 'organisation.create');
 	return {};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
-		const person = authorise(event, 'organisation.create');
-		const result = parseForm(organisationInputSchema, await event.request.formData());
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const id = createOrganisation(getDb(), person, result.data);
+		const { db, person } = requirePermission(event, 'organisation.create');
+		const posted = await event.request.formData();
+		const parsed = parseForm(organisationInputSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const id = createOrganisation(db, person, parsed.data);
 		redirect(303, `/organisations/${id}`);
 	}
 } satisfies Actions;

@@ -1,15 +1,15 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
+import { error, redirect } from '@sveltejs/kit';
+import { formFailure } from '$lib/server/http/failure';
 import { Throttle } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
 import {
 	openPasswordReset,
 	resetPassword,
-	resetPasswordSchema,
 	RESET_LINK_PROBLEM_MESSAGES,
 	RESET_LINK_PROBLEM_STATUS,
 	type ResetLinkProblem
-} from '$lib/server/accounts';
+} from '$lib/server/accounts/reset-links';
+import { resetPasswordSchema } from '$lib/server/accounts/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public by design: the unguessable single-use token is the permission. Many staff can share one
@@ -27,27 +27,28 @@ function refuse(address: string, problem: ResetLinkProblem): never {
 	error(RESET_LINK_PROBLEM_STATUS[problem], RESET_LINK_PROBLEM_MESSAGES[problem]);
 }
 
-export const load = (({ params, getClientAddress, setHeaders }) => {
+export const load = (({ params, getClientAddress, setHeaders, locals }) => {
 	const address = getClientAddress();
 	refuseWhileThrottled(address);
-	const opened = openPasswordReset(getDb(), params.token);
+	const opened = openPasswordReset(locals.db, params.token);
 	if (!opened.ok) refuse(address, opened.problem);
 	setHeaders({ 'cache-control': 'no-store' });
 	return { email: opened.link.email };
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, getClientAddress }) => {
-		const address = getClientAddress();
+	default: async (event) => {
+		const { params, locals } = event;
+		const address = event.getClientAddress();
 		refuseWhileThrottled(address);
-		const db = getDb();
-		const opened = openPasswordReset(db, params.token);
+		const opened = openPasswordReset(locals.db, params.token);
 		if (!opened.ok) refuse(address, opened.problem);
 
-		const result = parseForm(resetPasswordSchema, await request.formData());
-		if (!result.ok) return fail(400, { errors: result.errors });
+		const posted = await event.request.formData();
+		const parsed = parseForm(resetPasswordSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 
-		const reset = await resetPassword(db, params.token, result.data.newPassword);
+		const reset = await resetPassword(locals.db, params.token, parsed.data.newPassword);
 		if (!reset.ok) refuse(address, reset.problem);
 		redirect(303, '/sign-in?reset=1');
 	}

@@ -1,40 +1,34 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { config } from '$lib/server/config';
+import { redirect } from '@sveltejs/kit';
+import { notFound } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { startSession } from '$lib/server/http/session';
 import { createFirstAdministrator, isValidSetupToken } from '$lib/server/auth/setup';
-import { createSession } from '$lib/server/auth/session';
-import { setSessionCookie } from '$lib/server/auth/cookies';
 import { parseForm } from '$lib/server/forms';
 import { newAccountSchema, newUserRow } from '$lib/server/users';
+import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public by design: the unguessable one-time token is the permission, and only while no account exists.
-function requireSetupToken(token: string) {
-	if (!isValidSetupToken(getDb(), token)) error(404, 'Page not found');
+function requireSetupToken(db: Db, token: string) {
+	if (!isValidSetupToken(db, token)) notFound();
 }
 
-export const load = (({ params }) => {
-	requireSetupToken(params.token);
+export const load = (({ params, locals }) => {
+	requireSetupToken(locals.db, params.token);
 	return {};
 }) satisfies PageServerLoad;
 
 export const actions = {
-	default: async ({ params, request, cookies, url }) => {
-		requireSetupToken(params.token);
-		const result = parseForm(newAccountSchema, await request.formData(), {
-			omitFromValues: ['password', 'confirmPassword']
-		});
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+	default: async (event) => {
+		const db = event.locals.db;
+		requireSetupToken(db, event.params.token);
+		const posted = await event.request.formData();
+		const parsed = parseForm(newAccountSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 
-		const db = getDb();
-		const row = await newUserRow({ ...result.data, isPlatformAdmin: true });
-		if (!createFirstAdministrator(db, row).created) error(404, 'Page not found');
-
-		const { token, session } = createSession(db, row.id, {
-			idleMs: config().sessionIdleMs,
-			maxMs: config().sessionMaxMs
-		});
-		setSessionCookie(cookies, token, session.expiresAt, url.protocol === 'https:');
+		const row = await newUserRow({ ...parsed.data, isPlatformAdmin: true });
+		if (!createFirstAdministrator(db, row).created) notFound();
+		startSession(event, row.id);
 		redirect(303, '/organisations');
 	}
 } satisfies Actions;

@@ -1,14 +1,9 @@
-import { error } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { frameworkContent, getFramework } from '$lib/server/frameworks/queries';
+import { requireFramework } from '$lib/server/http/require';
+import { frameworkContent } from '$lib/server/frameworks/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	authorise(event, 'frameworks.manage');
-	const db = getDb();
-	const framework = getFramework(db, event.params.framework);
-	if (!framework) error(404, 'Page not found');
+	const { db, framework } = requireFramework(event);
 	return {
 		framework: {
 			name: framework.name,

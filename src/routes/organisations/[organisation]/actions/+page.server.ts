@@ -1,26 +1,23 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { requireOrganisation } from '$lib/server/http/require';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
-import { filtersFromUrl } from '$lib/server/actions';
+import { filtersFromUrl } from '$lib/server/actions/rows';
 import {
-	countTable,
 	organisationActions,
 	organisationChallengeOptions,
 	servicesWithoutPlan
-} from '$lib/server/action-overview';
+} from '$lib/server/actions/overview';
+import { actionCountTable } from '$lib/domain/actions';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'organisation.overview', { organisationId });
-	const db = getDb();
+	const { db, organisation } = requireOrganisation(event, 'organisation.overview');
+	const organisationId = organisation.id;
 	const filters = filtersFromUrl(event.url);
 	const challengeOptions = organisationChallengeOptions(db, organisationId);
 	const { actions, counts } = organisationActions(db, organisationId, filters);
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		filters: {
 			grouping: filters.grouping ?? '',
 			service: filters.service ?? '',
@@ -32,7 +29,7 @@ export const load = ((event) => {
 		services: listServices(db, organisationId).map((s) => ({ value: s.id, text: s.name })),
 		challengeOptions,
 		actions,
-		counts: countTable(counts, challengeOptions),
+		counts: actionCountTable(counts, challengeOptions),
 		withoutPlan: servicesWithoutPlan(db, organisationId)
 	};
 }) satisfies PageServerLoad;

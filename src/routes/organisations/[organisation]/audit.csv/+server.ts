@@ -1,60 +1,34 @@
-import { csvRow } from '$lib/domain/csv';
-import { fileSlug } from '$lib/domain/data-table';
+import { fileSlug } from '$lib/format/data-table';
 import { londonDate } from '$lib/domain/london-days';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { requireOrganisation } from '$lib/server/http/require';
+import { badDownload, streamedCsvResponse } from '$lib/server/http/csv';
+import { AUDIT_CSV_HEADER, auditCsvRecord } from '$lib/server/audit/csv';
 import {
-	AUDIT_CSV_HEADER,
-	auditCsvRecord,
 	auditFilterChoiceErrors,
-	auditTrailBatches,
-	parseAuditFilters
-} from '$lib/server/audit';
+	parseAuditFilters,
+	type AuditFilters
+} from '$lib/server/audit/filters';
+import { auditTrailBatches } from '$lib/server/audit/trail';
+import type { Db } from '$lib/server/db/client';
 import type { RequestHandler } from './$types';
 
-function badRequest(message: string): Response {
-	return new Response(`${message}\n`, {
-		status: 400,
-		headers: { 'content-type': 'text/plain; charset=utf-8' }
-	});
+function* csvRecords(db: Db, organisationId: string, filters: AuditFilters) {
+	for (const batch of auditTrailBatches(db, organisationId, filters))
+		yield batch.map(auditCsvRecord);
 }
 
 export const GET = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'audit.view', { organisationId });
-	const db = getDb();
-	const organisation = requireOrganisation(db, organisationId);
-
+	const { db, organisation } = requireOrganisation(event, 'audit.view');
 	const parsed = parseAuditFilters(event.url.searchParams);
-	if (!parsed.ok) return badRequest(Object.values(parsed.errors).join('\n'));
-	const choiceErrors = auditFilterChoiceErrors(db, organisationId, parsed.filters);
+	if (!parsed.ok) return badDownload(Object.values(parsed.errors).join('\n'));
+	const choiceErrors = auditFilterChoiceErrors(db, organisation.id, parsed.filters);
 	if (Object.keys(choiceErrors).length > 0)
-		return badRequest(Object.values(choiceErrors).join('\n'));
-
-	const encoder = new TextEncoder();
-	const batches = auditTrailBatches(db, organisationId, parsed.filters);
-	// The byte order mark tells spreadsheet programs the file is UTF-8, so names keep their accents.
-	let head: string | null = '\uFEFF' + csvRow(AUDIT_CSV_HEADER);
-	const body = new ReadableStream<Uint8Array>({
-		pull(controller) {
-			const next = batches.next();
-			let text = head ?? '';
-			head = null;
-			if (!next.done) text += next.value.map((e) => csvRow(auditCsvRecord(e))).join('');
-			if (text) controller.enqueue(encoder.encode(text));
-			if (next.done) controller.close();
-		},
-		cancel() {
-			batches.return(undefined);
-		}
-	});
+		return badDownload(Object.values(choiceErrors).join('\n'));
 
 	const filename = `audit-trail-${fileSlug(organisation.name, 'organisation')}-${londonDate(new Date())}.csv`;
-	return new Response(body, {
-		headers: {
-			'content-type': 'text/csv; charset=utf-8',
-			'content-disposition': `attachment; filename="${filename}"`
-		}
-	});
+	return streamedCsvResponse(
+		filename,
+		AUDIT_CSV_HEADER,
+		csvRecords(db, organisation.id, parsed.filters)
+	);
 }) satisfies RequestHandler;

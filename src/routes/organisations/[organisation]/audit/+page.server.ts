@@ -1,17 +1,14 @@
 import { redirect } from '@sveltejs/kit';
-import { formatInstant, isoDateParts } from '$lib/domain/dates';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { formatInstant } from '$lib/format/dates';
+import { isoDateParts } from '$lib/domain/dates';
+import { requireOrganisation } from '$lib/server/http/require';
 import {
 	AUDIT_PAGE_SIZE,
 	auditFilterChoiceErrors,
 	auditFilterQuery,
-	auditTrail,
-	auditTrailPeople,
-	auditTrailServices,
 	parseAuditFilters
-} from '$lib/server/audit';
+} from '$lib/server/audit/filters';
+import { auditTrail, auditTrailPeople, auditTrailServices } from '$lib/server/audit/trail';
 import type { PageServerLoad } from './$types';
 
 /** What the filter form shows: the dates as typed into the boxes, or split from a link's ISO dates. */
@@ -36,10 +33,8 @@ function formValues(raw: Record<string, string>): Record<string, string> {
 }
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'audit.view', { organisationId });
-	const db = getDb();
-	const organisation = requireOrganisation(db, organisationId);
+	const { db, organisation } = requireOrganisation(event, 'audit.view');
+	const organisationId = organisation.id;
 	const path = `/organisations/${organisationId}/audit`;
 	const choices = {
 		people: auditTrailPeople(db, organisationId),

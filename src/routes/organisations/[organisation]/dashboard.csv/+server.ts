@@ -1,24 +1,15 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
+import { requireOrganisation } from '$lib/server/http/require';
+import { tableCsvResponse } from '$lib/server/http/csv';
 import {
 	organisationDashboard,
-	organisationFiltersFromUrl,
-	tableCsvResponse
-} from '$lib/server/dashboards';
+	organisationFiltersFromUrl
+} from '$lib/server/dashboards/organisation';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
-	const organisationId = event.params.organisation;
-	const person = authorise(event, 'organisation.overview', { organisationId });
-	const db = getDb();
-	const organisation = requireOrganisation(db, organisationId);
-	const dashboard = organisationDashboard(
-		db,
-		organisationId,
-		organisationFiltersFromUrl(event.url),
-		person
-	);
+	const { db, person, organisation } = requireOrganisation(event, 'organisation.overview');
+	const filters = organisationFiltersFromUrl(event.url);
+	const dashboard = organisationDashboard(db, organisation.id, filters, person);
 	return tableCsvResponse(
 		dashboard?.tables ?? {},
 		event.url.searchParams.get('table'),

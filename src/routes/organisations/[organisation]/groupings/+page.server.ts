@@ -1,8 +1,7 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { parseForm, type FieldErrors } from '$lib/server/forms';
-import { requireOrganisation } from '$lib/server/organisations';
+import { redirect } from '@sveltejs/kit';
+import { requireOrganisation } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { parseForm } from '$lib/server/forms';
 import {
 	countUngroupedServices,
 	createGrouping,
@@ -12,40 +11,29 @@ import {
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	authorise(event, 'organisation.manage', { organisationId });
-	const db = getDb();
+	const { db, organisation } = requireOrganisation(event, 'organisation.manage');
 	return {
-		organisation: requireOrganisation(db, organisationId),
-		groupings: listGroupings(db, organisationId),
-		ungroupedServices: countUngroupedServices(db, organisationId)
+		organisation,
+		groupings: listGroupings(db, organisation.id),
+		ungroupedServices: countUngroupedServices(db, organisation.id)
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
-		const organisationId = event.params.organisation;
-		const person = authorise(event, 'organisation.manage', { organisationId });
-		const db = getDb();
-		const organisation = requireOrganisation(db, organisationId);
-		const result = parseForm(
-			groupingInputSchema(organisation.groupingLabel),
-			await event.request.formData()
-		);
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
+		const { db, person, organisation } = requireOrganisation(event, 'organisation.manage');
+		const posted = await event.request.formData();
+		const parsed = parseForm(groupingInputSchema(organisation.groupingLabel), posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const created = createGrouping(
 			db,
 			person,
-			organisationId,
+			organisation.id,
 			organisation.groupingLabel,
-			result.data
+			parsed.data
 		);
-		if (!created.ok) {
-			return fail(400, {
-				values: { name: result.data.name } as Record<string, string>,
-				errors: { [created.field]: created.message } as FieldErrors
-			});
-		}
-		redirect(303, `/organisations/${organisationId}/groupings`);
+		if (!created.ok)
+			return formFailure(event, 400, posted, { errors: { [created.field]: created.message } });
+		redirect(303, `/organisations/${organisation.id}/groupings`);
 	}
 } satisfies Actions;

@@ -1,32 +1,26 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { requireRound } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
 import { parseForm } from '$lib/server/forms';
-import { requireOrganisation } from '$lib/server/organisations';
 import { getFramework } from '$lib/server/frameworks/queries';
+import { challengeCount, roundProgress } from '$lib/server/rounds/progress';
 import {
-	challengeCount,
 	closeRound,
-	getRound,
 	openRound,
 	reopenInputSchema,
-	reopenRound,
-	roundProgress
-} from '$lib/server/rounds';
+	reopenRound
+} from '$lib/server/rounds/transitions';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, round: roundId } = event.params;
-	const person = authorise(event, 'organisation.view', { organisationId });
-	const db = getDb();
-	const round = getRound(db, organisationId, roundId);
-	if (!round) error(404, 'Page not found');
+	const { db, person, organisation, round } = requireRound(event, 'organisation.view');
+	const organisationId = organisation.id;
 	const progress = roundProgress(db, round, {
 		shows: (serviceId) => may(person, 'service.view', { organisationId, serviceId })
 	});
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		round: {
 			id: round.id,
 			title: round.title,
@@ -42,30 +36,27 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
-function changeStatus(event: RequestEvent<RouteParams>, change: typeof openRound) {
-	const { organisation: organisationId, round: roundId } = event.params;
-	const person = authorise(event, 'organisation.manage', { organisationId });
-	const result = change(getDb(), person, organisationId, roundId);
-	if (!result.ok) return fail(result.status, { message: result.message });
-	redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
+async function changeStatus(event: RequestEvent<RouteParams>, change: typeof openRound) {
+	const { db, person, organisation, round } = requireRound(event, 'organisation.manage');
+	const posted = await event.request.formData();
+	const result = change(db, person, organisation.id, round.id);
+	if (!result.ok) return formFailure(event, result.status, posted, { message: result.message });
+	redirect(303, `/organisations/${organisation.id}/rounds/${round.id}`);
 }
 
 export const actions = {
 	open: (event) => changeStatus(event, openRound),
 	close: (event) => changeStatus(event, closeRound),
 	reopen: async (event) => {
-		const { organisation: organisationId, round: roundId } = event.params;
-		const person = authorise(event, 'organisation.manage', { organisationId });
-		const result = parseForm(reopenInputSchema, await event.request.formData());
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const reopened = reopenRound(getDb(), person, organisationId, roundId, result.data.reason);
-		if (!reopened.ok && reopened.status === 400) {
-			return fail(400, {
-				values: { reason: result.data.reason } as Record<string, string>,
-				errors: { reason: reopened.message } as Record<string, string>
-			});
-		}
-		if (!reopened.ok) return fail(reopened.status, { message: reopened.message });
-		redirect(303, `/organisations/${organisationId}/rounds/${roundId}`);
+		const { db, person, organisation, round } = requireRound(event, 'organisation.manage');
+		const posted = await event.request.formData();
+		const parsed = parseForm(reopenInputSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const reopened = reopenRound(db, person, organisation.id, round.id, parsed.data.reason);
+		if (!reopened.ok && reopened.status === 400)
+			return formFailure(event, 400, posted, { errors: { reason: reopened.message } });
+		if (!reopened.ok)
+			return formFailure(event, reopened.status, posted, { message: reopened.message });
+		redirect(303, `/organisations/${organisation.id}/rounds/${round.id}`);
 	}
 } satisfies Actions;

@@ -1,23 +1,20 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
-import { requireOrganisation } from '$lib/server/organisations';
-import { requireService } from '$lib/server/services';
-import { serviceAssessments } from '$lib/server/assessments';
+import { serviceAssessments } from '$lib/server/assessments/queries';
 import { serviceProgress } from '$lib/server/progress';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	const person = authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
-	const service = requireService(db, organisationId, serviceId);
+	const { db, person, organisation, service } = requireService(event, 'service.view');
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		service: { id: service.id, name: service.name, type: service.type },
-		assessments: serviceAssessments(db, serviceId),
-		progress: serviceProgress(db, serviceId),
-		canManagePeople: may(person, 'service.people', { organisationId, serviceId }),
+		assessments: serviceAssessments(db, service.id),
+		progress: serviceProgress(db, service.id),
+		canManagePeople: may(person, 'service.people', {
+			organisationId: organisation.id,
+			serviceId: service.id
+		}),
 		justCompleted: event.url.searchParams.has('completed')
 	};
 }) satisfies PageServerLoad;

@@ -1,15 +1,11 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireService } from '$lib/server/services';
-import { serviceDashboard, tableCsvResponse } from '$lib/server/dashboards';
+import { requireService } from '$lib/server/http/require';
+import { tableCsvResponse } from '$lib/server/http/csv';
+import { serviceDashboard } from '$lib/server/dashboards/service';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
-	const service = requireService(db, organisationId, serviceId);
-	const dashboard = serviceDashboard(db, serviceId);
+	const { db, service } = requireService(event, 'service.view');
+	const dashboard = serviceDashboard(db, service.id);
 	return tableCsvResponse(
 		dashboard?.tables ?? {},
 		event.url.searchParams.get('table'),

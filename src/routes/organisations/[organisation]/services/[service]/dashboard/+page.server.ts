@@ -1,18 +1,12 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { requireService } from '$lib/server/services';
-import { serviceDashboard } from '$lib/server/dashboards';
+import { requireService } from '$lib/server/http/require';
+import { serviceDashboard } from '$lib/server/dashboards/service';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
-	const service = requireService(db, organisationId, serviceId);
+	const { db, organisation, service } = requireService(event, 'service.view');
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		service: { id: service.id, name: service.name, type: service.type },
-		dashboard: serviceDashboard(db, serviceId)
+		dashboard: serviceDashboard(db, service.id)
 	};
 }) satisfies PageServerLoad;

@@ -1,31 +1,15 @@
 import {
 	inviteAction,
 	loadPeople,
-	revokeInvitationAction,
-	revokeMembershipAction
-} from '$lib/server/people';
+	removeRoleAction,
+	withdrawInvitationAction
+} from '../../../people/people.server';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load = ((event) =>
-	loadPeople(event, {
-		organisationId: event.params.organisation,
-		serviceId: event.params.service
-	})) satisfies PageServerLoad;
+export const load = ((event) => loadPeople(event)) satisfies PageServerLoad;
 
 export const actions = {
-	invite: (event) =>
-		inviteAction(event, {
-			organisationId: event.params.organisation,
-			serviceId: event.params.service
-		}),
-	revokeMembership: (event) =>
-		revokeMembershipAction(event, {
-			organisationId: event.params.organisation,
-			serviceId: event.params.service
-		}),
-	revokeInvitation: (event) =>
-		revokeInvitationAction(event, {
-			organisationId: event.params.organisation,
-			serviceId: event.params.service
-		})
+	invite: (event) => inviteAction(event),
+	removeRole: (event) => removeRoleAction(event),
+	withdrawInvitation: (event) => withdrawInvitationAction(event)
 } satisfies Actions;

@@ -1,22 +1,17 @@
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
-import { requireOrganisation } from '$lib/server/organisations';
-import { requireService } from '$lib/server/services';
-import { filtersFromUrl, servicePlan } from '$lib/server/actions';
+import { filtersFromUrl } from '$lib/server/actions/rows';
+import { servicePlan } from '$lib/server/actions/plan';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	const person = authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
-	const service = requireService(db, organisationId, serviceId);
+	const { db, person, organisation, service } = requireService(event, 'service.view');
 	const { challenge, status } = filtersFromUrl(event.url);
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		service: { id: service.id, name: service.name },
-		plan: servicePlan(db, serviceId, { challenge, status }),
+		plan: servicePlan(db, service.id, { challenge, status }),
 		filters: { challenge: challenge ?? '', status: status ?? '' },
-		canEdit: may(person, 'plan.edit', { organisationId, serviceId })
+		canEdit: may(person, 'plan.edit', { organisationId: organisation.id, serviceId: service.id })
 	};
 }) satisfies PageServerLoad;

@@ -1,33 +1,29 @@
-import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { may } from '$lib/server/access/policy';
-import { requireOrganisation } from '$lib/server/organisations';
-import { frameworkContent } from '$lib/server/frameworks/queries';
-import { formValues, parseForm } from '$lib/server/forms';
-import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
-import { ratingSpread, raterOf } from '$lib/server/ratings';
 import { seesOthersRatings, seesTeamDraft } from '$lib/domain/ratings';
-import { actionsToReview } from '$lib/server/action-review';
+import { requireAssessment } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { may } from '$lib/server/access/policy';
+import { frameworkContent } from '$lib/server/frameworks/queries';
+import { parseForm } from '$lib/server/forms';
+import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
+import { ratingSpread } from '$lib/server/ratings/spread';
+import { raterOf } from '$lib/server/ratings/raters';
+import { actionsToReview } from '$lib/server/actions/review';
 import {
-	assessmentFromRoute,
 	agreedScoresFor,
-	parseAssessmentForm,
 	previousAgreedScores,
 	prioritiesFor,
-	saveAssessment,
 	scoreFingerprints,
 	teamResourcesFor
-} from '$lib/server/assessments';
+} from '$lib/server/assessments/queries';
+import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { saveAssessment } from '$lib/server/assessments/save';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	const assessment = assessmentFromRoute(event);
-	const resource = { organisationId, serviceId: assessment.serviceId };
-	const person = authorise(event, 'assessment.view', resource);
-	const db = getDb();
+	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.view');
+	const resource = { organisationId: organisation.id, serviceId: assessment.serviceId };
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const ownRater = raterOf(db, assessment.id, person.id);
@@ -45,7 +41,7 @@ export const load = ((event) => {
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
 		draftWithheld: !showDraft,
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		assessment,
 		framework,
 		scores: showDraft ? agreedScoresFor(db, assessment.id) : [],
@@ -68,52 +64,50 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
-/** The ticked evidence sources per field, which plain form values (one per name) cannot carry. */
-function chosenSources(form: FormData): Record<string, string[]> {
-	const chosen: Record<string, string[]> = {};
-	for (const [name, value] of form) {
-		if (name.startsWith('sources-') && typeof value === 'string') (chosen[name] ??= []).push(value);
-	}
-	return chosen;
-}
+/** The evidence sources are checkbox groups, one per challenge. */
+const isSourcesField = (name: string) => name.startsWith('sources-');
+
+// LEGACY(issue 11): the page still reads these old fields; drop them once it reads FormFailure.
+const legacySave = (posted: FormData) => ({
+	sources: Object.fromEntries(
+		[...new Set(posted.keys())].filter(isSourcesField).map((n) => [n, posted.getAll(n).map(String)])
+	),
+	comment: undefined
+});
+const legacyComment = (body: string, errors: Record<string, string>) => ({
+	comment: { values: { body }, errors },
+	sources: undefined,
+	conflicts: undefined,
+	revisions: undefined,
+	originals: undefined
+});
 
 async function save(event: RequestEvent<RouteParams>, complete: boolean) {
-	const organisationId = event.params.organisation;
-	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.edit', {
-		organisationId,
-		serviceId: assessment.serviceId
-	});
-	const db = getDb();
-	const form = await event.request.formData();
-	const values = formValues(form);
-	const parsed = parseAssessmentForm(form, frameworkContent(db, assessment.frameworkId));
-	if (!parsed.ok) {
-		return fail(400, {
-			values,
-			sources: chosenSources(form),
-			errors: parsed.errors,
-			message: undefined
-		});
-	}
-	const result = saveAssessment(db, person, assessment, organisationId, parsed.input, { complete });
+	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.edit');
+	const posted = await event.request.formData();
+	const parsed = parseAssessmentForm(posted, frameworkContent(db, assessment.frameworkId));
+	const result = parsed.ok
+		? saveAssessment(db, person, assessment, organisation.id, parsed.input, { complete })
+		: ({ ...parsed, status: 400, message: undefined } as const);
 	if (!result.ok) {
-		return fail(result.status, {
-			values,
-			sources: chosenSources(form),
-			errors: result.errors,
-			message: result.message,
-			conflicts: result.conflicts,
-			revisions: result.revisions,
-			originals: result.originals
-		});
+		const { status, errors, message } = result;
+		const conflicts = 'conflicts' in result ? result.conflicts : undefined;
+		const revisions = 'revisions' in result ? result.revisions : undefined;
+		const originals = 'originals' in result ? result.originals : undefined;
+		return formFailure(
+			event,
+			status,
+			posted,
+			{ errors, message, checkboxGroups: isSourcesField },
+			{ conflicts, revisions, originals, ...legacySave(posted) }
+		);
 	}
-	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
+	const base = `/organisations/${organisation.id}`;
 	redirect(
 		303,
 		complete
-			? `/organisations/${organisationId}/services/${assessment.serviceId}?completed#completed`
-			: `${here}?saved`
+			? `${base}/services/${assessment.serviceId}?completed#completed`
+			: `${base}/rounds/${assessment.roundId}/assessments/${assessment.id}?saved`
 	);
 }
 
@@ -121,30 +115,25 @@ export const actions = {
 	save: (event) => save(event, false),
 	complete: (event) => save(event, true),
 	comment: async (event) => {
-		const organisationId = event.params.organisation;
-		const assessment = assessmentFromRoute(event);
-		const person = authorise(event, 'assessment.comment', {
-			organisationId,
-			serviceId: assessment.serviceId
-		});
+		const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.comment');
+		const posted = await event.request.formData();
 		const mayAgree = may(person, 'assessment.edit', {
-			organisationId,
+			organisationId: organisation.id,
 			serviceId: assessment.serviceId
 		});
-		if (!seesTeamDraft(raterOf(getDb(), assessment.id, person.id), mayAgree)) {
-			return fail(403, {
-				comment: {
-					values: { body: '' },
-					errors: { body: 'Submit your own ratings first: comments open to you once you have.' }
-				}
-			});
+		if (!seesTeamDraft(raterOf(db, assessment.id, person.id), mayAgree)) {
+			const errors = { body: 'Submit your own ratings first: comments open to you once you have.' };
+			return formFailure(event, 403, posted, { errors }, legacyComment('', errors));
 		}
-		const result = parseForm(commentInputSchema, await event.request.formData());
-		if (!result.ok) return fail(400, { comment: { values: result.values, errors: result.errors } });
-		addComment(getDb(), person, assessment, organisationId, result.data.body);
+		const parsed = parseForm(commentInputSchema, posted);
+		if (!parsed.ok) {
+			const typed = String(posted.get('body') ?? '');
+			return formFailure(event, 400, posted, parsed, legacyComment(typed, parsed.errors));
+		}
+		addComment(db, person, assessment, organisation.id, parsed.data.body);
 		redirect(
 			303,
-			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`
+			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`
 		);
 	}
 } satisfies Actions;

@@ -1,51 +1,37 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { redirect } from '@sveltejs/kit';
+import { requireImprovementAction } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
-import { requireOrganisation } from '$lib/server/organisations';
 import { parseForm } from '$lib/server/forms';
-import { actionNoteSchema, actionNotesFor, addActionNote, getAction } from '$lib/server/actions';
+import { actionNoteSchema } from '$lib/server/actions/form';
+import { actionNotesFor } from '$lib/server/actions/plan';
+import { addActionNote } from '$lib/server/actions/changes';
 import { londonDate } from '$lib/domain/london-days';
 import { isOverdue } from '$lib/domain/actions';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
-	const person = authorise(event, 'service.view', { organisationId, serviceId });
-	const db = getDb();
-	const action = getAction(db, organisationId, serviceId, actionId);
-	if (!action) error(404, 'Page not found');
+	const { db, person, organisation, action } = requireImprovementAction(event, 'service.view');
+	const resource = { organisationId: action.organisationId, serviceId: action.serviceId };
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		action: { ...action, overdue: isOverdue(action, londonDate(new Date())) },
-		notes: actionNotesFor(db, actionId),
-		canEdit: may(person, 'plan.edit', { organisationId, serviceId }),
-		canNote: may(person, 'action.note', {
-			organisationId,
-			serviceId,
-			ownerUserId: action.ownerUserId
-		})
+		notes: actionNotesFor(db, action.id),
+		canEdit: may(person, 'plan.edit', resource),
+		canNote: may(person, 'action.note', { ...resource, ownerUserId: action.ownerUserId })
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	note: async (event) => {
-		const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
-		authorise(event, 'service.view', { organisationId, serviceId });
-		const db = getDb();
-		const action = getAction(db, organisationId, serviceId, actionId);
-		if (!action) error(404, 'Page not found');
-		const person = authorise(event, 'action.note', {
-			organisationId,
-			serviceId,
-			ownerUserId: action.ownerUserId
-		});
-		const result = parseForm(actionNoteSchema, await event.request.formData());
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		addActionNote(db, person, action, result.data.body);
+		const { db, person, action } = requireImprovementAction(event, 'action.note');
+		const posted = await event.request.formData();
+		const parsed = parseForm(actionNoteSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		addActionNote(db, person, action, parsed.data.body);
 		redirect(
 			303,
-			`/organisations/${organisationId}/services/${serviceId}/actions/${actionId}?noted#notes`
+			`/organisations/${action.organisationId}/services/${action.serviceId}/actions/${action.id}?noted#notes`
 		);
 	}
 } satisfies Actions;

@@ -1,46 +1,34 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { requireService } from '$lib/server/services';
-import { formValues, parseForm } from '$lib/server/forms';
-import {
-	actionInputSchema,
-	challengeChoices,
-	createAction,
-	possibleOwners
-} from '$lib/server/actions';
+import { redirect } from '@sveltejs/kit';
+import { requireService } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { parseForm } from '$lib/server/forms';
+import { actionInputSchema } from '$lib/server/actions/form';
+import { challengeChoices, possibleOwners } from '$lib/server/actions/plan';
+import { createAction } from '$lib/server/actions/changes';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId } = event.params;
-	authorise(event, 'plan.edit', { organisationId, serviceId });
-	const db = getDb();
-	const service = requireService(db, organisationId, serviceId);
-	const { latest, choices } = challengeChoices(db, serviceId);
+	const { db, organisation, service } = requireService(event, 'plan.edit');
+	const { latest, choices } = challengeChoices(db, service.id);
 	const challenge = event.url.searchParams.get('challenge') ?? '';
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		service: { id: service.id, name: service.name },
 		latest: latest ?? null,
 		challenges: choices,
-		owners: possibleOwners(db, organisationId, serviceId),
+		owners: possibleOwners(db, organisation.id, service.id),
 		chosenChallenge: choices.some((c) => c.id === challenge) ? challenge : ''
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
-		const { organisation: organisationId, service: serviceId } = event.params;
-		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
-		const db = getDb();
-		requireService(db, organisationId, serviceId);
-		const form = await event.request.formData();
-		const result = parseForm(actionInputSchema, form);
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const created = createAction(db, person, organisationId, serviceId, result.data);
-		if (!created.ok)
-			return fail(created.status, { values: formValues(form), errors: created.errors });
-		redirect(303, `/organisations/${organisationId}/services/${serviceId}/actions/${created.id}`);
+		const { db, person, organisation, service } = requireService(event, 'plan.edit');
+		const posted = await event.request.formData();
+		const parsed = parseForm(actionInputSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const created = createAction(db, person, organisation.id, service.id, parsed.data);
+		if (!created.ok) return formFailure(event, created.status, posted, created);
+		redirect(303, `/organisations/${organisation.id}/services/${service.id}/actions/${created.id}`);
 	}
 } satisfies Actions;

@@ -1,57 +1,34 @@
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import { MAX_RATING_COMMENT_LENGTH, seesOthersRatings } from '$lib/domain/ratings';
-import { getDb } from '$lib/server/db';
-import { authorise, requirePerson } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { getAssessment } from '$lib/server/assessments';
-import { frameworkContent } from '$lib/server/frameworks/queries';
-import { formValues, parseForm } from '$lib/server/forms';
 import {
-	ownRatings,
-	raterOf,
-	ratingSpread,
-	saveRatings,
-	type RatingAnswer
-} from '$lib/server/ratings';
+	ratingStep,
+	ratingStepQuery,
+	stepAfterAnswer,
+	type RatingStep
+} from '$lib/domain/rating-steps';
+import { requireRater } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { frameworkContent } from '$lib/server/frameworks/queries';
+import { parseForm } from '$lib/server/forms';
+import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
+import { ratingSpread } from '$lib/server/ratings/spread';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 /** Only a person invited to rate this assessment reaches this page; anyone else gets 404. */
-function raterContext(event: RequestEvent<RouteParams>) {
-	requirePerson(event);
-	const { organisation: organisationId, round: roundId, assessment: assessmentId } = event.params;
-	const db = getDb();
-	const assessment = getAssessment(db, organisationId, roundId, assessmentId);
-	if (!assessment) error(404, 'Page not found');
-	const person = authorise(event, 'assessment.view', {
-		organisationId,
-		serviceId: assessment.serviceId
-	});
-	const rater = raterOf(db, assessment.id, person.id);
-	if (!rater) error(404, 'Page not found');
-	const here = `/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
-	return { db, person, assessment, rater, organisationId, here };
-}
-
-type Step = { kind: 'perspective' } | { kind: 'challenge'; index: number } | { kind: 'summary' };
-
-function stepFrom(url: URL, challengeCount: number, perspectiveChosen: boolean): Step | null {
-	if (url.searchParams.get('step') === 'perspective' || !perspectiveChosen)
-		return { kind: 'perspective' };
-	const challenge = url.searchParams.get('challenge');
-	if (challenge === null) return { kind: 'challenge', index: 0 };
-	if (challenge === 'summary') return { kind: 'summary' };
-	if (!/^\d{1,3}$/.test(challenge)) return null;
-	const n = Number(challenge);
-	return n >= 1 && n <= challengeCount ? { kind: 'challenge', index: n - 1 } : null;
+function raterHere(event: RequestEvent<RouteParams>) {
+	const context = requireRater(event);
+	const { organisation, assessment } = context;
+	const here = `/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}/rating`;
+	return { ...context, here };
 }
 
 export const load = ((event) => {
-	const { db, assessment, rater, organisationId, person } = raterContext(event);
+	const { db, assessment, rater, organisation, person } = raterHere(event);
 	const framework = frameworkContent(db, assessment.frameworkId);
 	const common = {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		assessment,
 		scale: framework.scale,
 		challenges: framework.challenges,
@@ -62,12 +39,16 @@ export const load = ((event) => {
 	if (seesOthersRatings(rater)) {
 		return {
 			...common,
-			step: { kind: 'summary' } as Step,
+			step: { kind: 'summary' } as RatingStep,
 			spread: ratingSpread(db, assessment.id),
 			saved: false
 		};
 	}
-	const step = stepFrom(event.url, framework.challenges.length, rater.perspective !== null);
+	const asked = {
+		step: event.url.searchParams.get('step'),
+		challenge: event.url.searchParams.get('challenge')
+	};
+	const step = ratingStep(asked, framework.challenges.length, rater.perspective !== null);
 	if (!step) error(404, 'Page not found');
 	return { ...common, step, spread: null, saved: event.url.searchParams.has('saved') };
 }) satisfies PageServerLoad;
@@ -96,28 +77,28 @@ const answerSchema = z.object({
 
 export const actions = {
 	perspective: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
-		const form = await event.request.formData();
-		const values = formValues(form);
-		const parsed = parseForm(perspectiveSchema, form);
-		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
+		const parsed = parseForm(perspectiveSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const result = saveRatings(db, person, assessment, {
 			perspective: parsed.data.perspective,
 			answers: []
 		});
-		if (!result.ok)
-			return fail(result.status, { values, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		redirect(
 			303,
-			parsed.data.returnTo === 'summary' ? `${here}?challenge=summary` : `${here}?challenge=1`
+			here +
+				ratingStepQuery(
+					parsed.data.returnTo === 'summary' ? { kind: 'summary' } : { kind: 'challenge', index: 0 }
+				)
 		);
 	},
 	save: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
-		const form = await event.request.formData();
-		const values = formValues(form);
-		const parsed = parseForm(answerSchema, form);
-		if (!parsed.ok) return fail(400, { values, errors: parsed.errors, message: undefined });
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
+		const parsed = parseForm(answerSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const content = frameworkContent(db, assessment.frameworkId);
 		const challenge = content.challenges.find((c) => c.id === parsed.data.challenge);
 		if (!challenge) error(404, 'Page not found');
@@ -126,37 +107,30 @@ export const actions = {
 		if (raw === '') choice = null;
 		else if (raw === 'dont-know') choice = 'dont-know';
 		else if (/^-?\d{1,6}$/.test(raw)) choice = Number(raw);
-		else
-			return fail(400, {
-				values,
-				errors: { level: 'Select one of the levels shown, or ‘Don’t know’' },
-				message: undefined
-			});
-		const goOn = parsed.data.then !== 'later';
-		if (goOn && choice === null) {
-			return fail(400, {
-				values,
-				errors: { level: 'Select a level, or ‘Don’t know’' },
-				message: undefined
-			});
+		else {
+			const level = 'Select one of the levels shown, or ‘Don’t know’';
+			return formFailure(event, 400, posted, { errors: { level } });
 		}
+		const goOn = parsed.data.then !== 'later';
+		if (goOn && choice === null)
+			return formFailure(event, 400, posted, {
+				errors: { level: 'Select a level, or ‘Don’t know’' }
+			});
 		const result = saveRatings(db, person, assessment, {
 			answers: [{ challengeId: challenge.id, choice, comment: parsed.data.comment ?? '' }]
 		});
-		if (!result.ok)
-			return fail(result.status, { values, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		const index = content.challenges.indexOf(challenge);
-		const next =
-			index + 1 < content.challenges.length && parsed.data.returnTo !== 'summary'
-				? `${here}?challenge=${index + 2}`
-				: `${here}?challenge=summary`;
-		redirect(303, goOn ? next : `${here}?challenge=${index + 1}&saved`);
+		const backToSummary = parsed.data.returnTo === 'summary';
+		const next = stepAfterAnswer(index, content.challenges.length, backToSummary);
+		const again = ratingStepQuery({ kind: 'challenge', index });
+		redirect(303, goOn ? here + ratingStepQuery(next) : `${here}${again}&saved`);
 	},
 	submit: async (event) => {
-		const { db, person, assessment, here } = raterContext(event);
+		const { db, person, assessment, here } = raterHere(event);
+		const posted = await event.request.formData();
 		const result = saveRatings(db, person, assessment, { answers: [] }, { submit: true });
-		if (!result.ok)
-			return fail(result.status, { values: {}, errors: result.errors, message: result.message });
+		if (!result.ok) return formFailure(event, result.status, posted, result);
 		redirect(303, here);
 	}
 } satisfies Actions;

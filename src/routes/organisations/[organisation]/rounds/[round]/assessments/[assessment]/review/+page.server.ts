@@ -1,56 +1,35 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
+import { requireAssessment } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
-import { requireOrganisation } from '$lib/server/organisations';
-import { assessmentFromRoute } from '$lib/server/assessments';
-import { formValues, type FieldErrors } from '$lib/server/forms';
-import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/action-review';
+import { actionsToReview, parseReviewForm, saveReview } from '$lib/server/actions/review';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const organisationId = event.params.organisation;
-	const assessment = assessmentFromRoute(event);
-	const person = authorise(event, 'assessment.view', {
-		organisationId,
-		serviceId: assessment.serviceId
-	});
-	const db = getDb();
+	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.view');
 	const locked = whyAssessmentIsLocked(assessment.roundStatus, assessment.status);
+	const resource = { organisationId: organisation.id, serviceId: assessment.serviceId };
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		assessment,
 		actions: actionsToReview(db, assessment),
 		locked,
-		canEdit:
-			!locked && may(person, 'plan.edit', { organisationId, serviceId: assessment.serviceId })
+		canEdit: !locked && may(person, 'plan.edit', resource)
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
-		const organisationId = event.params.organisation;
-		const assessment = assessmentFromRoute(event);
-		const person = authorise(event, 'plan.edit', {
-			organisationId,
-			serviceId: assessment.serviceId
-		});
-		const db = getDb();
-		const form = await event.request.formData();
-		const parsed = parseReviewForm(form, actionsToReview(db, assessment));
-		if (!parsed.ok)
-			return fail(400, { values: formValues(form), errors: parsed.errors, message: undefined });
-		const saved = saveReview(db, person, assessment, organisationId, parsed.input);
-		if (!saved.ok)
-			return fail(409, {
-				values: formValues(form),
-				errors: {} as FieldErrors,
-				message: saved.message
-			});
+		const { db, person, organisation, assessment } = requireAssessment(event, 'plan.edit');
+		const posted = await event.request.formData();
+		const parsed = parseReviewForm(posted, actionsToReview(db, assessment));
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const saved = saveReview(db, person, assessment, organisation.id, parsed.input);
+		if (!saved.ok) return formFailure(event, 409, posted, { message: saved.message });
 		redirect(
 			303,
-			`/organisations/${organisationId}/rounds/${assessment.roundId}/assessments/${assessment.id}?reviewed#review`
+			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?reviewed#review`
 		);
 	}
 } satisfies Actions;

@@ -1,23 +1,16 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { isoDateParts } from '$lib/domain/dates';
-import { getDb } from '$lib/server/db';
-import { authorise } from '$lib/server/access/guard';
-import { requireOrganisation } from '$lib/server/organisations';
-import { formValues, parseForm } from '$lib/server/forms';
-import {
-	actionUpdateSchema,
-	challengeChoices,
-	getAction,
-	possibleOwners,
-	updateAction
-} from '$lib/server/actions';
+import { requireImprovementAction } from '$lib/server/http/require';
+import { formFailure } from '$lib/server/http/failure';
+import { parseForm } from '$lib/server/forms';
+import { actionUpdateSchema } from '$lib/server/actions/form';
+import { challengeChoices, possibleOwners } from '$lib/server/actions/plan';
+import { updateAction } from '$lib/server/actions/changes';
+import { type ActionRow } from '$lib/server/actions/rows';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The saved action as the form's fields, so the page starts from what is stored. */
-function asFormValues(
-	action: NonNullable<ReturnType<typeof getAction>>,
-	ownerName: string | null
-): Record<string, string> {
+function asFormValues(action: ActionRow): Record<string, string> {
 	const date = (prefix: string, iso: string | null) => {
 		const parts = iso ? isoDateParts(iso) : { day: '', month: '', year: '' };
 		return {
@@ -31,7 +24,7 @@ function asFormValues(
 		title: action.title,
 		description: action.description,
 		ownerUserId: action.ownerUserId ?? '',
-		ownerName: action.ownerUserId ? '' : (ownerName ?? ''),
+		ownerName: action.ownerUserId ? '' : (action.ownerName ?? ''),
 		status: action.status,
 		outcome: action.outcome,
 		...date('start', action.startDate),
@@ -40,34 +33,29 @@ function asFormValues(
 }
 
 export const load = ((event) => {
-	const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
-	authorise(event, 'plan.edit', { organisationId, serviceId });
-	const db = getDb();
-	const action = getAction(db, organisationId, serviceId, actionId);
-	if (!action) error(404, 'Page not found');
+	const { db, organisation, action } = requireImprovementAction(event, 'plan.edit');
+	const { serviceId } = action;
 	return {
-		organisation: requireOrganisation(db, organisationId),
+		organisation,
 		action: { id: action.id, title: action.title, serviceId, serviceName: action.serviceName },
-		saved: asFormValues(action, action.ownerName),
+		saved: asFormValues(action),
 		challenges: challengeChoices(db, serviceId, action.challengeId).choices,
-		owners: possibleOwners(db, organisationId, serviceId)
+		owners: possibleOwners(db, organisation.id, serviceId)
 	};
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
-		const { organisation: organisationId, service: serviceId, action: actionId } = event.params;
-		const person = authorise(event, 'plan.edit', { organisationId, serviceId });
-		const db = getDb();
-		if (!getAction(db, organisationId, serviceId, actionId)) error(404, 'Page not found');
-		const form = await event.request.formData();
-		const result = parseForm(actionUpdateSchema, form);
-		if (!result.ok) return fail(400, { values: result.values, errors: result.errors });
-		const updated = updateAction(db, person, organisationId, serviceId, actionId, result.data);
+		const { db, person, organisation, action } = requireImprovementAction(event, 'plan.edit');
+		const posted = await event.request.formData();
+		const parsed = parseForm(actionUpdateSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const { serviceId } = action;
+		const updated = updateAction(db, person, organisation.id, serviceId, action.id, parsed.data);
 		if (!updated.ok) {
 			if (updated.status === 404) error(404, 'Page not found');
-			return fail(updated.status, { values: formValues(form), errors: updated.errors });
+			return formFailure(event, updated.status, posted, updated);
 		}
-		redirect(303, `/organisations/${organisationId}/services/${serviceId}/actions/${actionId}`);
+		redirect(303, `/organisations/${organisation.id}/services/${serviceId}/actions/${action.id}`);
 	}
 } satisfies Actions;

@@ -3,19 +3,20 @@
 import { and, asc, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import {
 	MAX_ACTION_TEXT_LENGTH,
-	REVIEW_DECISIONS,
 	isClosedStatus,
 	isDueForReview,
+	isReviewDecision,
 	statusAfterReview,
 	type ReviewDecision
 } from '$lib/domain/actions';
 import { reviewField } from '$lib/forms/field-names';
-import type { Db } from './db/client';
-import { actionReviews, assessments, improvementActions, rounds } from './db/schema';
-import { recordAuditEvent } from './audit';
-import type { FieldErrors } from './forms';
-import type { Person } from './access/policy';
-import { optionalText, selectActions } from './actions';
+import type { Db, Tx } from '../db/client';
+import { actionReviews, assessments, improvementActions, rounds } from '../db/schema';
+import { recordAuditEvent } from '../audit/record';
+import type { FieldErrors } from '../forms';
+import type { Person } from '../access/policy';
+import { optionalText } from './form';
+import { selectActions } from './rows';
 
 /**
  * The service's actions that were open when this assessment started, with any decision already
@@ -61,7 +62,7 @@ export function actionsToReview(
 		const review = reviews.get(action.id);
 		return {
 			...action,
-			decision: (review?.decision ?? null) as ReviewDecision | null,
+			decision: review?.decision ?? null,
 			reviewNote: review?.note ?? ''
 		};
 	});
@@ -95,10 +96,7 @@ export function parseReviewForm(
 		const note = reviewNote.safeParse(form.get(reviewField.note(action.id)) ?? '');
 		if (!note.success) errors[reviewField.note(action.id)] = note.error.issues[0].message;
 		if (decision === null || decision === '') continue;
-		if (
-			typeof decision !== 'string' ||
-			!(REVIEW_DECISIONS as readonly string[]).includes(decision)
-		) {
+		if (typeof decision !== 'string' || !isReviewDecision(decision)) {
 			errors[reviewField.decision(action.id)] =
 				`Select done, carry forward or dropped for “${action.title}”`;
 			continue;
@@ -108,16 +106,68 @@ export function parseReviewForm(
 				`Enter a note saying what happened to “${action.title}”`;
 			continue;
 		}
-		if (note.success)
-			input.push({ actionId: action.id, decision: decision as ReviewDecision, note: note.data });
+		if (note.success) input.push({ actionId: action.id, decision, note: note.data });
 	}
 	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input };
 }
 
+type Listed = ReturnType<typeof actionsToReview>[number];
+
 /**
- * Records review decisions and applies them to the actions: done and dropped close an action with
- * the note as its outcome; carrying forward keeps it open. One transaction.
+ * Records one decision and applies it to the action: done and dropped close it with the note as
+ * its outcome; carrying forward keeps it open (and reopens one an earlier decision closed).
  */
+function applyDecision(
+	tx: Tx,
+	person: Person,
+	assessment: { id: string; serviceId: string },
+	organisationId: string,
+	action: Listed,
+	item: ReviewInput,
+	now: Date
+) {
+	tx.insert(actionReviews)
+		.values({
+			assessmentId: assessment.id,
+			actionId: item.actionId,
+			decision: item.decision,
+			note: item.note,
+			reviewedAt: now,
+			reviewedBy: person.id
+		})
+		.onConflictDoUpdate({
+			target: [actionReviews.assessmentId, actionReviews.actionId],
+			set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
+		})
+		.run();
+	const status = statusAfterReview(item.decision, action.status);
+	const closed = isClosedStatus(status);
+	tx.update(improvementActions)
+		.set({
+			status,
+			outcome: closed ? item.note : action.outcome,
+			closedAt: closed ? (action.closedAt ?? now) : null,
+			updatedAt: now
+		})
+		.where(eq(improvementActions.id, item.actionId))
+		.run();
+	recordAuditEvent(
+		tx,
+		{
+			userId: person.id,
+			organisationId,
+			serviceId: assessment.serviceId,
+			action: 'action.reviewed',
+			entityType: 'action',
+			entityId: item.actionId,
+			before: { status: action.status, decision: action.decision },
+			after: { status, decision: item.decision, note: item.note }
+		},
+		now
+	);
+}
+
+/** Records review decisions and applies them to the actions, in one transaction. */
 export function saveReview(
 	db: Db,
 	person: Person,
@@ -145,45 +195,7 @@ export function saveReview(
 			const action = listed.get(item.actionId);
 			if (!action) continue;
 			if (action.decision === item.decision && action.reviewNote === item.note) continue;
-			tx.insert(actionReviews)
-				.values({
-					assessmentId: assessment.id,
-					actionId: item.actionId,
-					decision: item.decision,
-					note: item.note,
-					reviewedAt: now,
-					reviewedBy: person.id
-				})
-				.onConflictDoUpdate({
-					target: [actionReviews.assessmentId, actionReviews.actionId],
-					set: { decision: item.decision, note: item.note, reviewedAt: now, reviewedBy: person.id }
-				})
-				.run();
-			const status = statusAfterReview(item.decision, action.status);
-			const outcome = isClosedStatus(status) ? item.note : action.outcome;
-			tx.update(improvementActions)
-				.set({
-					status,
-					outcome,
-					closedAt: isClosedStatus(status) ? (action.closedAt ?? now) : null,
-					updatedAt: now
-				})
-				.where(eq(improvementActions.id, item.actionId))
-				.run();
-			recordAuditEvent(
-				tx,
-				{
-					userId: person.id,
-					organisationId,
-					serviceId: assessment.serviceId,
-					action: 'action.reviewed',
-					entityType: 'action',
-					entityId: item.actionId,
-					before: { status: action.status, decision: action.decision },
-					after: { status, decision: item.decision, note: item.note }
-				},
-				now
-			);
+			applyDecision(tx, person, assessment, organisationId, action, item, now);
 		}
 		return { ok: true } as const;
 	});

@@ -1,0 +1,1 @@
+ALTER TABLE `invitation` RENAME COLUMN "revoked_at" TO "withdrawn_at";

@@ -1,0 +1,62 @@
+// Changing one's own password.
+
+import { eq } from 'drizzle-orm';
+import { recordAuditEvent } from '../audit/record';
+import { hashPassword, verifyPassword } from '../auth/password';
+import type { Db } from '../db/client';
+import { users } from '../db/schema';
+import { endSessions } from './sessions';
+
+export type ChangePasswordResult =
+	{ ok: true; endedSessions: number } | { ok: false; problem: 'wrong-password' };
+
+/**
+ * Checks the current password, sets the new one and ends every other session of the person, so
+ * that someone who had their old password (or a session of theirs) is shut out.
+ */
+export async function changePassword(
+	db: Db,
+	input: { userId: string; currentSessionId: string; currentPassword: string; newPassword: string },
+	now = new Date()
+): Promise<ChangePasswordResult> {
+	const user = db
+		.select({ passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+		.from(users)
+		.where(eq(users.id, input.userId))
+		.get();
+	if (
+		!user ||
+		user.disabledAt ||
+		!(await verifyPassword(user.passwordHash, input.currentPassword))
+	) {
+		return { ok: false, problem: 'wrong-password' };
+	}
+	const passwordHash = await hashPassword(input.newPassword);
+
+	return db.transaction((tx) => {
+		// The check above ran outside the transaction; refuse if the password changed meanwhile.
+		const still = tx
+			.select({ passwordHash: users.passwordHash })
+			.from(users)
+			.where(eq(users.id, input.userId))
+			.get();
+		if (!still || still.passwordHash !== user.passwordHash)
+			return { ok: false, problem: 'wrong-password' } as const;
+
+		tx.update(users).set({ passwordHash }).where(eq(users.id, input.userId)).run();
+		const endedSessions = endSessions(tx, input.userId, input.currentSessionId);
+		recordAuditEvent(
+			tx,
+			{
+				userId: input.userId,
+				organisationId: null,
+				action: 'account.password_changed',
+				entityType: 'user',
+				entityId: input.userId,
+				after: { endedSessions }
+			},
+			now
+		);
+		return { ok: true, endedSessions } as const;
+	});
+}

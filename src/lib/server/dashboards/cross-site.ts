@@ -1,0 +1,267 @@
+// The cross-site view: ImROC's view of the organisations a facilitator supports, as sites.
+// Medians only, per site: never a service's name, evidence or comment. Read from the counts kept
+// at completion (round_level_count and round_level_total), a few thousand rows, never every score.
+
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+	benchmark,
+	formatMedian,
+	medianFromCounts,
+	medianValue,
+	parseLevelCounts,
+	type Benchmark
+} from '$lib/domain/dashboards';
+import type { DataTable } from '$lib/format/data-table';
+import { may, type Person } from '../access/policy';
+import type { Db } from '../db/client';
+import {
+	challenges,
+	frameworks,
+	organisations,
+	roundLevelCounts,
+	roundLevelTotals,
+	rounds
+} from '../db/schema';
+import { challengeHeading, frameworkShape, type ChallengeColumn } from './framework-shape';
+
+type Site = { id: string; name: string };
+
+/** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
+function comparableSites(db: Db, person: Person): Site[] {
+	const all = db
+		.select({ id: organisations.id, name: organisations.name })
+		.from(organisations)
+		.orderBy(asc(organisations.name))
+		.all();
+	return all.filter((o) => may(person, 'sites.compare', { organisationId: o.id }));
+}
+
+const crossSiteFilterSchema = z.object({
+	site: z.string().max(64).optional().catch(undefined)
+});
+
+/** The site chosen in the address, if any; anything else is ignored. */
+export function crossSiteFiltersFromUrl(url: URL) {
+	return crossSiteFilterSchema.parse({ site: url.searchParams.get('site') ?? undefined });
+}
+
+/**
+ * The cross-site view's two big statements, prepared once per database and reused: they run on
+ * every request, and building them afresh cost about as much as running them. The lists of sites
+ * and rounds go in as one JSON parameter each, so the statements keep one shape.
+ */
+const crossSiteStatementCache = new WeakMap<Db, ReturnType<typeof prepareCrossSiteStatements>>();
+
+function prepareCrossSiteStatements(db: Db) {
+	return {
+		roundCounts: db
+			.select({
+				organisationId: rounds.organisationId,
+				roundId: rounds.id,
+				title: rounds.title,
+				periodStart: rounds.periodStart,
+				counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
+			})
+			.from(roundLevelTotals)
+			.innerJoin(rounds, eq(rounds.id, roundLevelTotals.roundId))
+			.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
+			.where(
+				and(
+					sql`${rounds.organisationId} in (select value from json_each(${sql.placeholder('sites')}))`,
+					eq(frameworks.packKey, sql.placeholder('packKey'))
+				)
+			)
+			.groupBy(roundLevelTotals.roundId)
+			.prepare(),
+		challengeCounts: db
+			.select({
+				organisationId: rounds.organisationId,
+				key: challenges.packChallengeKey,
+				counts: sql<string>`group_concat(${roundLevelCounts.level} || ':' || ${roundLevelCounts.services}, ',' order by ${roundLevelCounts.level})`
+			})
+			.from(roundLevelCounts)
+			.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
+			.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
+			.where(
+				sql`${roundLevelCounts.roundId} in (select value from json_each(${sql.placeholder('rounds')}))`
+			)
+			.groupBy(roundLevelCounts.roundId, roundLevelCounts.challengeId)
+			.prepare()
+	};
+}
+
+function crossSiteStatements(db: Db) {
+	let statements = crossSiteStatementCache.get(db);
+	if (!statements) {
+		statements = prepareCrossSiteStatements(db);
+		crossSiteStatementCache.set(db, statements);
+	}
+	return statements;
+}
+
+type LatestRound = { roundId: string; title: string; periodStart: string };
+
+/**
+ * Per site and round, over every challenge of the pack: the trend. SQL sums the levels into one
+ * short "level:count" list per round, so a row per round comes back, not one per level.
+ */
+function siteTrends(db: Db, sites: Site[], packKey: string) {
+	const rows = crossSiteStatements(db).roundCounts.all({
+		sites: JSON.stringify(sites.map((s) => s.id)),
+		packKey
+	});
+	const latestRound = new Map<string, LatestRound>();
+	for (const r of rows) {
+		const seen = latestRound.get(r.organisationId);
+		if (!seen || r.periodStart > seen.periodStart)
+			latestRound.set(r.organisationId, {
+				roundId: r.roundId,
+				title: r.title,
+				periodStart: r.periodStart
+			});
+	}
+	const periods = [...new Set(rows.map((r) => r.periodStart))].sort();
+	const medians = new Map(
+		rows.map((r) => [
+			`${r.organisationId}|${r.periodStart}`,
+			medianFromCounts(parseLevelCounts(r.counts))
+		])
+	);
+	const trend = sites.map((site) => ({
+		site,
+		medians: periods.map((p) => medians.get(`${site.id}|${p}`) ?? null)
+	}));
+	return { latestRound, periods, trend };
+}
+
+/** Per site and challenge, in each site's latest counted round: the heatmap. */
+function siteHeatmap(
+	db: Db,
+	sites: Site[],
+	challengeColumns: ChallengeColumn[],
+	latestRound: Map<string, LatestRound>
+) {
+	const latestIds = [...latestRound.values()].map((r) => r.roundId);
+	const rows = latestIds.length
+		? crossSiteStatements(db).challengeCounts.all({ rounds: JSON.stringify(latestIds) })
+		: [];
+	const bySiteChallenge = new Map(
+		rows.map((r) => [`${r.organisationId}|${r.key}`, medianFromCounts(parseLevelCounts(r.counts))])
+	);
+	return sites.map((site) => ({
+		site,
+		round: latestRound.get(site.id) ?? null,
+		medians: challengeColumns.map((c) => bySiteChallenge.get(`${site.id}|${c.key}`) ?? null)
+	}));
+}
+
+type SiteHeatmap = ReturnType<typeof siteHeatmap>;
+
+/** One site's median per challenge beside the spread of the other sites' medians. */
+function benchmarks(heatmap: SiteHeatmap, chosen: Site, challengeColumns: ChallengeColumn[]) {
+	const chosenRow = heatmap.find((h) => h.site.id === chosen.id)!;
+	return challengeColumns.map((challenge, i): { challenge: ChallengeColumn; result: Benchmark } => {
+		const site = chosenRow.medians[i];
+		const others = heatmap
+			.filter((h) => h.site.id !== chosen.id)
+			.map((h) => h.medians[i])
+			.filter((m): m is NonNullable<typeof m> => m !== null)
+			.map(medianValue);
+		return { challenge, result: benchmark(site ? medianValue(site) : null, others) };
+	});
+}
+
+/** The numbers behind each chart, as the page's tables and the CSV downloads show them. */
+function crossSiteTables(
+	challengeColumns: ChallengeColumn[],
+	{
+		heatmap,
+		trend,
+		periods
+	}: { heatmap: SiteHeatmap; trend: ReturnType<typeof siteTrends>['trend']; periods: string[] },
+	chosen: Site,
+	compared: ReturnType<typeof benchmarks>
+): Record<string, DataTable> {
+	return {
+		heatmap: {
+			caption: 'Median agreed level by site and challenge, in each site’s latest completed round',
+			head: ['Site', 'Round', ...challengeColumns.map(challengeHeading)],
+			rows: heatmap.map((h) => [
+				h.site.name,
+				h.round?.title ?? 'No completed round',
+				...h.medians.map(formatMedian)
+			])
+		},
+		trend: {
+			caption: 'Median agreed level over all challenges, by site and round start',
+			head: ['Site', ...periods],
+			rows: trend.map((t) => [t.site.name, ...t.medians.map(formatMedian)])
+		},
+		benchmark: {
+			caption: `${chosen.name} beside the other sites: medians per challenge`,
+			head: [
+				'Challenge',
+				chosen.name,
+				'Other sites',
+				'Lowest',
+				'Lower quartile',
+				'Median',
+				'Upper quartile',
+				'Highest'
+			],
+			rows: compared.map(({ challenge, result }) => [
+				challengeHeading(challenge),
+				result.site,
+				result.kind === 'compared' ? result.others.count : result.otherSites,
+				...(result.kind === 'compared'
+					? [
+							result.others.min,
+							result.others.lowerQuartile,
+							result.others.median,
+							result.others.upperQuartile,
+							result.others.max
+						]
+					: ['Withheld: fewer than 3 other sites', null, null, null, null])
+			])
+		}
+	};
+}
+
+/** The cross-site view of these sites, benchmarking the chosen one (the first by default). */
+export function crossSiteView(
+	db: Db,
+	sites: Site[],
+	chosenSiteId: string | undefined,
+	packKey = 'imroc-2010'
+) {
+	if (sites.length === 0) return null;
+	const latestFramework = db
+		.select({ id: frameworks.id })
+		.from(frameworks)
+		.where(eq(frameworks.packKey, packKey))
+		.orderBy(desc(frameworks.version))
+		.get();
+	if (!latestFramework) return null;
+	const shape = frameworkShape(db, latestFramework.id);
+	const { latestRound, periods, trend } = siteTrends(db, sites, packKey);
+	const heatmap = siteHeatmap(db, sites, shape.challenges, latestRound);
+	const chosen = sites.find((s) => s.id === chosenSiteId) ?? sites[0];
+	const compared = benchmarks(heatmap, chosen, shape.challenges);
+	return {
+		sites,
+		chosen,
+		scale: shape.scale,
+		challenges: shape.challenges,
+		periods,
+		trend,
+		heatmap,
+		benchmarks: compared,
+		tables: crossSiteTables(shape.challenges, { heatmap, trend, periods }, chosen, compared)
+	};
+}
+
+/** The cross-site page for a person allowed to open it: the route and the benchmark both call it. */
+export function crossSitePage(db: Db, person: Person, site: string | undefined) {
+	return { view: crossSiteView(db, comparableSites(db, person), site) };
+}
