@@ -147,11 +147,11 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
 		answers: PEOPLE
 	},
-	'/organisations/[organisation]/people?/revokeMembership': {
+	'/organisations/[organisation]/people?/removeRole': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
 		answers: PEOPLE
 	},
-	'/organisations/[organisation]/people?/revokeInvitation': {
+	'/organisations/[organisation]/people?/withdrawInvitation': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
 		answers: PEOPLE
 	},
@@ -159,11 +159,11 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'service.people',
 		answers: PLANNERS
 	},
-	'/organisations/[organisation]/services/[service]/people?/revokeMembership': {
+	'/organisations/[organisation]/services/[service]/people?/removeRole': {
 		rule: 'service.people',
 		answers: PLANNERS
 	},
-	'/organisations/[organisation]/services/[service]/people?/revokeInvitation': {
+	'/organisations/[organisation]/services/[service]/people?/withdrawInvitation': {
 		rule: 'service.people',
 		answers: PLANNERS
 	},

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { ADMIN, addOrganisation, createFirstAdministrator, signIn } from './helpers';
+import { ADMIN, addOrganisation, createFirstAdministrator, errorSummary, signIn } from './helpers';
 
 async function newPage(browser: Browser): Promise<Page> {
 	const context = await browser.newContext();
@@ -44,7 +44,7 @@ test.describe('a person looking after their own account', () => {
 		await page.getByLabel('Current password').fill('not my password at all');
 		await fillNewPassword(page, NEW_PASSWORD);
 		await page.getByRole('button', { name: 'Change password' }).click();
-		await expect(page.getByRole('alert')).toContainText('Your current password is not right');
+		await expect(errorSummary(page)).toContainText('Your current password is not right');
 		await expect(page).toHaveTitle(/^Error: /);
 		await elsewhere.goto(`${server.baseURL}/organisations`);
 		await expect(elsewhere.getByRole('heading', { name: 'Organisations' })).toBeVisible();
@@ -53,13 +53,11 @@ test.describe('a person looking after their own account', () => {
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, 'short');
 		await page.getByRole('button', { name: 'Change password' }).click();
-		await expect(page.getByRole('alert')).toContainText(
-			'New password must be at least 12 characters'
-		);
+		await expect(errorSummary(page)).toContainText('New password must be at least 12 characters');
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, NEW_PASSWORD, NEW_PASSWORD + ' typo');
 		await page.getByRole('button', { name: 'Change password' }).click();
-		await expect(page.getByRole('alert')).toContainText('The new passwords do not match');
+		await expect(errorSummary(page)).toContainText('The new passwords do not match');
 
 		await page.getByLabel('Current password').fill(ADMIN.password);
 		await fillNewPassword(page, NEW_PASSWORD);
@@ -73,7 +71,7 @@ test.describe('a person looking after their own account', () => {
 		await elsewhere.goto(`${server.baseURL}/organisations`);
 		await expect(elsewhere).toHaveURL(/\/sign-in/);
 		await signIn(elsewhere, server.baseURL, ADMIN.email, ADMIN.password);
-		await expect(elsewhere.getByRole('alert')).toContainText(
+		await expect(errorSummary(elsewhere)).toContainText(
 			'The email address or password is not right'
 		);
 		await signIn(elsewhere, server.baseURL, ADMIN.email, NEW_PASSWORD);
@@ -168,7 +166,7 @@ test.describe('a platform administrator looking after other accounts', () => {
 		await expect(stranger.getByText(VIEWER.email, { exact: true })).toBeVisible();
 		await fillNewPassword(stranger, VIEWER_NEW_PASSWORD, 'something else entirely');
 		await stranger.getByRole('button', { name: 'Set new password' }).click();
-		await expect(stranger.getByRole('alert')).toContainText('The new passwords do not match');
+		await expect(errorSummary(stranger)).toContainText('The new passwords do not match');
 		await expect(stranger).toHaveTitle(/^Error: /);
 
 		await fillNewPassword(stranger, VIEWER_NEW_PASSWORD);
@@ -180,7 +178,7 @@ test.describe('a platform administrator looking after other accounts', () => {
 		await expect(viewer).toHaveURL(/\/sign-in/);
 
 		await signIn(stranger, server.baseURL, VIEWER.email, VIEWER.password);
-		await expect(stranger.getByRole('alert')).toContainText(
+		await expect(errorSummary(stranger)).toContainText(
 			'The email address or password is not right'
 		);
 		await signIn(stranger, server.baseURL, VIEWER.email, VIEWER_NEW_PASSWORD);
@@ -224,9 +222,7 @@ test.describe('a platform administrator looking after other accounts', () => {
 		await viewer.reload();
 		await expect(viewer).toHaveURL(/\/sign-in/);
 		await signIn(viewer, server.baseURL, VIEWER.email, VIEWER_NEW_PASSWORD);
-		await expect(viewer.getByRole('alert')).toContainText(
-			'The email address or password is not right'
-		);
+		await expect(errorSummary(viewer)).toContainText('The email address or password is not right');
 
 		await admin.getByRole('button', { name: `Enable account of ${VIEWER.name}` }).click();
 		await expect(admin.getByText(`${VIEWER.name} can sign in again.`)).toBeVisible();

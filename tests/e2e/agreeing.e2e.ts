@@ -1,6 +1,7 @@
 import { expect, test, type Browser } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 import { openRoundAssessmentPath, signInAs } from './crawl';
+import { errorSummary } from './helpers';
 
 // Agreeing levels on the demo data: the open round's assessment of Ashford CMHT, whose previous
 // round is complete, edited by the organisation administrator and the service lead at once.
@@ -50,7 +51,7 @@ test('the previous round is shown for reference, and a second save of the same c
 		.fill('No one has looked at risk yet.');
 	await lead.getByRole('button', { name: 'Save and come back later' }).click();
 
-	const summary = lead.locator('.nhsuk-error-summary');
+	const summary = errorSummary(lead);
 	await expect(summary).toContainText('Someone else saved changes to the same challenges');
 	const otherChange = lead.getByRole('listitem').filter({ hasText: 'saved by Tom Whitfield' });
 	await expect(otherChange).toContainText('Risk assessment and management');
@@ -77,9 +78,7 @@ test('the team records its resources and three different priorities', async ({ b
 	await lead.getByLabel('Priority 1').selectOption({ label: '7. User involvement' });
 	await lead.getByLabel('Priority 2').selectOption({ label: '7. User involvement' });
 	await lead.getByRole('button', { name: 'Save and come back later' }).click();
-	await expect(lead.locator('.nhsuk-error-summary')).toContainText(
-		'Priority 2 is already chosen above'
-	);
+	await expect(errorSummary(lead)).toContainText('Priority 2 is already chosen above');
 
 	await lead.getByLabel('Priority 2').selectOption({ label: '1. Day-to-day interactions' });
 	await lead.getByLabel('Priority 3').selectOption({ label: '10. Life beyond illness' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { expect, test, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { parseCsv, signIn } from './helpers';
+import { errorSummary, parseCsv, signIn } from './helpers';
 
 // On the demo data: Tom Whitfield (orgadmin@demo.example) administers Northmoor; the service
 // lead and the facilitator belong to Northmoor too, but may not read its audit trail.
@@ -149,9 +149,7 @@ test('an organisation administrator sees a change in the trail, filters it and d
 
 	// A date that does not exist is explained, not a server error.
 	await page.goto(`${organisationUrl}/audit?fromDay=31&fromMonth=2&fromYear=2026`);
-	await expect(page.locator('.nhsuk-error-summary')).toContainText(
-		'Enter the from date as a real date'
-	);
+	await expect(errorSummary(page)).toContainText('Enter the from date as a real date');
 	await expect(page.getByRole('table')).toHaveCount(0);
 });
 

@@ -6,6 +6,8 @@ import {
 	addService,
 	createAndOpenRound,
 	createFirstAdministrator,
+	errorSummary,
+	expectErrorSummaryFocused,
 	fillDate,
 	signIn
 } from './helpers';
@@ -56,8 +58,8 @@ test('a form sent back with errors keeps what was typed and focuses the error su
 	await fillDate(page, 'End of the period', '1', '1', '2026');
 	await page.getByRole('button', { name: 'Create round' }).click();
 
-	const summary = page.locator('.nhsuk-error-summary');
-	await expect(summary).toBeFocused();
+	const summary = errorSummary(page);
+	await expectErrorSummaryFocused(page);
 	await expect(summary).toContainText('Enter the start date as a real date');
 	await expect(page.getByLabel('Title')).toHaveValue('Autumn 2026 recovery audit');
 	await summary.getByRole('link', { name: /start date/ }).click();
@@ -75,8 +77,8 @@ test.describe('with JavaScript off', () => {
 		await page.getByRole('link', { name: 'Add an organisation' }).click();
 		await page.getByLabel('ODS code (optional)').fill('R-X1');
 		await page.getByRole('button', { name: 'Add organisation' }).click();
-		await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter the organisation name');
-		await expect(page.locator('.nhsuk-error-summary')).toContainText(
+		await expect(errorSummary(page)).toContainText('Enter the organisation name');
+		await expect(errorSummary(page)).toContainText(
 			'ODS code must contain only letters and numbers'
 		);
 		await expect(page.getByLabel('ODS code (optional)')).toHaveValue('R-X1');
@@ -90,7 +92,7 @@ test.describe('with JavaScript off', () => {
 			.getByLabel('Evidence for Recovery college')
 			.fill('Two courses co-delivered this term.');
 		await page.getByRole('button', { name: 'Save and mark complete' }).click();
-		const summary = page.locator('.nhsuk-error-summary');
+		const summary = errorSummary(page);
 		await expect(summary).toContainText(
 			'Agree a level for every challenge before marking the assessment complete'
 		);
@@ -182,7 +184,7 @@ test('an agreeing form with a tampered revision is refused with everything typed
 	await revision.evaluate((input) => ((input as HTMLInputElement).value = '7'));
 	await page.getByRole('button', { name: 'Save and come back later' }).click();
 
-	const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+	const summary = errorSummary(page);
 	await expect(summary).toContainText('This form did not match the saved assessment');
 	await expect(first.getByLabel('2. Engagement')).toBeChecked();
 	await expect(page.getByLabel('Evidence for Day-to-day interactions')).toHaveValue(

@@ -1,7 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startServer, type RunningServer } from './server';
-import { addOrganisation, addService, createFirstAdministrator, fillDate } from './helpers';
+import {
+	addOrganisation,
+	addService,
+	createFirstAdministrator,
+	errorSummary,
+	fillDate
+} from './helpers';
 
 // A second, differently shaped pack (five challenges, three levels starting at 0) goes through
 // the whole journey unchanged: import, round, assessment, chart and table.
@@ -34,7 +40,7 @@ test('a platform administrator imports a pack, and a round runs on it from start
 		buffer: Buffer.from(JSON.stringify(broken))
 	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
-	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+	await expect(errorSummary(page)).toContainText(
 		'broken.json could not be imported, so nothing has changed'
 	);
 	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText(
@@ -59,9 +65,7 @@ test('a platform administrator imports a pack, and a round runs on it from start
 		buffer: Buffer.alloc(3 * 1024 * 1024, 32)
 	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
-	await expect(page.locator('.nhsuk-error-summary')).toContainText(
-		'A framework pack file must be 2 MB or smaller'
-	);
+	await expect(errorSummary(page)).toContainText('A framework pack file must be 2 MB or smaller');
 	const huge = await page.request.post(`${server.baseURL}/admin/frameworks?/import`, {
 		headers: { origin: server.baseURL, accept: 'text/html' },
 		multipart: {

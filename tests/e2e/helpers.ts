@@ -1,10 +1,33 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export const ADMIN = {
 	name: 'Alex Morgan',
 	email: 'alex.morgan@trust.example',
 	password: 'correct horse battery staple'
 };
+
+/**
+ * The error summary of a refused form, found as a screen reader meets it: the alert that says
+ * "There is a problem".
+ */
+export function errorSummary(page: Page): Locator {
+	return page
+		.getByRole('alert')
+		.filter({ has: page.getByRole('heading', { name: 'There is a problem' }) });
+}
+
+/**
+ * Passes once focus is on the error summary, as it must be after every refused submit: on the box
+ * that holds its alert, which NHS.UK frontend keeps apart from the focus so that it is read in full.
+ */
+export async function expectErrorSummaryFocused(page: Page) {
+	await expect(errorSummary(page)).toBeVisible();
+	await expect
+		.poll(() =>
+			errorSummary(page).evaluate((alert) => alert.closest('[tabindex]') === document.activeElement)
+		)
+		.toBe(true);
+}
 
 /** Completes the first-run page as the person reading the server log would. */
 export async function createFirstAdministrator(page: Page, setupUrl: string) {

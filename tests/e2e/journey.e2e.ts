@@ -6,6 +6,7 @@ import {
 	addService,
 	createAndOpenRound,
 	createFirstAdministrator,
+	errorSummary,
 	signIn
 } from './helpers';
 
@@ -55,17 +56,15 @@ test('first run: the setup link makes the first administrator once; without it t
 	expect(afterSignOut?.status()).toBe(200);
 
 	await signIn(page, server.baseURL, 'nobody@trust.example', ADMIN.password);
-	const unknownMessage = await page.locator('.nhsuk-error-summary').innerText();
+	const unknownMessage = await errorSummary(page).innerText();
 	await signIn(page, server.baseURL, ADMIN.email, 'wrong password entirely');
-	await expect(page.locator('.nhsuk-error-summary')).toContainText(
-		'The email address or password is not right'
-	);
-	expect(await page.locator('.nhsuk-error-summary').innerText()).toBe(unknownMessage);
+	await expect(errorSummary(page)).toContainText('The email address or password is not right');
+	expect(await errorSummary(page).innerText()).toBe(unknownMessage);
 
 	// Repeated failures for one account are slowed down.
 	for (let attempt = 0; attempt < 3; attempt++)
 		await signIn(page, server.baseURL, 'nobody@trust.example', 'still wrong');
-	await expect(page.locator('.nhsuk-error-summary')).toContainText('Too many attempts to sign in');
+	await expect(errorSummary(page)).toContainText('Too many attempts to sign in');
 });
 
 test('the whole journey: organisation, service, two rounds, agreed levels and the progress chart', async ({

@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 import { openRoundAssessmentPath } from './crawl';
+import { errorSummary, expectErrorSummaryFocused } from './helpers';
 import { VISITORS } from '../route-rules';
 
 // Journeys done with the keyboard alone: every step is a key press, focus is always on something
@@ -253,8 +254,8 @@ test('after a failed submit, focus moves to the error summary and its links reac
 	await tabTo(page, page.getByRole('button', { name: 'Add service' }));
 	await page.keyboard.press('Enter');
 
-	const summary = page.locator('.nhsuk-error-summary');
-	await expect(summary).toBeFocused();
+	const summary = errorSummary(page);
+	await expectErrorSummaryFocused(page);
 	await page.keyboard.press('Enter');
 	await tabTo(page, summary.getByRole('link', { name: 'Enter the service name' }));
 	await page.keyboard.press('Enter');
@@ -264,7 +265,7 @@ test('after a failed submit, focus moves to the error summary and its links reac
 	// A second failed submit moves focus to the summary again.
 	await tabTo(page, page.getByRole('button', { name: 'Add service' }));
 	await page.keyboard.press('Enter');
-	await expect(summary).toBeFocused();
+	await expectErrorSummaryFocused(page);
 	await expect(summary).toContainText('Select the type of service');
 	await expect(page.getByLabel('Service name')).toHaveValue('Keyboard Crisis Team');
 });

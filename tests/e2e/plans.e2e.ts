@@ -5,6 +5,7 @@ import {
 	addService,
 	createAndOpenRound,
 	createFirstAdministrator,
+	errorSummary,
 	fillDate
 } from './helpers';
 
@@ -74,7 +75,7 @@ test('a lead plans three actions, closes one, one falls overdue, and the next ro
 	await fillDate(page, 'Start date (optional)', '1', '5', '2026');
 	await fillDate(page, 'Due date', '1', '4', '2026');
 	await page.getByRole('button', { name: 'Add action' }).click();
-	const summary = page.locator('.nhsuk-error-summary');
+	const summary = errorSummary(page);
 	await expect(summary).toContainText('Select the challenge the action is about');
 	await expect(summary).toContainText('The due date must be the same as or after the start date');
 	await expect(page.getByLabel('Action', { exact: true })).toHaveValue('Service user forum');

@@ -5,6 +5,7 @@ import {
 	addOrganisation,
 	addService,
 	createFirstAdministrator,
+	errorSummary,
 	fillDate,
 	signIn
 } from './helpers';
@@ -65,7 +66,7 @@ test('groupings, a round chosen by grouping, a draft changed, then closed and re
 	await expect(page.getByRole('row', { name: /Adult community/ })).toContainText('0 services');
 	await page.getByLabel('Name of the directorate').fill('adult community');
 	await page.getByRole('button', { name: 'Add directorate' }).click();
-	await expect(page.locator('.nhsuk-error-summary')).toContainText(
+	await expect(errorSummary(page)).toContainText(
 		'This organisation already has a directorate with that name'
 	);
 	await expect(page.getByLabel('Name of the directorate')).toHaveValue('adult community');
@@ -162,7 +163,7 @@ test('groupings, a round chosen by grouping, a draft changed, then closed and re
 
 	// Reopening needs a reason.
 	await page.getByRole('button', { name: 'Reopen round' }).click();
-	const summary = page.locator('.nhsuk-error-summary');
+	const summary = errorSummary(page);
 	await expect(summary).toContainText('Enter the reason for reopening the round');
 	await expect(page.getByText('Closed', { exact: true })).toBeVisible();
 	await page.getByLabel('Reason for reopening the round').fill(REASON);

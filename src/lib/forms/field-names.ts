@@ -21,3 +21,10 @@ export const reviewField = {
 	decision: (actionId: string) => `decision-${actionId}`,
 	note: (actionId: string) => `note-${actionId}`
 } as const;
+
+/** The day, month and year boxes of a date, named after it: `due` → dueDay, dueMonth, dueYear. */
+export const dateField = {
+	day: (prefix: string) => `${prefix}Day`,
+	month: (prefix: string) => `${prefix}Month`,
+	year: (prefix: string) => `${prefix}Year`
+} as const;

@@ -9,9 +9,6 @@ import { findUserByEmail } from '$lib/server/users';
 import type { FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-// LEGACY(issue 11): the page still reads this old field; drop it once the page reads FormFailure.
-const legacy = (posted: FormData) => ({ email: String(posted.get('email') ?? '').slice(0, 254) });
-
 const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';
 
 const signInSchema = z.object({
@@ -31,14 +28,12 @@ export const actions = {
 			email: posted.get('email') ?? '',
 			password: posted.get('password') ?? ''
 		});
-		if (!parsed.success)
-			return formFailure(event, 400, posted, { message: WRONG_DETAILS }, legacy(posted));
+		if (!parsed.success) return formFailure(event, 400, posted, { message: WRONG_DETAILS });
 
 		const errors: FieldErrors = {};
 		if (!parsed.data.email) errors.email = 'Enter your email address';
 		if (!parsed.data.password) errors.password = 'Enter your password';
-		if (Object.keys(errors).length > 0)
-			return formFailure(event, 400, posted, { errors }, legacy(posted));
+		if (Object.keys(errors).length > 0) return formFailure(event, 400, posted, { errors });
 
 		const emailKey = parsed.data.email;
 		const addressKey = event.getClientAddress();
@@ -48,7 +43,7 @@ export const actions = {
 		);
 		if (wait > 0) {
 			const message = `Too many attempts to sign in. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`;
-			return formFailure(event, 429, posted, { message }, legacy(posted));
+			return formFailure(event, 429, posted, { message });
 		}
 
 		const user = findUserByEmail(event.locals.db, parsed.data.email);
@@ -58,7 +53,7 @@ export const actions = {
 		if (!user || !valid) {
 			accountThrottle.recordFailure(emailKey);
 			addressThrottle.recordFailure(addressKey);
-			return formFailure(event, 400, posted, { message: WRONG_DETAILS }, legacy(posted));
+			return formFailure(event, 400, posted, { message: WRONG_DETAILS });
 		}
 
 		accountThrottle.reset(emailKey);

@@ -8,15 +8,6 @@ import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
 import { createRound, isRoundChoiceField, roundInputSchema } from '$lib/server/rounds/form';
 import type { Actions, PageServerLoad } from './$types';
 
-// LEGACY(issue 11): the page still reads this old field; drop it once the page reads FormFailure.
-const legacy = (posted: FormData) => ({
-	selected: {
-		serviceIds: posted.getAll('serviceIds').map(String),
-		groupingIds: posted.getAll('groupingIds').map(String),
-		serviceTypes: posted.getAll('serviceTypes').map(String)
-	}
-});
-
 export const load = ((event) => {
 	const { db, organisation } = requireOrganisation(event, 'organisation.manage');
 	return {
@@ -33,12 +24,11 @@ export const actions = {
 		const posted = await event.request.formData();
 		const checkboxGroups = isRoundChoiceField;
 		const parsed = parseForm(roundInputSchema, posted);
-		if (!parsed.ok)
-			return formFailure(event, 400, posted, { ...parsed, checkboxGroups }, legacy(posted));
+		if (!parsed.ok) return formFailure(event, 400, posted, { ...parsed, checkboxGroups });
 		const created = createRound(db, person, organisation.id, parsed.data);
 		if (!created.ok) {
 			const errors = { [created.field]: created.message };
-			return formFailure(event, 400, posted, { errors, checkboxGroups }, legacy(posted));
+			return formFailure(event, 400, posted, { errors, checkboxGroups });
 		}
 		redirect(303, `/organisations/${organisation.id}/rounds/${created.id}`);
 	}

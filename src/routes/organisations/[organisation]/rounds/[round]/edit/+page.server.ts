@@ -10,15 +10,6 @@ import { isRoundChoiceField, roundInputSchema, updateRound } from '$lib/server/r
 import { roundServiceIds } from '$lib/server/rounds/queries';
 import type { Actions, PageServerLoad } from './$types';
 
-// LEGACY(issue 11): the page still reads this old field; drop it once the page reads FormFailure.
-const legacy = (posted: FormData) => ({
-	selected: {
-		serviceIds: posted.getAll('serviceIds').map(String),
-		groupingIds: posted.getAll('groupingIds').map(String),
-		serviceTypes: posted.getAll('serviceTypes').map(String)
-	}
-});
-
 export const load = ((event) => {
 	const { db, organisation, round } = requireRound(event, 'organisation.manage');
 	const here = `/organisations/${organisation.id}/rounds/${round.id}`;
@@ -55,13 +46,12 @@ export const actions = {
 		const posted = await event.request.formData();
 		const checkboxGroups = isRoundChoiceField;
 		const parsed = parseForm(roundInputSchema, posted);
-		if (!parsed.ok)
-			return formFailure(event, 400, posted, { ...parsed, checkboxGroups }, legacy(posted));
+		if (!parsed.ok) return formFailure(event, 400, posted, { ...parsed, checkboxGroups });
 		const updated = updateRound(db, person, organisation.id, round.id, parsed.data);
 		if (!updated.ok && updated.status !== 400) error(updated.status, updated.message);
 		if (!updated.ok) {
 			const errors = { [updated.field]: updated.message };
-			return formFailure(event, 400, posted, { errors, checkboxGroups }, legacy(posted));
+			return formFailure(event, 400, posted, { errors, checkboxGroups });
 		}
 		redirect(303, `/organisations/${organisation.id}/rounds/${round.id}`);
 	}

@@ -67,21 +67,6 @@ export const load = ((event) => {
 /** The evidence sources are checkbox groups, one per challenge. */
 const isSourcesField = (name: string) => name.startsWith('sources-');
 
-// LEGACY(issue 11): the page still reads these old fields; drop them once it reads FormFailure.
-const legacySave = (posted: FormData) => ({
-	sources: Object.fromEntries(
-		[...new Set(posted.keys())].filter(isSourcesField).map((n) => [n, posted.getAll(n).map(String)])
-	),
-	comment: undefined
-});
-const legacyComment = (body: string, errors: Record<string, string>) => ({
-	comment: { values: { body }, errors },
-	sources: undefined,
-	conflicts: undefined,
-	revisions: undefined,
-	originals: undefined
-});
-
 async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.edit');
 	const posted = await event.request.formData();
@@ -99,7 +84,7 @@ async function save(event: RequestEvent<RouteParams>, complete: boolean) {
 			status,
 			posted,
 			{ errors, message, checkboxGroups: isSourcesField },
-			{ conflicts, revisions, originals, ...legacySave(posted) }
+			{ conflicts, revisions, originals }
 		);
 	}
 	const base = `/organisations/${organisation.id}`;
@@ -123,13 +108,10 @@ export const actions = {
 		});
 		if (!seesTeamDraft(raterOf(db, assessment.id, person.id), mayAgree)) {
 			const errors = { body: 'Submit your own ratings first: comments open to you once you have.' };
-			return formFailure(event, 403, posted, { errors }, legacyComment('', errors));
+			return formFailure(event, 403, posted, { errors });
 		}
 		const parsed = parseForm(commentInputSchema, posted);
-		if (!parsed.ok) {
-			const typed = String(posted.get('body') ?? '');
-			return formFailure(event, 400, posted, parsed, legacyComment(typed, parsed.errors));
-		}
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		addComment(db, person, assessment, organisation.id, parsed.data.body);
 		redirect(
 			303,
