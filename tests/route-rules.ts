@@ -64,6 +64,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
 	'/accessibility': { rule: 'public: the accessibility statement', answers: everyone(P, P) },
+	'/wrong-address': {
+		rule: 'public: where the server is set up to be used (ORIGIN)',
+		answers: everyone(P, P)
+	},
 	'/sign-out': {
 		rule: 'public: ends the current session, if any',
 		answers: everyone('home', 'home')
