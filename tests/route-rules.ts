@@ -78,6 +78,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/invitations/[token]': { rule: 'public with a valid invitation link', answers: everyone(N, N) },
 	'/reset-password/[token]': { rule: 'public with a valid reset link', answers: everyone(N, N) },
+	'/forgotten-password': {
+		rule: 'public: asks for a reset link by email, or says who can issue one',
+		answers: everyone(P, P)
+	},
 	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
 	'/admin/accounts': {
 		rule: 'accounts.administer',
