@@ -161,11 +161,11 @@ function announce() {
 			: `${host === '0.0.0.0' || host === '::' ? 'every address' : host}, port ${port}`;
 	if (origin) {
 		console.log(
-			`\nListening on ${where}. Open the app at:\n\n  ${origin}\n\nForms work only at that address. To use another, set ORIGIN (see the README).\n`
+			`\nListening on ${where}. Open the app at:\n\n  ${origin}\n\nForms work only at that address. To use another, set ORIGIN (see the README).`
 		);
 	} else {
 		console.log(
-			`\nListening on ${where}. ORIGIN is not set, so the app takes its address from each request.\n`
+			`\nListening on ${where}. ORIGIN is not set, so the app takes its address from each request.`
 		);
 	}
 }
