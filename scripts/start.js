@@ -1,4 +1,5 @@
-// Starts the app: builds it when the build is missing or older than the sources, then serves it.
+// Starts the app: builds it when the build is missing or older than the sources, sets the defaults,
+// then serves it through scripts/serve.js.
 // `--demo` serves a separate demo database full of generated data; `--reset` makes it anew.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -63,6 +64,4 @@ process.env.PORT ??= '3000';
 process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 
 console.log(`Database: ${process.env.DATABASE_PATH}`);
-const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
-console.log(`Serving on http://${host}:${process.env.PORT}`);
-await import(new URL('../build/index.js', import.meta.url).href);
+await import('./serve.js');

@@ -1,3 +1,5 @@
+// adapter-node's App.Platform: the incoming Node request, as `event.platform.req`.
+/// <reference types="@sveltejs/adapter-node" />
 import type { Person } from '$lib/server/access/policy';
 import type { Db } from '$lib/server/db';
 import type { SessionUser, ValidSession } from '$lib/server/auth/session';

@@ -4,6 +4,12 @@ import { getDb } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/startup';
 import { resumeSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
+import {
+	isBrowserNavigation,
+	openedElsewhere,
+	WRONG_ADDRESS_PATH,
+	wrongAddressLocation
+} from '$lib/server/http/address';
 
 export const init: ServerInit = async () => {
 	await prepareDatabase(getDb());
@@ -19,8 +25,30 @@ const requestContext: Handle = async ({ event, resolve }) => {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Refuses a state-changing request that does not come from this site. SvelteKit checks the origin
- * of form posts only; this also covers JSON and any other body, and requests with no Origin.
+ * Someone who opens a page at another address than the one the server is set up for (ORIGIN)
+ * would find that no form works there, so they are told where to go as soon as that is certain.
+ */
+const openedAtAnotherAddress: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+	if (
+		(request.method === 'GET' || request.method === 'HEAD') &&
+		url.pathname !== WRONG_ADDRESS_PATH &&
+		isBrowserNavigation(request.headers) &&
+		openedElsewhere(
+			{ headers: request.headers, httpVersion: event.platform?.req.httpVersion },
+			url.origin
+		)
+	) {
+		return seeOther(wrongAddressLocation(url.pathname + url.search, false));
+	}
+	return resolve(event);
+};
+
+/**
+ * Refuses a state-changing request that does not come from this site, whatever its content type,
+ * and one with no Origin or Referer. (This is why SvelteKit's own check, which answers before any
+ * hook runs, is turned off in svelte.config.js.) A person who sent a form is shown where the app
+ * is set up to be used: a form from another site, or from this one opened at another address.
  */
 const sameOriginWrites: Handle = async ({ event, resolve }) => {
 	if (STATE_CHANGING.has(event.request.method)) {
@@ -30,6 +58,11 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 			console.warn(
 				`cross-site ${event.request.method} refused: origin=${origin ?? 'none'} ${event.url.pathname}`
 			);
+			const location = wrongAddressLocation(event.url.pathname, true);
+			// A form sent with JavaScript (use:enhance) reads its answer as JSON, and follows this.
+			if (event.request.headers.get('x-sveltekit-action') === 'true')
+				return Response.json({ type: 'redirect', status: 303, location }, { status: 403 });
+			if (isBrowserNavigation(event.request.headers)) return seeOther(location);
 			return new Response(
 				'Cross-site requests are not allowed. Go back to the page and try again.',
 				{
@@ -41,6 +74,11 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 	}
 	return resolve(event);
 };
+
+/** A redirect returned rather than thrown, so that the security headers are still added to it. */
+function seeOther(location: string): Response {
+	return new Response(null, { status: 303, headers: { location } });
+}
 
 function originOf(url: string | null): string | null {
 	if (!url) return null;
@@ -64,7 +102,12 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders, sameOriginWrites, requestContext);
+export const handle = sequence(
+	securityHeaders,
+	openedAtAnotherAddress,
+	sameOriginWrites,
+	requestContext
+);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message: 'Page not found' };

@@ -105,6 +105,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'public with a valid password reset link',
 		answers: everyone(A, A)
 	},
+	'/forgotten-password': {
+		rule: 'public: anyone may ask for a reset link by email (on the demo data, without SMTP, it answers that email is not set up)',
+		answers: everyone(A, A)
+	},
 	'/account?/changePassword': {
 		rule: 'signed in: one’s own password',
 		answers: everyone(S, A)

@@ -64,6 +64,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
 	'/accessibility': { rule: 'public: the accessibility statement', answers: everyone(P, P) },
+	'/wrong-address': {
+		rule: 'public: where the server is set up to be used (ORIGIN)',
+		answers: everyone(P, P)
+	},
 	'/sign-out': {
 		rule: 'public: ends the current session, if any',
 		answers: everyone('home', 'home')
@@ -74,6 +78,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	},
 	'/invitations/[token]': { rule: 'public with a valid invitation link', answers: everyone(N, N) },
 	'/reset-password/[token]': { rule: 'public with a valid reset link', answers: everyone(N, N) },
+	'/forgotten-password': {
+		rule: 'public: asks for a reset link by email, or says who can issue one',
+		answers: everyone(P, P)
+	},
 	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
 	'/admin/accounts': {
 		rule: 'accounts.administer',

@@ -3,6 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { startServer, type RunningServer } from './server';
 import { crawl, pageKind, signInAs } from './crawl';
 import { VISITORS, type Visitor } from '../route-rules';
+import { startSmtpCatcher } from '../smtp-catcher';
 
 // Signs in as each demo role, follows the app's own links, and checks every kind of page the
 // role can reach with axe-core against WCAG 2.0, 2.1 and 2.2 A and AA.
@@ -55,3 +56,41 @@ for (const visitor of visitors) {
 		expect(violations).toEqual([]);
 	});
 }
+
+// Pages no link on the demo server leads to: asking for a reset link by email (the demo server
+// sends none) and its answer, and the page for the app opened at another address.
+test('the pages of a server that sends email, and of another address, meet WCAG 2.2 AA', async ({
+	page
+}) => {
+	const catcher = await startSmtpCatcher();
+	const emailing = await startServer({ SMTP_URL: catcher.url });
+	const violations: string[] = [];
+	async function check(where: string) {
+		const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+		for (const violation of results.violations) {
+			violations.push(`${where}: ${violation.id} (${violation.impact}) ${violation.help}`);
+		}
+	}
+	try {
+		const send = page.getByRole('button', { name: 'Email me a link' });
+		await page.goto(`${emailing.baseURL}/forgotten-password`, { waitUntil: 'networkidle' });
+		await check('forgotten password');
+		await send.click();
+		await expect(page.locator('.nhsuk-error-summary')).toBeVisible();
+		await check('forgotten password, refused');
+		await page.getByLabel('Email address').fill('someone@trust.example');
+		await send.click();
+		await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+		await check('check your email');
+
+		await page.goto(`${emailing.baseURL.replace('127.0.0.1', 'localhost')}/sign-in`);
+		await expect(
+			page.getByRole('heading', { name: 'Open this service at its own address' })
+		).toBeVisible();
+		await check('wrong address');
+	} finally {
+		await emailing.stop();
+		await catcher.stop();
+	}
+	expect(violations).toEqual([]);
+});

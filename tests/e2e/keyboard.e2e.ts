@@ -1,7 +1,13 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 import { openRoundAssessmentPath } from './crawl';
-import { errorSummary, expectErrorSummaryFocused } from './helpers';
+import {
+	ADMIN,
+	createFirstAdministrator,
+	errorSummary,
+	expectErrorSummaryFocused
+} from './helpers';
+import { startSmtpCatcher } from '../smtp-catcher';
 import { VISITORS } from '../route-rules';
 
 // Journeys done with the keyboard alone: every step is a key press, focus is always on something
@@ -301,4 +307,49 @@ test('a session that ends while someone types keeps their input and asks them to
 	await expect(
 		page.getByRole('heading', { level: 1, name: 'Typed before the session ended' })
 	).toBeVisible();
+});
+
+test('someone who has forgotten their password asks for a link and sets a new one, by keyboard alone', async ({
+	browser
+}) => {
+	// Its own server, which sends email to an SMTP server on loopback (the demo server sends none).
+	const catcher = await startSmtpCatcher();
+	const emailing = await startServer({ SMTP_URL: catcher.url });
+	try {
+		const setup = await browser.newPage();
+		await createFirstAdministrator(setup, emailing.setupUrl!);
+		await setup.close();
+
+		const page = await browser.newPage();
+		await page.goto(`${emailing.baseURL}/sign-in`, { waitUntil: 'networkidle' });
+		await tabTo(page, page.getByRole('link', { name: 'Forgotten your password?' }));
+		await page.keyboard.press('Enter');
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Forgotten your password?' })
+		).toBeVisible();
+		await tabTo(page, page.getByLabel('Email address'));
+		await page.keyboard.type(ADMIN.email);
+		await page.keyboard.press('Enter');
+		await expect(page.getByRole('heading', { level: 1, name: 'Check your email' })).toBeVisible();
+
+		await expect.poll(() => catcher.emails.length).toBe(1);
+		const link = catcher.emails[0].text.match(/https?:\/\/\S+\/reset-password\/[a-z0-9]+/)![0];
+		await page.goto(link, { waitUntil: 'networkidle' });
+		await tabTo(page, page.getByLabel('New password', { exact: true }));
+		await page.keyboard.type('a new password typed by keyboard');
+		await page.keyboard.press('Tab');
+		await page.keyboard.type('a new password typed by keyboard');
+		await page.keyboard.press('Enter');
+		await expect(page.getByText('Your new password has been set')).toBeVisible();
+
+		await tabTo(page, page.getByLabel('Email address'));
+		await page.keyboard.type(ADMIN.email);
+		await page.keyboard.press('Tab');
+		await page.keyboard.type('a new password typed by keyboard');
+		await page.keyboard.press('Enter');
+		await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	} finally {
+		await emailing.stop();
+		await catcher.stop();
+	}
 });

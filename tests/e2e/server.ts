@@ -15,7 +15,7 @@ export interface RunningServer {
 }
 
 /** A port nothing is listening on, so parallel runs on one machine never collide. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const probe = createServer();
 		probe.once('error', reject);
@@ -31,8 +31,9 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Starts the built app (`node build`) on a fresh temporary database, as an operator would, and
- * waits until it answers. Its log is kept so tests can read what it printed.
+ * Starts the built app through the server `npm start` runs (scripts/serve.js) on a fresh temporary
+ * database, as an operator would, and waits until it answers. Its log is kept so tests can read
+ * what it printed.
  */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
 	const port = await freePort();
@@ -40,7 +41,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 	const baseURL = `http://127.0.0.1:${port}`;
 	const databasePath = join(dir, 'test.sqlite');
 	let log = '';
-	const child: ChildProcess = spawn(process.execPath, ['build'], {
+	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.js'], {
 		env: {
 			...process.env,
 			DATABASE_PATH: databasePath,

@@ -9,7 +9,9 @@ const PUBLIC_ROUTES = [
 	'/sign-out',
 	'/setup/[token]',
 	'/invitations/[token]',
-	'/reset-password/[token]'
+	'/reset-password/[token]',
+	'/wrong-address',
+	'/forgotten-password'
 ];
 
 describe('route rules', () => {

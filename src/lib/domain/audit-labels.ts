@@ -33,6 +33,14 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'action.updated': 'Changed an improvement action',
 	'action.note_added': 'Added a progress note to an action',
 	'action.reviewed': 'Reviewed an action at the next round',
+	'account.password_changed': 'Changed their own password',
+	'account.sessions_ended': 'Signed out their other sessions',
+	'account.disabled': 'Disabled an account',
+	'account.enabled': 'Enabled an account',
+	'account.password_reset_issued': 'Issued a link to set a new password',
+	'account.password_reset_emailed': 'Emailed a link to set a new password, when asked',
+	'account.password_reset_issued_on_server': 'Issued a link to set a new password on the server',
+	'account.password_reset_used': 'Set a new password with a link',
 	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
 	// recorded under "revoked". The trail is append-only, so they keep the names they were written
 	// with, and read exactly as the events that replaced them.

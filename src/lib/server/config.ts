@@ -37,6 +37,11 @@ export function config(): Config {
 	return cached;
 }
 
+/** The address people use, for links printed where there is no request to take it from. */
+export function publicOrigin(): string {
+	return process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
+}
+
 /** How long a session lasts: idle, and at most. */
 export function sessionLimits(): SessionLimits {
 	const { sessionIdleMs, sessionMaxMs } = config();

@@ -1,6 +1,40 @@
+import { formatInstant } from '../format/dates';
 import { ROLE_LABELS, type Role } from './access/policy';
 
 // Email is optional: without SMTP settings the app shows every link on screen to pass on by hand.
+
+export type SendOutcome = 'sent' | 'not-configured' | 'failed';
+
+/** Whether this server can send email (SMTP_URL is set). */
+export function emailIsConfigured(): boolean {
+	return !!process.env.SMTP_URL;
+}
+
+const longDate = new Intl.DateTimeFormat('en-GB', {
+	dateStyle: 'long',
+	timeZone: 'Europe/London'
+});
+
+/** Sends one plain-text email; `what` names it in the log when it cannot be sent. */
+async function send(
+	what: string,
+	message: { to: string; subject: string; text: string }
+): Promise<SendOutcome> {
+	const smtpUrl = process.env.SMTP_URL;
+	if (!smtpUrl) return 'not-configured';
+	try {
+		const { createTransport } = await import('nodemailer');
+		const transport = createTransport(smtpUrl);
+		await transport.sendMail({
+			from: process.env.MAIL_FROM ?? 'ImROC self-assessment <no-reply@localhost>',
+			...message
+		});
+		return 'sent';
+	} catch (cause) {
+		console.error(`${what} email not sent:`, cause instanceof Error ? cause.message : cause);
+		return 'failed';
+	}
+}
 
 export interface InvitationEmail {
 	to: string;
@@ -11,35 +45,42 @@ export interface InvitationEmail {
 	expiresAt: Date;
 }
 
-export type SendOutcome = 'sent' | 'not-configured' | 'failed';
-
 export async function sendInvitationEmail(email: InvitationEmail): Promise<SendOutcome> {
-	const smtpUrl = process.env.SMTP_URL;
-	if (!smtpUrl) return 'not-configured';
-	try {
-		const { createTransport } = await import('nodemailer');
-		const transport = createTransport(smtpUrl);
-		await transport.sendMail({
-			from: process.env.MAIL_FROM ?? 'ImROC self-assessment <no-reply@localhost>',
-			to: email.to,
-			subject: `You are invited to ${email.placeName} on the ImROC self-assessment`,
-			text: [
-				`${email.invitedBy} has invited you to take part in ${email.placeName} as ${ROLE_LABELS[email.role].toLowerCase()}.`,
-				'',
-				'Open this link to accept. It works once, and expires on ' +
-					new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
-						email.expiresAt
-					) +
-					':',
-				'',
-				email.link,
-				'',
-				'If you were not expecting this, you can ignore this email.'
-			].join('\n')
-		});
-		return 'sent';
-	} catch (cause) {
-		console.error('invitation email not sent:', cause instanceof Error ? cause.message : cause);
-		return 'failed';
-	}
+	return send('invitation', {
+		to: email.to,
+		subject: `You are invited to ${email.placeName} on the ImROC self-assessment`,
+		text: [
+			`${email.invitedBy} has invited you to take part in ${email.placeName} as ${ROLE_LABELS[email.role].toLowerCase()}.`,
+			'',
+			`Open this link to accept. It works once, and expires on ${longDate.format(email.expiresAt)}:`,
+			'',
+			email.link,
+			'',
+			'If you were not expecting this, you can ignore this email.'
+		].join('\n')
+	});
+}
+
+export interface PasswordResetEmail {
+	to: string;
+	name: string;
+	link: string;
+	expiresAt: Date;
+}
+
+export async function sendPasswordResetEmail(email: PasswordResetEmail): Promise<SendOutcome> {
+	return send('password reset', {
+		to: email.to,
+		subject: 'Set a new password for the ImROC self-assessment',
+		text: [
+			`Hello ${email.name},`,
+			'',
+			'Someone asked for a link to set a new password for your account on the ImROC self-assessment. Open it to choose a new password. It works once, until ' +
+				`${formatInstant(email.expiresAt)}:`,
+			'',
+			email.link,
+			'',
+			'If it was not you, you can ignore this email: your password has not changed.'
+		].join('\n')
+	});
 }

@@ -2,11 +2,7 @@ import type { Db } from './db/client';
 import { loadBuiltInPacks } from './frameworks/loader';
 import { prepareFirstRunSetup } from './auth/setup';
 import { seedDemo, DEMO_ACCOUNTS } from './demo/seed';
-import { config } from './config';
-
-function publicOrigin(): string {
-	return process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}`;
-}
+import { config, publicOrigin } from './config';
 
 /** Everything the server does once before it answers: packs, demo data, the first-run link. */
 export async function prepareDatabase(db: Db): Promise<void> {

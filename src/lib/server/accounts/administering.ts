@@ -111,14 +111,29 @@ export type IssueResetResult =
 	| { ok: false; problem: AccountProblem };
 
 /**
+ * How a reset link came to be issued, as the audit trail records it: by a platform administrator
+ * (Manage accounts), by email to the person who asked on the sign-in page, or on the server by
+ * whoever runs it (`npm run reset-password`). Only an administrator's has someone signed in behind it.
+ */
+const RESET_ISSUED_ACTIONS = {
+	administrator: 'account.password_reset_issued',
+	email: 'account.password_reset_emailed',
+	command: 'account.password_reset_issued_on_server'
+} as const;
+
+export type ResetIssuedBy = keyof typeof RESET_ISSUED_ACTIONS;
+
+/**
  * Makes a single-use link to set a new password and returns its token, which is never stored
- * (only its hash). Any earlier unused link for the account stops working.
+ * (only its hash). Any earlier unused link for the account stops working. `actorId` is the
+ * administrator who issued it, or null when no one signed in did.
  */
 export function issuePasswordReset(
 	db: Db,
-	actorId: string,
+	actorId: string | null,
 	accountId: string,
-	now = new Date()
+	now = new Date(),
+	issuedBy: ResetIssuedBy = 'administrator'
 ): IssueResetResult {
 	return db.transaction((tx) => {
 		const account = tx
@@ -154,7 +169,7 @@ export function issuePasswordReset(
 			{
 				userId: actorId,
 				organisationId: null,
-				action: 'account.password_reset_issued',
+				action: RESET_ISSUED_ACTIONS[issuedBy],
 				entityType: 'user',
 				entityId: accountId,
 				after: { resetId: row.id, expiresAt: row.expiresAt }

@@ -1,7 +1,8 @@
-// The forms of one's own account and of administering accounts.
+// The forms of one's own account, of a forgotten password and of administering accounts.
 
 import { z } from 'zod';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password';
+import { emailSchema } from '../users';
 
 const newPasswordField = z
 	.string({ error: 'Enter a new password' })
@@ -32,6 +33,9 @@ export const changePasswordSchema = z
 export const resetPasswordSchema = z
 	.object({ newPassword: newPasswordField, confirmPassword: confirmField })
 	.refine((v) => v.newPassword === v.confirmPassword, passwordsMatch);
+
+/** Asking for a reset link by email, from the sign-in page. */
+export const forgottenPasswordSchema = z.object({ email: emailSchema });
 
 /** The account an administrator acts on, from a hidden form field. */
 export const accountIdSchema = z.object({

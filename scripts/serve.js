@@ -1,0 +1,200 @@
+// The HTTP server around the built app: adapter-node's request handler (build/handler.js) in a
+// server of our own, as adapter-node's documentation describes for custom servers. It exists so
+// that the port is bound before the app starts: the handler's import runs the app's init hook
+// (migrations, the one-time setup link), so a busy port must stop us before that, with one plain
+// line instead of a link that would open another program. Requests that arrive while the app
+// starts wait for it.
+//
+// It keeps what adapter-node 5.5's own build/index.js does with the settings it reads here: HOST,
+// PORT, SOCKET_PATH, KEEP_ALIVE_TIMEOUT, HEADERS_TIMEOUT, SHUTDOWN_TIMEOUT, and IDLE_TIMEOUT with
+// systemd socket activation (LISTEN_PID, LISTEN_FDS). The handler reads the rest itself: ORIGIN,
+// PROTOCOL_HEADER, HOST_HEADER, PORT_HEADER, ADDRESS_HEADER, XFF_DEPTH, BODY_SIZE_LIMIT.
+//
+// `npm start` runs this through scripts/start.js, which builds the app and sets the defaults;
+// `node scripts/serve.js` serves an existing build as it is.
+import http from 'node:http';
+import { rmSync, statSync } from 'node:fs';
+
+const HANDLER = new URL('../build/handler.js', import.meta.url);
+// systemd passes a socket-activated listener as the first file descriptor after stdio.
+const SD_LISTEN_FDS_START = 3;
+
+const socketPath = process.env.SOCKET_PATH || undefined;
+const host = process.env.HOST ?? '0.0.0.0';
+const port = process.env.PORT ?? (socketPath ? undefined : '3000');
+const shutdownTimeout = seconds('SHUTDOWN_TIMEOUT') ?? 30;
+const idleTimeout = seconds('IDLE_TIMEOUT') ?? 0;
+const listenPid = Number.parseInt(process.env.LISTEN_PID ?? '0', 10);
+const listenFds = Number.parseInt(process.env.LISTEN_FDS ?? '0', 10);
+const socketActivation = listenPid === process.pid && listenFds === 1;
+if (listenFds > 1) stop(`Only one socket can be passed for socket activation, not ${listenFds}.`);
+
+/**
+ * A whole number of seconds from the environment, or undefined when it is not set.
+ * @param {string} name
+ * @returns {number | undefined}
+ */
+function seconds(name) {
+	const raw = process.env[name];
+	if (!raw) return undefined;
+	if (!/^\d+$/.test(raw)) stop(`${name} must be a whole number of seconds, not "${raw}".`);
+	return Number.parseInt(raw, 10);
+}
+
+/**
+ * Says why the server cannot start, in one line, and ends the process with code 1.
+ * @param {string} message
+ * @returns {never}
+ */
+function stop(message) {
+	console.error(message);
+	process.exit(1);
+}
+
+/** How `npm start` was run, to show the same command with another port. */
+function startCommand() {
+	const script = process.env.npm_lifecycle_event;
+	if (script === 'start') return 'npm start';
+	if (script) return `npm run ${script}`;
+	return 'node scripts/serve.js';
+}
+
+/** @typedef {(req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => unknown} Handler */
+
+/** @type {Handler | null} */
+let handler = null;
+/** @type {[http.IncomingMessage, http.ServerResponse][]} */
+const waiting = [];
+let requests = 0;
+/** @type {NodeJS.Timeout | undefined} */
+let shutdownTimer;
+/** @type {NodeJS.Timeout | undefined} */
+let idleTimer;
+
+/**
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ */
+function dispatch(req, res) {
+	if (!handler) {
+		waiting.push([req, res]);
+		return;
+	}
+	// Every request reaches SvelteKit, which answers it; `next` runs only if something changes that.
+	Promise.resolve(
+		handler(req, res, () => {
+			res.statusCode = 404;
+			res.end('Not found');
+		})
+	).catch((error) => {
+		console.error('request failed outside the app:', error);
+		if (res.headersSent) res.destroy();
+		else {
+			res.statusCode = 500;
+			res.end('Internal Server Error');
+		}
+	});
+}
+
+const server = http.createServer(dispatch);
+const keepAliveTimeout = seconds('KEEP_ALIVE_TIMEOUT');
+if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout * 1000;
+const headersTimeout = seconds('HEADERS_TIMEOUT');
+if (headersTimeout !== undefined) server.headersTimeout = headersTimeout * 1000;
+
+server.on('request', (req) => {
+	requests++;
+	if (idleTimer) idleTimer = void clearTimeout(idleTimer);
+	req.on('close', () => {
+		requests--;
+		// Once shutting down, close each connection as soon as it is idle, so it takes no new requests.
+		if (shutdownTimer) server.closeIdleConnections();
+		if (requests === 0 && socketActivation && idleTimeout) {
+			idleTimer = setTimeout(() => shutDown('IDLE'), idleTimeout * 1000);
+		}
+	});
+});
+
+server.once('error', (/** @type {NodeJS.ErrnoException} */ error) => {
+	if (error.code === 'EADDRINUSE') {
+		const other = String(Number(port) === 3000 ? 3001 : Number(port) + 1);
+		stop(
+			`Port ${port} is already in use: another program, perhaps another copy of this app, is listening on it. Stop it, or set PORT to another, e.g. PORT=${other} ${startCommand()}`
+		);
+	}
+	if (error.code === 'EACCES') {
+		stop(
+			`Port ${port} needs more permissions than this user has (ports below 1024 usually do). Set PORT to another, e.g. PORT=3000 ${startCommand()}`
+		);
+	}
+	throw error;
+});
+
+/**
+ * Stops taking requests, lets those under way finish (for up to SHUTDOWN_TIMEOUT seconds), then
+ * tells the app through the same event adapter-node emits.
+ * @param {'SIGINT' | 'SIGTERM' | 'IDLE'} reason
+ */
+function shutDown(reason) {
+	if (shutdownTimer) return;
+	// A keep-alive connection would hold close() open until it timed out, though it serves nothing.
+	server.closeIdleConnections();
+	server.close((error) => {
+		if (error) return; // already closed
+		clearTimeout(shutdownTimer);
+		clearTimeout(idleTimer);
+		// @ts-expect-error adapter-node's custom event, which Node's types do not know
+		process.emit('sveltekit:shutdown', reason);
+	});
+	shutdownTimer = setTimeout(() => server.closeAllConnections(), shutdownTimeout * 1000);
+}
+process.on('SIGTERM', shutDown);
+process.on('SIGINT', shutDown);
+
+/** Says where people must open the app: the one address it accepts forms from. */
+function announce() {
+	const origin = process.env.ORIGIN?.trim();
+	const where = socketActivation
+		? `file descriptor ${SD_LISTEN_FDS_START}`
+		: socketPath
+			? socketPath
+			: `${host === '0.0.0.0' || host === '::' ? 'every address' : host}, port ${port}`;
+	if (origin) {
+		console.log(
+			`\nListening on ${where}. Open the app at:\n\n  ${origin}\n\nForms work only at that address. To use another, set ORIGIN (see the README).`
+		);
+	} else {
+		console.log(
+			`\nListening on ${where}. ORIGIN is not set, so the app takes its address from each request.`
+		);
+	}
+}
+
+async function startApp() {
+	announce();
+	try {
+		// Importing the handler runs the app's init hook, which may print the first-run setup link.
+		({ handler } = await import(HANDLER.href));
+	} catch (error) {
+		console.error('The app could not start:', error);
+		process.exit(1);
+	}
+	for (const [req, res] of waiting.splice(0)) dispatch(req, res);
+}
+
+if (socketActivation) {
+	server.listen({ fd: SD_LISTEN_FDS_START }, startApp);
+} else {
+	// A socket file left empty by an earlier run would make listening fail.
+	if (socketPath) {
+		try {
+			if (statSync(socketPath).size === 0) rmSync(socketPath);
+		} catch {
+			// no file: nothing to remove
+		}
+	}
+	server.listen(
+		{ path: socketPath, host, port: port === undefined ? undefined : Number(port) },
+		startApp
+	);
+}

@@ -1,0 +1,48 @@
+import { Throttle } from '$lib/server/auth/throttle';
+import { formFailure } from '$lib/server/http/failure';
+import { parseForm } from '$lib/server/forms';
+import { emailIsConfigured } from '$lib/server/mailer';
+import { emailResetLink } from '$lib/server/accounts/forgotten-password';
+import { forgottenPasswordSchema } from '$lib/server/accounts/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+// Public by design: anyone may ask, and everyone is told the same, whether or not the address has
+// an account. Every request counts, whatever it leads to: against the address asked about, so no
+// one's inbox can be flooded, and against the client address, so no one can work through a list.
+const emailThrottle = new Throttle(2);
+const clientThrottle = new Throttle(20);
+
+const NO_EMAIL =
+	'This server does not send email. Ask a platform administrator for a link to set a new password.';
+
+export const load = (() => ({ emailConfigured: emailIsConfigured() })) satisfies PageServerLoad;
+
+export const actions = {
+	default: async (event) => {
+		const posted = await event.request.formData();
+		if (!emailIsConfigured()) return formFailure(event, 400, posted, { message: NO_EMAIL });
+		const parsed = parseForm(forgottenPasswordSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+
+		const { email } = parsed.data;
+		const client = event.getClientAddress();
+		const wait = Math.max(emailThrottle.waitSeconds(email), clientThrottle.waitSeconds(client));
+		if (wait > 0) {
+			const message = `You have asked for several links in a row. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`;
+			return formFailure(event, 429, posted, { message });
+		}
+		emailThrottle.recordFailure(email);
+		clientThrottle.recordFailure(client);
+
+		const { db } = event.locals;
+		const origin = event.url.origin;
+		// Done once the answer has gone, so that it comes as soon for an address with an account
+		// (a link to make and an email to send) as for one without.
+		setImmediate(() => {
+			emailResetLink(db, email, origin).catch((cause) =>
+				console.error('password reset link not emailed:', cause)
+			);
+		});
+		return { sentTo: email };
+	}
+} satisfies Actions;
