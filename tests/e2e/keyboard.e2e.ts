@@ -302,3 +302,51 @@ test('a session that ends while someone types keeps their input and asks them to
 		page.getByRole('heading', { level: 1, name: 'Typed before the session ended' })
 	).toBeVisible();
 });
+
+test('a dashboard’s framework is chosen, and a pack version retired after its confirmation, by keyboard alone', async ({
+	page
+}) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.platformAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.platformAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await page.goto(server.baseURL + assessmentPath.replace(/\/rounds\/.*/, '/dashboard'), {
+		waitUntil: 'networkidle'
+	});
+	await expect(page.getByText('Framework: ImROC organisational challenges (2010)')).toBeVisible();
+	const choice = page.getByLabel('Framework', { exact: true });
+	await tabTo(page, choice);
+	// A closed select takes the option whose name begins with the letters typed.
+	await page.keyboard.type('Peer');
+	await expect(choice).toHaveValue('peer-support-check');
+	await tabTo(page, page.getByRole('button', { name: 'Show this framework' }));
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/framework=peer-support-check/);
+	await expect(
+		page.getByText('Framework: Peer support check (demo pack), version 1.')
+	).toBeVisible();
+
+	await page.goto(`${server.baseURL}/admin/frameworks`, { waitUntil: 'networkidle' });
+	const name = 'Peer support check (demo pack) version 1';
+	await tabTo(page, page.getByRole('link', { name: `Retire ${name}` }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', {
+			level: 1,
+			name: 'Retire Peer support check (demo pack), version 1?'
+		})
+	).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Retire this version' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('alert')).toContainText(`${name} is retired`);
+	// Offered again, by keyboard too, so the demo is as it was.
+	await tabTo(page, page.getByRole('button', { name: `Offer again ${name}` }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('row').filter({ hasText: 'Peer support check (demo pack)' })
+	).toContainText('Offered for new rounds');
+});
