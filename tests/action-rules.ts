@@ -123,7 +123,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	'/admin/accounts?/enable': { rule: 'accounts.administer', answers: PLATFORM },
 	'/admin/accounts?/issueReset': { rule: 'accounts.administer', answers: PLATFORM },
 	'/admin/frameworks?/import': { rule: 'frameworks.manage', answers: PLATFORM },
-	'/admin/frameworks?/retire': { rule: 'frameworks.manage', answers: PLATFORM },
+	'/admin/frameworks/[framework]/retire': {
+		rule: 'frameworks.manage (without the confirmation its button sends, it retires nothing)',
+		answers: PLATFORM
+	},
 	'/admin/frameworks?/restore': { rule: 'frameworks.manage', answers: PLATFORM },
 	'/organisations/new': { rule: 'organisation.create', answers: PLATFORM },
 

@@ -95,6 +95,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
 	},
+	'/admin/frameworks/[framework]/retire': {
+		rule: 'frameworks.manage: asks before retiring a version',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
+	},
 	'/sites': {
 		rule: 'sites.view: platform administrators and facilitators; shows only sites.compare sites',
 		answers: { ...everyone(S, N), platformAdmin: P, facilitator: P }

@@ -44,7 +44,7 @@ test('a platform administrator imports a pack, and a round runs on it from start
 		'broken.json could not be imported, so nothing has changed'
 	);
 	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText(
-		'challenges[2].key: challenge key "welcome" is used more than once'
+		'Challenge 3: the key “welcome” is also the key of challenge 1; each challenge needs its own.'
 	);
 	await expect(page.getByRole('link', { name: PACK_NAME })).toHaveCount(0);
 
@@ -55,7 +55,7 @@ test('a platform administrator imports a pack, and a round runs on it from start
 	});
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('list', { name: 'Problems in the file' })).toContainText(
-		'The file is not valid JSON'
+		'Line 1, column 3 is not valid JSON'
 	);
 
 	// A 3 MB file gets our own message; a 50 MB one is refused by the server before it is read.
@@ -130,7 +130,21 @@ test('a platform administrator imports a pack, and a round runs on it from start
 
 	// Retired packs are no longer offered for new rounds, but the round that used it still reads.
 	await page.goto(`${server.baseURL}/admin/frameworks`);
-	await page.getByRole('button', { name: `Retire ${PACK_NAME} version 1` }).click();
+	// Retiring asks first, and says what it does.
+	await page.getByRole('link', { name: `Retire ${PACK_NAME} version 1` }).click();
+	await expect(
+		page.getByRole('heading', { level: 1, name: `Retire ${PACK_NAME}, version 1?` })
+	).toBeVisible();
+	await expect(page.getByText('The round that uses it stays as it is')).toBeVisible();
+	await page.getByRole('link', { name: 'Cancel: keep offering it' }).click();
+	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText(
+		'Offered for new rounds'
+	);
+	await page.getByRole('link', { name: `Retire ${PACK_NAME} version 1` }).click();
+	await page.getByRole('button', { name: 'Retire this version' }).click();
+	await expect(page.getByRole('alert')).toContainText(
+		`${PACK_NAME} version 1 is retired: it is no longer offered for new rounds.`
+	);
 	await expect(page.getByRole('row').filter({ hasText: PACK_NAME })).toContainText('Retired');
 	await page.goto(`${organisationUrl}/rounds/new`);
 	await expect(page.getByLabel(`${PACK_NAME} (version 1)`)).toHaveCount(0);

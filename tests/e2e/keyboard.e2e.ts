@@ -276,6 +276,53 @@ test('after a failed submit, focus moves to the error summary and its links reac
 	await expect(page.getByLabel('Service name')).toHaveValue('Keyboard Crisis Team');
 });
 
+test('a framework pack file’s problems are reached from the error summary, by keyboard alone', async ({
+	page
+}) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.platformAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.platformAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Framework packs' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Framework packs' })).toBeVisible();
+
+	// The file chooser opens from the keyboard; the browser's own dialog is answered by the test.
+	const fileInput = page.getByLabel('Framework pack file (JSON)');
+	await tabTo(page, fileInput);
+	const chooser = page.waitForEvent('filechooser');
+	await page.keyboard.press('Space');
+	await (
+		await chooser
+	).setFiles({
+		name: 'no-challenges.json',
+		mimeType: 'application/json',
+		buffer: Buffer.from('{\n\t"key": "keyboard-pack",\n\t"version": 1,\n\t"scale": []\n}')
+	});
+	await tabTo(page, page.getByRole('button', { name: 'Import pack' }));
+	await page.keyboard.press('Enter');
+
+	await expectErrorSummaryFocused(page);
+	const problems = errorSummary(page)
+		.getByRole('list', { name: 'Problems in the file' })
+		.getByRole('listitem');
+	await expect(problems).toHaveText([
+		'The pack’s name is missing.',
+		'The attribution is missing.',
+		'The scale has 0 levels; it needs at least 2.',
+		'The list of challenges is missing.'
+	]);
+	await tabTo(
+		page,
+		errorSummary(page).getByRole('link', { name: /^Correct the 4 problems in no-challenges.json/ })
+	);
+	await page.keyboard.press('Enter');
+	await expect(fileInput).toBeFocused();
+});
+
 test('a session that ends while someone types keeps their input and asks them to sign in again', async ({
 	page,
 	context
@@ -352,4 +399,52 @@ test('someone who has forgotten their password asks for a link and sets a new on
 		await emailing.stop();
 		await catcher.stop();
 	}
+});
+
+test('a dashboard’s framework is chosen, and a pack version retired after its confirmation, by keyboard alone', async ({
+	page
+}) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.platformAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.platformAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await page.goto(server.baseURL + assessmentPath.replace(/\/rounds\/.*/, '/dashboard'), {
+		waitUntil: 'networkidle'
+	});
+	await expect(page.getByText('Framework: ImROC organisational challenges (2010)')).toBeVisible();
+	const choice = page.getByLabel('Framework', { exact: true });
+	await tabTo(page, choice);
+	// A closed select takes the option whose name begins with the letters typed.
+	await page.keyboard.type('Peer');
+	await expect(choice).toHaveValue('peer-support-check');
+	await tabTo(page, page.getByRole('button', { name: 'Show this framework' }));
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/framework=peer-support-check/);
+	await expect(
+		page.getByText('Framework: Peer support check (demo pack), version 1.')
+	).toBeVisible();
+
+	await page.goto(`${server.baseURL}/admin/frameworks`, { waitUntil: 'networkidle' });
+	const name = 'Peer support check (demo pack) version 1';
+	await tabTo(page, page.getByRole('link', { name: `Retire ${name}` }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', {
+			level: 1,
+			name: 'Retire Peer support check (demo pack), version 1?'
+		})
+	).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Retire this version' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('alert')).toContainText(`${name} is retired`);
+	// Offered again, by keyboard too, so the demo is as it was.
+	await tabTo(page, page.getByRole('button', { name: `Offer again ${name}` }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('row').filter({ hasText: 'Peer support check (demo pack)' })
+	).toContainText('Offered for new rounds');
 });

@@ -3,7 +3,8 @@ import { startServer, type RunningServer } from './server';
 import { crawl, signInAs } from './crawl';
 
 // WCAG 1.4.10 reflow, 1.4.4 resize text and 2.5.8 target size, on every kind of page an
-// organisation administrator and a service lead can reach. 320 CSS pixels is the width of a
+// organisation administrator, a service lead and a platform administrator (framework packs, the
+// cross-site view) can reach. 320 CSS pixels is the width of a
 // small phone and of a 1280-pixel screen zoomed to 400%; 640 is that screen zoomed to 200%.
 
 let server: RunningServer;
@@ -15,7 +16,7 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
-for (const visitor of ['organisationAdmin', 'serviceLead'] as const) {
+for (const visitor of ['organisationAdmin', 'serviceLead', 'platformAdmin'] as const) {
 	for (const width of [320, 640]) {
 		test(`at ${width} CSS pixels wide, pages for the ${visitor} need no sideways scrolling and controls are big enough`, async ({
 			page

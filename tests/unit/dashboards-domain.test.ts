@@ -3,9 +3,12 @@ import {
 	benchmark,
 	biggestMovers,
 	changedChallenges,
+	chosenFramework,
 	distribution,
 	fiveNumberSummary,
 	formatMedian,
+	frameworkChoices,
+	frameworkLabel,
 	medianFromCounts,
 	medianValue,
 	parseLevelCounts,
@@ -145,5 +148,47 @@ describe('movers', () => {
 			['x', 'up'],
 			['z', 'down']
 		]);
+	});
+});
+
+describe('the framework a dashboard shows', () => {
+	const versions = [
+		{ id: 'c2', packKey: 'culture', name: 'Culture check', version: 2 },
+		{ id: 'i1', packKey: 'imroc-2010', name: 'ImROC organisational challenges (2010)', version: 1 },
+		{ id: 'c1', packKey: 'culture', name: 'Culture check (old name)', version: 1 },
+		{ id: 'c3', packKey: 'culture', name: 'Culture check', version: 3 }
+	];
+
+	it('groups the versions used by pack, named after the newest, oldest version first', () => {
+		expect(frameworkChoices(versions)).toEqual([
+			{
+				packKey: 'culture',
+				name: 'Culture check',
+				versions: [1, 2, 3],
+				frameworkIds: ['c1', 'c2', 'c3'],
+				latestFrameworkId: 'c3'
+			},
+			{
+				packKey: 'imroc-2010',
+				name: 'ImROC organisational challenges (2010)',
+				versions: [1],
+				frameworkIds: ['i1'],
+				latestFrameworkId: 'i1'
+			}
+		]);
+	});
+
+	it('says which framework and which versions', () => {
+		const [culture, imroc] = frameworkChoices(versions);
+		expect(frameworkLabel(imroc)).toBe('ImROC organisational challenges (2010), version 1');
+		expect(frameworkLabel(culture)).toBe('Culture check, versions 1, 2 and 3');
+		expect(frameworkLabel({ name: 'X', versions: [1, 2] })).toBe('X, versions 1 and 2');
+	});
+
+	it('takes the one asked for, else the default, and ignores a key that is not there', () => {
+		const choices = frameworkChoices(versions);
+		expect(chosenFramework(choices, 'culture', 'imroc-2010').packKey).toBe('culture');
+		expect(chosenFramework(choices, undefined, 'imroc-2010').packKey).toBe('imroc-2010');
+		expect(chosenFramework(choices, 'no-such-pack', 'culture').packKey).toBe('culture');
 	});
 });

@@ -1,4 +1,6 @@
 import { agreedScoreField } from '$lib/forms/field-names';
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createOrganisation } from '$lib/server/organisations';
 import { createService } from '$lib/server/services';
@@ -12,6 +14,7 @@ import { frameworkContent } from '$lib/server/frameworks/queries';
 import { addRater } from '$lib/server/ratings/raters';
 import { saveRatings } from '$lib/server/ratings/answers';
 import { personFor } from '$lib/server/users';
+import { importPack } from '$lib/server/frameworks/import';
 import { crossSiteView } from '$lib/server/dashboards/cross-site';
 import { organisationDashboard } from '$lib/server/dashboards/organisation';
 import { serviceDashboard } from '$lib/server/dashboards/service';
@@ -65,16 +68,24 @@ function member(
 	return personFor(db, { id: user.id, email: user.email, name, isPlatformAdmin: false });
 }
 
-/** Completes a round for every service; `beforeAgreeing` runs on each assessment while it is open. */
+const imrocId = (db: Db) =>
+	db.select().from(frameworks).where(eq(frameworks.packKey, 'imroc-2010')).get()!.id;
+
+/**
+ * Completes a round for every service, on the ImROC pack unless another framework is given;
+ * `beforeAgreeing` runs on each assessment while it is open.
+ */
 function completedRound(
 	db: Db,
 	s: ReturnType<typeof site>,
 	title: string,
 	start: string,
 	levels: Levels[],
-	beforeAgreeing?: (assessment: AssessmentRecord) => void
+	{
+		beforeAgreeing,
+		frameworkId = imrocId(db)
+	}: { beforeAgreeing?: (assessment: AssessmentRecord) => void; frameworkId?: string } = {}
 ) {
-	const frameworkId = db.select().from(frameworks).get()!.id;
 	const round = createRound(
 		db,
 		s.person,
@@ -250,7 +261,7 @@ describe('the perspective gap', () => {
 		const admin = platformAdmin(db);
 		const trust = site(db, admin, 'Northmoor', ['Alpha']);
 		const [alpha] = trust.serviceIds;
-		const content = frameworkContent(db, db.select().from(frameworks).get()!.id);
+		const content = frameworkContent(db, imrocId(db));
 		/** A rater who submits `first` for challenge 1 and level 2 for every other challenge. */
 		const rate = (assessment: AssessmentRecord, perspective: string, first: number) => {
 			const rater = member(db, trust.organisationId, 'rater', alpha);
@@ -264,11 +275,13 @@ describe('the perspective gap', () => {
 				saveRatings(db, rater, assessment, { perspective, answers }, { submit: true })
 			).toEqual({ ok: true });
 		};
-		completedRound(db, trust, 'Spring', '2026-01-01', [flat(2)], (assessment) => {
-			// Staff rate challenge 1 at 1, 1, 1 and 4: a mean of 1.75, a median of 1.
-			for (const level of [1, 1, 1, 4]) rate(assessment, 'staff', level);
-			// Carers split 2 and 3: a median between them.
-			for (const level of [2, 3]) rate(assessment, 'carer', level);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(2)], {
+			beforeAgreeing: (assessment) => {
+				// Staff rate challenge 1 at 1, 1, 1 and 4: a mean of 1.75, a median of 1.
+				for (const level of [1, 1, 1, 4]) rate(assessment, 'staff', level);
+				// Carers split 2 and 3: a median between them.
+				for (const level of [2, 3]) rate(assessment, 'carer', level);
+			}
 		});
 
 		const dashboard = serviceDashboard(db, alpha)!;
@@ -345,5 +358,187 @@ describe('the cross-site view', () => {
 		expect(three.tables.benchmark.rows[0]).toContain('Withheld: fewer than 3 other sites');
 		// Nothing a person typed reaches a cross-site table.
 		expect(JSON.stringify(all.tables)).not.toMatch(/One|Two/);
+	});
+});
+
+/** Imports the test pack (five challenges, levels 0 to 2), or a changed copy of it as a new version. */
+function importTestPack(db: Db, admin: Person, change?: (pack: TestPack) => void) {
+	const pack = JSON.parse(readFileSync('tests/fixtures/packs/small-three-level.json', 'utf8'));
+	change?.(pack);
+	const imported = importPack(db, admin, JSON.stringify(pack));
+	if (!imported.ok) throw new Error(imported.problems.join('\n'));
+	return imported.frameworkId;
+}
+type TestPack = {
+	challenges: { key: string; name: string; shortLabel: string }[];
+};
+
+const IMROC_LABEL = 'ImROC organisational challenges (2010), version 1';
+const TEST_PACK_LABEL = 'Team culture check (test pack), version 1';
+
+describe('dashboards once a round uses a second framework', () => {
+	/** Northmoor: two ImROC rounds in which Alpha rises everywhere and Bravo falls on one challenge. */
+	function twoImrocRounds() {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo', 'Charlie']);
+		completedRound(db, trust, 'Spring', '2026-01-01', [flat(1), flat(2), flat(2)]);
+		completedRound(db, trust, 'Autumn', '2026-07-01', [flat(3), (p) => (p === 1 ? 1 : 2), flat(2)]);
+		return { db, admin, trust };
+	}
+
+	it('the organisation dashboard shows the latest round’s framework, and ImROC unchanged when chosen', () => {
+		const { db, admin, trust } = twoImrocRounds();
+		const before = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(before.framework.shown.label).toBe(IMROC_LABEL);
+		expect(before.framework.choices).toHaveLength(1);
+
+		const culture = importTestPack(db, admin);
+		completedRound(db, trust, 'Culture check', '2027-01-01', [flat(2), flat(0), flat(1)], {
+			frameworkId: culture
+		});
+
+		const latest = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(latest.framework.shown).toEqual({
+			packKey: 'team-culture-check',
+			label: TEST_PACK_LABEL
+		});
+		expect(latest.framework.choices.map((c) => c.text)).toEqual([IMROC_LABEL, TEST_PACK_LABEL]);
+		expect(latest.challenges.map((c) => c.shortLabel)).toEqual([
+			'Welcome',
+			'Hope',
+			'Choice',
+			'Peer roles',
+			'Community'
+		]);
+		expect(latest.rounds.map((r) => r.title)).toEqual(['Culture check']);
+		expect(latest.tables.distribution.rows).toEqual([['Culture check', 1, 1, 1, 3, '1']]);
+		expect(latest.tables.medians.head).toEqual(['Challenge', 'Culture check']);
+		expect(latest.movers.later).toBeNull();
+		expect(latest.tables.movers.rows).toEqual([]);
+		expect(latest.completion.round.title).toBe('Culture check');
+
+		const imroc = organisationDashboard(
+			db,
+			trust.organisationId,
+			{ framework: 'imroc-2010' },
+			trust.person
+		)!;
+		expect(imroc.framework.shown.label).toBe(IMROC_LABEL);
+		expect(imroc.tables).toEqual(before.tables);
+		expect(imroc.tables.movers.rows).toEqual([
+			['Alpha', 20, 10, 0],
+			['Bravo', -1, 0, 1]
+		]);
+		expect(imroc.rounds.map((r) => r.title)).toEqual(['Spring', 'Autumn']);
+
+		// A round of the other framework named in the address is not this framework's round.
+		const mixed = organisationDashboard(
+			db,
+			trust.organisationId,
+			{ framework: 'imroc-2010', round: latest.rounds[0].id, to: latest.rounds[0].id },
+			trust.person
+		)!;
+		expect(mixed.heatmap.round.title).toBe('Autumn');
+		expect(mixed.tables.medians.head).toEqual(['Challenge', 'Spring', 'Autumn']);
+		// An unknown framework falls back to the default.
+		expect(
+			organisationDashboard(db, trust.organisationId, { framework: 'nope' }, trust.person)!
+				.framework.shown.packKey
+		).toBe('team-culture-check');
+	});
+
+	it('compares versions of one pack by challenge key, and says which versions it shows', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo']);
+		const first = importTestPack(db, admin);
+		completedRound(db, trust, 'First', '2026-01-01', [flat(0), flat(1)], { frameworkId: first });
+		// Version 2 renames "Hope" and puts a new challenge first: positions shift, keys do not.
+		const second = importTestPack(db, admin, (pack) => {
+			pack.challenges[1].shortLabel = 'Hope and strengths';
+			pack.challenges.unshift({ key: 'safety', name: 'People feel safe', shortLabel: 'Safety' });
+		});
+		completedRound(db, trust, 'Second', '2026-07-01', [flat(2), flat(1)], {
+			frameworkId: second
+		});
+		completedRound(db, trust, 'ImROC', '2025-01-01', [flat(4), flat(4)]);
+
+		const dashboard = organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+		expect(dashboard.framework.shown.label).toBe(
+			'Team culture check (test pack), versions 1 and 2'
+		);
+		expect(dashboard.rounds.map((r) => r.title)).toEqual(['First', 'Second']);
+		expect(dashboard.challenges.map((c) => c.shortLabel)).toEqual([
+			'Safety',
+			'Welcome',
+			'Hope and strengths',
+			'Choice',
+			'Peer roles',
+			'Community'
+		]);
+		// Hope: Alpha 0 → 2 and Bravo 1 → 1, matched by key across the two versions.
+		expect(dashboard.tables.medians.rows[2]).toEqual(['3. Hope and strengths', '0–1', '1–2']);
+		expect(dashboard.tables.medians.rows[0]).toEqual(['1. Safety', '–', '1–2']);
+		// Alpha rose by two on each of the five challenges both versions have.
+		expect(dashboard.tables.movers.rows).toEqual([['Alpha', 10, 5, 0]]);
+	});
+
+	it('the service dashboard compares only rounds of one framework, the latest’s by default', () => {
+		const { db, admin, trust } = twoImrocRounds();
+		const [alpha] = trust.serviceIds;
+		const before = serviceDashboard(db, alpha)!;
+		expect(before.changes).toHaveLength(10);
+
+		const culture = importTestPack(db, admin);
+		completedRound(db, trust, 'Culture check', '2027-01-01', [flat(2), flat(0), flat(1)], {
+			frameworkId: culture
+		});
+
+		const latest = serviceDashboard(db, alpha)!;
+		expect(latest.framework.shown.label).toBe(TEST_PACK_LABEL);
+		expect(latest.latest.roundTitle).toBe('Culture check');
+		// The first round on this framework: nothing before it to compare with.
+		expect(latest.previous).toBeNull();
+		expect(latest.comparison.map((c) => c.current)).toEqual([2, 2, 2, 2, 2]);
+		expect(latest.trend?.frameworkName).toBe('Team culture check (test pack)');
+		expect(latest.tables.trend.head).toEqual(['Challenge', 'Culture check']);
+
+		const imroc = serviceDashboard(db, alpha, { framework: 'imroc-2010' })!;
+		expect(imroc.framework.shown.label).toBe(IMROC_LABEL);
+		expect(imroc.framework.choices).toHaveLength(2);
+		expect(imroc.tables).toEqual(before.tables);
+		expect(imroc.changes).toHaveLength(10);
+		expect(imroc.tables.trend.head).toEqual(['Challenge', 'Spring', 'Autumn']);
+	});
+
+	it('the cross-site view compares one framework, the latest counted round’s by default', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const sites = ['A', 'B', 'C', 'D'].map((name, i) => {
+			const s = site(db, admin, `Site ${name}`, ['One']);
+			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1)]);
+			return { s, site: { id: s.organisationId, name: `Site ${name}` } };
+		});
+		const all = sites.map((x) => x.site);
+		const before = crossSiteView(db, all, all[0].id)!;
+		expect(before.framework.shown.label).toBe(IMROC_LABEL);
+
+		const culture = importTestPack(db, admin);
+		completedRound(db, sites[1].s, 'Culture', '2026-07-01', [flat(2)], { frameworkId: culture });
+
+		const latest = crossSiteView(db, all, all[0].id)!;
+		expect(latest.framework.shown.label).toBe(TEST_PACK_LABEL);
+		expect(latest.challenges).toHaveLength(5);
+		expect(latest.tables.trend.rows).toEqual([
+			['Site A', '–'],
+			['Site B', '2'],
+			['Site C', '–'],
+			['Site D', '–']
+		]);
+
+		const imroc = crossSiteView(db, all, all[0].id, 'imroc-2010')!;
+		expect(imroc.framework.choices.map((c) => c.text)).toEqual([IMROC_LABEL, TEST_PACK_LABEL]);
+		expect(imroc.tables).toEqual(before.tables);
 	});
 });

@@ -84,13 +84,15 @@ describe('seedDemo', () => {
 		expect(scalar(db, 'select count(*) from service where grouping_id is null')).toBe(0);
 	});
 
-	it('gives every organisation six rounds, the last one open', () => {
+	it('gives every organisation six ImROC rounds, the last one open', () => {
 		const perOrganisation = db.$client
 			.prepare(
-				'select count(*) from organisation o left join round r on r.organisation_id = o.id group by o.id'
+				`select count(*) from organisation o left join round r on r.organisation_id = o.id
+				left join framework f on f.id = r.framework_id where f.pack_key = 'imroc-2010' group by o.id`
 			)
 			.pluck()
 			.all();
+		expect(perOrganisation).toHaveLength(scalar(db, 'select count(*) from organisation'));
 		expect(perOrganisation.every((count) => count === 6)).toBe(true);
 		expect(
 			scalar(
@@ -104,6 +106,34 @@ describe('seedDemo', () => {
 				"select count(*) from round where status = 'closed' and (opened_at is null or closed_at is null)"
 			)
 		).toBe(0);
+	});
+
+	it('gives Northmoor one closed round on a second framework, before its latest ImROC round', () => {
+		const rows = db.$client
+			.prepare(
+				`select o.name, r.title, r.status, r.period_start, f.pack_key,
+					(select count(*) from assessment a where a.round_id = r.id and a.status = 'complete') as complete,
+					(select count(*) from service s where s.organisation_id = o.id) as services
+				from round r join organisation o on o.id = r.organisation_id join framework f on f.id = r.framework_id
+				where f.pack_key <> 'imroc-2010'`
+			)
+			.all() as { period_start: string; complete: number; services: number }[];
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({
+			name: 'Northmoor Mental Health NHS Foundation Trust',
+			pack_key: 'peer-support-check',
+			status: 'closed'
+		});
+		expect(rows[0].complete).toBe(rows[0].services);
+		expect(rows[0].period_start < '2026-01-01').toBe(true);
+		// The kept dashboard counts include it, as completing each assessment would have made them.
+		expect(
+			scalar(
+				db,
+				`select sum(services) from round_level_count c join round r on r.id = c.round_id
+				join framework f on f.id = r.framework_id where f.pack_key = 'peer-support-check'`
+			)
+		).toBe(rows[0].services * 4);
 	});
 
 	it('creates a user for every demo account', () => {

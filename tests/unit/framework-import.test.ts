@@ -66,9 +66,18 @@ describe('importing a framework pack', () => {
 	});
 
 	const broken: [string, () => string, RegExp][] = [
-		['not JSON at all', () => 'this is not json', /not valid JSON/],
-		['JSON cut off half way', () => SMALL_PACK.slice(0, 200), /not valid JSON/],
-		['a JSON list instead of a pack', () => '[]', /expected object/i],
+		['not JSON at all', () => 'this is not json', /^Line 1, column 1 is not valid JSON/],
+		[
+			'JSON cut off half way',
+			() => SMALL_PACK.slice(0, 200),
+			// Cut inside the field name "licence", whose opening quotation mark is at line 6, column 2.
+			/^Line 6, column 2 is not valid JSON: this text has no closing quotation mark\.$/
+		],
+		[
+			'a JSON list instead of a pack',
+			() => '[]',
+			/The file should hold one pack: a set of fields in curly brackets/
+		],
 		[
 			'duplicate challenge keys',
 			() => {
@@ -76,7 +85,7 @@ describe('importing a framework pack', () => {
 				p.challenges[3].key = 'welcome';
 				return JSON.stringify(p);
 			},
-			/challenges\[3\]\.key: challenge key "welcome" is used more than once/
+			/Challenge 4: the key “welcome” is also the key of challenge 1/
 		],
 		[
 			'levels out of order',
@@ -85,7 +94,7 @@ describe('importing a framework pack', () => {
 				p.scale.reverse();
 				return JSON.stringify(p);
 			},
-			/scale\[1\]\.value: levels must be listed in ascending order/
+			/Level 2 of the scale: its value, 1, is not higher than the value of the level before it \(2\); list the levels from lowest to highest/
 		],
 		[
 			'a scale of one level',
@@ -94,9 +103,13 @@ describe('importing a framework pack', () => {
 				p.scale = p.scale.slice(0, 1);
 				return JSON.stringify(p);
 			},
-			/^scale:/m
+			/^The scale has 1 level; it needs at least 2\.$/m
 		],
-		['no challenges', () => JSON.stringify({ ...small(), challenges: [] }), /^challenges:/m],
+		[
+			'no challenges',
+			() => JSON.stringify({ ...small(), challenges: [] }),
+			/^There are no challenges; a pack needs at least 1\.$/m
+		],
 		[
 			'a challenge without a name',
 			() => {
@@ -104,7 +117,7 @@ describe('importing a framework pack', () => {
 				delete p.challenges[2].name;
 				return JSON.stringify(p);
 			},
-			/challenges\[2\]\.name/
+			/^Challenge 3: the name is missing\.$/m
 		],
 		[
 			'indicator text for a level not on the scale',
@@ -113,7 +126,7 @@ describe('importing a framework pack', () => {
 				p.challenges[0].indicators = { '5': 'x' };
 				return JSON.stringify(p);
 			},
-			/challenges\[0\]\.indicators\.5: indicator for level 5, which is not on the scale/
+			/Challenge 1: there is indicator text for level 5, which is not on the scale/
 		],
 		[
 			'a level name of a megabyte',
@@ -122,12 +135,12 @@ describe('importing a framework pack', () => {
 				p.scale[0].name = 'x'.repeat(1024 * 1024);
 				return JSON.stringify(p);
 			},
-			/scale\[0\]\.name/
+			/^Level 1 of the scale: the name is 1048576 characters long; it can be at most 100\.$/m
 		],
 		[
 			'a key with spaces and capitals',
 			() => JSON.stringify({ ...small(), key: 'My Pack' }),
-			/^key:/m
+			/^The pack’s key “My Pack” can only use lower-case letters, digits and hyphens/m
 		],
 		[
 			'no attribution',
@@ -136,7 +149,7 @@ describe('importing a framework pack', () => {
 				delete p.attribution;
 				return JSON.stringify(p);
 			},
-			/^attribution:/m
+			/^The attribution is missing\.$/m
 		]
 	];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { count, eq } from 'drizzle-orm';
-import { frameworkPackSchema, describePackProblems } from '$lib/domain/framework-pack';
+import { checkPack } from '$lib/domain/framework-pack';
 import { loadPack, BUILT_IN_PACKS } from '$lib/server/frameworks/loader';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { openDatabase } from '$lib/server/db/client';
@@ -30,7 +30,9 @@ const smallPack = {
 
 describe('the built-in ImROC pack', () => {
 	it('is valid and has the ten challenges and the four-level scale of the domain guide', () => {
-		const pack = frameworkPackSchema.parse(BUILT_IN_PACKS[0]);
+		const checked = checkPack(BUILT_IN_PACKS[0]);
+		if (!checked.ok) throw new Error(checked.problems.join('\n'));
+		const pack = checked.pack;
 		expect(pack.name).toBe('ImROC organisational challenges (2010)');
 		expect(pack.challenges.map((c) => c.shortLabel)).toEqual([
 			'Day-to-day interactions',
@@ -102,31 +104,33 @@ describe('loading a pack', () => {
 			scale: [smallPack.scale[1], smallPack.scale[0], smallPack.scale[2]],
 			challenges: [...smallPack.challenges, { key: 'alpha', name: 'Again', shortLabel: 'Again' }]
 		};
-		expect(() => loadPack(db, broken)).toThrow(/scale\[1\]\.value[\s\S]*challenges\[3\]\.key/);
+		expect(() => loadPack(db, broken)).toThrow(
+			/Level 2 of the scale: its value, 0, is not higher[\s\S]*Challenge 4: the key “alpha”/
+		);
 		expect(db.select({ n: count() }).from(frameworks).get()?.n).toBe(0);
 	});
 
 	it('describes problems by their place in the file', () => {
-		const parsed = frameworkPackSchema.safeParse({
+		const checked = checkPack({
 			...smallPack,
 			challenges: [{ key: 'Bad Key', name: '', shortLabel: 'x' }]
 		});
-		expect(parsed.success).toBe(false);
-		const problems = describePackProblems(parsed.error!);
-		expect(problems.some((p) => p.startsWith('challenges[0].key:'))).toBe(true);
-		expect(problems.some((p) => p.startsWith('challenges[0].name:'))).toBe(true);
+		expect(checked.ok).toBe(false);
+		const problems = checked.ok ? [] : checked.problems;
+		expect(problems.some((p) => p.startsWith('Challenge 1: the key “Bad Key”'))).toBe(true);
+		expect(problems).toContain('Challenge 1: the name is empty.');
 	});
 
 	it('rejects indicator text for a level that is not on the scale', () => {
-		const parsed = frameworkPackSchema.safeParse({
+		const checked = checkPack({
 			...smallPack,
 			challenges: [
 				{ key: 'alpha', name: 'Alpha', shortLabel: 'Alpha', indicators: { '7': 'No such level' } }
 			]
 		});
-		expect(parsed.success).toBe(false);
-		expect(describePackProblems(parsed.error!)).toContain(
-			'challenges[0].indicators.7: indicator for level 7, which is not on the scale'
+		expect(checked.ok).toBe(false);
+		expect(checked.ok ? [] : checked.problems).toContain(
+			'Challenge 1: there is indicator text for level 7, which is not on the scale.'
 		);
 	});
 });

@@ -186,3 +186,66 @@ export function changedChallenges<T extends { current: number | null; previous: 
 			direction: ((r.current as number) > (r.previous as number) ? 'up' : 'down') as Direction
 		}));
 }
+
+/** One version of a framework pack that some rounds on a dashboard used. */
+export interface FrameworkVersion {
+	id: string;
+	packKey: string;
+	name: string;
+	version: number;
+}
+
+/**
+ * A framework a dashboard can show: every version of one pack that the rounds used. Versions of a
+ * pack compare by challenge key, so they share one chart; different packs never do.
+ */
+export interface FrameworkChoice {
+	packKey: string;
+	/** The name of the newest version used. */
+	name: string;
+	/** The versions used, oldest first. */
+	versions: number[];
+	frameworkIds: string[];
+	/** The newest version used: its challenges and scale head the charts. */
+	latestFrameworkId: string;
+}
+
+/** The frameworks these versions belong to, by name. */
+export function frameworkChoices(versions: FrameworkVersion[]): FrameworkChoice[] {
+	const byPack = new Map<string, FrameworkVersion[]>();
+	for (const v of versions) byPack.set(v.packKey, [...(byPack.get(v.packKey) ?? []), v]);
+	return [...byPack.values()]
+		.map((pack) => {
+			const inOrder = [...pack].sort((a, b) => a.version - b.version);
+			const latest = inOrder[inOrder.length - 1];
+			return {
+				packKey: latest.packKey,
+				name: latest.name,
+				versions: inOrder.map((v) => v.version),
+				frameworkIds: inOrder.map((v) => v.id),
+				latestFrameworkId: latest.id
+			};
+		})
+		.sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || a.packKey.localeCompare(b.packKey));
+}
+
+/** The framework asked for in the address if there is one by that key, otherwise the default. */
+export function chosenFramework(
+	choices: FrameworkChoice[],
+	asked: string | undefined,
+	defaultPackKey: string
+): FrameworkChoice {
+	return (
+		choices.find((c) => c.packKey === asked) ??
+		choices.find((c) => c.packKey === defaultPackKey) ??
+		choices[0]
+	);
+}
+
+/** "ImROC organisational challenges (2010), version 1", or "…, versions 1 and 2". */
+export function frameworkLabel(choice: Pick<FrameworkChoice, 'name' | 'versions'>): string {
+	const { name, versions } = choice;
+	if (versions.length === 1) return `${name}, version ${versions[0]}`;
+	const list = `${versions.slice(0, -1).join(', ')} and ${versions[versions.length - 1]}`;
+	return `${name}, versions ${list}`;
+}

@@ -4,6 +4,7 @@ import type { Db } from './db/client';
 import { agreedScores, assessments, challenges, frameworks, levels, rounds } from './db/schema';
 
 export interface FrameworkProgress extends ProgressTable {
+	packKey: string;
 	frameworkName: string;
 	scale: { value: number; name: string }[];
 }
@@ -46,6 +47,7 @@ export function serviceProgress(db: Db, serviceId: string): FrameworkProgress[] 
 }
 
 type PackRow = {
+	packKey: string;
 	frameworkId: string;
 	frameworkName: string;
 	version: number;
@@ -93,5 +95,5 @@ function packProgress(db: Db, packRows: PackRow[]): FrameworkProgress {
 		// Only agreed levels are selected (level is not null).
 		packRows.map((r) => ({ roundId: r.roundId, challengeId: r.challengeKey, level: r.level! }))
 	);
-	return { frameworkName: latest.frameworkName, scale, ...table };
+	return { packKey: latest.packKey, frameworkName: latest.frameworkName, scale, ...table };
 }

@@ -5,6 +5,7 @@ import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
 	const { db, person } = requirePermission(event, 'sites.view');
-	const { view } = crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
+	const { site, framework } = crossSiteFiltersFromUrl(event.url);
+	const { view } = crossSitePage(db, person, site, framework);
 	return tableCsvResponse(view?.tables ?? {}, event.url.searchParams.get('table'), 'cross-site');
 }) satisfies RequestHandler;

@@ -4,5 +4,6 @@ import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const { db, person } = requirePermission(event, 'sites.view');
-	return crossSitePage(db, person, crossSiteFiltersFromUrl(event.url).site);
+	const { site, framework } = crossSiteFiltersFromUrl(event.url);
+	return crossSitePage(db, person, site, framework);
 }) satisfies PageServerLoad;

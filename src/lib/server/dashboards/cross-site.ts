@@ -2,10 +2,11 @@
 // Medians only, per site: never a service's name, evidence or comment. Read from the counts kept
 // at completion (round_level_count and round_level_total), a few thousand rows, never every score.
 
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
 	benchmark,
+	chosenFramework,
 	formatMedian,
 	medianFromCounts,
 	medianValue,
@@ -17,13 +18,18 @@ import { may, type Person } from '../access/policy';
 import type { Db } from '../db/client';
 import {
 	challenges,
-	frameworks,
 	organisations,
 	roundLevelCounts,
 	roundLevelTotals,
 	rounds
 } from '../db/schema';
-import { challengeHeading, frameworkShape, type ChallengeColumn } from './framework-shape';
+import {
+	challengeHeading,
+	frameworkShape,
+	frameworksOf,
+	frameworkSummary,
+	type ChallengeColumn
+} from './framework-shape';
 
 type Site = { id: string; name: string };
 
@@ -38,18 +44,26 @@ function comparableSites(db: Db, person: Person): Site[] {
 }
 
 const crossSiteFilterSchema = z.object({
-	site: z.string().max(64).optional().catch(undefined)
+	site: z.string().max(64).optional().catch(undefined),
+	/** A framework pack's key: the view compares one framework at a time. */
+	framework: z.string().max(100).optional().catch(undefined)
 });
+export type CrossSiteFilters = z.infer<typeof crossSiteFilterSchema>;
 
-/** The site chosen in the address, if any; anything else is ignored. */
-export function crossSiteFiltersFromUrl(url: URL) {
-	return crossSiteFilterSchema.parse({ site: url.searchParams.get('site') ?? undefined });
+/** The site and framework chosen in the address, if any; anything else is ignored. */
+export function crossSiteFiltersFromUrl(url: URL): CrossSiteFilters {
+	return crossSiteFilterSchema.parse({
+		site: url.searchParams.get('site') || undefined,
+		framework: url.searchParams.get('framework') || undefined
+	});
 }
 
 /**
  * The cross-site view's two big statements, prepared once per database and reused: they run on
  * every request, and building them afresh cost about as much as running them. The lists of sites
- * and rounds go in as one JSON parameter each, so the statements keep one shape.
+ * and rounds go in as one JSON parameter each, so the statements keep one shape. The first reads
+ * every framework's counted rounds, so that the same rows say which frameworks there are to choose
+ * from; the view keeps the chosen one's.
  */
 const crossSiteStatementCache = new WeakMap<Db, ReturnType<typeof prepareCrossSiteStatements>>();
 
@@ -61,16 +75,13 @@ function prepareCrossSiteStatements(db: Db) {
 				roundId: rounds.id,
 				title: rounds.title,
 				periodStart: rounds.periodStart,
+				frameworkId: rounds.frameworkId,
 				counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
 			})
 			.from(roundLevelTotals)
 			.innerJoin(rounds, eq(rounds.id, roundLevelTotals.roundId))
-			.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
 			.where(
-				and(
-					sql`${rounds.organisationId} in (select value from json_each(${sql.placeholder('sites')}))`,
-					eq(frameworks.packKey, sql.placeholder('packKey'))
-				)
+				sql`${rounds.organisationId} in (select value from json_each(${sql.placeholder('sites')}))`
 			)
 			.groupBy(roundLevelTotals.roundId)
 			.prepare(),
@@ -101,16 +112,36 @@ function crossSiteStatements(db: Db) {
 }
 
 type LatestRound = { roundId: string; title: string; periodStart: string };
+type RoundCounts = ReturnType<ReturnType<typeof prepareCrossSiteStatements>['roundCounts']['all']>;
 
 /**
- * Per site and round, over every challenge of the pack: the trend. SQL sums the levels into one
- * short "level:count" list per round, so a row per round comes back, not one per level.
+ * Every counted round of these sites, whatever its framework: one row per round, its levels summed
+ * by SQL into one short "level:count" list.
  */
-function siteTrends(db: Db, sites: Site[], packKey: string) {
-	const rows = crossSiteStatements(db).roundCounts.all({
-		sites: JSON.stringify(sites.map((s) => s.id)),
-		packKey
+function countedRounds(db: Db, sites: Site[]): RoundCounts {
+	return crossSiteStatements(db).roundCounts.all({
+		sites: JSON.stringify(sites.map((s) => s.id))
 	});
+}
+
+/**
+ * The framework the view compares: the one asked for, or else that of the latest counted round of
+ * any site.
+ */
+function frameworkOfView(db: Db, rows: RoundCounts, asked: string | undefined) {
+	const choices = frameworksOf(
+		db,
+		rows.map((r) => r.frameworkId)
+	);
+	if (choices.length === 0) return null;
+	let latest = rows[0];
+	for (const r of rows) if (r.periodStart > latest.periodStart) latest = r;
+	const latestPack = choices.find((c) => c.frameworkIds.includes(latest.frameworkId))!.packKey;
+	return { choices, framework: chosenFramework(choices, asked, latestPack) };
+}
+
+/** Per site and round, over every challenge of the framework: the trend. */
+function siteTrends(sites: Site[], rows: RoundCounts) {
 	const latestRound = new Map<string, LatestRound>();
 	for (const r of rows) {
 		const seen = latestRound.get(r.organisationId);
@@ -228,27 +259,30 @@ function crossSiteTables(
 	};
 }
 
-/** The cross-site view of these sites, benchmarking the chosen one (the first by default). */
+/**
+ * The cross-site view of these sites, benchmarking the chosen one (the first by default), for one
+ * framework: the one asked for, or else the latest counted round's. Null until a site has a
+ * completed assessment.
+ */
 export function crossSiteView(
 	db: Db,
 	sites: Site[],
 	chosenSiteId: string | undefined,
-	packKey = 'imroc-2010'
+	askedFramework?: string
 ) {
 	if (sites.length === 0) return null;
-	const latestFramework = db
-		.select({ id: frameworks.id })
-		.from(frameworks)
-		.where(eq(frameworks.packKey, packKey))
-		.orderBy(desc(frameworks.version))
-		.get();
-	if (!latestFramework) return null;
-	const shape = frameworkShape(db, latestFramework.id);
-	const { latestRound, periods, trend } = siteTrends(db, sites, packKey);
+	const allRows = countedRounds(db, sites);
+	const ofView = frameworkOfView(db, allRows, askedFramework);
+	if (!ofView) return null;
+	const { choices, framework } = ofView;
+	const rows = allRows.filter((r) => framework.frameworkIds.includes(r.frameworkId));
+	const shape = frameworkShape(db, framework.latestFrameworkId);
+	const { latestRound, periods, trend } = siteTrends(sites, rows);
 	const heatmap = siteHeatmap(db, sites, shape.challenges, latestRound);
 	const chosen = sites.find((s) => s.id === chosenSiteId) ?? sites[0];
 	const compared = benchmarks(heatmap, chosen, shape.challenges);
 	return {
+		framework: frameworkSummary(framework, choices),
 		sites,
 		chosen,
 		scale: shape.scale,
@@ -262,6 +296,11 @@ export function crossSiteView(
 }
 
 /** The cross-site page for a person allowed to open it: the route and the benchmark both call it. */
-export function crossSitePage(db: Db, person: Person, site: string | undefined) {
-	return { view: crossSiteView(db, comparableSites(db, person), site) };
+export function crossSitePage(
+	db: Db,
+	person: Person,
+	site: string | undefined,
+	framework?: string
+) {
+	return { view: crossSiteView(db, comparableSites(db, person), site, framework) };
 }

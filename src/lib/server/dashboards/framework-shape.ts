@@ -1,9 +1,14 @@
 // What every dashboard needs of a framework: its challenges as columns and its scale.
 
-import { asc, eq } from 'drizzle-orm';
-import type { LevelCount } from '$lib/domain/dashboards';
+import { asc, eq, inArray } from 'drizzle-orm';
+import {
+	frameworkChoices,
+	frameworkLabel,
+	type FrameworkChoice,
+	type LevelCount
+} from '$lib/domain/dashboards';
 import type { Db } from '../db/client';
-import { challenges, levels } from '../db/schema';
+import { challenges, frameworks, levels } from '../db/schema';
 
 export interface ChallengeColumn {
 	key: string;
@@ -55,4 +60,30 @@ export function countsByKey<K>(rows: { key: K; level: number; count: number }[])
 		grouped.set(row.key, list);
 	}
 	return grouped;
+}
+
+/** The frameworks that rounds with these framework versions used, one per pack. */
+export function frameworksOf(db: Pick<Db, 'select'>, frameworkIds: string[]): FrameworkChoice[] {
+	const ids = [...new Set(frameworkIds)];
+	if (ids.length === 0) return [];
+	return frameworkChoices(
+		db
+			.select({
+				id: frameworks.id,
+				packKey: frameworks.packKey,
+				name: frameworks.name,
+				version: frameworks.version
+			})
+			.from(frameworks)
+			.where(inArray(frameworks.id, ids))
+			.all()
+	);
+}
+
+/** What a page needs to say which framework it shows and to offer the others. */
+export function frameworkSummary(chosen: FrameworkChoice, choices: FrameworkChoice[]) {
+	return {
+		shown: { packKey: chosen.packKey, label: frameworkLabel(chosen) },
+		choices: choices.map((c) => ({ value: c.packKey, text: frameworkLabel(c) }))
+	};
 }

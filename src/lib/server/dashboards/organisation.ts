@@ -3,10 +3,17 @@
 // movers. Every figure is counted in SQL (GROUP BY over indexed joins, or the round_level_count
 // table kept at completion); the domain turns those small tables of counts into medians.
 
-import { and, asc, count, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { biggestMovers, distribution, formatMedian, type Mover } from '$lib/domain/dashboards';
+import {
+	biggestMovers,
+	chosenFramework,
+	distribution,
+	formatMedian,
+	type FrameworkChoice,
+	type Mover
+} from '$lib/domain/dashboards';
 import type { DataTable } from '$lib/format/data-table';
 import { heatmapSort, sortHeatmapRows } from '$lib/domain/heatmap';
 import { medianLevel } from '$lib/domain/ratings';
@@ -29,10 +36,14 @@ import {
 	challengeHeading,
 	countsByKey,
 	frameworkShape,
+	frameworksOf,
+	frameworkSummary,
 	type FrameworkShape
 } from './framework-shape';
 
 const organisationFilterSchema = z.object({
+	/** A framework pack's key: the dashboard shows one framework at a time. */
+	framework: z.string().max(100).optional().catch(undefined),
 	grouping: z.string().max(64).optional().catch(undefined),
 	type: z.enum(SERVICE_TYPES).optional().catch(undefined),
 	from: z.string().max(64).optional().catch(undefined),
@@ -76,8 +87,8 @@ interface Scope {
 	filters: OrganisationFilters;
 	/** The services the filters keep, as SQL conditions on `service`. */
 	serviceConditions: SQL[];
-	/** The round range, as SQL conditions on `round`. */
-	rangeConditions: SQL[];
+	/** The framework's rounds in the range, as SQL conditions on `round`. */
+	roundConditions: SQL[];
 	/** Whether the person looking may see this service; asked once per service, not per cell. */
 	shows: (serviceId: string) => boolean;
 }
@@ -87,14 +98,14 @@ function scopeOf(
 	organisationId: string,
 	filters: OrganisationFilters,
 	person: Person,
-	range: { fromRound?: DashboardRound; toRound?: DashboardRound }
+	range: { framework: FrameworkChoice; fromRound?: DashboardRound; toRound?: DashboardRound }
 ): Scope {
 	const serviceConditions: SQL[] = [eq(services.organisationId, organisationId)];
 	if (filters.grouping) serviceConditions.push(eq(services.groupingId, filters.grouping));
 	if (filters.type) serviceConditions.push(eq(services.type, filters.type));
-	const rangeConditions: SQL[] = [];
-	if (range.fromRound) rangeConditions.push(gte(rounds.periodStart, range.fromRound.periodStart));
-	if (range.toRound) rangeConditions.push(lte(rounds.periodStart, range.toRound.periodStart));
+	const roundConditions: SQL[] = [inArray(rounds.frameworkId, range.framework.frameworkIds)];
+	if (range.fromRound) roundConditions.push(gte(rounds.periodStart, range.fromRound.periodStart));
+	if (range.toRound) roundConditions.push(lte(rounds.periodStart, range.toRound.periodStart));
 	const shown = new Map<string, boolean>();
 	const shows = (serviceId: string) => {
 		let allowed = shown.get(serviceId);
@@ -104,14 +115,14 @@ function scopeOf(
 		}
 		return allowed;
 	};
-	return { db, organisationId, filters, serviceConditions, rangeConditions, shows };
+	return { db, organisationId, filters, serviceConditions, roundConditions, shows };
 }
 
 /**
  * How many services agreed each level, per round and challenge, over completed assessments: the
  * kept counts when every service is shown, otherwise counted from the filtered services.
  */
-function levelCounts({ db, organisationId, filters, serviceConditions, rangeConditions }: Scope) {
+function levelCounts({ db, organisationId, filters, serviceConditions, roundConditions }: Scope) {
 	if (!filters.grouping && !filters.type)
 		return db
 			.select({
@@ -123,7 +134,7 @@ function levelCounts({ db, organisationId, filters, serviceConditions, rangeCond
 			.from(roundLevelCounts)
 			.innerJoin(rounds, eq(rounds.id, roundLevelCounts.roundId))
 			.innerJoin(challenges, eq(challenges.id, roundLevelCounts.challengeId))
-			.where(and(eq(rounds.organisationId, organisationId), ...rangeConditions))
+			.where(and(eq(rounds.organisationId, organisationId), ...roundConditions))
 			.all();
 	return db
 		.select({
@@ -143,7 +154,7 @@ function levelCounts({ db, organisationId, filters, serviceConditions, rangeCond
 				eq(assessments.status, 'complete'),
 				isNotNull(agreedScores.level),
 				...serviceConditions,
-				...rangeConditions
+				...roundConditions
 			)
 		)
 		.groupBy(assessments.roundId, challenges.packChallengeKey, agreedScores.level)
@@ -278,11 +289,13 @@ function movers(scope: Scope, earlier: DashboardRound, later: DashboardRound) {
 
 type MoverLists = ReturnType<typeof biggestMovers<Mover & { serviceName: string }>>;
 
-/** Where the services shown are in the current round: the open one, or else the latest. */
-function completion(scope: Scope, allRounds: DashboardRound[], now: Date) {
+/**
+ * Where the services shown are in the framework's current round: its open one, or else its latest.
+ */
+function completion(scope: Scope, packRounds: DashboardRound[], now: Date) {
 	const { db, filters, serviceConditions } = scope;
 	const round =
-		[...allRounds].reverse().find((r) => r.status === 'open') ?? allRounds[allRounds.length - 1];
+		[...packRounds].reverse().find((r) => r.status === 'open') ?? packRounds[packRounds.length - 1];
 	const filtered =
 		filters.grouping || filters.type
 			? new Set(
@@ -364,6 +377,22 @@ function organisationTables(p: Parts): Record<string, DataTable> {
 }
 
 /**
+ * The framework the dashboard shows: the one asked for, or else the latest round's. Only the
+ * rounds of that framework (any version of its pack) are counted, compared and offered.
+ */
+function frameworkRounds(db: Db, allRounds: DashboardRound[], asked: string | undefined) {
+	const choices = frameworksOf(
+		db,
+		allRounds.map((r) => r.frameworkId)
+	);
+	const latestVersion = allRounds[allRounds.length - 1].frameworkId;
+	const latestPack = choices.find((c) => c.frameworkIds.includes(latestVersion))!.packKey;
+	const framework = chosenFramework(choices, asked, latestPack);
+	const packRounds = allRounds.filter((r) => framework.frameworkIds.includes(r.frameworkId));
+	return { choices, framework, packRounds };
+}
+
+/**
  * The organisation-wide view, or null before the organisation has a round. `person` is required:
  * the heatmap, movers and completion show only the services they may see.
  */
@@ -379,29 +408,32 @@ export function organisationDashboard(
 	if (!person) throw new Error('organisationDashboard needs the person looking');
 	const allRounds = organisationRounds(db, organisationId);
 	if (allRounds.length === 0) return null;
-	const fromRound = allRounds.find((r) => r.id === filters.from);
-	const toRound = allRounds.find((r) => r.id === filters.to);
-	const inRange = allRounds.filter(
+	const { choices, framework, packRounds } = frameworkRounds(db, allRounds, filters.framework);
+	// A round of another framework (from an address made for it) is not a bound of this range.
+	const fromRound = packRounds.find((r) => r.id === filters.from);
+	const toRound = packRounds.find((r) => r.id === filters.to);
+	const inRange = packRounds.filter(
 		(r) =>
 			(!fromRound || r.periodStart >= fromRound.periodStart) &&
 			(!toRound || r.periodStart <= toRound.periodStart)
 	);
-	const scope = scopeOf(db, organisationId, filters, person, { fromRound, toRound });
-	const shape = frameworkShape(db, allRounds[allRounds.length - 1].frameworkId);
+	const scope = scopeOf(db, organisationId, filters, person, { framework, fromRound, toRound });
+	const shape = frameworkShape(db, framework.latestFrameworkId);
 	const { countedRounds, chosenChallenge, distributionRows, medians } = levelSummaries(
 		scope,
 		shape,
 		inRange
 	);
 	const heatmapRound =
-		allRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? allRounds.at(-1)!;
+		packRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? packRounds.at(-1)!;
 	const heat = heatmap(scope, shape, heatmapRound);
 	const [earlier, later] = countedRounds.slice(-2);
 	const moverLists: MoverLists =
 		earlier && later ? movers(scope, earlier, later) : { up: [], down: [] };
-	const done = completion(scope, allRounds, now);
+	const done = completion(scope, packRounds, now);
 	return {
-		rounds: allRounds,
+		framework: frameworkSummary(framework, choices),
+		rounds: packRounds,
 		countedRounds,
 		scale: shape.scale,
 		challenges: shape.challenges,

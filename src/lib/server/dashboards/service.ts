@@ -2,7 +2,13 @@
 // across every round, how each perspective rated against the agreed level, and what changed.
 
 import { and, count, desc, eq, isNotNull, sql } from 'drizzle-orm';
-import { changedChallenges, distribution, formatMedian } from '$lib/domain/dashboards';
+import { z } from 'zod';
+import {
+	changedChallenges,
+	chosenFramework,
+	distribution,
+	formatMedian
+} from '$lib/domain/dashboards';
 import type { DataTable } from '$lib/format/data-table';
 import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
 import type { Db } from '../db/client';
@@ -11,6 +17,7 @@ import {
 	assessmentRaters,
 	assessments,
 	challenges,
+	frameworks,
 	ratings,
 	rounds
 } from '../db/schema';
@@ -19,20 +26,39 @@ import {
 	challengeHeading,
 	countsByKey,
 	frameworkShape,
+	frameworksOf,
+	frameworkSummary,
 	levelText,
 	type FrameworkShape
 } from './framework-shape';
 
-/** The service's two latest completed assessments, newest first. */
-function latestCompleted(db: Db, serviceId: string) {
+/** The service's completed assessments, newest first, each with its round's framework. */
+function completedAssessments(db: Db, serviceId: string) {
 	return db
-		.select({ id: assessments.id, roundTitle: rounds.title, frameworkId: rounds.frameworkId })
+		.select({
+			id: assessments.id,
+			roundTitle: rounds.title,
+			frameworkId: rounds.frameworkId,
+			packKey: frameworks.packKey
+		})
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+		.innerJoin(frameworks, eq(frameworks.id, rounds.frameworkId))
 		.where(and(eq(assessments.serviceId, serviceId), eq(assessments.status, 'complete')))
-		.orderBy(desc(rounds.periodStart))
-		.limit(2)
+		.orderBy(desc(rounds.periodStart), desc(rounds.createdAt))
 		.all();
+}
+
+const serviceDashboardFilterSchema = z.object({
+	/** A framework pack's key; anything else is ignored and the default shown. */
+	framework: z.string().max(100).optional().catch(undefined)
+});
+export type ServiceDashboardFilters = z.infer<typeof serviceDashboardFilterSchema>;
+
+export function serviceDashboardFiltersFromUrl(url: URL): ServiceDashboardFilters {
+	return serviceDashboardFilterSchema.parse({
+		framework: url.searchParams.get('framework') || undefined
+	});
 }
 
 /** An assessment's agreed levels and evidence, by the challenge's key in its pack. */
@@ -191,18 +217,29 @@ function serviceTables({
 	return tables;
 }
 
-/** The service dashboard, or null before the service has completed an assessment. */
-export function serviceDashboard(db: Db, serviceId: string) {
-	const [latest, previous] = latestCompleted(db, serviceId);
-	if (!latest) return null;
+/**
+ * The service dashboard, or null before the service has completed an assessment. It shows one
+ * framework: the one asked for, or else the latest completed assessment's; only assessments on
+ * that framework are compared.
+ */
+export function serviceDashboard(db: Db, serviceId: string, filters: ServiceDashboardFilters = {}) {
+	const completed = completedAssessments(db, serviceId);
+	if (completed.length === 0) return null;
+	const choices = frameworksOf(
+		db,
+		completed.map((a) => a.frameworkId)
+	);
+	const chosen = chosenFramework(choices, filters.framework, completed[0].packKey);
+	const [latest, previous] = completed.filter((a) => a.packKey === chosen.packKey);
 	const shape = frameworkShape(db, latest.frameworkId);
 	const latestLevels = agreedByKey(db, latest.id);
 	const previousLevels = agreedByKey(db, previous?.id);
 	const comparison = comparisonOf(shape, latestLevels, previousLevels);
 	const { perspectives, gap } = perspectiveGap(db, latest.id, shape, latestLevels);
 	const changes = changedChallenges(comparison);
-	const trend = serviceProgress(db, serviceId).find((p) => p.rows.length > 0) ?? null;
+	const trend = serviceProgress(db, serviceId).find((p) => p.packKey === chosen.packKey) ?? null;
 	return {
+		framework: frameworkSummary(chosen, choices),
 		latest,
 		previous: previous ?? null,
 		scale: shape.scale,

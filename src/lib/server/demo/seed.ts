@@ -25,6 +25,7 @@ import {
 import { newId } from '../ids';
 import { rebuildRoundLevelCounts } from '../assessments/level-counts';
 import { seededRandom, integerBetween, pick, shuffled, type Random } from './random';
+import { addSecondPackRound, insertDemoPack } from './second-pack';
 
 export interface DemoAccount {
 	role: string;
@@ -873,6 +874,13 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		};
 
 		const rows = buildDemoRows(scale, passwordHashes, now);
+		const northmoor = rows.organisationRows[0].id;
+		addSecondPackRound(
+			rows,
+			northmoor,
+			rows.serviceRows.filter((s) => s.organisationId === northmoor).map((s) => s.id),
+			insertDemoPack(tx, now)
+		);
 		for (const chunk of inChunks(rows.organisationRows))
 			tx.insert(organisations).values(chunk).run();
 		for (const chunk of inChunks(rows.groupingRows)) tx.insert(groupings).values(chunk).run();

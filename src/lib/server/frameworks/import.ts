@@ -1,9 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import {
-	describePackProblems,
-	frameworkPackSchema,
-	type FrameworkPack
-} from '$lib/domain/framework-pack';
+import { readPackText } from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
 import { challenges, frameworks, levels, rounds } from '../db/schema';
 import { recordAuditEvent } from '../audit/record';
@@ -23,22 +19,6 @@ export type ImportResult =
 	| { ok: true; frameworkId: string; name: string; version: number; outcome: 'unchanged' }
 	| { ok: false; problems: string[] };
 
-/** The pack in a file's text, or every problem that stops it being one. */
-function readPack(
-	fileText: string
-): { ok: true; pack: FrameworkPack } | { ok: false; problems: string[] } {
-	let json: unknown;
-	try {
-		json = JSON.parse(fileText);
-	} catch (cause) {
-		const detail = cause instanceof Error ? cause.message : String(cause);
-		return { ok: false, problems: [`The file is not valid JSON (${detail}).`] };
-	}
-	const parsed = frameworkPackSchema.safeParse(json);
-	if (!parsed.success) return { ok: false, problems: describePackProblems(parsed.error) };
-	return { ok: true, pack: parsed.data };
-}
-
 /**
  * Imports a pack from the text of a JSON file. Nothing is stored unless the whole file is valid.
  * A stored version never changes: a changed pack with a known key becomes that pack's next
@@ -50,7 +30,7 @@ export function importPack(
 	fileText: string,
 	now = new Date()
 ): ImportResult {
-	const read = readPack(fileText);
+	const read = readPackText(fileText);
 	if (!read.ok) return read;
 	const pack = read.pack;
 	const hash = packContentHash(pack);

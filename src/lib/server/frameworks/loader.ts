@@ -1,11 +1,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq } from 'drizzle-orm';
-import {
-	describePackProblems,
-	frameworkPackSchema,
-	type FrameworkPack
-} from '$lib/domain/framework-pack';
+import { checkPack, type FrameworkPack } from '$lib/domain/framework-pack';
 import type { Db, Tx } from '../db/client';
 import { challenges, frameworks, indicators, levels } from '../db/schema';
 import { newId } from '../ids';
@@ -19,11 +15,9 @@ export type LoadResult =
 	| { outcome: 'conflict'; frameworkId: string };
 
 function parsePack(input: unknown): FrameworkPack {
-	const parsed = frameworkPackSchema.safeParse(input);
-	if (!parsed.success) {
-		throw new Error(`Invalid framework pack:\n${describePackProblems(parsed.error).join('\n')}`);
-	}
-	return parsed.data;
+	const checked = checkPack(input);
+	if (!checked.ok) throw new Error(`Invalid framework pack:\n${checked.problems.join('\n')}`);
+	return checked.pack;
 }
 
 /** Identifies a pack's content; the version number is left out, so the same content is recognised under any. */

@@ -1,5 +1,5 @@
 import { requireService } from '$lib/server/http/require';
-import { serviceDashboard } from '$lib/server/dashboards/service';
+import { serviceDashboard, serviceDashboardFiltersFromUrl } from '$lib/server/dashboards/service';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -7,6 +7,6 @@ export const load = ((event) => {
 	return {
 		organisation,
 		service: { id: service.id, name: service.name, type: service.type },
-		dashboard: serviceDashboard(db, service.id)
+		dashboard: serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url))
 	};
 }) satisfies PageServerLoad;
