@@ -508,6 +508,21 @@ describe('no lost work when two people save', () => {
 	});
 });
 
+describe('a form that did not match the saved assessment', () => {
+	it('is refused, and saving again from the page as it then stands goes through', () => {
+		const w = trustWithService();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		const [first] = challengesOf(w);
+		const form = pageForm(w, assessment.id);
+		form.set(agreedScoreField.level(first.id), '2');
+		form.set(agreedScoreField.revision(first.id), '7');
+		const refused = save(w, assessment, form);
+		expect(refused).toMatchObject({ ok: false, status: 400 });
+		expect(save(w, assessment, retried(form, refused))).toEqual({ ok: true });
+		expect(agreedScoresFor(w.db, assessment.id)[0]).toMatchObject({ level: 2, revision: 1 });
+	});
+});
+
 describe('one set of stage words', () => {
 	it('gives an assessment the same stage on the round page, its own page, the service page and My work', () => {
 		const w = trustWithService();

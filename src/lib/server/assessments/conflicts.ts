@@ -54,14 +54,11 @@ export function conflictWith(
 	shortLabels: Map<string, string>
 ): ConflictRefusal | null {
 	const savedRevision = (challengeId: string) => saved.get(challengeId)?.score.revision ?? 0;
-	/** The saved revisions and fingerprints of these challenges, to start again from. */
+	/** The saved revisions and fingerprints of these challenges (or none saved), to start again from. */
 	const startAgain = (ids: string[]) => {
-		const rows = ids.flatMap((id) => {
-			const row = saved.get(id);
-			return row ? [[id, row.score] as const] : [];
-		});
+		const rows = ids.map((id) => [id, saved.get(id)?.score] as const);
 		return {
-			revisions: Object.fromEntries(rows.map(([id, score]) => [id, score.revision])),
+			revisions: Object.fromEntries(rows.map(([id, score]) => [id, score?.revision ?? 0])),
 			originals: Object.fromEntries(rows.map(([id, score]) => [id, scoreFingerprint(score)]))
 		};
 	};
@@ -72,7 +69,7 @@ export function conflictWith(
 			message:
 				'This form did not match the saved assessment. Nothing has been saved, and nothing you typed has been lost: check your changes below and save again.',
 			errors: {},
-			...startAgain([...saved.keys()])
+			...startAgain([...new Set([...saved.keys(), ...changed.map((s) => s.challengeId)])])
 		};
 	}
 	const behind = changed.filter((s) => savedRevision(s.challengeId) !== s.revision);
