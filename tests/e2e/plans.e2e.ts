@@ -175,7 +175,11 @@ test('a lead plans three actions, closes one, one falls overdue, and the next ro
 		'Review the 2 actions from the last round before marking the assessment complete'
 	);
 
+	// The refused completion saved nothing, so leaving for the review asks first; the lead leaves
+	// anyway and agrees the levels again afterwards.
+	const leaving = page.waitForEvent('dialog').then((dialog) => dialog.accept());
 	await page.getByRole('link', { name: 'Review last round’s actions' }).click();
+	await leaving;
 	await expect(
 		page.getByRole('heading', { level: 1, name: "Review last round's actions" })
 	).toBeVisible();
