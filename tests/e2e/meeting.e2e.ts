@@ -186,6 +186,10 @@ test('a challenge is saved from its own button, and the progress and jump links 
 	browser
 }) => {
 	const lead = await openAs(browser, 'serviceLead');
+	// Last round's level is shown beside each challenge, its evidence a sentence of its own.
+	await expect(
+		lead.getByText(/the agreed level was \d\. [\w ]+\. Evidence then: \w/).first()
+	).toBeVisible();
 	const progress = lead.getByText(/^\d+ of 10 challenges agreed$/);
 	const before = Number((await progress.textContent())!.split(' ')[0]);
 
