@@ -179,10 +179,23 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		answers: PLANNERS,
 		harmless: INVALID_ASSESSMENT
 	},
-	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/complete': {
-		rule: 'assessment.edit',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/saveAndContinue': {
+		rule: 'assessment.edit (saves, then goes on to the confirmation step)',
 		answers: PLANNERS,
 		harmless: INVALID_ASSESSMENT
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/teamPlan': {
+		rule: 'assessment.edit: the team’s plan, which can change after completion until the round closes',
+		answers: PLANNERS,
+		harmless: INVALID_ASSESSMENT
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/undoCompletion': {
+		rule: 'organisation.manage (an empty reason is refused)',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/complete': {
+		rule: 'assessment.edit (without the confirmed list of scores, it is refused)',
+		answers: PLANNERS
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/comment': {
 		rule: 'assessment.comment: everyone who sees the service, except viewers',

@@ -243,6 +243,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'assessment.view; deciding needs plan.edit',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
 	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/complete': {
+		rule: 'assessment.edit: the confirmation step before marking the assessment complete',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
+	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters': {
 		rule: 'assessment.edit: the lead sees and adds raters',
 		answers: {

@@ -91,7 +91,7 @@ test.describe('with JavaScript off', () => {
 		await page
 			.getByLabel('Evidence for Recovery college')
 			.fill('Two courses co-delivered this term.');
-		await page.getByRole('button', { name: 'Save and mark complete' }).click();
+		await page.getByRole('button', { name: 'Save and continue to mark complete' }).click();
 		const summary = errorSummary(page);
 		await expect(summary).toContainText(
 			'Agree a level for every challenge before marking the assessment complete'

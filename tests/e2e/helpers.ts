@@ -122,3 +122,15 @@ export function parseCsv(text: string): string[][] {
 	}
 	return rows;
 }
+
+/**
+ * Marks the assessment on the page complete, as a person does: saves and goes on to the
+ * confirmation step, then confirms there.
+ */
+export async function markComplete(page: Page) {
+	await page.getByRole('button', { name: 'Save and continue to mark complete' }).click();
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Mark the assessment complete' })
+	).toBeVisible();
+	await page.getByRole('button', { name: 'Mark complete' }).click();
+}

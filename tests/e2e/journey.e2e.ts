@@ -7,7 +7,8 @@ import {
 	createAndOpenRound,
 	createFirstAdministrator,
 	errorSummary,
-	signIn
+	signIn,
+	markComplete
 } from './helpers';
 
 let server: RunningServer;
@@ -146,7 +147,7 @@ test('the whole journey: organisation, service, two rounds, agreed levels and th
 			.getByLabel(i < 5 ? '2. Engagement' : '1. Not yet started')
 			.check();
 	}
-	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+	await markComplete(page);
 
 	// The service page: a chart and the same numbers in its table.
 	await expect(
@@ -182,7 +183,7 @@ test('the whole journey: organisation, service, two rounds, agreed levels and th
 			.getByLabel(i === 0 ? '3. Development' : '2. Engagement')
 			.check();
 	}
-	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+	await markComplete(page);
 
 	const both = page.getByRole('table', { name: /agreed level by round/ });
 	await expect(

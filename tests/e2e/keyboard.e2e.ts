@@ -188,7 +188,14 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	await page.keyboard.press('Enter');
 	await expect(page.getByText(`${reviewCount} of ${reviewCount} action`)).toBeVisible();
 
-	await tabTo(page, page.getByRole('button', { name: 'Save and mark complete' }), 400);
+	// Completion has a confirmation step that lists what it locks; confirming there completes.
+	await tabTo(page, page.getByRole('button', { name: 'Save and continue to mark complete' }), 400);
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Mark the assessment complete' })
+	).toBeVisible();
+	await expect(page.getByRole('heading', { name: 'What marking it complete locks' })).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Mark complete' }), 200);
 	await page.keyboard.press('Enter');
 	await expect(
 		page.getByRole('heading', { level: 1, name: 'Ashford Community Mental Health Team' })
@@ -232,6 +239,40 @@ test('a service lead signs in, agrees a level for every challenge, reviews last 
 	await expect(page.getByRole('row', { name: /^1\. Day-to-day interactions/ })).toContainText(
 		'Evidence typed by keyboard for challenge 1.'
 	);
+});
+
+// Runs after the service lead's journey, which completed the assessment.
+test('an organisation administrator undoes a completion with a reason, by keyboard alone', async ({
+	page
+}) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.organisationAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.organisationAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await page.goto(server.baseURL + assessmentPath);
+	await expect(page.getByText('This assessment has been marked complete.')).toBeVisible();
+
+	// Without a reason it is refused, and the error summary leads to the field.
+	await tabTo(page, page.getByRole('button', { name: 'Undo completion' }), 300);
+	await page.keyboard.press('Enter');
+	await expectErrorSummaryFocused(page);
+	await tabTo(
+		page,
+		errorSummary(page).getByRole('link', { name: 'Enter the reason for undoing the completion' })
+	);
+	await page.keyboard.press('Enter');
+	await expect(page.getByLabel('Reason for undoing the completion')).toBeFocused();
+	await page.keyboard.type('The carers’ group has not seen the evidence yet, undone by keyboard.');
+	await tabTo(page, page.getByRole('button', { name: 'Undo completion' }));
+	await page.keyboard.press('Enter');
+
+	await expect(page.getByRole('alert').filter({ hasText: 'Success' })).toBeFocused();
+	await expect(page.getByText('The completion has been undone')).toBeVisible();
+	await expect(page.getByText(/^Stage: Agreeing/)).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Save and continue to mark complete' }), 400);
 });
 
 test('after a failed submit, focus moves to the error summary and its links reach the fields', async ({

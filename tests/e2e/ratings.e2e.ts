@@ -10,7 +10,8 @@ import {
 	addOrganisation,
 	addService,
 	createAndOpenRound,
-	createFirstAdministrator
+	createFirstAdministrator,
+	markComplete
 } from './helpers';
 
 let server: RunningServer;
@@ -270,7 +271,7 @@ test('three people rate privately from their own perspectives, submit once, then
 	await page.getByLabel('Priority 1').selectOption({ label: '7. User involvement' });
 	await page.getByLabel('Priority 2').selectOption({ label: '1. Day-to-day interactions' });
 	await page.getByLabel('Priority 3').selectOption({ label: '6. Risk assessment and management' });
-	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+	await markComplete(page);
 	await expect(page.getByRole('table', { name: /agreed level by round/ })).toBeVisible();
 
 	// Closing the round makes the assessment read-only; reopening it needs a reason and is recorded.

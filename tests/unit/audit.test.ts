@@ -589,7 +589,7 @@ describe('describing events', () => {
 				},
 				{ roundTitle: 'Spring' }
 			)
-		).toBe('Spring: In progress → Complete');
+		).toBe('Spring: Agreeing → Complete');
 		const generic = describeChange({
 			action: 'user.renamed',
 			before: { name: 'Jo', passwordHash: 'x', tokenHash: 'y' },

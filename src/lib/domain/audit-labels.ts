@@ -1,5 +1,5 @@
 import { formatIsoDate } from '../format/dates';
-import { ASSESSMENT_STATUS_LABELS, ROUND_STATUS_LABELS } from './rounds';
+import { ASSESSMENT_STAGE_LABELS, ROUND_STATUS_LABELS, type AssessmentStatus } from './rounds';
 import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
 
 // What each recorded action means, in the words the people reading the trail use.
@@ -13,6 +13,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'round.closed': 'Closed a round',
 	'round.reopened': 'Reopened a round',
 	'assessment.completed': 'Marked an assessment complete',
+	'assessment.completion_undone': 'Undid an assessment’s completion',
 	'agreed_score.created': 'Recorded an agreed score',
 	'agreed_score.updated': 'Changed an agreed score',
 	'membership.created': 'Gave a role',
@@ -46,6 +47,15 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	// with, and read exactly as the events that replaced them.
 	'membership.revoked': 'Removed a role',
 	'invitation.revoked': 'Withdrew an invitation'
+};
+
+/**
+ * An assessment's stored status in the stage words every page uses. It is completed from, and a
+ * completion is undone back to, agreeing: by then every challenge has an agreed level.
+ */
+const ASSESSMENT_STATUS_WORDS: Record<AssessmentStatus, string> = {
+	in_progress: ASSESSMENT_STAGE_LABELS.agreeing,
+	complete: ASSESSMENT_STAGE_LABELS.complete
 };
 
 const ACTION_FIELD_WORDS: Record<string, string> = {
@@ -243,8 +253,17 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			summary = text(after?.name) ?? genericChange(change.before, change.after);
 			break;
 		case 'assessment.completed':
-			summary = joined(names.roundTitle, statusChange(before, after, ASSESSMENT_STATUS_LABELS));
+			summary = joined(names.roundTitle, statusChange(before, after, ASSESSMENT_STATUS_WORDS));
 			break;
+		case 'assessment.completion_undone': {
+			const reason = text(after?.reason);
+			const parts = [
+				statusChange(before, after, ASSESSMENT_STATUS_WORDS),
+				reason ? `reason: ${shorten(reason, 100)}` : null
+			];
+			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
+			break;
+		}
 		case 'organisation.created':
 		case 'service.created': {
 			const name = text(after?.name);

@@ -10,11 +10,6 @@ export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = {
 	closed: 'Closed'
 };
 
-export const ASSESSMENT_STATUS_LABELS: Record<AssessmentStatus, string> = {
-	in_progress: 'In progress',
-	complete: 'Complete'
-};
-
 /** Why a round cannot be opened now, or null when it can. */
 export function whyRoundCannotOpen(status: RoundStatus, serviceCount: number): string | null {
 	if (status !== 'draft') return 'Only a draft round can be opened.';
@@ -34,6 +29,16 @@ export function whyAssessmentIsLocked(
 	if (roundStatus === 'draft') return 'This round has not been opened yet.';
 	if (roundStatus === 'closed') return 'This round is closed, so its scores can no longer change.';
 	if (assessmentStatus === 'complete') return 'This assessment has been marked complete.';
+	return null;
+}
+
+/**
+ * The team recovery implementation plan (its resources and priorities) stays the team's after the
+ * assessment is complete: it can change for as long as the round is open.
+ */
+export function whyTeamPlanIsLocked(roundStatus: RoundStatus): string | null {
+	if (roundStatus === 'draft') return 'This round has not been opened yet.';
+	if (roundStatus === 'closed') return 'This round is closed, so its plan can no longer change.';
 	return null;
 }
 
@@ -74,8 +79,9 @@ export function whyRoundCannotReopen(status: RoundStatus, reason: string): Reope
 	return null;
 }
 
-// Where a service has got to in a round. Individual ratings will later split "in progress" into
-// rating and agreeing; the facts grow with them, and callers keep asking this one function.
+// Where a service has got to in a round: the one set of words every page, table, CSV and chart
+// uses for an assessment. Its stored status says only whether it is complete; the stage before
+// that comes from its raters and agreed levels, so callers ask `assessmentStage`, never the status.
 export const ASSESSMENT_STAGES = ['not_started', 'rating', 'agreeing', 'complete'] as const;
 export type AssessmentStage = (typeof ASSESSMENT_STAGES)[number];
 
@@ -150,4 +156,41 @@ export function summariseRoundProgress(standings: AssessmentStanding[]): RoundPr
 /** "3 of 8 complete, 2 late". */
 export function describeRoundProgress(summary: RoundProgressSummary): string {
 	return `${summary.complete} of ${summary.total} complete, ${summary.late} late`;
+}
+
+export const UNDO_COMPLETION_REASON_MAX_LENGTH = REOPEN_REASON_MAX_LENGTH;
+
+export const UNDO_COMPLETION_REASON_MESSAGES = {
+	missing: 'Enter the reason for undoing the completion',
+	tooLong: `The reason must be ${UNDO_COMPLETION_REASON_MAX_LENGTH.toLocaleString('en-GB')} characters or fewer`
+} as const;
+
+export interface UndoCompletionRefusal {
+	/** What is wrong: the assessment (or its round), or the reason given. */
+	about: 'assessment' | 'reason';
+	message: string;
+}
+
+/**
+ * A completion can be undone only while the round is open (a closed round's results are final),
+ * and only with a reason for the audit trail.
+ */
+export function whyCompletionCannotBeUndone(
+	roundStatus: RoundStatus,
+	assessmentStatus: AssessmentStatus,
+	reason: string
+): UndoCompletionRefusal | null {
+	if (assessmentStatus !== 'complete')
+		return { about: 'assessment', message: 'This assessment is not marked complete.' };
+	if (roundStatus !== 'open')
+		return {
+			about: 'assessment',
+			message: 'Only an assessment in an open round can be reopened: reopen the round first.'
+		};
+	const trimmed = reason.trim();
+	if (trimmed.length === 0)
+		return { about: 'reason', message: UNDO_COMPLETION_REASON_MESSAGES.missing };
+	if (trimmed.length > UNDO_COMPLETION_REASON_MAX_LENGTH)
+		return { about: 'reason', message: UNDO_COMPLETION_REASON_MESSAGES.tooLong };
+	return null;
 }

@@ -12,6 +12,9 @@ export interface ScoreValues {
 	nextStep: string;
 }
 
+const digest = (key: string) =>
+	encodeHexLowerCase(sha256(new TextEncoder().encode(key))).slice(0, 32);
+
 /** An agreed score nobody has saved yet. */
 export const EMPTY_SCORE: ScoreValues = {
 	level: null,
@@ -30,5 +33,24 @@ export function scoreFingerprint(values: ScoreValues = EMPTY_SCORE): string {
 		[...values.evidenceSources].sort(),
 		values.nextStep
 	]);
-	return encodeHexLowerCase(sha256(new TextEncoder().encode(key))).slice(0, 32);
+	return digest(key);
+}
+
+/**
+ * Which saved version of every agreed score a person was shown: the confirmation step carries it,
+ * so completion locks exactly what was listed, not what someone changed in the meantime.
+ */
+export function savedScoresFingerprint(
+	scores: readonly { challengeId: string; revision: number }[]
+): string {
+	const ordered = [...scores].sort((a, b) => a.challengeId.localeCompare(b.challengeId));
+	return digest(JSON.stringify(ordered.map((s) => [s.challengeId, s.revision])));
+}
+
+/**
+ * A digest of one part of the team's plan (its resources, its priorities in order), for the same
+ * purpose as a score's fingerprint: telling this person's changes from what others saved meanwhile.
+ */
+export function teamPlanPartFingerprint(value: string | readonly string[]): string {
+	return digest(JSON.stringify(value));
 }

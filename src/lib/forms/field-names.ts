@@ -13,7 +13,11 @@ export const agreedScoreField = {
 	/** A fingerprint of the values the person started from, to tell their own changes apart. */
 	original: (challengeId: string) => `original-${challengeId}`,
 	priority: (rank: number) => `priority${rank}`,
-	teamResources: 'teamResources'
+	teamResources: 'teamResources',
+	/** A fingerprint of one part of the team's plan as the person was shown it. */
+	teamPlanOriginal: (part: 'teamResources' | 'priorities') => `planOriginal-${part}`,
+	/** Where a save button takes the person back to: a challenge's id, or `team-plan`. */
+	backTo: 'backTo'
 } as const;
 
 /** The review of last round's actions: a decision and a note per action. */

@@ -13,8 +13,17 @@ interface KeptInput {
 	savedAt: number;
 }
 
+export interface KeepingInputOptions {
+	/**
+	 * Runs the page's usual update once the server has taken the input (a success or a redirect,
+	 * including to sign in, with the input kept): a page that warns about unsaved changes stands
+	 * aside while it does.
+	 */
+	afterSaved?: (update: () => Promise<void>) => Promise<void>;
+}
+
 /** `use:enhanceKeepingInput` in place of `use:enhance` on forms behind sign-in. */
-export function enhanceKeepingInput(form: HTMLFormElement) {
+export function enhanceKeepingInput(form: HTMLFormElement, options: KeepingInputOptions = {}) {
 	return enhance(form, ({ formData }) => {
 		return async ({ result, update }) => {
 			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
@@ -25,7 +34,9 @@ export function enhanceKeepingInput(form: HTMLFormElement) {
 				const kept: KeptInput = { path: location.pathname, fields, savedAt: Date.now() };
 				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
 			}
-			await update();
+			const taken = result.type === 'redirect' || result.type === 'success';
+			if (taken && options.afterSaved) await options.afterSaved(() => update());
+			else await update();
 		};
 	});
 }

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import { OPEN_ACTION_STATUSES } from '$lib/domain/actions';
 import { londonDate } from '$lib/domain/london-days';
+import { assessmentStage, type AssessmentFacts } from '$lib/domain/rounds';
 import { may, type Person } from '../access/policy';
 import type { Db } from '../db/client';
 import {
@@ -13,7 +14,25 @@ import {
 	rounds,
 	services
 } from '../db/schema';
+import { stageFacts } from '../rounds/progress';
 import { selectActions, withOverdue } from './rows';
+
+/** A row of either list, with the stage its assessment has reached, in the words every page uses. */
+function withStage(today: string) {
+	return <Row extends AssessmentFacts & { periodEnd: string }>({
+		agreedLevels,
+		raters,
+		submittedRaters,
+		...row
+	}: Row) => ({
+		...row,
+		standing: assessmentStage(
+			{ status: row.status, agreedLevels, raters, submittedRaters },
+			row.periodEnd,
+			today
+		)
+	});
+}
 
 const openAssessmentColumns = {
 	assessmentId: assessments.id,
@@ -23,7 +42,9 @@ const openAssessmentColumns = {
 	organisationId: rounds.organisationId,
 	organisationName: organisations.name,
 	serviceId: services.id,
-	serviceName: services.name
+	serviceName: services.name,
+	status: assessments.status,
+	...stageFacts
 };
 
 const inOpenRound = and(eq(rounds.status, 'open'), eq(assessments.status, 'in_progress'));
@@ -85,5 +106,9 @@ export function myWork(db: Db, person: Person, now = new Date()) {
 		.all()
 		.filter(visible)
 		.map(withOverdue(today));
-	return { actions, toRate: toRate(db, person).filter(visible), toAgree: toAgree(db, person) };
+	return {
+		actions,
+		toRate: toRate(db, person).filter(visible).map(withStage(today)),
+		toAgree: toAgree(db, person).map(withStage(today))
+	};
 }

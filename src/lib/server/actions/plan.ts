@@ -32,6 +32,7 @@ export function latestAssessmentOf(db: Pick<Db, 'select'>, serviceId: string) {
 			createdAt: assessments.createdAt,
 			roundId: rounds.id,
 			roundTitle: rounds.title,
+			roundStatus: rounds.status,
 			frameworkId: rounds.frameworkId
 		})
 		.from(assessments)

@@ -26,7 +26,7 @@ export interface ConflictRefusal {
 	message: string;
 	errors: FieldErrors;
 	conflicts?: ConflictingChange[];
-	/** The saved revisions and fingerprints to start again from. */
+	/** The saved revisions and fingerprints to start again from, of the challenges concerned. */
 	revisions: Record<string, number>;
 	originals: Record<string, string>;
 }
@@ -54,9 +54,13 @@ export function conflictWith(
 	shortLabels: Map<string, string>
 ): ConflictRefusal | null {
 	const savedRevision = (challengeId: string) => saved.get(challengeId)?.score.revision ?? 0;
-	const startAgain = {
-		revisions: Object.fromEntries([...saved].map(([id, row]) => [id, row.score.revision])),
-		originals: Object.fromEntries([...saved].map(([id, row]) => [id, scoreFingerprint(row.score)]))
+	/** The saved revisions and fingerprints of these challenges (or none saved), to start again from. */
+	const startAgain = (ids: string[]) => {
+		const rows = ids.map((id) => [id, saved.get(id)?.score] as const);
+		return {
+			revisions: Object.fromEntries(rows.map(([id, score]) => [id, score?.revision ?? 0])),
+			originals: Object.fromEntries(rows.map(([id, score]) => [id, scoreFingerprint(score)]))
+		};
 	};
 	if (changed.some((s) => s.revision < 0 || s.revision > savedRevision(s.challengeId))) {
 		return {
@@ -65,7 +69,7 @@ export function conflictWith(
 			message:
 				'This form did not match the saved assessment. Nothing has been saved, and nothing you typed has been lost: check your changes below and save again.',
 			errors: {},
-			...startAgain
+			...startAgain([...new Set([...saved.keys(), ...changed.map((s) => s.challengeId)])])
 		};
 	}
 	const behind = changed.filter((s) => savedRevision(s.challengeId) !== s.revision);
@@ -94,6 +98,8 @@ export function conflictWith(
 				at: theirs.score.updatedAt
 			};
 		}),
-		...startAgain
+		// Only the challenges in conflict start again from what is saved: one this person left alone
+		// keeps its original, so saving again still leaves someone else's change to it in place.
+		...startAgain(behind.map((c) => c.challengeId))
 	};
 }

@@ -21,11 +21,24 @@ export interface AgreedScoreInput {
 	original: string;
 }
 
-export interface AssessmentInput {
-	scores: AgreedScoreInput[];
+/** The parts of the team's plan that are saved separately, each with its own change check. */
+export const TEAM_PLAN_PARTS = ['teamResources', 'priorities'] as const;
+export type TeamPlanPart = (typeof TEAM_PLAN_PARTS)[number];
+
+/** The team recovery implementation plan as posted. */
+export interface TeamPlanInput {
 	teamResources: string;
 	/** Challenge ids in priority order; at most PRIORITY_COUNT, no repeats. */
 	priorities: string[];
+	/**
+	 * The fingerprint of each part as the person was shown it. A part without one is taken to have
+	 * started from what is saved: it is written whenever it differs.
+	 */
+	originals?: Partial<Record<TeamPlanPart, string>>;
+}
+
+export interface AssessmentInput extends TeamPlanInput {
+	scores: AgreedScoreInput[];
 }
 
 const longText = (label: string) =>
@@ -60,8 +73,9 @@ function readScore(
 	challenge: FrameworkContent['challenges'][number],
 	allowedLevels: Set<string>
 ): AgreedScoreInput {
-	const field = (name: Exclude<keyof typeof agreedScoreField, 'priority' | 'teamResources'>) =>
-		agreedScoreField[name](challenge.id);
+	const field = (
+		name: 'level' | 'evidence' | 'rationale' | 'sources' | 'nextStep' | 'revision' | 'original'
+	) => agreedScoreField[name](challenge.id);
 	const label = challenge.shortLabel;
 	const rawLevel = text(field('level'));
 	const levelKnown = rawLevel !== '' && allowedLevels.has(rawLevel);
@@ -98,6 +112,22 @@ function readPriorities({ text }: Reader, errors: FieldErrors, challengeIds: Set
 	return chosen;
 }
 
+function readTeamPlan(
+	form: FormData,
+	reader: Reader,
+	errors: FieldErrors,
+	content: FrameworkContent
+): TeamPlanInput {
+	const priorities = readPriorities(reader, errors, new Set(content.challenges.map((c) => c.id)));
+	const teamResources = reader.checkedText(agreedScoreField.teamResources, "The team's resources");
+	const originals: Partial<Record<TeamPlanPart, string>> = {};
+	for (const part of TEAM_PLAN_PARTS) {
+		const original = form.get(agreedScoreField.teamPlanOriginal(part));
+		if (typeof original === 'string' && original !== '') originals[part] = original;
+	}
+	return { teamResources, priorities, originals };
+}
+
 /**
  * Reads the assessment form against this framework: levels must be on its scale, priorities must
  * be its challenges, text has a length limit. Field names carry challenge ids, so nothing else
@@ -111,9 +141,18 @@ export function parseAssessmentForm(
 	const reader = fieldReader(form, errors);
 	const allowedLevels = new Set(content.scale.map((l) => String(l.value)));
 	const scores = content.challenges.map((c) => readScore(form, reader, errors, c, allowedLevels));
-	const priorities = readPriorities(reader, errors, new Set(content.challenges.map((c) => c.id)));
-	const teamResources = reader.checkedText(agreedScoreField.teamResources, "The team's resources");
+	const plan = readTeamPlan(form, reader, errors, content);
 	return Object.keys(errors).length > 0
 		? { ok: false, errors }
-		: { ok: true, input: { scores, teamResources, priorities } };
+		: { ok: true, input: { scores, ...plan } };
+}
+
+/** Reads the team's plan on its own, as it is saved once the assessment is complete. */
+export function parseTeamPlanForm(
+	form: FormData,
+	content: FrameworkContent
+): { ok: true; input: TeamPlanInput } | { ok: false; errors: FieldErrors } {
+	const errors: FieldErrors = {};
+	const plan = readTeamPlan(form, fieldReader(form, errors), errors, content);
+	return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: plan };
 }

@@ -1,7 +1,10 @@
 // Reading assessments: the one an address names, its agreed scores and plan, and a service's list.
 
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { londonDate } from '$lib/domain/london-days';
+import { assessmentStage } from '$lib/domain/rounds';
 import { scoreFingerprint } from '$lib/domain/score-fingerprint';
+import { stageFacts } from '../rounds/progress';
 import type { Db } from '../db/client';
 import {
 	agreedScores,
@@ -49,7 +52,7 @@ export function getAssessment(
 
 export type AssessmentRecord = NonNullable<ReturnType<typeof getAssessment>>;
 
-export function agreedScoresFor(db: Db, assessmentId: string) {
+export function agreedScoresFor(db: Pick<Db, 'select'>, assessmentId: string) {
 	return db
 		.select({
 			challengeId: agreedScores.challengeId,
@@ -137,8 +140,9 @@ export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
 	};
 }
 
-/** Every assessment of a service, newest round first. */
-export function serviceAssessments(db: Db, serviceId: string) {
+/** Every assessment of a service, newest round first, with the stage each has reached. */
+export function serviceAssessments(db: Db, serviceId: string, now = new Date()) {
+	const today = londonDate(now);
 	return db
 		.select({
 			id: assessments.id,
@@ -146,11 +150,21 @@ export function serviceAssessments(db: Db, serviceId: string) {
 			roundId: rounds.id,
 			roundTitle: rounds.title,
 			roundStatus: rounds.status,
-			periodStart: rounds.periodStart
+			periodStart: rounds.periodStart,
+			periodEnd: rounds.periodEnd,
+			...stageFacts
 		})
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 		.where(eq(assessments.serviceId, serviceId))
 		.orderBy(desc(rounds.periodStart))
-		.all();
+		.all()
+		.map(({ agreedLevels, raters, submittedRaters, ...row }) => ({
+			...row,
+			standing: assessmentStage(
+				{ status: row.status, agreedLevels, raters, submittedRaters },
+				row.periodEnd,
+				today
+			)
+		}));
 }

@@ -5,9 +5,9 @@
 import { and, eq } from 'drizzle-orm';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import type { Person } from '../access/policy';
-import { recordAuditEvent, type AuditEntry } from '../audit/record';
+import { recordAuditEvent } from '../audit/record';
 import type { Db, Tx } from '../db/client';
-import { agreedScores, assessments, priorities, rounds, users } from '../db/schema';
+import { agreedScores, assessments, rounds, users } from '../db/schema';
 import { frameworkContent } from '../frameworks/queries';
 import type { FieldErrors } from '../forms';
 import { completeAssessment, whyNotComplete, type CompletionRefusal } from './completion';
@@ -19,16 +19,14 @@ import {
 	type SavedScores
 } from './conflicts';
 import type { AgreedScoreInput, AssessmentInput } from './form';
-import { prioritiesFor, type AssessmentRecord } from './queries';
+import type { AssessmentRecord } from './queries';
+import { savedTeamPlan, teamPlanConflict, writeTeamPlan, type Audit } from './team-plan';
 
 export type SaveResult =
 	| { ok: true }
 	| { ok: false; status: 409; message: string; errors: FieldErrors }
 	| ConflictRefusal
 	| CompletionRefusal;
-
-/** Who made a change and where, for every audit event of one save. */
-type Audit = Pick<AuditEntry, 'userId' | 'organisationId' | 'serviceId'>;
 
 function savedScores(tx: Tx, assessmentId: string): SavedScores {
 	const rows = tx
@@ -93,76 +91,38 @@ function writeScores(
 	}
 }
 
-function writeTeamResources(
-	tx: Tx,
-	assessmentId: string,
-	before: string,
-	after: string,
-	audit: Audit,
-	now: Date
-) {
-	if (before === after) return;
-	tx.update(assessments)
-		.set({ teamResources: after })
-		.where(eq(assessments.id, assessmentId))
-		.run();
-	recordAuditEvent(
-		tx,
-		{
-			...audit,
-			action: 'team_resources.updated',
-			entityType: 'assessment',
-			entityId: assessmentId,
-			before: { teamResources: before },
-			after: { teamResources: after }
-		},
-		now
-	);
-}
-
-const sameList = (a: string[], b: string[]) =>
-	a.length === b.length && a.every((v, i) => v === b[i]);
-
-function writePriorities(tx: Tx, assessmentId: string, chosen: string[], audit: Audit, now: Date) {
-	const before = prioritiesFor(tx, assessmentId);
-	if (sameList(before, chosen)) return;
-	tx.delete(priorities).where(eq(priorities.assessmentId, assessmentId)).run();
-	if (chosen.length > 0) {
-		tx.insert(priorities)
-			.values(chosen.map((challengeId, i) => ({ assessmentId, rank: i + 1, challengeId })))
-			.run();
-	}
-	recordAuditEvent(
-		tx,
-		{
-			...audit,
-			action: 'priorities.set',
-			entityType: 'assessment',
-			entityId: assessmentId,
-			before: { priorities: before },
-			after: { priorities: chosen }
-		},
-		now
-	);
-}
-
 /** The assessment's status and its round's, read inside the transaction that writes. */
 function currentState(tx: Tx, assessmentId: string) {
 	return tx
-		.select({
-			status: assessments.status,
-			roundStatus: rounds.status,
-			teamResources: assessments.teamResources
-		})
+		.select({ status: assessments.status, roundStatus: rounds.status })
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
 		.where(eq(assessments.id, assessmentId))
 		.get();
 }
 
+/** A refusal of the scores, the plan, or both, as one answer: nothing at all is written. */
+function refusalOf(
+	scores: ConflictRefusal | null,
+	plan: ReturnType<typeof teamPlanConflict>
+): ConflictRefusal | null {
+	if (!plan || scores?.status === 400) return scores;
+	return {
+		ok: false,
+		status: 409,
+		message: scores?.message ?? plan.message,
+		errors: { ...scores?.errors, ...plan.errors },
+		conflicts: scores?.conflicts,
+		revisions: scores?.revisions ?? {},
+		originals: { ...scores?.originals, ...plan.originals }
+	};
+}
+
 /**
- * Saves the agreed scores, the team's resources and priorities and, when asked, marks the
- * assessment complete.
+ * Saves the agreed scores and the team's resources and priorities. With `mustBeComplete`, refuses
+ * (writing nothing) unless every challenge has a level and last round's actions are reviewed, as
+ * the way to the confirmation step does; with `complete`, also marks the assessment complete in
+ * the same transaction.
  */
 export function saveAssessment(
 	db: Db,
@@ -170,7 +130,11 @@ export function saveAssessment(
 	assessment: AssessmentRecord,
 	organisationId: string,
 	input: AssessmentInput,
-	{ complete = false, now = new Date() } = {}
+	{
+		complete = false,
+		mustBeComplete = complete,
+		now = new Date()
+	}: { complete?: boolean; mustBeComplete?: boolean; now?: Date } = {}
 ): SaveResult {
 	const content = frameworkContent(db, assessment.frameworkId);
 	const audit: Audit = { userId: person.id, organisationId, serviceId: assessment.serviceId };
@@ -181,18 +145,21 @@ export function saveAssessment(
 			return { ok: false, status: 409, message: locked ?? 'Not found', errors: {} };
 
 		const saved = savedScores(tx, assessment.id);
+		const plan = savedTeamPlan(tx, assessment.id);
 		const changed = changedScores(input.scores, saved);
 		const labels = new Map(content.challenges.map((c) => [c.id, c.shortLabel]));
-		const conflict = conflictWith(changed, saved, labels);
+		const conflict = refusalOf(
+			conflictWith(changed, saved, labels),
+			teamPlanConflict(input, plan, labels)
+		);
 		if (conflict) return conflict;
-		const incomplete = complete
+		const incomplete = mustBeComplete
 			? whyNotComplete(tx, content.challenges, input.scores, assessment)
 			: null;
 		if (incomplete) return incomplete;
 
 		writeScores(tx, assessment.id, changed, saved, audit, now);
-		writeTeamResources(tx, assessment.id, current.teamResources, input.teamResources, audit, now);
-		writePriorities(tx, assessment.id, input.priorities, audit, now);
+		writeTeamPlan(tx, assessment.id, input, plan, audit, now);
 		if (complete) completeAssessment(tx, person, assessment, organisationId, now);
 		return { ok: true };
 	});

@@ -2,7 +2,11 @@
 
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { londonDate } from '$lib/domain/london-days';
-import { assessmentStage, summariseRoundProgress } from '$lib/domain/rounds';
+import {
+	assessmentStage,
+	summariseRoundProgress,
+	type AssessmentStanding
+} from '$lib/domain/rounds';
 import type { Db } from '../db/client';
 import {
 	agreedScores,
@@ -13,6 +17,30 @@ import {
 	services
 } from '../db/schema';
 
+/**
+ * What an assessment's stage is worked out from, counted in SQL for each row of a query that
+ * reads the assessment table: its agreed levels, its raters and how many have submitted.
+ */
+export const stageFacts = {
+	agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`,
+	raters: sql<number>`(select count(*) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`,
+	submittedRaters: sql<number>`(select count(${assessmentRaters.submittedAt}) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`
+};
+
+/** One assessment's stage, and whether it is late, judged against today in London. */
+export function standingOf(
+	db: Pick<Db, 'select'>,
+	assessment: { id: string; periodEnd: string },
+	now = new Date()
+): AssessmentStanding | null {
+	const facts = db
+		.select({ status: assessments.status, ...stageFacts })
+		.from(assessments)
+		.where(eq(assessments.id, assessment.id))
+		.get();
+	return facts ? assessmentStage(facts, assessment.periodEnd, londonDate(now)) : null;
+}
+
 /** Services taking part, with their assessment once the round is open and how many levels it has agreed. */
 export function roundParticipants(db: Db, roundId: string) {
 	return db
@@ -22,9 +50,7 @@ export function roundParticipants(db: Db, roundId: string) {
 			serviceType: services.type,
 			assessmentId: assessments.id,
 			assessmentStatus: assessments.status,
-			agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`,
-			raters: sql<number>`(select count(*) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`,
-			submittedRaters: sql<number>`(select count(${assessmentRaters.submittedAt}) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`
+			...stageFacts
 		})
 		.from(roundServices)
 		.innerJoin(services, eq(services.id, roundServices.serviceId))

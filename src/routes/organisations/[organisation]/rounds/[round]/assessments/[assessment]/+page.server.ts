@@ -1,6 +1,9 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
-import { whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { z } from 'zod';
+import { completionReadiness } from '$lib/domain/completion';
+import { whyAssessmentIsLocked, whyTeamPlanIsLocked } from '$lib/domain/rounds';
 import { seesOthersRatings, seesTeamDraft } from '$lib/domain/ratings';
+import { agreedScoreField } from '$lib/forms/field-names';
 import { requireAssessment } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
@@ -10,16 +13,20 @@ import { addComment, commentInputSchema, listComments } from '$lib/server/commen
 import { ratingSpread } from '$lib/server/ratings/spread';
 import { raterOf } from '$lib/server/ratings/raters';
 import { actionsToReview } from '$lib/server/actions/review';
+import { standingOf } from '$lib/server/rounds/progress';
 import {
 	agreedScoresFor,
 	previousAgreedScores,
-	prioritiesFor,
-	scoreFingerprints,
-	teamResourcesFor
+	scoreFingerprints
 } from '$lib/server/assessments/queries';
-import { parseAssessmentForm } from '$lib/server/assessments/form';
+import { parseAssessmentForm, parseTeamPlanForm } from '$lib/server/assessments/form';
 import { saveAssessment } from '$lib/server/assessments/save';
+import { saveTeamPlan, savedTeamPlan, teamPlanOriginals } from '$lib/server/assessments/team-plan';
+import { undoCompletion, undoCompletionInputSchema } from '$lib/server/assessments/completion';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
+
+/** Where a save button takes the person back to: the challenge it belongs to, or the team's plan. */
+const TEAM_PLAN = 'team-plan';
 
 export const load = ((event) => {
 	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.view');
@@ -31,10 +38,13 @@ export const load = ((event) => {
 	// What is withheld is never sent, not merely hidden by the page.
 	const showDraft = seesTeamDraft(ownRater, mayAgree);
 	const toReview = actionsToReview(db, assessment);
+	const reviewed = toReview.filter((a) => a.decision !== null).length;
+	const scores = showDraft ? agreedScoresFor(db, assessment.id) : [];
+	const plan = showDraft ? savedTeamPlan(db, assessment.id) : { teamResources: '', priorities: [] };
 	return {
 		review: {
 			listed: toReview.length,
-			reviewed: toReview.filter((a) => a.decision !== null).length,
+			reviewed,
 			justSaved: event.url.searchParams.has('reviewed')
 		},
 		spread: seesOthersRatings(ownRater) ? ratingSpread(db, assessment.id) : null,
@@ -43,10 +53,13 @@ export const load = ((event) => {
 		draftWithheld: !showDraft,
 		organisation,
 		assessment,
+		standing: standingOf(db, assessment),
 		framework,
-		scores: showDraft ? agreedScoresFor(db, assessment.id) : [],
-		teamResources: showDraft ? teamResourcesFor(db, assessment.id) : '',
-		priorities: showDraft ? prioritiesFor(db, assessment.id) : [],
+		scores,
+		readiness: completionReadiness(framework.challenges, scores, toReview.length - reviewed),
+		teamResources: plan.teamResources,
+		priorities: plan.priorities,
+		planOriginals: teamPlanOriginals(plan),
 		fingerprints: showDraft
 			? scoreFingerprints(
 					db,
@@ -58,47 +71,100 @@ export const load = ((event) => {
 		previous: !locked && mayAgree ? previousAgreedScores(db, assessment) : null,
 		locked,
 		canEdit: !locked && mayAgree,
+		// The plan stays the team's after completion, until the round closes.
+		canEditPlan: showDraft && mayAgree && !whyTeamPlanIsLocked(assessment.roundStatus),
+		canUndoCompletion:
+			assessment.status === 'complete' &&
+			assessment.roundStatus === 'open' &&
+			may(person, 'organisation.manage', resource),
 		comments: showDraft ? listComments(db, assessment.id) : [],
 		canComment: showDraft && may(person, 'assessment.comment', resource),
-		saved: event.url.searchParams.has('saved')
+		/** Which save brought the person back: '' for the whole form, a challenge's id, or the plan. */
+		saved: event.url.searchParams.get('saved'),
+		undone: event.url.searchParams.has('undone')
 	};
 }) satisfies PageServerLoad;
 
 /** The evidence sources are checkbox groups, one per challenge. */
 const isSourcesField = (name: string) => name.startsWith('sources-');
 
-async function save(event: RequestEvent<RouteParams>, complete: boolean) {
+/** Refusals of the agreeing form, with the other person's changes when a save conflicted. */
+function refused(
+	event: RequestEvent<RouteParams>,
+	posted: FormData,
+	result: { status: number; errors: Record<string, string>; message?: string } & object
+) {
+	const { status, errors, message } = result;
+	const conflicts = 'conflicts' in result ? result.conflicts : undefined;
+	const revisions = 'revisions' in result ? result.revisions : undefined;
+	const originals = 'originals' in result ? result.originals : undefined;
+	return formFailure(
+		event,
+		status,
+		posted,
+		{ errors, message, checkboxGroups: isSourcesField },
+		{ conflicts, revisions, originals }
+	);
+}
+
+/**
+ * Saves the agreeing form. Every save button posts all of it, so whichever one is pressed, nothing
+ * typed anywhere on the page is left behind; only what this person changed is written. With
+ * `toCompletion`, the assessment must be ready to complete, and the person goes on to confirm.
+ */
+async function save(event: RequestEvent<RouteParams>, toCompletion: boolean) {
 	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.edit');
 	const posted = await event.request.formData();
-	const parsed = parseAssessmentForm(posted, frameworkContent(db, assessment.frameworkId));
-	const result = parsed.ok
-		? saveAssessment(db, person, assessment, organisation.id, parsed.input, { complete })
-		: ({ ...parsed, status: 400, message: undefined } as const);
-	if (!result.ok) {
-		const { status, errors, message } = result;
-		const conflicts = 'conflicts' in result ? result.conflicts : undefined;
-		const revisions = 'revisions' in result ? result.revisions : undefined;
-		const originals = 'originals' in result ? result.originals : undefined;
-		return formFailure(
-			event,
-			status,
-			posted,
-			{ errors, message, checkboxGroups: isSourcesField },
-			{ conflicts, revisions, originals }
-		);
-	}
-	const base = `/organisations/${organisation.id}`;
+	const content = frameworkContent(db, assessment.frameworkId);
+	const parsed = parseAssessmentForm(posted, content);
+	if (!parsed.ok) return refused(event, posted, { status: 400, errors: parsed.errors });
+	const result = saveAssessment(db, person, assessment, organisation.id, parsed.input, {
+		mustBeComplete: toCompletion
+	});
+	if (!result.ok) return refused(event, posted, result);
+
+	const here = `/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}`;
+	if (toCompletion) redirect(303, `${here}/complete`);
+	const places: [string, ...string[]] = [TEAM_PLAN, ...content.challenges.map((c) => c.id)];
+	const backTo = z.enum(places).safeParse(posted.get(agreedScoreField.backTo));
 	redirect(
 		303,
-		complete
-			? `${base}/services/${assessment.serviceId}?completed#completed`
-			: `${base}/rounds/${assessment.roundId}/assessments/${assessment.id}?saved`
+		backTo.success ? `${here}?saved=${backTo.data}#saved-${backTo.data}` : `${here}?saved`
 	);
 }
 
 export const actions = {
 	save: (event) => save(event, false),
-	complete: (event) => save(event, true),
+	saveAndContinue: (event) => save(event, true),
+	teamPlan: async (event) => {
+		const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.edit');
+		const posted = await event.request.formData();
+		const parsed = parseTeamPlanForm(posted, frameworkContent(db, assessment.frameworkId));
+		if (!parsed.ok) return refused(event, posted, { status: 400, errors: parsed.errors });
+		const result = saveTeamPlan(db, person, assessment, organisation.id, parsed.input);
+		if (!result.ok) return refused(event, posted, result);
+		redirect(
+			303,
+			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?saved=${TEAM_PLAN}#saved-${TEAM_PLAN}`
+		);
+	},
+	undoCompletion: async (event) => {
+		const { db, person, organisation, assessment } = requireAssessment(
+			event,
+			'organisation.manage'
+		);
+		const posted = await event.request.formData();
+		const parsed = parseForm(undoCompletionInputSchema, posted);
+		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const undone = undoCompletion(db, person, assessment, organisation.id, parsed.data.reason);
+		if (!undone.ok && undone.status === 400)
+			return formFailure(event, 400, posted, { errors: { reason: undone.message } });
+		if (!undone.ok) return formFailure(event, undone.status, posted, { message: undone.message });
+		redirect(
+			303,
+			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?undone#undone`
+		);
+	},
 	comment: async (event) => {
 		const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.comment');
 		const posted = await event.request.formData();
