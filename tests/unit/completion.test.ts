@@ -223,7 +223,7 @@ describe('what completion needs', () => {
 		});
 		expect(whyCompletionCannotBeUndone('closed', 'complete', 'why')).toMatchObject({
 			about: 'assessment',
-			message: expect.stringMatching(/reopen the round first/)
+			message: 'A completion can be undone only while its round is open: reopen the round first.'
 		});
 		expect(whyCompletionCannotBeUndone('open', 'complete', '  ')).toMatchObject({
 			about: 'reason',

@@ -185,7 +185,7 @@ export function whyCompletionCannotBeUndone(
 	if (roundStatus !== 'open')
 		return {
 			about: 'assessment',
-			message: 'Only an assessment in an open round can be reopened: reopen the round first.'
+			message: 'A completion can be undone only while its round is open: reopen the round first.'
 		};
 	const trimmed = reason.trim();
 	if (trimmed.length === 0)
