@@ -13,8 +13,11 @@ interface KeptInput {
 	savedAt: number;
 }
 
-/** `use:enhanceKeepingInput` in place of `use:enhance` on forms behind sign-in. */
-export function enhanceKeepingInput(form: HTMLFormElement) {
+/**
+ * `use:enhanceKeepingInput` in place of `use:enhance` on forms behind sign-in. `reset: false`
+ * keeps what was typed after a success too, for a form whose answer is shown beside it.
+ */
+export function enhanceKeepingInput(form: HTMLFormElement, { reset = true } = {}) {
 	return enhance(form, ({ formData }) => {
 		return async ({ result, update }) => {
 			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
@@ -25,7 +28,7 @@ export function enhanceKeepingInput(form: HTMLFormElement) {
 				const kept: KeptInput = { path: location.pathname, fields, savedAt: Date.now() };
 				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
 			}
-			await update();
+			await update({ reset });
 		};
 	});
 }
