@@ -128,6 +128,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
+	'/organisations/[organisation]/services/add-several': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
 	'/organisations/[organisation]/services/[service]': {
 		rule: 'service.view',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
@@ -222,6 +226,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			platformAdmin: ['home', 'home', N],
 			organisationAdmin: ['home', 'home', N]
 		}
+	},
+	'/organisations/[organisation]/rounds/[round]/services': {
+		rule: 'organisation.manage; services are added and taken out only while the round is open',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',

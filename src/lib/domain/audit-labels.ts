@@ -12,6 +12,8 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'round.opened': 'Opened a round',
 	'round.closed': 'Closed a round',
 	'round.reopened': 'Reopened a round',
+	'round.service_added': 'Added a service to an open round',
+	'round.service_taken_out': 'Took a service out of an open round',
 	'assessment.completed': 'Marked an assessment complete',
 	'agreed_score.created': 'Recorded an agreed score',
 	'agreed_score.updated': 'Changed an agreed score',
@@ -231,6 +233,10 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
 			break;
 		}
+		case 'round.service_added':
+		case 'round.service_taken_out':
+			summary = joined(names.roundTitle, text((after ?? before)?.serviceName));
+			break;
 		case 'grouping.created':
 			summary = text(after?.name) ?? genericChange(change.before, change.after);
 			break;
