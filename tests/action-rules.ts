@@ -124,6 +124,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	'/organisations/new': { rule: 'organisation.create', answers: PLATFORM },
 
 	'/organisations/[organisation]/groupings': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/groupings/[grouping]': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
 	'/organisations/[organisation]/services/new': { rule: 'organisation.manage', answers: MANAGERS },
 	'/organisations/[organisation]/services/add-several?/preview': {
 		rule: 'organisation.manage (previewing saves nothing)',

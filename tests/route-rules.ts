@@ -124,6 +124,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
+	'/organisations/[organisation]/groupings/[grouping]': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
 	'/organisations/[organisation]/services/new': {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }

@@ -90,9 +90,10 @@ describe('adding a service to an open round', () => {
 	it('adds it with its assessment and records it in the audit trail, all at once', () => {
 		const w = world();
 		const T1 = new Date('2026-03-10T09:00:00Z');
-		expect(
-			addServiceToRound(w.db, w.person, w.organisationId, w.roundId, w.willowId, T1)
-		).toEqual({ ok: true, serviceName: 'Willow Ward' });
+		expect(addServiceToRound(w.db, w.person, w.organisationId, w.roundId, w.willowId, T1)).toEqual({
+			ok: true,
+			serviceName: 'Willow Ward'
+		});
 
 		const willow = roundParticipants(w.db, w.roundId).find((p) => p.serviceId === w.willowId);
 		expect(willow).toMatchObject({ serviceName: 'Willow Ward', assessmentStatus: 'in_progress' });
@@ -106,7 +107,11 @@ describe('adding a service to an open round', () => {
 			entityType: 'round',
 			entityId: w.roundId,
 			at: T1,
-			after: { serviceId: w.willowId, serviceName: 'Willow Ward', assessmentId: willow!.assessmentId }
+			after: {
+				serviceId: w.willowId,
+				serviceName: 'Willow Ward',
+				assessmentId: willow!.assessmentId
+			}
 		});
 		expect(describeAction(event.action)).toBe('Added a service to an open round');
 		expect(describeChange(event, { roundTitle: 'Spring 2026' })).toBe('Spring 2026: Willow Ward');
@@ -119,9 +124,7 @@ describe('adding a service to an open round', () => {
 	it('refuses a service already taking part, another organisation’s service, and a round that is not open, changing nothing', () => {
 		const w = world();
 		const before = rows(w.db);
-		expect(
-			addServiceToRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)
-		).toEqual({
+		expect(addServiceToRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)).toEqual({
 			ok: false,
 			status: 400,
 			field: 'serviceId',
@@ -152,13 +155,14 @@ describe('adding a service to an open round', () => {
 			periodEnd: '2026-12-31'
 		});
 		if (!draft.ok) throw new Error(draft.message);
-		expect(
-			addServiceToRound(w.db, w.person, w.organisationId, draft.id, w.willowId)
-		).toMatchObject({
-			ok: false,
-			status: 409,
-			message: 'Willow Ward cannot be added to the round: the round is a draft, so choose its services by editing it.'
-		});
+		expect(addServiceToRound(w.db, w.person, w.organisationId, draft.id, w.willowId)).toMatchObject(
+			{
+				ok: false,
+				status: 409,
+				message:
+					'Willow Ward cannot be added to the round: the round is a draft, so choose its services by editing it.'
+			}
+		);
 		expect(getRound(w.db, w.organisationId, draft.id)?.status).toBe('draft');
 	});
 
@@ -195,16 +199,12 @@ describe('taking a service out of an open round', () => {
 			.values({ assessmentId: w.ashfordAssessmentId, challengeId: w.challengeId, updatedAt: T0 })
 			.run();
 
-		expect(
-			takeServiceOutOfRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)
-		).toEqual({ ok: true, serviceName: 'Ashford CMHT' });
+		expect(takeServiceOutOfRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)).toEqual(
+			{ ok: true, serviceName: 'Ashford CMHT' }
+		);
 		expect(roundParticipants(w.db, w.roundId)).toEqual([]);
 		expect(
-			w.db
-				.select()
-				.from(assessments)
-				.where(eq(assessments.id, w.ashfordAssessmentId))
-				.all()
+			w.db.select().from(assessments).where(eq(assessments.id, w.ashfordAssessmentId)).all()
 		).toEqual([]);
 		const [event] = eventsOf(w.db, 'round.service_taken_out');
 		expect(event).toMatchObject({
@@ -290,7 +290,10 @@ describe('taking a service out of an open round', () => {
 				what
 			).toEqual({ ok: false, status: 409, message });
 			expect(rows(w.db), what).toEqual(before);
-			const choices = roundServiceChoices(w.db, w.organisationId, { id: w.roundId, status: 'open' });
+			const choices = roundServiceChoices(w.db, w.organisationId, {
+				id: w.roundId,
+				status: 'open'
+			});
 			expect(choices.taking[0].staysBecause, what).toBe(message.split(': ')[1].replace(/\.$/, ''));
 		}
 	});
@@ -301,13 +304,13 @@ describe('taking a service out of an open round', () => {
 			takeServiceOutOfRound(w.db, w.person, w.organisationId, w.roundId, w.willowId)
 		).toMatchObject({ ok: false, status: 400, field: 'serviceId' });
 		expect(closeRound(w.db, w.person, w.organisationId, w.roundId)).toEqual({ ok: true });
-		expect(
-			takeServiceOutOfRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)
-		).toEqual({
-			ok: false,
-			status: 409,
-			message: 'Ashford CMHT cannot be taken out of the round: the round is closed.'
-		});
+		expect(takeServiceOutOfRound(w.db, w.person, w.organisationId, w.roundId, w.serviceId)).toEqual(
+			{
+				ok: false,
+				status: 409,
+				message: 'Ashford CMHT cannot be taken out of the round: the round is closed.'
+			}
+		);
 		expect(
 			w.db
 				.select({ n: count() })
@@ -323,8 +326,8 @@ describe('taking a service out of an open round', () => {
 		expect(whyServiceCannotLeaveRound('draft', nothing)).toBe(
 			'the round is a draft, so choose its services by editing it'
 		);
-		expect(
-			whyServiceCannotLeaveRound('open', { ...nothing, status: 'complete', ratings: 3 })
-		).toBe('its assessment is complete');
+		expect(whyServiceCannotLeaveRound('open', { ...nothing, status: 'complete', ratings: 3 })).toBe(
+			'its assessment is complete'
+		);
 	});
 });

@@ -7,6 +7,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'organisation.created': 'Created the organisation',
 	'service.created': 'Added a service',
 	'grouping.created': 'Added a grouping',
+	'service.grouping_changed': 'Put a service in a grouping',
 	'round.created': 'Created a round',
 	'round.updated': 'Changed a draft round',
 	'round.opened': 'Opened a round',
@@ -236,6 +237,9 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'round.service_added':
 		case 'round.service_taken_out':
 			summary = joined(names.roundTitle, text((after ?? before)?.serviceName));
+			break;
+		case 'service.grouping_changed':
+			summary = [text(after?.name), text(after?.groupingName)].filter(Boolean).join(' → ');
 			break;
 		case 'grouping.created':
 			summary = text(after?.name) ?? genericChange(change.before, change.after);

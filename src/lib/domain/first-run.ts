@@ -27,7 +27,10 @@ const services = (n: number) => `${n} service${n === 1 ? '' : 's'}`;
  * The checklist for an organisation with no round yet, or null once it has one. A step over the
  * services (grouping them, inviting their leads) is done when it is done for every service.
  */
-export function firstRunChecklist(facts: FirstRunFacts, groupingWord: string): FirstRunItem[] | null {
+export function firstRunChecklist(
+	facts: FirstRunFacts,
+	groupingWord: string
+): FirstRunItem[] | null {
 	if (facts.rounds > 0) return null;
 	const some = facts.services > 0;
 	const outOf = (n: number, what: string) =>
