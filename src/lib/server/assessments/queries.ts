@@ -146,7 +146,8 @@ export function serviceAssessments(db: Db, serviceId: string) {
 			roundId: rounds.id,
 			roundTitle: rounds.title,
 			roundStatus: rounds.status,
-			periodStart: rounds.periodStart
+			periodStart: rounds.periodStart,
+			periodEnd: rounds.periodEnd
 		})
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))

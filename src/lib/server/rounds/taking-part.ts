@@ -1,7 +1,7 @@
 // The services taking part in an open round: one can join late (and gets its assessment), or be
 // taken out while its assessment holds nothing of the team's work.
 
-import { and, asc, eq, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, notInArray, sql } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import {
@@ -23,6 +23,7 @@ import {
 	priorities,
 	ratings,
 	roundServices,
+	rounds,
 	services
 } from '../db/schema';
 import { newId } from '../ids';
@@ -268,4 +269,31 @@ export function takeServiceOutOfRound(
 		);
 		return { ok: true, serviceName: service.name };
 	});
+}
+
+/**
+ * Where a service with no assessment yet could start one, for those who manage rounds: the open
+ * round it does not take part in (the latest), or else none, when a round is still to be created.
+ */
+export function roundToJoin(db: Db, organisationId: string, serviceId: string) {
+	return (
+		db
+			.select({ id: rounds.id, title: rounds.title })
+			.from(rounds)
+			.where(
+				and(
+					eq(rounds.organisationId, organisationId),
+					eq(rounds.status, 'open'),
+					notInArray(
+						rounds.id,
+						db
+							.select({ id: roundServices.roundId })
+							.from(roundServices)
+							.where(eq(roundServices.serviceId, serviceId))
+					)
+				)
+			)
+			.orderBy(desc(rounds.periodStart))
+			.get() ?? null
+	);
 }
