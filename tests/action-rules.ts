@@ -131,7 +131,19 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	'/organisations/new': { rule: 'organisation.create', answers: PLATFORM },
 
 	'/organisations/[organisation]/groupings': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/groupings/[grouping]': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
 	'/organisations/[organisation]/services/new': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/services/add-several?/preview': {
+		rule: 'organisation.manage (previewing saves nothing)',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/services/add-several?/save': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
 	'/organisations/[organisation]/rounds/new': { rule: 'organisation.manage', answers: MANAGERS },
 	'/organisations/[organisation]/rounds/[round]?/open': {
 		rule: 'organisation.manage (the open round answers that it is open already)',
@@ -147,6 +159,14 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		answers: MANAGERS
 	},
 	'/organisations/[organisation]/rounds/[round]/edit': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/rounds/[round]/services?/add': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/rounds/[round]/services?/takeOut': {
 		rule: 'organisation.manage',
 		answers: MANAGERS
 	},

@@ -136,7 +136,15 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
+	'/organisations/[organisation]/groupings/[grouping]': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
 	'/organisations/[organisation]/services/new': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/services/add-several': {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
@@ -234,6 +242,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			platformAdmin: ['home', 'home', N],
 			organisationAdmin: ['home', 'home', N]
 		}
+	},
+	'/organisations/[organisation]/rounds/[round]/services': {
+		rule: 'organisation.manage; services are added and taken out only while the round is open',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]': {
 		rule: 'assessment.view; saving needs assessment.edit',

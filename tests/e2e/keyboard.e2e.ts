@@ -489,3 +489,61 @@ test('a dashboard’s framework is chosen, and a pack version retired after its 
 		page.getByRole('row').filter({ hasText: 'Peer support check (demo pack)' })
 	).toContainText('Offered for new rounds');
 });
+
+test('several services are pasted, previewed and added by keyboard alone', async ({ page }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.organisationAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.organisationAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await tabTo(
+		page,
+		page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' })
+	);
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })
+	).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Add several services' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Add several services' })).toBeVisible();
+
+	// The list of types opens and closes from the keyboard too.
+	// (Tab stops on the summary, the text's parent.)
+	await tabTo(page, page.getByText('The types of service').locator('..'));
+	await page.keyboard.press('Enter');
+	await expect(page.getByText('Peer support service', { exact: true })).toBeVisible();
+
+	await tabTo(page, page.getByLabel('Services, one on each line'));
+	await page.keyboard.type('Keyboard Ward One, Acute inpatient ward\n');
+	await page.keyboard.type('Keyboard Ward One, Rehabilitation, Adult community services');
+	await tabTo(page, page.getByRole('button', { name: 'Preview the list' }));
+	await page.keyboard.press('Enter');
+	await expectErrorSummaryFocused(page);
+	await expect(errorSummary(page)).toContainText('Line 2: “Keyboard Ward One” is also on line 1');
+
+	// Back into the list from the summary, to put line 2 right.
+	await page.keyboard.press('Enter');
+	await tabTo(page, errorSummary(page).getByRole('link', { name: /^Correct the problem/ }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByLabel('Services, one on each line')).toBeFocused();
+	await page.keyboard.press('ControlOrMeta+End');
+	for (let i = 0; i < 'One, Rehabilitation, Adult community services'.length; i++)
+		await page.keyboard.press('Backspace');
+	await page.keyboard.type('Two, Rehabilitation, Adult community services');
+	await tabTo(page, page.getByRole('button', { name: 'Preview the list' }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { name: 'Check the list, then add the services' })
+	).toBeFocused();
+
+	await tabTo(page, page.getByRole('button', { name: 'Add 2 services' }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('alert').filter({ hasText: '2 services have been added' })
+	).toBeFocused();
+	await expect(page.getByRole('link', { name: 'Keyboard Ward Two' })).toBeVisible();
+});

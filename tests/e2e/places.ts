@@ -3,8 +3,9 @@ import { VISITORS } from '../route-rules';
 
 // The three places where tests/route-rules.ts and tests/action-rules.ts expect answers, as ids read
 // from a demo server's database. See tests/route-rules.ts for what each place is. A place's
-// improvement action is the one the demo rater owns, if its service has one (only home does), so
-// that who may add a progress note does not depend on the order of random ids.
+// grouping is its service's. Its improvement action is the one the demo rater owns, if its service
+// has one (only home does), so that who may add a progress note does not depend on the order of
+// random ids.
 
 export type Place = 'home' | 'sibling' | 'elsewhere';
 export const PLACES: Place[] = ['home', 'sibling', 'elsewhere'];
@@ -15,7 +16,7 @@ export type PlaceIds = Record<string, string>;
 function idsFor(db: Database.Database, organisationName: string, serviceName?: string): PlaceIds {
 	const row = db
 		.prepare(
-			`SELECT o.id AS organisation, s.id AS service, r.id AS round, a.id AS assessment, r.framework_id AS framework,
+			`SELECT o.id AS organisation, s.id AS service, s.grouping_id AS grouping, r.id AS round, a.id AS assessment, r.framework_id AS framework,
 			   (SELECT id FROM improvement_action WHERE service_id = s.id
 			    ORDER BY owner_user_id IS (SELECT id FROM user WHERE email = ?) DESC,
 			      created_at, id LIMIT 1) AS action,

@@ -37,7 +37,7 @@ describe('route rules', () => {
 			expect(file, `${route} has a server file`).toBeDefined();
 			const source = readFileSync(file!, 'utf8');
 			expect(source, route).toMatch(
-				/\b(require(Person|Permission|Organisation|Service|Round|Assessment|Rater|ImprovementAction|Framework)|loadPeople)\(/
+				/\b(require(Person|Permission|Organisation|Service|Grouping|Round|Assessment|Rater|ImprovementAction|Framework)|loadPeople)\(/
 			);
 		}
 	});

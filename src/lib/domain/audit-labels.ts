@@ -7,11 +7,14 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'organisation.created': 'Created the organisation',
 	'service.created': 'Added a service',
 	'grouping.created': 'Added a grouping',
+	'service.grouping_changed': 'Put a service in a grouping',
 	'round.created': 'Created a round',
 	'round.updated': 'Changed a draft round',
 	'round.opened': 'Opened a round',
 	'round.closed': 'Closed a round',
 	'round.reopened': 'Reopened a round',
+	'round.service_added': 'Added a service to an open round',
+	'round.service_taken_out': 'Took a service out of an open round',
 	'assessment.completed': 'Marked an assessment complete',
 	'assessment.completion_undone': 'Undid an assessment’s completion',
 	'agreed_score.created': 'Recorded an agreed score',
@@ -249,6 +252,13 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
 			break;
 		}
+		case 'round.service_added':
+		case 'round.service_taken_out':
+			summary = joined(names.roundTitle, text((after ?? before)?.serviceName));
+			break;
+		case 'service.grouping_changed':
+			summary = [text(after?.name), text(after?.groupingName)].filter(Boolean).join(' → ');
+			break;
 		case 'grouping.created':
 			summary = text(after?.name) ?? genericChange(change.before, change.after);
 			break;

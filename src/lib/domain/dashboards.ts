@@ -140,7 +140,7 @@ export function benchmark(site: number | null, otherSiteMedians: number[]): Benc
 			kind: 'withheld',
 			site,
 			otherSites: n,
-			reason: `Only ${n} other site${n === 1 ? ' has' : 's have'} a completed round for this challenge. The comparison is shown once at least ${MIN_OTHER_SITES} do, so that no single site can be picked out.`
+			reason: `${n === 0 ? 'No other site has' : `Only ${n} other site${n === 1 ? ' has' : 's have'}`} a completed round for this challenge. The comparison is shown once at least ${MIN_OTHER_SITES} do, so that no single site can be picked out.`
 		};
 	}
 	return { kind: 'compared', site, others: fiveNumberSummary(otherSiteMedians)! };

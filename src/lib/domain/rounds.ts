@@ -109,12 +109,15 @@ export interface AssessmentStanding {
 
 /**
  * The stage an assessment has reached, and whether it is late. `today` is the London calendar
- * day (YYYY-MM-DD): the period's last day still counts as on time.
+ * day (YYYY-MM-DD): the period's last day still counts as on time. `openedOn` is the London day
+ * the round was opened: a round opened after its period was over records a past round, and
+ * nothing in it is late.
  */
 export function assessmentStage(
 	facts: AssessmentFacts,
 	periodEnd: string,
-	today: string
+	today: string,
+	openedOn?: string | null
 ): AssessmentStanding {
 	const raters = facts.raters ?? 0;
 	const allRated = raters > 0 && (facts.submittedRaters ?? 0) >= raters;
@@ -126,7 +129,8 @@ export function assessmentStage(
 				: raters > 0
 					? 'rating'
 					: 'not_started';
-	return { stage, late: stage !== 'complete' && today > periodEnd };
+	const recordedAfterwards = !!openedOn && openedOn > periodEnd;
+	return { stage, late: stage !== 'complete' && today > periodEnd && !recordedAfterwards };
 }
 
 /** How many assessments are at each stage, every stage listed. */
@@ -192,5 +196,45 @@ export function whyCompletionCannotBeUndone(
 		return { about: 'reason', message: UNDO_COMPLETION_REASON_MESSAGES.missing };
 	if (trimmed.length > UNDO_COMPLETION_REASON_MAX_LENGTH)
 		return { about: 'reason', message: UNDO_COMPLETION_REASON_MESSAGES.tooLong };
+	return null;
+}
+
+/** What an assessment already holds, which taking its service out of the round would lose. */
+export interface AssessmentWork {
+	status: AssessmentStatus;
+	/** Individual ratings given by the people invited to rate. */
+	ratings: number;
+	/** Challenges with an agreed level, or any evidence, rationale or next step written. */
+	agreedScores: number;
+	/** Priorities, the team's resources, comments, reviewed actions and actions planned from it. */
+	otherWork: number;
+}
+
+/**
+ * Why services cannot be added to or taken out of this round now, or null when they can: only an
+ * open round's change here (a draft's are chosen by editing it). Reasons read on from "cannot be
+ * added to the round: ".
+ */
+export function whyRoundServicesCannotChange(roundStatus: RoundStatus): string | null {
+	if (roundStatus === 'draft') return 'the round is a draft, so choose its services by editing it';
+	if (roundStatus === 'closed') return 'the round is closed';
+	return null;
+}
+
+/**
+ * Why a service cannot be taken out of this round now, or null when it can: only while the round
+ * is open, and only while its assessment holds nothing that taking it out would throw away.
+ */
+export function whyServiceCannotLeaveRound(
+	roundStatus: RoundStatus,
+	work: AssessmentWork
+): string | null {
+	const notOpen = whyRoundServicesCannotChange(roundStatus);
+	if (notOpen) return notOpen;
+	if (work.status === 'complete') return 'its assessment is complete';
+	if (work.ratings > 0) return 'people have already given ratings in its assessment';
+	if (work.agreedScores > 0) return 'its assessment already has agreed levels or evidence';
+	if (work.otherWork > 0)
+		return 'its assessment already holds the team’s priorities, resources, comments or actions';
 	return null;
 }

@@ -14,6 +14,8 @@ interface KeptInput {
 }
 
 export interface KeepingInputOptions {
+	/** False keeps what was typed after a success too, for a form whose answer is shown beside it. */
+	reset?: boolean;
 	/**
 	 * Runs the page's usual update once the server has taken the input (a success or a redirect,
 	 * including to sign in, with the input kept): a page that warns about unsaved changes stands
@@ -24,6 +26,7 @@ export interface KeepingInputOptions {
 
 /** `use:enhanceKeepingInput` in place of `use:enhance` on forms behind sign-in. */
 export function enhanceKeepingInput(form: HTMLFormElement, options: KeepingInputOptions = {}) {
+	const { reset = true } = options;
 	return enhance(form, ({ formData }) => {
 		return async ({ result, update }) => {
 			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
@@ -35,8 +38,8 @@ export function enhanceKeepingInput(form: HTMLFormElement, options: KeepingInput
 				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
 			}
 			const taken = result.type === 'redirect' || result.type === 'success';
-			if (taken && options.afterSaved) await options.afterSaved(() => update());
-			else await update();
+			if (taken && options.afterSaved) await options.afterSaved(() => update({ reset }));
+			else await update({ reset });
 		};
 	});
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { groupingWord } from '$lib/domain/groupings';
 import type { Db } from './db/client';
@@ -99,4 +99,82 @@ export function countUngroupedServices(db: Db, organisationId: string): number {
 			)
 			.get()?.n ?? 0
 	);
+}
+
+/** The organisation's active services, by name, with the grouping each is in (if any). */
+export function servicesWithGroupings(db: Db, organisationId: string) {
+	return db
+		.select({
+			id: services.id,
+			name: services.name,
+			groupingId: services.groupingId,
+			groupingName: groupings.name
+		})
+		.from(services)
+		.leftJoin(groupings, eq(groupings.id, services.groupingId))
+		.where(and(eq(services.organisationId, organisationId), isNull(services.archivedAt)))
+		.orderBy(asc(services.name))
+		.all();
+}
+
+export const moveServicesInputSchema = z.object({
+	serviceIds: z
+		.preprocess(
+			(v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+			z.array(z.string().max(64)).max(10_000)
+		)
+		.refine((ids) => ids.length > 0, 'Select at least one service to put in it')
+});
+
+export type MoveServicesResult =
+	{ ok: true; moved: number } | { ok: false; field: 'serviceIds'; message: string };
+
+/**
+ * Puts services into a grouping (out of whichever they were in), all or none, with an audit event
+ * for each service that moves.
+ */
+export function moveServicesIntoGrouping(
+	db: Db,
+	person: Person,
+	organisationId: string,
+	groupingId: string,
+	serviceIds: string[],
+	now = new Date()
+): MoveServicesResult {
+	return db.transaction((tx): MoveServicesResult => {
+		const grouping = getGrouping(tx, organisationId, groupingId);
+		const wanted = [...new Set(serviceIds)];
+		const found = tx
+			.select({ id: services.id, name: services.name, groupingId: services.groupingId })
+			.from(services)
+			.where(
+				and(
+					eq(services.organisationId, organisationId),
+					isNull(services.archivedAt),
+					inArray(services.id, wanted)
+				)
+			)
+			.all();
+		if (!grouping || found.length !== wanted.length)
+			return { ok: false, field: 'serviceIds', message: 'Select services from the list' };
+		const moving = found.filter((s) => s.groupingId !== groupingId);
+		for (const service of moving) {
+			tx.update(services).set({ groupingId }).where(eq(services.id, service.id)).run();
+			recordAuditEvent(
+				tx,
+				{
+					userId: person.id,
+					organisationId,
+					serviceId: service.id,
+					action: 'service.grouping_changed',
+					entityType: 'service',
+					entityId: service.id,
+					before: { name: service.name, groupingId: service.groupingId },
+					after: { name: service.name, groupingId, groupingName: grouping.name }
+				},
+				now
+			);
+		}
+		return { ok: true, moved: moving.length };
+	});
 }

@@ -1,8 +1,9 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
+import { GROUPING_NAME_MAX_LENGTH } from '$lib/domain/service-list';
 import { groupingWord } from '$lib/domain/groupings';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
 import { getGrouping } from './groupings';
@@ -18,6 +19,15 @@ export const serviceInputSchema = z.object({
 		.trim()
 		.max(64)
 		.optional()
+		.transform((v) => v || null),
+	groupingName: z
+		.string()
+		.trim()
+		.max(
+			GROUPING_NAME_MAX_LENGTH,
+			`The name must be ${GROUPING_NAME_MAX_LENGTH} characters or fewer`
+		)
+		.optional()
 		.transform((v) => v || null)
 });
 
@@ -26,6 +36,8 @@ export interface ServiceInput {
 	type: ServiceType;
 	/** The grouping (directorate, care group…) the service belongs to, if any. */
 	groupingId?: string | null;
+	/** Or the name of one: an existing grouping by that name (in any capitals), or else a new one. */
+	groupingName?: string | null;
 }
 
 export function listServices(db: Db, organisationId: string) {
@@ -54,7 +66,8 @@ export function getService(db: Db, organisationId: string, serviceId: string) {
 }
 
 export type CreateServiceResult =
-	{ ok: true; id: string } | { ok: false; field: 'name' | 'groupingId'; message: string };
+	| { ok: true; id: string }
+	| { ok: false; field: 'name' | 'groupingId' | 'groupingName'; message: string };
 
 export function createService(
 	db: Db,
@@ -76,19 +89,9 @@ export function createService(
 				message: 'This organisation already has a service with that name'
 			} as const;
 		}
-		const groupingId = input.groupingId ?? null;
-		if (groupingId && !getGrouping(tx, organisationId, groupingId)) {
-			const label = tx
-				.select({ label: organisations.groupingLabel })
-				.from(organisations)
-				.where(eq(organisations.id, organisationId))
-				.get()?.label;
-			return {
-				ok: false,
-				field: 'groupingId',
-				message: `Select a ${groupingWord(label ?? 'grouping')} from the list`
-			} as const;
-		}
+		const grouping = groupingOf(tx, person, organisationId, input, now);
+		if (!grouping.ok) return grouping;
+		const groupingId = grouping.id;
 		const row = {
 			id: newId(),
 			organisationId,
@@ -113,4 +116,67 @@ export function createService(
 		);
 		return { ok: true, id: row.id } as const;
 	});
+}
+
+type GroupingChoice =
+	| { ok: true; id: string | null }
+	| { ok: false; field: 'groupingId' | 'groupingName'; message: string };
+
+/**
+ * The grouping a new service goes in: one chosen from the list, or one named, which is found by
+ * its name or else created (with its own audit event, in the same transaction as the service).
+ */
+function groupingOf(
+	tx: Tx,
+	person: Person,
+	organisationId: string,
+	input: ServiceInput,
+	now: Date
+): GroupingChoice {
+	const label =
+		tx
+			.select({ label: organisations.groupingLabel })
+			.from(organisations)
+			.where(eq(organisations.id, organisationId))
+			.get()?.label ?? 'grouping';
+	const word = groupingWord(label);
+	const groupingId = input.groupingId ?? null;
+	const groupingName = input.groupingName ?? null;
+	if (groupingId && groupingName)
+		return {
+			ok: false,
+			field: 'groupingName',
+			message: `Choose a ${word} from the list, or type the name of a new one, not both`
+		};
+	if (groupingId) {
+		if (getGrouping(tx, organisationId, groupingId)) return { ok: true, id: groupingId };
+		return { ok: false, field: 'groupingId', message: `Select a ${word} from the list` };
+	}
+	if (!groupingName) return { ok: true, id: null };
+	const found = tx
+		.select({ id: groupings.id })
+		.from(groupings)
+		.where(
+			and(
+				eq(groupings.organisationId, organisationId),
+				sql`lower(${groupings.name}) = lower(${groupingName})`
+			)
+		)
+		.get();
+	if (found) return { ok: true, id: found.id };
+	const row = { id: newId(), organisationId, name: groupingName };
+	tx.insert(groupings).values(row).run();
+	recordAuditEvent(
+		tx,
+		{
+			userId: person.id,
+			organisationId,
+			action: 'grouping.created',
+			entityType: 'grouping',
+			entityId: row.id,
+			after: row
+		},
+		now
+	);
+	return { ok: true, id: row.id };
 }

@@ -14,6 +14,7 @@ export const load = ((event) => {
 				!may(person, 'organisation.people', { organisationId: o.id })
 		})),
 		canCreate: may(person, 'organisation.create'),
+		email: event.locals.user?.email ?? '',
 		canCompareSites: may(person, 'sites.view'),
 		canAdministerAccounts: may(person, 'accounts.administer'),
 		canManageFrameworks: may(person, 'frameworks.manage')

@@ -72,7 +72,8 @@ function organisationRounds(db: Db, organisationId: string) {
 			periodStart: rounds.periodStart,
 			periodEnd: rounds.periodEnd,
 			status: rounds.status,
-			frameworkId: rounds.frameworkId
+			frameworkId: rounds.frameworkId,
+			openedAt: rounds.openedAt
 		})
 		.from(rounds)
 		.where(eq(rounds.organisationId, organisationId))

@@ -7,6 +7,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { may, type Action, type Person, type Resource } from '../access/policy';
 import { getOrganisation } from '../organisations';
 import { getService } from '../services';
+import { getGrouping } from '../groupings';
 import { getRound } from '../rounds/queries';
 import { getAssessment } from '../assessments/queries';
 import { raterOf } from '../ratings/raters';
@@ -78,6 +79,20 @@ export function requireService(
 		serviceId: service.id
 	});
 	return { db, person, organisation, service };
+}
+
+/** One of the organisation's groupings; what may be done to one is decided for its organisation. */
+export function requireGrouping(
+	event: VisitTo<{ organisation: string; grouping: string }>,
+	permission: Action
+) {
+	const person = requirePerson(event);
+	const db = event.locals.db;
+	const organisation = organisationOf(event);
+	const grouping = getGrouping(db, organisation.id, event.params.grouping);
+	if (!grouping) notFound();
+	refuseUnless(event, person, permission, { organisationId: organisation.id });
+	return { db, person, organisation, grouping };
 }
 
 /** One of the organisation's rounds; what may be done to a round is decided for its organisation. */

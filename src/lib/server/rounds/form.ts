@@ -18,28 +18,25 @@ import {
 	rounds,
 	services
 } from '../db/schema';
-import { datePart, requiredText } from '../forms';
+import { parseForm, requiredText, type FieldErrors, type FormResult } from '../forms';
 import { newId } from '../ids';
 import { getRound, roundServiceIds } from './queries';
+
+const FRAMEWORK_NOT_OFFERED = { field: 'frameworkId', message: 'Select a framework from the list' };
 
 const asArray = (value: unknown) =>
 	value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
 
+/** A text field as posted; if it was posted twice, the last value, as a browser would keep it. */
+const lastText = z.preprocess(
+	(value) => (Array.isArray(value) ? value[value.length - 1] : (value ?? '')),
+	z.string()
+);
+/** Checkboxes as posted: none, one or many values under one name. */
+const ticked = z.preprocess(asArray, z.array(z.string()).max(10_000));
+
 const isServiceType = (value: string): value is ServiceType =>
 	(SERVICE_TYPES as readonly string[]).includes(value);
-
-/** Ticked checkboxes: none, one or many values under one name. */
-const tickedValues = <T extends string>(
-	message: string,
-	isAllowed: (value: string) => value is T
-) =>
-	z.preprocess(asArray, z.array(z.string()).max(10_000, message)).transform((values, ctx) => {
-		if (!values.every(isAllowed)) {
-			ctx.addIssue({ code: 'custom', message });
-			return z.NEVER;
-		}
-		return [...new Set(values.filter(isAllowed))];
-	});
 
 const isId = (value: string): value is string => /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
@@ -50,65 +47,93 @@ const ROUND_CHOICE_FIELDS = ['serviceIds', 'groupingIds', 'serviceTypes'];
 /** The round form's checkbox groups: services one by one, groupings and types of service. */
 export const isRoundChoiceField = (name: string) => ROUND_CHOICE_FIELDS.includes(name);
 
-export const roundInputSchema = z
-	.object({
-		title: requiredText('a title for the round', 200),
-		frameworkId: z.string({ error: 'Select a framework' }).min(1, 'Select a framework').max(64),
-		serviceIds: tickedValues('Select services from the list', isId),
-		groupingIds: tickedValues('Select from the list', isId),
-		serviceTypes: tickedValues('Select types of service from the list', isServiceType),
-		startDay: datePart,
-		startMonth: datePart,
-		startYear: datePart,
-		endDay: datePart,
-		endMonth: datePart,
-		endYear: datePart
-	})
-	.superRefine((v, ctx) => {
-		const ticked = [v.serviceIds, v.groupingIds, v.serviceTypes].some(
-			(list) => Array.isArray(list) && list.length > 0
-		);
-		if (!ticked) ctx.addIssue({ code: 'custom', path: ['serviceIds'], message: NO_SERVICES });
-	})
-	.transform((v, ctx) => {
-		const periodStart = isoDateFromParts(
-			Number(v.startDay),
-			Number(v.startMonth),
-			Number(v.startYear)
-		);
-		const periodEnd = isoDateFromParts(Number(v.endDay), Number(v.endMonth), Number(v.endYear));
-		if (!periodStart) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['startDay'],
-				message: 'Enter the start date as a real date, like 1 4 2026'
-			});
-		}
-		if (!periodEnd) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['endDay'],
-				message: 'Enter the end date as a real date, like 31 3 2027'
-			});
-		}
-		if (periodStart && periodEnd && periodEnd < periodStart) {
-			ctx.addIssue({
-				code: 'custom',
-				path: ['endDay'],
-				message: 'The end date must be the same as or after the start date'
-			});
-		}
-		if (!periodStart || !periodEnd) return z.NEVER;
-		return {
-			title: v.title,
-			frameworkId: v.frameworkId,
-			serviceIds: v.serviceIds,
-			groupingIds: v.groupingIds,
-			serviceTypes: v.serviceTypes,
-			periodStart,
-			periodEnd
-		};
-	});
+/** The fields in the order the form shows them, which is the order its problems are listed in. */
+const FIELD_ORDER = ['title', 'startDay', 'endDay', 'frameworkId', ...ROUND_CHOICE_FIELDS];
+
+const roundFields = z.object({
+	title: lastText,
+	frameworkId: lastText,
+	serviceIds: ticked,
+	groupingIds: ticked,
+	serviceTypes: ticked,
+	startDay: lastText,
+	startMonth: lastText,
+	startYear: lastText,
+	endDay: lastText,
+	endMonth: lastText,
+	endYear: lastText
+});
+
+type RoundFields = z.infer<typeof roundFields>;
+type Problems = { path: string; message: string }[];
+
+/** A date from its three boxes, or the problem with it ("start" names the start date). */
+function dateOf(
+	v: RoundFields,
+	prefix: 'start' | 'end',
+	example: string
+): { date: string | null; problem: string | null } {
+	const parts = [v[`${prefix}Day`], v[`${prefix}Month`], v[`${prefix}Year`]].map((p) => p.trim());
+	if (parts.every((p) => p === '')) return { date: null, problem: `Enter the ${prefix} date` };
+	if (!parts.every((p) => /^\d{1,4}$/.test(p)))
+		return { date: null, problem: `Enter the ${prefix} date as numbers, like ${example}` };
+	const date = isoDateFromParts(Number(parts[0]), Number(parts[1]), Number(parts[2]));
+	return date
+		? { date, problem: null }
+		: { date: null, problem: `Enter the ${prefix} date as a real date, like ${example}` };
+}
+
+/** Every problem with the form's own fields, each one found whatever else is wrong. */
+function fieldProblems(v: RoundFields): {
+	problems: Problems;
+	periodStart: string | null;
+	periodEnd: string | null;
+} {
+	const problems: Problems = [];
+	const add = (path: string, message: string | null) => {
+		if (message) problems.push({ path, message });
+	};
+	const title = requiredText('a title for the round', 200).safeParse(v.title);
+	if (!title.success) add('title', title.error.issues[0].message);
+
+	const start = dateOf(v, 'start', '1 4 2026');
+	const end = dateOf(v, 'end', '31 3 2027');
+	add('startDay', start.problem);
+	add('endDay', end.problem);
+	if (start.date && end.date && end.date < start.date)
+		add('endDay', 'The end date must be the same as or after the start date');
+
+	const frameworkId = v.frameworkId.trim();
+	if (frameworkId === '') add('frameworkId', 'Select a framework');
+	else if (!isId(frameworkId)) add('frameworkId', FRAMEWORK_NOT_OFFERED.message);
+
+	if (!v.groupingIds.every(isId)) add('groupingIds', 'Select from the list');
+	if (!v.serviceTypes.every(isServiceType))
+		add('serviceTypes', 'Select types of service from the list');
+	if (!v.serviceIds.every(isId)) add('serviceIds', 'Select services from the list');
+	else if (v.serviceIds.length + v.groupingIds.length + v.serviceTypes.length === 0)
+		add('serviceIds', NO_SERVICES);
+	return { problems, periodStart: start.date, periodEnd: end.date };
+}
+
+/**
+ * The round form: title, period, framework and the services taking part. Every problem is found
+ * at once, so the person sees them all after one submit rather than one per submit.
+ */
+export const roundInputSchema = roundFields.transform((v, ctx): RoundInput => {
+	const { problems, periodStart, periodEnd } = fieldProblems(v);
+	for (const { path, message } of problems) ctx.addIssue({ code: 'custom', path: [path], message });
+	if (problems.length > 0 || !periodStart || !periodEnd) return z.NEVER;
+	return {
+		title: v.title.trim(),
+		frameworkId: v.frameworkId.trim(),
+		serviceIds: [...new Set(v.serviceIds)],
+		groupingIds: [...new Set(v.groupingIds)],
+		serviceTypes: [...new Set(v.serviceTypes.filter(isServiceType))],
+		periodStart,
+		periodEnd
+	};
+});
 
 /**
  * A round as entered. The services taking part are every service ticked one by one, every
@@ -126,13 +151,17 @@ export interface RoundInput {
 
 type Refusal = { ok: false; field: string; message: string };
 
-/** Ids from another organisation, or of archived services, are refused rather than quietly dropped. */
-function foreignChoice(
+/**
+ * Ids from another organisation, or of archived services, are refused rather than quietly
+ * dropped: one refusal for the services ticked and one for the groupings, as far as either is wrong.
+ */
+function foreignChoices(
 	tx: Tx,
 	organisationId: string,
 	serviceIds: string[],
 	groupingIds: string[]
-): Refusal | null {
+): Refusal[] {
+	const refusals: Refusal[] = [];
 	const mine = and(eq(services.organisationId, organisationId), isNull(services.archivedAt));
 	if (serviceIds.length > 0) {
 		const found = tx
@@ -141,29 +170,30 @@ function foreignChoice(
 			.where(and(mine, inArray(services.id, serviceIds)))
 			.get();
 		if ((found?.n ?? 0) !== serviceIds.length)
-			return {
+			refusals.push({
 				ok: false,
 				field: 'serviceIds',
 				message: 'Select services from this organisation’s list'
-			};
+			});
 	}
-	if (groupingIds.length === 0) return null;
+	if (groupingIds.length === 0) return refusals;
 	const found = tx
 		.select({ n: count() })
 		.from(groupings)
 		.where(and(eq(groupings.organisationId, organisationId), inArray(groupings.id, groupingIds)))
 		.get();
-	if ((found?.n ?? 0) === groupingIds.length) return null;
+	if ((found?.n ?? 0) === groupingIds.length) return refusals;
 	const label = tx
 		.select({ label: organisations.groupingLabel })
 		.from(organisations)
 		.where(eq(organisations.id, organisationId))
 		.get()?.label;
-	return {
+	refusals.push({
 		ok: false,
 		field: 'groupingIds',
 		message: `Select each ${groupingWord(label ?? 'grouping')} from this organisation’s list`
-	};
+	});
+	return refusals;
 }
 
 /** The active services of this organisation that the choices add up to, by name. */
@@ -175,7 +205,7 @@ function chosenServiceIds(
 	const ticked = [...new Set(input.serviceIds)];
 	const groupingIds = [...new Set(input.groupingIds ?? [])];
 	const serviceTypes = input.serviceTypes ?? [];
-	const refusal = foreignChoice(tx, organisationId, ticked, groupingIds);
+	const [refusal] = foreignChoices(tx, organisationId, ticked, groupingIds);
 	if (refusal) return refusal;
 
 	const ways: SQL[] = [];
@@ -209,7 +239,73 @@ function availableFramework(tx: Tx, frameworkId: string) {
 		.get();
 }
 
-const FRAMEWORK_NOT_OFFERED = { field: 'frameworkId', message: 'Select a framework from the list' };
+/** The choices of a posted round form, read leniently so they can be checked whatever else is wrong. */
+const roundChoices = roundFields.pick({
+	frameworkId: true,
+	serviceIds: true,
+	groupingIds: true,
+	serviceTypes: true
+});
+
+/**
+ * The problems with what a round form chose that only the database can tell: a framework no
+ * longer offered (the one a draft already uses stays allowed), services or groupings that are
+ * not this organisation's, or choices that add up to no service.
+ */
+function choiceProblems(
+	tx: Tx,
+	organisationId: string,
+	choices: z.infer<typeof roundChoices>,
+	keptFrameworkId: string | undefined
+): FieldErrors {
+	const errors: FieldErrors = {};
+	const frameworkId = choices.frameworkId.trim();
+	if (isId(frameworkId) && frameworkId !== keptFrameworkId && !availableFramework(tx, frameworkId))
+		errors.frameworkId = FRAMEWORK_NOT_OFFERED.message;
+	const input: RoundInput = {
+		title: '',
+		frameworkId,
+		periodStart: '',
+		periodEnd: '',
+		serviceIds: [...new Set(choices.serviceIds.filter(isId))],
+		groupingIds: [...new Set(choices.groupingIds.filter(isId))],
+		serviceTypes: [...new Set(choices.serviceTypes.filter(isServiceType))]
+	};
+	const foreign = foreignChoices(tx, organisationId, input.serviceIds, input.groupingIds!);
+	for (const refusal of foreign) errors[refusal.field] = refusal.message;
+	const nothingTicked =
+		input.serviceIds.length + input.groupingIds!.length + input.serviceTypes!.length === 0;
+	if (foreign.length === 0 && !nothingTicked) {
+		const chosen = chosenServiceIds(tx, organisationId, input);
+		if (!chosen.ok) errors[chosen.field] = chosen.message;
+	}
+	return errors;
+}
+
+/**
+ * Reads a posted round form and checks it against the organisation, reporting every problem at
+ * once: those of the fields themselves and those of the choices, in the order the form shows them.
+ * `keep` is the draft being changed, whose framework may stay even once it is retired.
+ */
+export function readRoundForm(
+	db: Db,
+	organisationId: string,
+	posted: FormData,
+	keep?: { frameworkId: string }
+): FormResult<RoundInput> {
+	const parsed = parseForm(roundInputSchema, posted);
+	const choices = parseForm(roundChoices, posted);
+	const found = choices.ok
+		? choiceProblems(db, organisationId, choices.data, keep?.frameworkId)
+		: {};
+	if (parsed.ok && Object.keys(found).length === 0) return parsed;
+	const all: FieldErrors = { ...(parsed.ok ? {} : parsed.errors) };
+	for (const [field, message] of Object.entries(found)) all[field] ??= message;
+	const errors: FieldErrors = {};
+	for (const field of FIELD_ORDER) if (all[field]) errors[field] = all[field];
+	for (const [field, message] of Object.entries(all)) errors[field] ??= message;
+	return { ok: false, errors };
+}
 
 export type RoundChangeResult =
 	{ ok: true; id: string } | { ok: false; field: string; message: string };

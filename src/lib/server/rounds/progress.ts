@@ -72,10 +72,11 @@ export function roundParticipants(db: Db, roundId: string) {
  */
 export function roundProgress(
 	db: Db,
-	round: { id: string; periodEnd: string },
+	round: { id: string; periodEnd: string; openedAt?: Date | null },
 	{ now = new Date(), shows }: { now?: Date; shows?: (serviceId: string) => boolean } = {}
 ) {
 	const today = londonDate(now);
+	const openedOn = round.openedAt ? londonDate(round.openedAt) : null;
 	const participants = roundParticipants(db, round.id)
 		.filter((p) => shows?.(p.serviceId) ?? true)
 		.map((p) => ({
@@ -90,7 +91,8 @@ export function roundProgress(
 								submittedRaters: p.submittedRaters
 							},
 							round.periodEnd,
-							today
+							today,
+							openedOn
 						)
 					: null
 		}));

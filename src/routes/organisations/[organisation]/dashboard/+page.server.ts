@@ -1,4 +1,5 @@
 import { requireOrganisation } from '$lib/server/http/require';
+import { may } from '$lib/server/access/policy';
 import {
 	organisationDashboardPage,
 	organisationFiltersFromUrl
@@ -11,6 +12,7 @@ export const load = ((event) => {
 	return {
 		organisation,
 		query: event.url.search,
+		canManage: may(person, 'organisation.manage', { organisationId: organisation.id }),
 		...organisationDashboardPage(db, person, organisation.id, filters)
 	};
 }) satisfies PageServerLoad;

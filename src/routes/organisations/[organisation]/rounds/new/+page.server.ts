@@ -1,11 +1,10 @@
 import { redirect } from '@sveltejs/kit';
 import { requireOrganisation } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
-import { parseForm } from '$lib/server/forms';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
-import { createRound, isRoundChoiceField, roundInputSchema } from '$lib/server/rounds/form';
+import { createRound, isRoundChoiceField, readRoundForm } from '$lib/server/rounds/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -23,7 +22,7 @@ export const actions = {
 		const { db, person, organisation } = requireOrganisation(event, 'organisation.manage');
 		const posted = await event.request.formData();
 		const checkboxGroups = isRoundChoiceField;
-		const parsed = parseForm(roundInputSchema, posted);
+		const parsed = readRoundForm(db, organisation.id, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, { ...parsed, checkboxGroups });
 		const created = createRound(db, person, organisation.id, parsed.data);
 		if (!created.ok) {

@@ -2,11 +2,10 @@ import { error, redirect } from '@sveltejs/kit';
 import { isoDateParts } from '$lib/domain/dates';
 import { requireRound } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
-import { parseForm } from '$lib/server/forms';
 import { listServices } from '$lib/server/services';
 import { listGroupings } from '$lib/server/groupings';
 import { listAvailableFrameworks } from '$lib/server/frameworks/queries';
-import { isRoundChoiceField, roundInputSchema, updateRound } from '$lib/server/rounds/form';
+import { isRoundChoiceField, readRoundForm, updateRound } from '$lib/server/rounds/form';
 import { roundServiceIds } from '$lib/server/rounds/queries';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,7 +44,7 @@ export const actions = {
 		const { db, person, organisation, round } = requireRound(event, 'organisation.manage');
 		const posted = await event.request.formData();
 		const checkboxGroups = isRoundChoiceField;
-		const parsed = parseForm(roundInputSchema, posted);
+		const parsed = readRoundForm(db, organisation.id, posted, round);
 		if (!parsed.ok) return formFailure(event, 400, posted, { ...parsed, checkboxGroups });
 		const updated = updateRound(db, person, organisation.id, round.id, parsed.data);
 		if (!updated.ok && updated.status !== 400) error(updated.status, updated.message);

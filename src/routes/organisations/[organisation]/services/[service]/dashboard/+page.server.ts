@@ -1,12 +1,20 @@
 import { requireService } from '$lib/server/http/require';
 import { serviceDashboard, serviceDashboardFiltersFromUrl } from '$lib/server/dashboards/service';
+import { serviceAssessments } from '$lib/server/assessments/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const { db, organisation, service } = requireService(event, 'service.view');
+	const dashboard = serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url));
 	return {
 		organisation,
 		service: { id: service.id, name: service.name, type: service.type },
-		dashboard: serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url))
+		dashboard,
+		// Before the first completed assessment, the one under way is where the dashboard starts.
+		underWay: dashboard
+			? null
+			: (serviceAssessments(db, service.id).find(
+					(a) => a.roundStatus === 'open' && a.status !== 'complete'
+				) ?? null)
 	};
 }) satisfies PageServerLoad;

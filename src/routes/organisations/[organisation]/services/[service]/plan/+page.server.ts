@@ -3,6 +3,7 @@ import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { filtersFromUrl } from '$lib/server/actions/rows';
 import { servicePlan } from '$lib/server/actions/plan';
+import { roundToJoin } from '$lib/server/rounds/taking-part';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -10,10 +11,15 @@ export const load = ((event) => {
 	const { challenge, status } = filtersFromUrl(event.url);
 	const resource = { organisationId: organisation.id, serviceId: service.id };
 	const plan = servicePlan(db, service.id, { challenge, status });
+	const canManageRounds = may(person, 'organisation.manage', { organisationId: organisation.id });
 	return {
 		organisation,
 		service: { id: service.id, name: service.name },
 		plan,
+		roundToJoin:
+			canManageRounds && !plan.latest
+				? { round: roundToJoin(db, organisation.id, service.id) }
+				: null,
 		filters: { challenge: challenge ?? '', status: status ?? '' },
 		canEdit: may(person, 'plan.edit', resource),
 		// The team's plan can change on its assessment, complete or not, until the round closes.
