@@ -114,7 +114,7 @@ test('invitations carry each person exactly as far as their role, and removing a
 	expect((await facilitator.goto(northmoorUrl))?.status()).toBe(404);
 	await facilitator.goto(`${server.baseURL}/organisations`);
 	await expect(
-		facilitator.getByText('You do not have access to any organisation yet')
+		facilitator.getByText('You do not have a role in any organisation yet')
 	).toBeVisible();
 });
 
