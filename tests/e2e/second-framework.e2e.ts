@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
 import { signInAs } from './crawl';
-import { fillDate, parseCsv } from './helpers';
+import { fillDate, markComplete, parseCsv } from './helpers';
 
 // A demo service with many ImROC rounds then completes a round on a second pack (the test pack:
 // five challenges, levels 0 to 2). Each dashboard then shows that pack by default, says so, and
@@ -68,7 +68,7 @@ async function completeOnTestPack(page: Page, levels: string[]) {
 			.getByRole('group', { name: `${i + 1}. ${label}` })
 			.getByLabel(levels[i])
 			.check();
-	await page.getByRole('button', { name: 'Save and mark complete' }).click();
+	await markComplete(page);
 	await expect(page.getByRole('table', { name: /agreed level by round/ }).first()).toBeVisible();
 }
 
