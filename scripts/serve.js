@@ -124,6 +124,7 @@ function dispatch(req, res) {
 	// serves before any hook runs, so no other site can embed them either.
 	res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 	res.setHeader('X-Content-Type-Options', 'nosniff');
+	res.once('finish', () => drainUnreadBody(req));
 	// Every request reaches SvelteKit, which answers it; `next` runs only if something changes that.
 	Promise.resolve(
 		handler(req, res, () => {
@@ -138,6 +139,28 @@ function dispatch(req, res) {
 			res.end('Internal Server Error');
 		}
 	});
+}
+
+/** How much of a body nobody read is taken in and dropped, before the connection is cut instead. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * After an answer sent before the request's body was read whole (a refused post, a redirect to
+ * sign in), reads and drops the rest, as Node does for a body nobody ever listened to. Otherwise
+ * the body stays unread on the connection, the next request on it is never read, and closing it
+ * with data unread resets it, sometimes before the client has read the answer.
+ * @param {http.IncomingMessage} req
+ */
+function drainUnreadBody(req) {
+	if (req.complete || req.destroyed) return;
+	let drained = 0;
+	// The app's reader of the body (adapter-node's stream) is done with it: the answer is sent.
+	req.removeAllListeners('data');
+	req.on('data', (/** @type {Buffer} */ chunk) => {
+		drained += chunk.length;
+		if (drained > DRAIN_LIMIT) req.socket.destroy();
+	});
+	req.resume();
 }
 
 const server = http.createServer(dispatch);

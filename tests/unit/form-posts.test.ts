@@ -6,6 +6,9 @@ import {
 	requestedAction
 } from '$lib/server/http/form-posts';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
+import { formFailure } from '$lib/server/http/failure';
+import { parseForm } from '$lib/server/forms';
+import { z } from 'zod';
 import { ACTION_RULES, splitActionKey } from '../action-rules';
 
 const url = (query: string) => new URL(`http://localhost/account${query}`);
@@ -89,5 +92,30 @@ describe('a place to return to after signing in', () => {
 		])
 			expect(safeRedirectTarget(target), JSON.stringify(target)).toBe('/organisations');
 		expect(safeRedirectTarget('/organisations/abc?x=%0A')).toBe('/organisations/abc?x=%0A');
+	});
+});
+
+describe('a posted field named __proto__', () => {
+	const posted = () => {
+		const form = new FormData();
+		for (const value of ['1', '2']) form.append('__proto__', value);
+		form.append('name', 'Ward 3');
+		return form;
+	};
+
+	it('is left out of what a refused form keeps, which stays a plain object', () => {
+		const { data } = formFailure({ url: new URL('http://localhost/x?/save') }, 400, posted(), {
+			message: 'No'
+		});
+		for (const kept of [data.values, data.lists]) {
+			expect(Object.getPrototypeOf(kept)).toBe(Object.prototype);
+			expect(Object.keys(kept)).not.toContain('__proto__');
+		}
+		expect(data.values).toEqual({ name: 'Ward 3' });
+	});
+
+	it('is not read into a parsed form', () => {
+		const parsed = parseForm(z.object({ name: z.string() }).strict(), posted());
+		expect(parsed).toEqual({ ok: true, data: { name: 'Ward 3' } });
 	});
 });

@@ -151,19 +151,17 @@ async function readUpTo(
 }
 
 /**
- * The answer to a refused post. It closes the connection: most refusals come before the body is
- * read, and a client still sending it would otherwise send its next request on a connection the
- * server no longer reads from (and get it reset).
+ * The answer to a refused post. (Most come before the body is read: scripts/serve.js reads and
+ * drops what is left once the answer is sent, so that the connection can carry the next request.)
  */
 function refusal(event: RequestEvent, status: number, message: string): Response {
 	// The route, not the path, so that no link token is written to the log.
 	console.warn(`form post refused (${status}): POST ${event.route.id ?? 'unknown route'}`);
-	const headers = { connection: 'close' };
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
-		return Response.json({ type: 'error', error: { message } }, { status, headers });
+		return Response.json({ type: 'error', error: { message } }, { status });
 	}
 	return new Response(message, {
 		status,
-		headers: { ...headers, 'content-type': 'text/plain; charset=utf-8' }
+		headers: { 'content-type': 'text/plain; charset=utf-8' }
 	});
 }
