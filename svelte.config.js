@@ -28,7 +28,7 @@ const config = {
 				'connect-src': ['self'],
 				'form-action': ['self'],
 				'frame-ancestors': ['none'],
-				'base-uri': ['self'],
+				'base-uri': ['none'],
 				'object-src': ['none']
 			}
 		}

@@ -20,7 +20,9 @@ const HANDLER = new URL('../build/handler.js', import.meta.url);
 const SD_LISTEN_FDS_START = 3;
 
 const socketPath = process.env.SOCKET_PATH || undefined;
-const host = process.env.HOST ?? '0.0.0.0';
+// Only this machine can reach the server unless HOST says otherwise: in production a reverse proxy
+// on the same machine passes requests on, and nothing else should reach the app around it.
+const host = process.env.HOST || '127.0.0.1';
 const port = process.env.PORT ?? (socketPath ? undefined : '3000');
 const shutdownTimeout = seconds('SHUTDOWN_TIMEOUT') ?? 30;
 const idleTimeout = seconds('IDLE_TIMEOUT') ?? 0;
@@ -28,6 +30,11 @@ const listenPid = Number.parseInt(process.env.LISTEN_PID ?? '0', 10);
 const listenFds = Number.parseInt(process.env.LISTEN_FDS ?? '0', 10);
 const socketActivation = listenPid === process.pid && listenFds === 1;
 if (listenFds > 1) stop(`Only one socket can be passed for socket activation, not ${listenFds}.`);
+const addressHeader = process.env.ADDRESS_HEADER?.trim().toLowerCase() || undefined;
+const xffDepth = process.env.XFF_DEPTH?.trim() || '1';
+if (!/^[1-9]\d*$/.test(xffDepth))
+	stop(`XFF_DEPTH must be a whole number from 1, not "${xffDepth}".`);
+refuseHttpsWithoutAddressHeader();
 
 /**
  * A whole number of seconds from the environment, or undefined when it is not set.
@@ -49,6 +56,39 @@ function seconds(name) {
 function stop(message) {
 	console.error(message);
 	process.exit(1);
+}
+
+/**
+ * With ORIGIN on https, people reach the app through a reverse proxy (this server speaks only
+ * http), so every request comes from the proxy's address: unless the proxy's header is trusted for
+ * the client's address, the sign-in throttles would count everyone as one person and slow them
+ * all down together. ADDRESS_FROM_CONNECTION=1 says that the connection's own address is the
+ * client's (a TLS tunnel that keeps it, say) and that no header is to be trusted.
+ */
+function refuseHttpsWithoutAddressHeader() {
+	const origin = process.env.ORIGIN?.trim() ?? '';
+	if (!origin.toLowerCase().startsWith('https:') || addressHeader) return;
+	if (process.env.ADDRESS_FROM_CONNECTION === '1') return;
+	stop(
+		`ORIGIN is https, so a reverse proxy passes requests on: set ADDRESS_HEADER to the header it puts each person's address in (e.g. ADDRESS_HEADER=x-forwarded-for), or ADDRESS_FROM_CONNECTION=1 if people connect to this server directly (see "Behind a reverse proxy" in the README).`
+	);
+}
+
+/**
+ * Where each client's address comes from, said at start when a setting chose it, since the
+ * sign-in throttles count by it.
+ */
+function addressSource() {
+	if (!addressHeader) {
+		return process.env.ADDRESS_FROM_CONNECTION === '1'
+			? 'Client addresses are taken from each connection (ADDRESS_FROM_CONNECTION=1); no header is trusted for them.'
+			: null;
+	}
+	const which =
+		addressHeader === 'x-forwarded-for'
+			? `the X-Forwarded-For header, address ${xffDepth} counted from its end (XFF_DEPTH=${xffDepth})`
+			: `the ${addressHeader} header`;
+	return `Client addresses are taken from ${which}: only a proxy in front of this server may set it, or anyone can choose their own.`;
 }
 
 /** How `npm start` was run, to show the same command with another port. */
@@ -80,6 +120,11 @@ function dispatch(req, res) {
 		waiting.push([req, res]);
 		return;
 	}
+	// The app's hooks add these to its pages; set here, they reach the built files adapter-node
+	// serves before any hook runs, so no other site can embed them either.
+	res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+	res.setHeader('X-Content-Type-Options', 'nosniff');
+	res.once('finish', () => drainUnreadBody(req));
 	// Every request reaches SvelteKit, which answers it; `next` runs only if something changes that.
 	Promise.resolve(
 		handler(req, res, () => {
@@ -94,6 +139,28 @@ function dispatch(req, res) {
 			res.end('Internal Server Error');
 		}
 	});
+}
+
+/** How much of a body nobody read is taken in and dropped, before the connection is cut instead. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * After an answer sent before the request's body was read whole (a refused post, a redirect to
+ * sign in), reads and drops the rest, as Node does for a body nobody ever listened to. Otherwise
+ * the body stays unread on the connection, the next request on it is never read, and closing it
+ * with data unread resets it, sometimes before the client has read the answer.
+ * @param {http.IncomingMessage} req
+ */
+function drainUnreadBody(req) {
+	if (req.complete || req.destroyed) return;
+	let drained = 0;
+	// The app's reader of the body (adapter-node's stream) is done with it: the answer is sent.
+	req.removeAllListeners('data');
+	req.on('data', (/** @type {Buffer} */ chunk) => {
+		drained += chunk.length;
+		if (drained > DRAIN_LIMIT) req.socket.destroy();
+	});
+	req.resume();
 }
 
 const server = http.createServer(dispatch);
@@ -168,6 +235,8 @@ function announce() {
 			`\nListening on ${where}. ORIGIN is not set, so the app takes its address from each request.`
 		);
 	}
+	const source = addressSource();
+	if (source) console.log(source);
 }
 
 async function startApp() {

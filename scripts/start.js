@@ -4,9 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 const args = process.argv.slice(2);
 const demo = args.includes('--demo');
+/** The audit event the demo data is written with (src/lib/server/demo/seed.ts): its marker. */
+const DEMO_MARKER = 'demo.seeded';
 
 const SOURCES = [
 	'src',
@@ -34,6 +37,78 @@ function newest(path) {
 	);
 }
 
+/**
+ * Says why the start stops, in one line, and ends the process with code 1.
+ * @param {string} message
+ * @returns {never}
+ */
+function stop(message) {
+	console.error(message);
+	process.exit(1);
+}
+
+/**
+ * What a database file holds, as far as the demo is concerned: nothing yet, the demo's own data
+ * (its marker is there), or something else (accounts or organisations, or not our database at all).
+ * @param {string} path
+ * @returns {'missing' | 'empty' | 'demo' | 'other'}
+ */
+function demoDatabaseState(path) {
+	if (!existsSync(path)) return 'missing';
+	try {
+		const db = new Database(path, { readonly: true, fileMustExist: true });
+		try {
+			const tables = new Set(
+				db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()
+			);
+			/** @param {string} table @param {string} where @param {unknown[]} values */
+			const holds = (table, where = '1', ...values) =>
+				tables.has(table) &&
+				db
+					.prepare(`SELECT EXISTS (SELECT 1 FROM "${table}" WHERE ${where})`)
+					.pluck()
+					.get(...values) === 1;
+			if (holds('audit_event', 'action = ?', DEMO_MARKER)) return 'demo';
+			return holds('user') || holds('organisation') ? 'other' : 'empty';
+		} finally {
+			db.close();
+		}
+	} catch {
+		// Not a database at all, or not one we can read: certainly not the demo's.
+		return 'other';
+	}
+}
+
+/**
+ * The demo runs on its own database, never on the one .env's DATABASE_PATH names: its passwords
+ * are public, so it refuses any database it did not make, and any server people reach over https.
+ */
+function prepareDemo() {
+	if ((process.env.ORIGIN ?? '').trim().toLowerCase().startsWith('https:')) {
+		stop(
+			`The demo does not start with ORIGIN on https (${process.env.ORIGIN}): its passwords are public, so it is not for a server people reach. Run it without ORIGIN, on this computer.`
+		);
+	}
+	const path = process.env.DEMO_DATABASE_PATH || 'data/demo.sqlite';
+	const state = demoDatabaseState(path);
+	if (args.includes('--reset')) {
+		if (state === 'other' || state === 'empty') {
+			stop(
+				`${path} was not made by npm run demo, so --reset does not delete it. Set DEMO_DATABASE_PATH to another file, or delete it yourself if you are sure.`
+			);
+		}
+		for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+		if (state === 'demo')
+			console.log(`Removed the demo database at ${path}; it will be made anew.`);
+	} else if (state === 'other') {
+		stop(
+			`${path} already holds accounts or organisations that are not the demo's, so the demo does not add its data to it. Set DEMO_DATABASE_PATH to another file.`
+		);
+	}
+	process.env.DATABASE_PATH = path;
+	process.env.IMROC_DEMO = '1';
+}
+
 function buildIsCurrent() {
 	if (!existsSync(BUILD_MARKER)) return false;
 	const built = statSync(BUILD_MARKER).mtimeMs;
@@ -42,6 +117,8 @@ function buildIsCurrent() {
 
 // Settings from a local .env file, when there is one; the environment wins over it.
 if (existsSync('.env')) process.loadEnvFile('.env');
+// Before the build, so that a refusal comes at once.
+if (demo) prepareDemo();
 
 if (!buildIsCurrent()) {
 	console.log('Building the app (this happens when the code has changed)…');
@@ -49,15 +126,6 @@ if (!buildIsCurrent()) {
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-if (demo) {
-	process.env.DATABASE_PATH ??= 'data/demo.sqlite';
-	process.env.IMROC_DEMO = '1';
-	if (args.includes('--reset')) {
-		for (const suffix of ['', '-wal', '-shm'])
-			rmSync(process.env.DATABASE_PATH + suffix, { force: true });
-		console.log(`Removed the demo database at ${process.env.DATABASE_PATH}; it will be made anew.`);
-	}
-}
 process.env.DATABASE_PATH ??= 'data/imroc.sqlite';
 process.env.BODY_SIZE_LIMIT ??= '4M';
 process.env.PORT ??= '3000';

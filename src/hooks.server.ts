@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/startup';
 import { resumeSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
+import { refuseFormPost } from '$lib/server/http/form-posts';
 import {
 	isBrowserNavigation,
 	openedElsewhere,
@@ -89,16 +90,25 @@ function originOf(url: string | null): string | null {
 	}
 }
 
+/** Form posts SvelteKit would answer with a 500, answered with a 4xx before any body is parsed. */
+const hostileFormPosts: Handle = async ({ event, resolve }) =>
+	(await refuseFormPost(event)) ?? resolve(event);
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'same-origin');
 	response.headers.set('X-Frame-Options', 'DENY');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	response.headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	response.headers.set('Cross-Origin-Resource-Policy', 'same-origin');
 	if (event.url.protocol === 'https:') {
 		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 	}
 	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	// A page opened by a link token (setup, reset, invitation) must not be kept by any cache, nor
+	// be shown again from the browser's history to the next person at a shared computer.
+	else if (event.params.token !== undefined) response.headers.set('Cache-Control', 'no-store');
 	return response;
 };
 
@@ -106,6 +116,7 @@ export const handle = sequence(
 	securityHeaders,
 	openedAtAnotherAddress,
 	sameOriginWrites,
+	hostileFormPosts,
 	requestContext
 );
 

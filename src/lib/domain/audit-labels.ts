@@ -42,6 +42,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'account.disabled': 'Disabled an account',
 	'account.enabled': 'Enabled an account',
 	'account.password_reset_issued': 'Issued a link to set a new password',
+	'demo.seeded': 'Filled the database with demo data',
 	'account.password_reset_emailed': 'Emailed a link to set a new password, when asked',
 	'account.password_reset_issued_on_server': 'Issued a link to set a new password on the server',
 	'account.password_reset_used': 'Set a new password with a link',

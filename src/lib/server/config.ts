@@ -28,6 +28,12 @@ export function config(): Config {
 		throw new Error(`Invalid configuration: ${problems}`);
 	}
 	const env = parsed.data;
+	// scripts/start.js refuses this for `npm run demo`; this is for a server started another way.
+	if (env.IMROC_DEMO === '1' && /^\s*https:/i.test(process.env.ORIGIN ?? '')) {
+		throw new Error(
+			'Invalid configuration: the demo data, whose passwords are public, never runs with ORIGIN on https.'
+		);
+	}
 	cached = {
 		databasePath: env.DATABASE_PATH,
 		sessionIdleMs: env.SESSION_IDLE_HOURS * 60 * 60 * 1000,

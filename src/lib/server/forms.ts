@@ -8,6 +8,8 @@ export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldEr
 export function parseForm<S extends z.ZodType>(schema: S, form: FormData): FormResult<z.infer<S>> {
 	const raw: Record<string, string | string[]> = {};
 	for (const key of new Set(form.keys())) {
+		// Assigning it would replace the object's prototype; no form has a field of that name.
+		if (key === '__proto__') continue;
 		const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
 		raw[key] = all.length > 1 ? all : (all[0] ?? '');
 	}

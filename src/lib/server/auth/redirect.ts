@@ -7,7 +7,10 @@ export function safeRedirectTarget(
 		!candidate ||
 		!candidate.startsWith('/') ||
 		candidate.startsWith('//') ||
-		candidate.startsWith('/\\')
+		candidate.startsWith('/\\') ||
+		// Anything but visible ASCII (control characters, bidirectional overrides) cannot go into a
+		// Location header as it is; our own paths never hold it, as they are percent-encoded.
+		/[^\x21-\x7e]/.test(candidate)
 	) {
 		return fallback;
 	}

@@ -2,9 +2,10 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { ServiceType } from '$lib/domain/services';
 import type { Role } from '../access/policy';
 import { hashPassword } from '../auth/password';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import {
 	actionReviews,
+	auditEvents,
 	agreedScores,
 	assessmentRaters,
 	assessments,
@@ -24,6 +25,7 @@ import {
 } from '../db/schema';
 import { newId } from '../ids';
 import { rebuildRoundLevelCounts } from '../assessments/level-counts';
+import { recordAuditEvent } from '../audit/record';
 import { seededRandom, integerBetween, pick, shuffled, type Random } from './random';
 import { addSecondPackRound, insertDemoPack } from './second-pack';
 
@@ -835,16 +837,52 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date): DemoR
 	return b.rows;
 }
 
-/** Fills an empty database with demo data; returns false (and changes nothing) if the database already has any user. */
+/**
+ * The audit event written with the demo data. `npm run demo -- --reset` deletes only a database
+ * that holds it (scripts/start.js reads it there too).
+ */
+export const DEMO_MARKER = 'demo.seeded';
+
+/** What a database holds: nothing yet, the demo data, or anything else. */
+function demoState(db: Tx): 'empty' | 'demo' | 'other' {
+	const marked = db
+		.select({ id: auditEvents.id })
+		.from(auditEvents)
+		.where(eq(auditEvents.action, DEMO_MARKER))
+		.limit(1)
+		.get();
+	if (marked) return 'demo';
+	const held =
+		db.select({ id: users.id }).from(users).limit(1).get() ??
+		db.select({ id: organisations.id }).from(organisations).limit(1).get();
+	return held ? 'other' : 'empty';
+}
+
+function refuseOther(state: ReturnType<typeof demoState>) {
+	if (state === 'other') {
+		throw new Error(
+			'This database already holds accounts or organisations, so the demo data is not added to it (its passwords are public).'
+		);
+	}
+}
+
+/**
+ * Fills an empty database with demo data; returns false (and changes nothing) if it holds the demo
+ * data already, and refuses a database that holds anything else.
+ */
 export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 	// Saves hashing on every restart of an already seeded demo; the check inside the transaction is the one that counts.
-	if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+	const state = demoState(db);
+	if (state === 'demo') return false;
+	refuseOther(state);
 	const passwordHashes = await Promise.all(
 		DEMO_PEOPLE.map((person) => hashPassword(person.account.password))
 	);
 
 	return db.transaction((tx) => {
-		if (tx.select({ id: users.id }).from(users).limit(1).get()) return false;
+		const state = demoState(tx);
+		if (state === 'demo') return false;
+		refuseOther(state);
 
 		const framework = tx
 			.select({ id: frameworks.id })
@@ -899,6 +937,17 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		for (const chunk of inChunks(rows.raterRows)) tx.insert(assessmentRaters).values(chunk).run();
 		for (const chunk of inChunks(rows.ratingRows)) tx.insert(ratings).values(chunk).run();
 		rebuildRoundLevelCounts(tx);
+		recordAuditEvent(
+			tx,
+			{
+				userId: null,
+				organisationId: null,
+				action: DEMO_MARKER,
+				entityType: 'database',
+				entityId: 'demo'
+			},
+			now
+		);
 		return true;
 	});
 }

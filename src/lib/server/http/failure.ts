@@ -47,7 +47,9 @@ export function formFailure<Extra extends object = Record<never, never>>(
 	const values: Record<string, string> = {};
 	const lists: Record<string, string[]> = {};
 	for (const name of new Set(posted?.keys() ?? [])) {
-		if (PASSWORD.test(name)) continue;
+		// No form has it, and assigning it would replace the object's prototype (with an array, the
+		// answer could no longer be serialised).
+		if (PASSWORD.test(name) || name === '__proto__') continue;
 		const texts = posted!.getAll(name).filter((v): v is string => typeof v === 'string');
 		if (texts.length === 0) continue;
 		values[name] = texts[texts.length - 1];
