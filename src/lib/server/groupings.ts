@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { groupingWord } from '$lib/domain/groupings';
-import type { Db } from './db/client';
+import type { Db, Tx } from './db/client';
 import { groupings, services } from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent } from './audit/record';
@@ -48,40 +48,57 @@ export function createGrouping(
 	now = new Date()
 ): CreateGroupingResult {
 	return db.transaction((tx) => {
-		// Names differing only in capitals would look like the same grouping in every list.
-		const clash = tx
-			.select({ id: groupings.id })
-			.from(groupings)
-			.where(
-				and(
-					eq(groupings.organisationId, organisationId),
-					sql`lower(${groupings.name}) = lower(${input.name})`
-				)
-			)
-			.get();
-		if (clash) {
+		if (groupingNamed(tx, organisationId, input.name)) {
 			return {
 				ok: false,
 				field: 'name',
 				message: `This organisation already has a ${groupingWord(groupingLabel)} with that name`
 			} as const;
 		}
-		const row = { id: newId(), organisationId, name: input.name };
-		tx.insert(groupings).values(row).run();
-		recordAuditEvent(
-			tx,
-			{
-				userId: person.id,
-				organisationId,
-				action: 'grouping.created',
-				entityType: 'grouping',
-				entityId: row.id,
-				after: row
-			},
-			now
-		);
-		return { ok: true, id: row.id } as const;
+		return { ok: true, id: insertGrouping(tx, person, organisationId, input.name, now) } as const;
 	});
+}
+
+/**
+ * The organisation's grouping of this name, whatever its capitals: names differing only in
+ * capitals would look like the same grouping in every list.
+ */
+export function groupingNamed(tx: Pick<Db, 'select'>, organisationId: string, name: string) {
+	return tx
+		.select({ id: groupings.id })
+		.from(groupings)
+		.where(
+			and(
+				eq(groupings.organisationId, organisationId),
+				sql`lower(${groupings.name}) = lower(${name})`
+			)
+		)
+		.get();
+}
+
+/** Adds a grouping, with its audit event, in the caller's transaction; returns its id. */
+export function insertGrouping(
+	tx: Tx,
+	person: Person,
+	organisationId: string,
+	name: string,
+	now: Date
+): string {
+	const row = { id: newId(), organisationId, name };
+	tx.insert(groupings).values(row).run();
+	recordAuditEvent(
+		tx,
+		{
+			userId: person.id,
+			organisationId,
+			action: 'grouping.created',
+			entityType: 'grouping',
+			entityId: row.id,
+			after: row
+		},
+		now
+	);
+	return row.id;
 }
 
 /** How many active services belong to no grouping. */
@@ -99,22 +116,6 @@ export function countUngroupedServices(db: Db, organisationId: string): number {
 			)
 			.get()?.n ?? 0
 	);
-}
-
-/** The organisation's active services, by name, with the grouping each is in (if any). */
-export function servicesWithGroupings(db: Db, organisationId: string) {
-	return db
-		.select({
-			id: services.id,
-			name: services.name,
-			groupingId: services.groupingId,
-			groupingName: groupings.name
-		})
-		.from(services)
-		.leftJoin(groupings, eq(groupings.id, services.groupingId))
-		.where(and(eq(services.organisationId, organisationId), isNull(services.archivedAt)))
-		.orderBy(asc(services.name))
-		.all();
 }
 
 export const moveServicesInputSchema = z.object({

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { SERVICE_TYPES, type ServiceType } from '$lib/domain/services';
 import { GROUPING_NAME_MAX_LENGTH } from '$lib/domain/service-list';
@@ -6,7 +6,7 @@ import { groupingWord } from '$lib/domain/groupings';
 import type { Db, Tx } from './db/client';
 import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
-import { getGrouping } from './groupings';
+import { getGrouping, groupingNamed, insertGrouping } from './groupings';
 import { recordAuditEvent } from './audit/record';
 import { requiredText } from './forms';
 import type { Person } from './access/policy';
@@ -153,30 +153,7 @@ function groupingOf(
 		return { ok: false, field: 'groupingId', message: `Select a ${word} from the list` };
 	}
 	if (!groupingName) return { ok: true, id: null };
-	const found = tx
-		.select({ id: groupings.id })
-		.from(groupings)
-		.where(
-			and(
-				eq(groupings.organisationId, organisationId),
-				sql`lower(${groupings.name}) = lower(${groupingName})`
-			)
-		)
-		.get();
+	const found = groupingNamed(tx, organisationId, groupingName);
 	if (found) return { ok: true, id: found.id };
-	const row = { id: newId(), organisationId, name: groupingName };
-	tx.insert(groupings).values(row).run();
-	recordAuditEvent(
-		tx,
-		{
-			userId: person.id,
-			organisationId,
-			action: 'grouping.created',
-			entityType: 'grouping',
-			entityId: row.id,
-			after: row
-		},
-		now
-	);
-	return { ok: true, id: row.id };
+	return { ok: true, id: insertGrouping(tx, person, organisationId, groupingName, now) };
 }

@@ -2,16 +2,13 @@ import { redirect } from '@sveltejs/kit';
 import { requireGrouping } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
-import {
-	moveServicesInputSchema,
-	moveServicesIntoGrouping,
-	servicesWithGroupings
-} from '$lib/server/groupings';
+import { moveServicesInputSchema, moveServicesIntoGrouping } from '$lib/server/groupings';
+import { listServices } from '$lib/server/services';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
 	const { db, organisation, grouping } = requireGrouping(event, 'organisation.manage');
-	const all = servicesWithGroupings(db, organisation.id);
+	const all = listServices(db, organisation.id);
 	const moved = Number(event.url.searchParams.get('moved'));
 	return {
 		organisation,
