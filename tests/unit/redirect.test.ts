@@ -63,7 +63,13 @@ describe('the place to return to after signing in', () => {
 	});
 
 	it('answers with something a Location header can carry, whatever control characters came in', () => {
-		for (const candidate of ['/a\u0000b', '/a\u0007b?x=\u001b', '/\u007f', '/caf\u00e9', '/a\u2028b']) {
+		for (const candidate of [
+			'/a\u0000b',
+			'/a\u0007b?x=\u001b',
+			'/\u007f',
+			'/caf\u00e9',
+			'/a\u2028b'
+		]) {
 			const location = target(candidate);
 			expect(() => new Headers({ location }), JSON.stringify(candidate)).not.toThrow();
 			expect(browserGoesTo(location).origin).toBe(ORIGIN);
