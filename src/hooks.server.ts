@@ -99,6 +99,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 		response.headers.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 	}
 	if (event.locals.user) response.headers.set('Cache-Control', 'private, no-store');
+	// Signing out leaves nothing of the person in this browser's storage (see $lib/forms/keep-input.ts).
+	if (event.request.method === 'POST' && event.url.pathname === '/sign-out')
+		response.headers.set('Clear-Site-Data', '"storage"');
 	return response;
 };
 

@@ -6,6 +6,7 @@ import { notifyAccountChange } from '$lib/server/accounts/notices';
 import { formFailure } from '$lib/server/http/failure';
 import { clientKey, isBusy, Throttle, throttledCheck } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
+import { refuseNewPassword } from '$lib/server/auth/password-rules';
 import { changePassword } from '$lib/server/accounts/own-password';
 import { changePasswordSchema } from '$lib/server/accounts/forms';
 import { endOtherSessions, listActiveSessions } from '$lib/server/accounts/sessions';
@@ -45,6 +46,8 @@ export const actions = {
 		const posted = await event.request.formData();
 		const parsed = parseForm(changePasswordSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const weak = refuseNewPassword('newPassword', parsed.data.newPassword, user);
+		if (weak) return formFailure(event, 400, posted, weak);
 
 		const changed = await throttledCheck(
 			[

@@ -1,10 +1,11 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { requirePerson } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
-import { startSession } from '$lib/server/http/session';
+import { rotateSession, startSession } from '$lib/server/http/session';
 import { ROLE_LABELS } from '$lib/server/access/policy';
 import { clientKey, isBusy, linkThrottle, throttledCheck } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
+import { refuseNewPassword } from '$lib/server/auth/password-rules';
 import {
 	acceptInvitation,
 	LINK_PROBLEM_MESSAGES,
@@ -71,6 +72,9 @@ export const actions = {
 			const status = result.problem === 'wrong-account' ? 403 : 410;
 			return formFailure(event, status, null, { message: ACCEPT_PROBLEMS[result.problem] });
 		}
+		// A new role: this browser's session gets a new id (the person's other sessions carry on,
+		// and pick the role up on their next request, as roles are read afresh on every request).
+		rotateSession(event);
 		redirect(303, `/organisations/${result.organisationId}`);
 	},
 	create: async (event) => {
@@ -82,6 +86,11 @@ export const actions = {
 		}
 		const parsed = parseForm(newAccountForKnownEmailSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const weak = refuseNewPassword('password', parsed.data.password, {
+			name: parsed.data.name,
+			email: invitation.email
+		});
+		if (weak) return formFailure(event, 400, posted, weak);
 		const row = await newUserRow({
 			name: parsed.data.name,
 			email: invitation.email,

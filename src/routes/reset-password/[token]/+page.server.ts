@@ -2,6 +2,8 @@ import { error, redirect } from '@sveltejs/kit';
 import { formFailure } from '$lib/server/http/failure';
 import { clientKey, isBusy, Throttle, throttledCheck } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
+import { refuseNewPassword } from '$lib/server/auth/password-rules';
+import { notifyAccountChange } from '$lib/server/accounts/notices';
 import {
 	openPasswordReset,
 	resetPassword,
@@ -48,14 +50,17 @@ export const load = (async (event) => {
 export const actions = {
 	default: async (event) => {
 		const { params, locals } = event;
-		await openOrRefuse(event);
+		const link = await openOrRefuse(event);
 
 		const posted = await event.request.formData();
 		const parsed = parseForm(resetPasswordSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const weak = refuseNewPassword('newPassword', parsed.data.newPassword, link);
+		if (weak) return formFailure(event, 400, posted, weak);
 
 		const reset = await resetPassword(locals.db, params.token, parsed.data.newPassword);
 		if (!reset.ok) refuse(reset.problem);
+		notifyAccountChange(link, 'reset-used');
 		redirect(303, '/sign-in?reset=1');
 	}
 } satisfies Actions;
