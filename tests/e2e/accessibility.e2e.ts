@@ -4,6 +4,7 @@ import { startServer, type RunningServer } from './server';
 import { crawl, pageKind, signInAs } from './crawl';
 import { VISITORS, type Visitor } from '../route-rules';
 import { startSmtpCatcher } from '../smtp-catcher';
+import { ADMIN, errorSummary, turnOnTwoStep } from './helpers';
 
 // Signs in as each demo role, follows the app's own links, and checks every kind of page the
 // role can reach with axe-core against WCAG 2.0, 2.1 and 2.2 A and AA.
@@ -58,7 +59,8 @@ for (const visitor of visitors) {
 }
 
 // Pages no link on the demo server leads to: asking for a reset link by email (the demo server
-// sends none) and its answer, and the page for the app opened at another address.
+// sends none) and its answer, two-step sign-in as an administrator must set it up and then use it
+// (the demo's accounts are exempt), and the page for the app opened at another address.
 test('the pages of a server that sends email, and of another address, meet WCAG 2.2 AA', async ({
 	page
 }) => {
@@ -82,6 +84,31 @@ test('the pages of a server that sends email, and of another address, meet WCAG 
 		await send.click();
 		await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
 		await check('check your email');
+
+		await page.goto(emailing.setupUrl!, { waitUntil: 'networkidle' });
+		await page.getByLabel('Full name').fill(ADMIN.name);
+		await page.getByLabel('Email address').fill(ADMIN.email);
+		await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+		await page.getByLabel('Confirm password').fill(ADMIN.password);
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Two-step sign-in' })).toBeVisible();
+		await check('two-step sign-in, to set up');
+		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+		await expect(errorSummary(page)).toBeVisible();
+		await check('two-step sign-in, refused');
+		await turnOnTwoStep(page, ADMIN.email);
+		await check('recovery codes');
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await page.getByLabel('Email address').fill(ADMIN.email);
+		await page.getByLabel('Password').fill(ADMIN.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Enter your security code' })
+		).toBeVisible();
+		await check('security code');
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await expect(errorSummary(page)).toBeVisible();
+		await check('security code, refused');
 
 		await page.goto(`${emailing.baseURL.replace('127.0.0.1', 'localhost')}/sign-in`);
 		await expect(

@@ -6,6 +6,7 @@ import { notifyAccountChange } from '$lib/server/accounts/notices';
 import { formFailure } from '$lib/server/http/failure';
 import { clientKey, isBusy, Throttle, throttledCheck } from '$lib/server/auth/throttle';
 import { parseForm } from '$lib/server/forms';
+import { mfaState } from '$lib/server/auth/mfa';
 import { refuseNewPassword } from '$lib/server/auth/password-rules';
 import { changePassword } from '$lib/server/accounts/own-password';
 import { changePasswordSchema } from '$lib/server/accounts/forms';
@@ -36,6 +37,7 @@ export const load = ((event) => {
 	return {
 		account: { name: user.name, email: user.email },
 		sessions: listActiveSessions(db, user.id, sessionId, sessionLimits()),
+		twoStep: { enabled: mfaState(db, user.id).enabled },
 		notice: done && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : null
 	};
 }) satisfies PageServerLoad;
