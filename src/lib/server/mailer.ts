@@ -119,7 +119,7 @@ export async function sendAccountNoticeEmail(
 	const { subject, what } = ACCOUNT_NOTICES[notice];
 	return send('account notice', {
 		to: to.email,
-		subject: `${subject} – ImROC self-assessment`,
+		subject: `${subject} (ImROC self-assessment)`,
 		text: [
 			`Hello ${to.name},`,
 			'',

@@ -297,24 +297,5 @@ export function turnOffMfa(db: Db, actorId: string, userId: string, now = new Da
 	});
 }
 
-/** New recovery codes in place of the old ones, for someone who has used or lost theirs. */
-export function renewRecoveryCodes(db: Db, userId: string, now = new Date()): string[] {
-	return db.transaction((tx) => {
-		const codes = replaceRecoveryCodes(tx, userId, now);
-		recordAuditEvent(
-			tx,
-			{
-				userId,
-				organisationId: null,
-				action: 'account.mfa_recovery_codes_renewed',
-				entityType: 'user',
-				entityId: userId
-			},
-			now
-		);
-		return codes;
-	});
-}
-
 /** For tests: the secret a person would type from the page, as bytes. */
 export const secretFromText = (text: string) => decodeBase32IgnorePadding(text.replace(/\s/g, ''));
