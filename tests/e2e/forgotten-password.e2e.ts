@@ -6,7 +6,8 @@ import { startSmtpCatcher, type SmtpCatcher } from '../smtp-catcher';
 // "Forgotten your password?" from the sign-in page: with SMTP set, a link is emailed (to a small
 // SMTP server on loopback that keeps what it is sent); without it, the page says who can make one.
 
-const NEW_PASSWORD = 'a brand new password for alex';
+// Not containing the person's name, which new passwords may not.
+const NEW_PASSWORD = 'a brand new password of mine';
 
 test.describe('with email set up', () => {
 	let catcher: SmtpCatcher;
