@@ -320,6 +320,7 @@ test('two-step sign-in is set up from Your account by keyboard alone', async ({ 
 
 	await tabTo(page, page.getByRole('link', { name: /your account/ }));
 	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
 	await tabTo(page, page.getByRole('link', { name: 'Set up two-step sign-in' }));
 	await page.keyboard.press('Enter');
 	await rememberSetupKey(page, VISITORS.viewer.email);
