@@ -16,6 +16,8 @@ declare global {
 			user: SessionUser | null;
 			session: ValidSession | null;
 			person: Person | null;
+			/** Signed in, but must set up two-step sign-in before using anything else. */
+			mustEnrolInMfa: boolean;
 		}
 	}
 }

@@ -109,6 +109,9 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	// A page opened by a link token (setup, reset, invitation) must not be kept by any cache, nor
 	// be shown again from the browser's history to the next person at a shared computer.
 	else if (event.params.token !== undefined) response.headers.set('Cache-Control', 'no-store');
+	// Signing out leaves nothing of the person in this browser's storage (see $lib/forms/keep-input.ts).
+	if (event.request.method === 'POST' && event.url.pathname === '/sign-out')
+		response.headers.set('Clear-Site-Data', '"storage"');
 	return response;
 };
 

@@ -85,6 +85,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'public (a signed-in visitor who posts it is answered as anyone else)',
 		answers: everyone(A, A)
 	},
+	'/sign-in/code': {
+		rule: 'public: the second step of signing in; without a sign-in waiting for its code it sends people back to the first',
+		answers: everyone(A, A)
+	},
 	'/sign-out': {
 		rule: 'public: ends the current session, if any (the e2e posts it last)',
 		answers: everyone(A, A)
@@ -119,7 +123,18 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		harmless: { records: 'account.sessions_ended' }
 	},
 
+	'/account/two-step?/confirm': {
+		rule: 'signed in: turning on one’s own two-step sign-in',
+		answers: everyone(S, A)
+	},
+	'/account/two-step?/turnOff': {
+		rule: 'signed in: turning off one’s own two-step sign-in (with the password and a code)',
+		answers: everyone(S, A)
+	},
+
 	'/admin/accounts?/disable': { rule: 'accounts.administer', answers: PLATFORM },
+	'/admin/accounts?/endSessions': { rule: 'accounts.administer', answers: PLATFORM },
+	'/admin/accounts?/turnOffTwoStep': { rule: 'accounts.administer', answers: PLATFORM },
 	'/admin/accounts?/enable': { rule: 'accounts.administer', answers: PLATFORM },
 	'/admin/accounts?/issueReset': { rule: 'accounts.administer', answers: PLATFORM },
 	'/admin/frameworks?/import': { rule: 'frameworks.manage', answers: PLATFORM },
@@ -177,6 +192,14 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	'/organisations/[organisation]/people?/removeRole': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
 		answers: PEOPLE
+	},
+	'/organisations/[organisation]/people?/setTwoStep': {
+		rule: 'organisation.people: the organisation’s administrators',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/people?/endSessions': {
+		rule: 'organisation.people, for someone with a role in the organisation (mayEndSessionsOf)',
+		answers: MANAGERS
 	},
 	'/organisations/[organisation]/people?/withdrawInvitation': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',

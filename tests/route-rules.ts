@@ -63,6 +63,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		answers: everyone(S, 'home')
 	},
 	'/sign-in': { rule: 'public', answers: everyone(P, 'home') },
+	'/sign-in/code': {
+		rule: 'public: the second step of signing in; without a sign-in waiting for its code, back to the first',
+		answers: everyone(S, S)
+	},
 	'/accessibility': { rule: 'public: the accessibility statement', answers: everyone(P, P) },
 	'/wrong-address': {
 		rule: 'public: where the server is set up to be used (ORIGIN)',
@@ -83,6 +87,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		answers: everyone(P, P)
 	},
 	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
+	'/account/two-step': {
+		rule: 'signed in: one’s own two-step sign-in (the one page open to someone who must set it up)',
+		answers: everyone(S, P)
+	},
 	'/admin/accounts': {
 		rule: 'accounts.administer',
 		answers: { ...everyone(S, N), platformAdmin: P }

@@ -2,9 +2,15 @@ import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { startServer, type RunningServer } from './server';
-import { addOrganisation, createFirstAdministrator, errorSummary } from './helpers';
+import {
+	ADMIN,
+	addOrganisation,
+	createFirstAdministrator,
+	errorSummary,
+	expectErrorSummaryFocused,
+	turnOnTwoStep
+} from './helpers';
 import { crawl, pageKind, signInAs } from './crawl';
-import { expectErrorSummaryFocused } from './helpers';
 import { VISITORS, type Visitor } from '../route-rules';
 import { startSmtpCatcher } from '../smtp-catcher';
 
@@ -124,7 +130,8 @@ for (const visitor of visitors) {
 }
 
 // Pages no link on the demo server leads to: asking for a reset link by email (the demo server
-// sends none) and its answer, and the page for the app opened at another address.
+// sends none) and its answer, two-step sign-in as an administrator must set it up and then use it
+// (the demo's accounts are exempt), and the page for the app opened at another address.
 test('the pages of a server that sends email, and of another address, meet WCAG 2.2 AA', async ({
 	page
 }) => {
@@ -148,6 +155,31 @@ test('the pages of a server that sends email, and of another address, meet WCAG 
 		await send.click();
 		await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
 		await check('check your email');
+
+		await page.goto(emailing.setupUrl!, { waitUntil: 'networkidle' });
+		await page.getByLabel('Full name').fill(ADMIN.name);
+		await page.getByLabel('Email address').fill(ADMIN.email);
+		await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+		await page.getByLabel('Confirm password').fill(ADMIN.password);
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await expect(page.getByRole('heading', { level: 1, name: 'Two-step sign-in' })).toBeVisible();
+		await check('two-step sign-in, to set up');
+		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+		await expect(errorSummary(page)).toBeVisible();
+		await check('two-step sign-in, refused');
+		await turnOnTwoStep(page, ADMIN.email);
+		await check('recovery codes');
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await page.getByLabel('Email address').fill(ADMIN.email);
+		await page.getByLabel('Password').fill(ADMIN.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Enter your security code' })
+		).toBeVisible();
+		await check('security code');
+		await page.getByRole('button', { name: 'Continue' }).click();
+		await expect(errorSummary(page)).toBeVisible();
+		await check('security code, refused');
 
 		await page.goto(`${emailing.baseURL.replace('127.0.0.1', 'localhost')}/sign-in`);
 		await expect(

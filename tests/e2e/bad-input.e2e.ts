@@ -6,6 +6,7 @@ import {
 	addService,
 	createAndOpenRound,
 	createFirstAdministrator,
+	enterCodeIfAsked,
 	errorSummary,
 	expectErrorSummaryFocused,
 	fillDate,
@@ -203,5 +204,6 @@ test('signed-out visitors are sent to sign in, and come back afterwards', async 
 	await page.getByLabel('Email address').fill(ADMIN.email);
 	await page.getByLabel('Password').fill(ADMIN.password);
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	await enterCodeIfAsked(page, ADMIN.email);
 	await expect(page).toHaveURL(assessmentUrl);
 });

@@ -6,7 +6,8 @@ import { startSmtpCatcher, type SmtpCatcher } from '../smtp-catcher';
 // "Forgotten your password?" from the sign-in page: with SMTP set, a link is emailed (to a small
 // SMTP server on loopback that keeps what it is sent); without it, the page says who can make one.
 
-const NEW_PASSWORD = 'a brand new password for alex';
+// Not containing the person's name, which new passwords may not.
+const NEW_PASSWORD = 'a brand new password of mine';
 
 test.describe('with email set up', () => {
 	let catcher: SmtpCatcher;
@@ -57,6 +58,10 @@ test.describe('with email set up', () => {
 		await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
 		await page.getByRole('button', { name: 'Set new password' }).click();
 		await expect(page.getByText('Your new password has been set')).toBeVisible();
+		// The person is told, so that a reset they did not make does not go unnoticed.
+		await expect.poll(() => catcher.emails.length).toBe(2);
+		expect(catcher.emails[1].to).toEqual([ADMIN.email]);
+		expect(catcher.emails[1].text).toContain('A reset link was used to set a new password');
 
 		await signIn(page, server.baseURL, ADMIN.email, ADMIN.password);
 		await expect(page.getByText('The email address or password is not right')).toBeVisible();

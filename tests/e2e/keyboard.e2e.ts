@@ -3,9 +3,11 @@ import { startServer, type RunningServer } from './server';
 import { openRoundAssessmentPath } from './crawl';
 import {
 	ADMIN,
+	codeFor,
 	createFirstAdministrator,
 	errorSummary,
-	expectErrorSummaryFocused
+	expectErrorSummaryFocused,
+	rememberSetupKey
 } from './helpers';
 import { startSmtpCatcher } from '../smtp-catcher';
 import { VISITORS } from '../route-rules';
@@ -397,6 +399,33 @@ test('a session that ends while someone types keeps their input and asks them to
 	).toBeVisible();
 });
 
+test('two-step sign-in is set up from Your account by keyboard alone', async ({ page }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').fill(VISITORS.viewer.email);
+	await page.getByLabel('Password').fill(VISITORS.viewer.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+
+	await tabTo(page, page.getByRole('link', { name: /your account/ }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Set up two-step sign-in' }));
+	await page.keyboard.press('Enter');
+	await rememberSetupKey(page, VISITORS.viewer.email);
+
+	// An empty code is refused with focus on the summary; then the code from the app.
+	await tabTo(page, page.getByRole('button', { name: 'Turn on two-step sign-in' }));
+	await page.keyboard.press('Enter');
+	await expectErrorSummaryFocused(page);
+	await tabTo(page, page.getByLabel('Security code'));
+	await page.keyboard.type(await codeFor(page, VISITORS.viewer.email));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Continue' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+});
+
 test('someone who has forgotten their password asks for a link and sets a new one, by keyboard alone', async ({
 	browser
 }) => {
@@ -434,6 +463,13 @@ test('someone who has forgotten their password asks for a link and sets a new on
 		await page.keyboard.type(ADMIN.email);
 		await page.keyboard.press('Tab');
 		await page.keyboard.type('a new password typed by keyboard');
+		await page.keyboard.press('Enter');
+		// The second step: a code from the authenticator app the administrator set up.
+		await expect(
+			page.getByRole('heading', { level: 1, name: 'Enter your security code' })
+		).toBeVisible();
+		await tabTo(page, page.getByLabel('Security code'));
+		await page.keyboard.type(await codeFor(page, ADMIN.email));
 		await page.keyboard.press('Enter');
 		await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
 	} finally {

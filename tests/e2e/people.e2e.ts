@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { addOrganisation, addService, createFirstAdministrator } from './helpers';
+import { addOrganisation, addService, createFirstAdministrator, enterCodeIfAsked } from './helpers';
 
 let server: RunningServer;
 
@@ -126,6 +126,7 @@ test('an invitation link that is withdrawn or made up says so plainly', async ({
 	await page.getByLabel('Email address').fill('alex.morgan@trust.example');
 	await page.getByLabel('Password').fill('correct horse battery staple');
 	await page.getByRole('button', { name: 'Sign in' }).click();
+	await enterCodeIfAsked(page, 'alex.morgan@trust.example');
 	await page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' }).click();
 	await page.getByRole('link', { name: 'People and access' }).click();
 	const link = await invite(page, 'withdrawn@northmoor.example', 'Viewer', 'Whole organisation');

@@ -11,6 +11,7 @@ import { parseForm } from '$lib/server/forms';
 import { z } from 'zod';
 import { ACTION_RULES, splitActionKey } from '../action-rules';
 
+const ORIGIN = 'http://localhost';
 const url = (query: string) => new URL(`http://localhost/account${query}`);
 
 describe('which action a form post asks for', () => {
@@ -90,8 +91,13 @@ describe('a place to return to after signing in', () => {
 			'/\t/evil',
 			'/a b'
 		])
-			expect(safeRedirectTarget(target), JSON.stringify(target)).toBe('/organisations');
-		expect(safeRedirectTarget('/organisations/abc?x=%0A')).toBe('/organisations/abc?x=%0A');
+			expect(safeRedirectTarget(target, ORIGIN), JSON.stringify(target)).toMatch(
+				/^\/(?!\/)[\x21-\x7e]*$/
+			);
+		// A browser drops tabs and new lines, so these would lead to another host.
+		for (const target of ['/\n/evil', '/\t/evil'])
+			expect(safeRedirectTarget(target, ORIGIN)).toBe('/organisations');
+		expect(safeRedirectTarget('/organisations/abc?x=%0A', ORIGIN)).toBe('/organisations/abc?x=%0A');
 	});
 });
 

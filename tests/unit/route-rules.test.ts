@@ -6,6 +6,7 @@ const PUBLIC_ROUTES = [
 	'/',
 	'/accessibility',
 	'/sign-in',
+	'/sign-in/code',
 	'/sign-out',
 	'/setup/[token]',
 	'/invitations/[token]',

@@ -46,6 +46,11 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'account.password_reset_emailed': 'Emailed a link to set a new password, when asked',
 	'account.password_reset_issued_on_server': 'Issued a link to set a new password on the server',
 	'account.password_reset_used': 'Set a new password with a link',
+	'account.mfa_enabled': 'Turned on two-step sign-in',
+	'account.mfa_disabled': 'Turned off two-step sign-in',
+	'account.mfa_recovery_code_used': 'Signed in with a recovery code',
+	'account.sessions_ended_by_administrator': 'Signed someone out everywhere',
+	'organisation.mfa_requirement_changed': 'Changed whether everyone must use two-step sign-in',
 	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
 	// recorded under "revoked". The trail is append-only, so they keep the names they were written
 	// with, and read exactly as the events that replaced them.

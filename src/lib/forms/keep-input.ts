@@ -1,13 +1,20 @@
 import { enhance } from '$app/forms';
+import { page } from '$app/state';
 
 // When a session ends while someone is typing, their next submit is sent to sign in. With
 // JavaScript on, what they typed (never passwords) is kept in this tab's session storage and put
 // back into the same page after they sign in again, so no work is lost.
+//
+// It is kept for that person only: it carries the key the layout sends for whoever is signed in
+// (a hash of their id), and is put back only when the same person signs in again. On a shared ward
+// computer the next person never sees it; signing out clears the storage (Clear-Site-Data) too.
 
 const STORAGE_KEY = 'imroc:kept-input';
 const KEEP_FOR_MS = 60 * 60 * 1000;
 
 interface KeptInput {
+	/** Whose input it is: the layout's `keepKey` for them. */
+	owner: string;
 	path: string;
 	fields: [string, string][];
 	savedAt: number;
@@ -29,12 +36,13 @@ export function enhanceKeepingInput(form: HTMLFormElement, options: KeepingInput
 	const { reset = true } = options;
 	return enhance(form, ({ formData }) => {
 		return async ({ result, update }) => {
-			if (result.type === 'redirect' && result.location.startsWith('/sign-in')) {
+			const owner = (page.data.user as { keepKey?: string } | null | undefined)?.keepKey;
+			if (result.type === 'redirect' && result.location.startsWith('/sign-in') && owner) {
 				const fields = [...formData].filter(
 					(entry): entry is [string, string] =>
 						typeof entry[1] === 'string' && !/password/i.test(entry[0])
 				);
-				const kept: KeptInput = { path: location.pathname, fields, savedAt: Date.now() };
+				const kept: KeptInput = { owner, path: location.pathname, fields, savedAt: Date.now() };
 				sessionStorage.setItem(STORAGE_KEY, JSON.stringify(kept));
 			}
 			const taken = result.type === 'redirect' || result.type === 'success';
@@ -44,8 +52,15 @@ export function enhanceKeepingInput(form: HTMLFormElement, options: KeepingInput
 	});
 }
 
-/** Puts kept input back into the page at `path`, once; true when something was restored. */
-export function restoreKeptInput(path: string, root: ParentNode = document): boolean {
+/**
+ * Puts kept input back into the page at `path`, once, when it belongs to `owner` (the signed-in
+ * person's `keepKey`); true when something was restored. Someone else's is thrown away.
+ */
+export function restoreKeptInput(
+	path: string,
+	owner: string | undefined,
+	root: ParentNode = document
+): boolean {
 	const stored = sessionStorage.getItem(STORAGE_KEY);
 	if (!stored) return false;
 	let kept: KeptInput;
@@ -55,7 +70,8 @@ export function restoreKeptInput(path: string, root: ParentNode = document): boo
 		sessionStorage.removeItem(STORAGE_KEY);
 		return false;
 	}
-	if (Date.now() - kept.savedAt > KEEP_FOR_MS) {
+	if (!owner) return false;
+	if (kept.owner !== owner || Date.now() - kept.savedAt > KEEP_FOR_MS) {
 		sessionStorage.removeItem(STORAGE_KEY);
 		return false;
 	}

@@ -84,3 +84,49 @@ export async function sendPasswordResetEmail(email: PasswordResetEmail): Promise
 		].join('\n')
 	});
 }
+
+/** What happened to an account, as the person is told of it. */
+export type AccountNotice = 'reset-issued' | 'reset-used' | 'password-changed' | 'mfa-off';
+
+const ACCOUNT_NOTICES: Record<AccountNotice, { subject: string; what: string }> = {
+	'reset-issued': {
+		subject: 'A link to set a new password was made for your account',
+		what: 'A link to set a new password for your account was made. Your password has not changed.'
+	},
+	'reset-used': {
+		subject: 'Your password was changed with a reset link',
+		what: 'A reset link was used to set a new password for your account, and every session was signed out.'
+	},
+	'password-changed': {
+		subject: 'Your password was changed',
+		what: 'The password of your account was changed, and your other sessions were signed out.'
+	},
+	'mfa-off': {
+		subject: 'Two-step sign-in was turned off for your account',
+		what: 'Two-step sign-in was turned off for your account: a password alone now signs in to it.'
+	}
+};
+
+/**
+ * Tells a person that something happened to their account, so that they notice what they did not
+ * do. A fixed text: nothing typed by anyone else goes into it.
+ */
+export async function sendAccountNoticeEmail(
+	to: { email: string; name: string },
+	notice: AccountNotice,
+	at: Date
+): Promise<SendOutcome> {
+	const { subject, what } = ACCOUNT_NOTICES[notice];
+	return send('account notice', {
+		to: to.email,
+		subject: `${subject} (ImROC self-assessment)`,
+		text: [
+			`Hello ${to.name},`,
+			'',
+			`${what} This happened on ${formatInstant(at)}.`,
+			'',
+			'If this was you, or someone you asked, you need do nothing.',
+			'If it was not, tell your organisation’s administrator or a platform administrator straight away.'
+		].join('\n')
+	});
+}

@@ -1,4 +1,4 @@
-import { Throttle } from '$lib/server/auth/throttle';
+import { clientKey, isBusy, Throttle, throttledCheck } from '$lib/server/auth/throttle';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
 import { emailIsConfigured } from '$lib/server/mailer';
@@ -9,8 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 // Public by design: anyone may ask, and everyone is told the same, whether or not the address has
 // an account. Every request counts, whatever it leads to: against the address asked about, so no
 // one's inbox can be flooded, and against the client address, so no one can work through a list.
-const emailThrottle = new Throttle(2);
-const clientThrottle = new Throttle(20);
+const emailThrottle = new Throttle({ forgiven: 2 });
+const clientThrottle = new Throttle({ forgiven: 20 });
 
 const NO_EMAIL =
 	'This server does not send email. Ask a platform administrator for a link to set a new password.';
@@ -25,14 +25,18 @@ export const actions = {
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 
 		const { email } = parsed.data;
-		const client = event.getClientAddress();
-		const wait = Math.max(emailThrottle.waitSeconds(email), clientThrottle.waitSeconds(client));
-		if (wait > 0) {
-			const message = `You have asked for several links in a row. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`;
+		// Answered as a failure, so that every request counts (and slows the next ones).
+		const counted = await throttledCheck(
+			[
+				{ throttle: emailThrottle, key: email },
+				{ throttle: clientThrottle, key: clientKey(event.getClientAddress()) }
+			],
+			() => ({ ok: false })
+		);
+		if (isBusy(counted)) {
+			const message = `You have asked for several links at once. Wait ${counted.retryAfterSeconds} seconds and try again.`;
 			return formFailure(event, 429, posted, { message });
 		}
-		emailThrottle.recordFailure(email);
-		clientThrottle.recordFailure(client);
 
 		const { db } = event.locals;
 		const origin = event.url.origin;

@@ -1,11 +1,10 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
+import { config } from '$lib/server/config';
 import { formFailure } from '$lib/server/http/failure';
-import { startSession } from '$lib/server/http/session';
-import { verifyAgainstDummy, verifyPassword } from '$lib/server/auth/password';
-import { accountThrottle, addressThrottle } from '$lib/server/auth/throttle';
+import { holdSignInForCode, startSession } from '$lib/server/http/session';
+import { checkPassword, defaultSignInDeps } from '$lib/server/auth/sign-in';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
-import { findUserByEmail } from '$lib/server/users';
 import type { FieldErrors } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,12 +16,15 @@ const signInSchema = z.object({
 });
 
 export const load = (({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo')));
-	return { passwordReset: url.searchParams.has('reset') };
+	if (locals.user)
+		redirect(303, safeRedirectTarget(url.searchParams.get('redirectTo'), url.origin));
+	return { passwordReset: url.searchParams.has('reset'), demo: config().demo };
 }) satisfies PageServerLoad;
 
 export const actions = {
 	default: async (event) => {
+		// Decided first, so that a target that cannot be used never leaves a session half made.
+		const target = safeRedirectTarget(event.url.searchParams.get('redirectTo'), event.url.origin);
 		const posted = await event.request.formData();
 		const parsed = signInSchema.safeParse({
 			email: posted.get('email') ?? '',
@@ -35,29 +37,23 @@ export const actions = {
 		if (!parsed.data.password) errors.password = 'Enter your password';
 		if (Object.keys(errors).length > 0) return formFailure(event, 400, posted, { errors });
 
-		const emailKey = parsed.data.email;
-		const addressKey = event.getClientAddress();
-		const wait = Math.max(
-			accountThrottle.waitSeconds(emailKey),
-			addressThrottle.waitSeconds(addressKey)
+		const step = await checkPassword(
+			event.locals.db,
+			{ ...parsed.data, address: event.getClientAddress() },
+			defaultSignInDeps(config().demo)
 		);
-		if (wait > 0) {
-			const message = `Too many attempts to sign in. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`;
-			return formFailure(event, 429, posted, { message });
-		}
-
-		const user = findUserByEmail(event.locals.db, parsed.data.email);
-		const valid = user
-			? !user.disabledAt && (await verifyPassword(user.passwordHash, parsed.data.password))
-			: await verifyAgainstDummy(parsed.data.password);
-		if (!user || !valid) {
-			accountThrottle.recordFailure(emailKey);
-			addressThrottle.recordFailure(addressKey);
+		if (!step.ok) {
+			if (step.problem === 'busy') {
+				const message = `Too many attempts to sign in at once. Wait ${step.retryAfterSeconds} seconds and try again.`;
+				return formFailure(event, 429, posted, { message });
+			}
 			return formFailure(event, 400, posted, { message: WRONG_DETAILS });
 		}
-
-		accountThrottle.reset(emailKey);
-		startSession(event, user.id);
-		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+		if (step.next === 'code') {
+			holdSignInForCode(event, step.userId, target);
+			redirect(303, '/sign-in/code');
+		}
+		startSession(event, step.userId);
+		redirect(303, target);
 	}
 } satisfies Actions;

@@ -4,7 +4,7 @@ import type { PageServerLoad } from './$types';
 
 // Public: it tells anyone where the app is set up to be used, which every page's links show anyway.
 export const load = (({ url, request, platform }) => {
-	const path = safeRedirectTarget(url.searchParams.get('path'), '/');
+	const path = safeRedirectTarget(url.searchParams.get('path'), url.origin, '/');
 	return {
 		origin: url.origin,
 		target: new URL(path, url.origin).href,

@@ -157,3 +157,21 @@ export function mayGrant(person: Person | null, role: Role, resource: Resource):
 	if (may(person, 'organisation.people', { organisationId: resource.organisationId })) return true;
 	return role !== 'service_lead' && may(person, 'service.people', resource);
 }
+
+/**
+ * Whether a person may sign someone else out everywhere from an organisation's people page: its
+ * administrators, for someone who holds a role in it. Never a platform administrator (whose
+ * sessions only another platform administrator may end, from Manage accounts), and never oneself
+ * (which "Sign out everywhere else" on one's own account does).
+ */
+export function mayEndSessionsOf(
+	person: Person | null,
+	target: { id: string; isPlatformAdmin: boolean; memberships: Membership[] },
+	organisationId: string
+): boolean {
+	if (!person || person.id === target.id || target.isPlatformAdmin) return false;
+	return (
+		may(person, 'organisation.people', { organisationId }) &&
+		target.memberships.some((m) => m.organisationId === organisationId)
+	);
+}

@@ -5,7 +5,7 @@ import { recordAuditEvent } from '../audit/record';
 import type { SessionLimits } from '../auth/session';
 import { hashLinkToken, newLinkToken } from '../auth/tokens';
 import type { Db } from '../db/client';
-import { passwordResets, sessions, users } from '../db/schema';
+import { passwordResets, sessions, totpCredentials, users } from '../db/schema';
 import { newId } from '../ids';
 import { activeSessionCondition, endSessions } from './sessions';
 
@@ -38,15 +38,18 @@ export function listAccounts(db: Db, limits: SessionLimits, now = new Date()) {
 			isPlatformAdmin: users.isPlatformAdmin,
 			disabledAt: users.disabledAt,
 			activeSessions: sql<number>`coalesce(${active.n}, 0)`,
-			resetLinkExpiresAt: pendingReset.expiresAt
+			resetLinkExpiresAt: pendingReset.expiresAt,
+			mfaEnabledAt: totpCredentials.confirmedAt
 		})
 		.from(users)
 		.leftJoin(active, eq(active.userId, users.id))
+		.leftJoin(totpCredentials, eq(totpCredentials.userId, users.id))
 		.leftJoin(pendingReset, eq(pendingReset.userId, users.id))
 		.orderBy(asc(users.name), asc(users.email))
 		.all()
-		.map((row) => ({
+		.map(({ mfaEnabledAt, ...row }) => ({
 			...row,
+			mfaEnabled: mfaEnabledAt !== null,
 			activeSessions: Number(row.activeSessions),
 			resetLinkExpiresAt:
 				row.resetLinkExpiresAt === null ? null : new Date(Number(row.resetLinkExpiresAt))
@@ -177,5 +180,40 @@ export function issuePasswordReset(
 			now
 		);
 		return { ok: true, token, name: account.name, expiresAt: row.expiresAt } as const;
+	});
+}
+
+/**
+ * Signs a person out everywhere without disabling them: for a lost laptop, or a session someone
+ * does not recognise. They can sign in again at once.
+ */
+export function endAllSessionsOf(
+	db: Db,
+	actorId: string,
+	accountId: string,
+	organisationId: string | null,
+	now = new Date()
+): AccountChangeResult {
+	return db.transaction((tx) => {
+		const account = tx
+			.select({ id: users.id, name: users.name })
+			.from(users)
+			.where(eq(users.id, accountId))
+			.get();
+		if (!account) return { ok: false, problem: 'not-found' } as const;
+		const endedSessions = endSessions(tx, accountId, null);
+		recordAuditEvent(
+			tx,
+			{
+				userId: actorId,
+				organisationId,
+				action: 'account.sessions_ended_by_administrator',
+				entityType: 'user',
+				entityId: accountId,
+				after: { endedSessions }
+			},
+			now
+		);
+		return { ok: true, name: account.name, changed: endedSessions > 0 } as const;
 	});
 }

@@ -1,10 +1,10 @@
 // Changing one's own password.
 
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { recordAuditEvent } from '../audit/record';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db } from '../db/client';
-import { users } from '../db/schema';
+import { passwordResets, users } from '../db/schema';
 import { endSessions } from './sessions';
 
 export type ChangePasswordResult =
@@ -45,6 +45,18 @@ export async function changePassword(
 
 		tx.update(users).set({ passwordHash }).where(eq(users.id, input.userId)).run();
 		const endedSessions = endSessions(tx, input.userId, input.currentSessionId);
+		// A reset link made before the change would otherwise undo it.
+		const endedResetLinks = tx
+			.update(passwordResets)
+			.set({ expiresAt: now })
+			.where(
+				and(
+					eq(passwordResets.userId, input.userId),
+					isNull(passwordResets.usedAt),
+					gt(passwordResets.expiresAt, now)
+				)
+			)
+			.run().changes;
 		recordAuditEvent(
 			tx,
 			{
@@ -53,7 +65,7 @@ export async function changePassword(
 				action: 'account.password_changed',
 				entityType: 'user',
 				entityId: input.userId,
-				after: { endedSessions }
+				after: { endedSessions, endedResetLinks }
 			},
 			now
 		);

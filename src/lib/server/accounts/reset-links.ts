@@ -41,6 +41,7 @@ export function openPasswordReset(db: Tx, token: string, now = new Date()) {
 			expiresAt: passwordResets.expiresAt,
 			usedAt: passwordResets.usedAt,
 			email: users.email,
+			name: users.name,
 			disabledAt: users.disabledAt
 		})
 		.from(passwordResets)
@@ -65,7 +66,10 @@ export function openPasswordReset(db: Tx, token: string, now = new Date()) {
 			.get();
 		return { ok: false, problem: newer ? 'superseded' : 'expired' } as const;
 	}
-	return { ok: true, link: { id: link.id, userId: link.userId, email: link.email } } as const;
+	return {
+		ok: true,
+		link: { id: link.id, userId: link.userId, email: link.email, name: link.name }
+	} as const;
 }
 
 export type ResetPasswordResult =

@@ -6,13 +6,43 @@ const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputL
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
+/**
+ * At most this many Argon2 computations at once; the rest wait their turn. Each takes 19 MiB and
+ * a core for tens of milliseconds, so a burst of sign-ins could otherwise exhaust memory and
+ * starve every other request.
+ */
+export const MAX_CONCURRENT_HASHES = 2;
+
+class Semaphore {
+	#free: number;
+	readonly #waiting: (() => void)[] = [];
+
+	constructor(size: number) {
+		this.#free = size;
+	}
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.#free > 0) this.#free -= 1;
+		else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+		try {
+			return await task();
+		} finally {
+			const next = this.#waiting.shift();
+			if (next) next();
+			else this.#free += 1;
+		}
+	}
+}
+
+const hashing = new Semaphore(MAX_CONCURRENT_HASHES);
+
 export function hashPassword(password: string): Promise<string> {
-	return hash(password, ARGON2_OPTIONS);
+	return hashing.run(() => hash(password, ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
 	try {
-		return await verify(passwordHash, password);
+		return await hashing.run(() => verify(passwordHash, password));
 	} catch {
 		return false;
 	}

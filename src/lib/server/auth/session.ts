@@ -8,8 +8,6 @@ import { sessions, users } from '../db/schema';
 // Sessions as Lucia's guide teaches: the token is "<id>.<secret>"; only a SHA-256 hash of the
 // secret is stored, so a leaked database cannot be used to sign in.
 
-export const SESSION_COOKIE = 'imroc_session';
-
 /** How often a session's last-seen time is written back; fewer writes, same idle rule. */
 const ACTIVITY_WRITE_INTERVAL_MS = 60 * 1000;
 

@@ -50,6 +50,8 @@ export const organisations = sqliteTable('organisation', {
 	name: text('name').notNull(),
 	odsCode: text('ods_code'),
 	groupingLabel: text('grouping_label').notNull().default('Directorate'),
+	/** Everyone with a role in the organisation must sign in with a code as well as a password. */
+	mfaRequired: integer('mfa_required', { mode: 'boolean' }).notNull().default(false),
 	createdAt: instant('created_at').notNull()
 });
 
@@ -146,6 +148,36 @@ export const passwordResets = sqliteTable(
 		usedAt: instant('used_at')
 	},
 	(t) => [index('password_reset_user_idx').on(t.userId)]
+);
+
+/**
+ * A person's authenticator app (TOTP). The shared secret is stored encrypted (see
+ * auth/secret-box.ts); until a first code confirms it, `confirmedAt` is null and it is not used to
+ * sign in. `lastUsedStep` is the 30-second step of the last code accepted, so no code works twice.
+ */
+export const totpCredentials = sqliteTable('totp_credential', {
+	userId: text('user_id')
+		.primaryKey()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	encryptedSecret: blob('encrypted_secret', { mode: 'buffer' }).notNull(),
+	createdAt: instant('created_at').notNull(),
+	confirmedAt: instant('confirmed_at'),
+	lastUsedStep: integer('last_used_step')
+});
+
+/** Single-use codes to sign in without the authenticator app; only a hash of each is stored. */
+export const recoveryCodes = sqliteTable(
+	'recovery_code',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		codeHash: text('code_hash').notNull(),
+		createdAt: instant('created_at').notNull(),
+		usedAt: instant('used_at')
+	},
+	(t) => [index('recovery_code_user_idx').on(t.userId)]
 );
 
 export const frameworks = sqliteTable(

@@ -21,6 +21,7 @@ const pageServerModules = import.meta.glob<{ actions?: Record<string, unknown> }
 /** The public forms a stranger can post, which need only a few fields: sign-in, setup, links. */
 const SMALL_FORM_ROUTES = new Set([
 	'/sign-in',
+	'/sign-in/code',
 	'/setup/[token]',
 	'/reset-password/[token]',
 	'/forgotten-password',

@@ -21,8 +21,14 @@ export function notFound(): never {
 	error(404, 'Page not found');
 }
 
-/** The signed-in person, or a redirect to sign-in that comes back here afterwards. */
-export function requirePerson(event: Visit): Person {
+/** Where a person who must set up two-step sign-in is sent, whatever they asked for. */
+export const MFA_ENROLMENT_PATH = '/account/two-step';
+
+/**
+ * The signed-in person, or a redirect to sign-in that comes back here afterwards. Someone who must
+ * use two-step sign-in and has not set it up is sent to set it up, and can use nothing else.
+ */
+export function requirePerson(event: Visit, { enrolling = false } = {}): Person {
 	const person = event.locals.person;
 	if (!person) {
 		// After a form post, come back to the page itself, not to the action.
@@ -30,6 +36,7 @@ export function requirePerson(event: Visit): Person {
 			event.request.method === 'GET' ? event.url.pathname + event.url.search : event.url.pathname;
 		redirect(303, `/sign-in?redirectTo=${encodeURIComponent(back)}`);
 	}
+	if (event.locals.mustEnrolInMfa && !enrolling) redirect(303, MFA_ENROLMENT_PATH);
 	return person;
 }
 

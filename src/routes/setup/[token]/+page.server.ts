@@ -4,6 +4,7 @@ import { formFailure } from '$lib/server/http/failure';
 import { startSession } from '$lib/server/http/session';
 import { createFirstAdministrator, isValidSetupToken } from '$lib/server/auth/setup';
 import { parseForm } from '$lib/server/forms';
+import { refuseNewPassword } from '$lib/server/auth/password-rules';
 import { newAccountSchema, newUserRow } from '$lib/server/users';
 import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,6 +26,8 @@ export const actions = {
 		const posted = await event.request.formData();
 		const parsed = parseForm(newAccountSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
+		const weak = refuseNewPassword('password', parsed.data.password, parsed.data);
+		if (weak) return formFailure(event, 400, posted, weak);
 
 		const row = await newUserRow({ ...parsed.data, isPlatformAdmin: true });
 		if (!createFirstAdministrator(db, row).created) notFound();
