@@ -123,7 +123,9 @@ test('thirty services pasted from a spreadsheet: two problem lines named, put ri
 	await expectNoAxeViolations(page);
 
 	await page.getByRole('button', { name: 'Add 30 services' }).click();
-	await expect(page.getByRole('heading', { level: 1, name: ORGANISATION })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: ORGANISATION, exact: true })
+	).toBeVisible();
 	await expect(page.getByText('30 services have been added')).toBeVisible();
 	await expect(page.getByRole('heading', { level: 3, name: 'Moorland localities' })).toBeVisible();
 	await expect(page.getByRole('link', { name: 'Moorland Team 30' })).toBeVisible();

@@ -37,7 +37,9 @@ const row = (page: Page, name: string) => page.getByRole('listitem').filter({ ha
 
 async function orgPage(page: Page) {
 	await page.getByRole('link', { name: ORGANISATION }).first().click();
-	await expect(page.getByRole('heading', { level: 1, name: ORGANISATION })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { level: 1, name: ORGANISATION, exact: true })
+	).toBeVisible();
 }
 
 async function inviteLead(page: Page, email: string, service: string) {
@@ -155,7 +157,9 @@ test('someone with no role is told plainly who can invite them', async ({ page, 
 	await sam.getByLabel('Password', { exact: true }).fill('a long enough password');
 	await sam.getByLabel('Confirm password').fill('a long enough password');
 	await sam.getByRole('button', { name: 'Create account and accept' }).click();
-	await expect(sam.getByRole('heading', { level: 1, name: ORGANISATION })).toBeVisible();
+	await expect(
+		sam.getByRole('heading', { level: 1, name: ORGANISATION, exact: true })
+	).toBeVisible();
 
 	await page.reload();
 	await page.getByRole('button', { name: 'Remove viewer role of Sam Jones' }).click();
