@@ -399,6 +399,47 @@ test('a session that ends while someone types keeps their input and asks them to
 	).toBeVisible();
 });
 
+test('on a shared computer, input kept for one person is never given to the next, and signing out clears it', async ({
+	page,
+	context
+}) => {
+	const signInAs = async (who: { email: string; password: string }) => {
+		await page.getByLabel('Email address').fill(who.email);
+		await page.getByLabel('Password').fill(who.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+	};
+	const keptInput = () => page.evaluate(() => sessionStorage.getItem('imroc:kept-input'));
+	const newServicePath = assessmentPath
+		.replace(/assessments\/.*/, '')
+		.replace(/rounds\/.*/, 'services/new');
+
+	await page.goto(`${server.baseURL}/sign-in`);
+	await signInAs(VISITORS.organisationAdmin);
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await page.goto(server.baseURL + newServicePath);
+	await page.getByLabel('Service name').fill('A ward note nobody else should read');
+	await context.clearCookies();
+	await page.getByRole('button', { name: 'Add service' }).click();
+	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+	expect(await keptInput()).toContain('A ward note nobody else should read');
+
+	// Someone else sits down and signs in: the last person's text is thrown away, not shown.
+	await signInAs(VISITORS.viewer);
+	await expect(page.getByRole('link', { name: /your account/ })).toBeVisible();
+	await expect(page.getByText('we kept what you had typed')).toHaveCount(0);
+	expect(await keptInput()).toBeNull();
+
+	// Signing out tells the browser to clear this site's storage, whatever is in it.
+	await page.evaluate(() => sessionStorage.setItem('imroc:kept-input', '{"owner":"anyone"}'));
+	const signOut = page.waitForResponse(
+		(response) => response.url().endsWith('/sign-out') && response.request().method() === 'POST'
+	);
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	expect((await (await signOut).allHeaders())['clear-site-data']).toBe('"storage"');
+	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+	expect(await keptInput()).toBeNull();
+});
+
 test('two-step sign-in is set up from Your account by keyboard alone', async ({ page }) => {
 	await page.goto(`${server.baseURL}/sign-in`);
 	await page.getByLabel('Email address').fill(VISITORS.viewer.email);
