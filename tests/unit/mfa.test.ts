@@ -65,6 +65,8 @@ describe('setting up two-step sign-in', () => {
 		const { db, user, recoveryCodes: codes } = enrolled();
 		expect(mfaState(db, user.id)).toEqual({ enabled: true, recoveryCodesLeft: 10 });
 		expect(new Set(codes).size).toBe(10);
+		// 24 base32 characters: 120 random bits, enough for a plain SHA-256 at rest (ASVS V6.5.2).
+		for (const code of codes) expect(code).toMatch(/^[a-z2-7]{6}(-[a-z2-7]{6}){3}$/);
 		const stored = db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id)).all();
 		for (const code of codes) expect(stored.some((r) => r.codeHash.includes(code))).toBe(false);
 		const events = db
