@@ -34,7 +34,9 @@ const addressHeader = process.env.ADDRESS_HEADER?.trim().toLowerCase() || undefi
 const xffDepth = process.env.XFF_DEPTH?.trim() || '1';
 if (!/^[1-9]\d*$/.test(xffDepth))
 	stop(`XFF_DEPTH must be a whole number from 1, not "${xffDepth}".`);
+refuseProxyHeadersWithoutOrigin();
 refuseHttpsWithoutAddressHeader();
+const https = (process.env.ORIGIN?.trim() ?? '').toLowerCase().startsWith('https:');
 
 /**
  * A whole number of seconds from the environment, or undefined when it is not set.
@@ -56,6 +58,21 @@ function seconds(name) {
 function stop(message) {
 	console.error(message);
 	process.exit(1);
+}
+
+/**
+ * The app decides from ORIGIN alone whether it is reached over https, and so whether its cookie is
+ * `__Host-` prefixed and Secure and whether it needs ADDRESS_HEADER. adapter-node's other way of
+ * saying the public address, read from each request's headers, would leave a cookie without
+ * Secure behind an https proxy: it is refused.
+ */
+function refuseProxyHeadersWithoutOrigin() {
+	if (process.env.ORIGIN?.trim()) return;
+	const set = ['PROTOCOL_HEADER', 'HOST_HEADER'].filter((name) => process.env[name]?.trim());
+	if (set.length === 0) return;
+	stop(
+		`${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set but ORIGIN is not: set ORIGIN to the public address people use, e.g. ORIGIN=https://imroc.example.nhs.uk (see "Behind a reverse proxy" in the README).`
+	);
 }
 
 /**
@@ -124,6 +141,7 @@ function dispatch(req, res) {
 	// serves before any hook runs, so no other site can embed them either.
 	res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 	res.setHeader('X-Content-Type-Options', 'nosniff');
+	if (https) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 	res.once('finish', () => drainUnreadBody(req));
 	// Every request reaches SvelteKit, which answers it; `next` runs only if something changes that.
 	Promise.resolve(

@@ -17,10 +17,18 @@ test.afterEach(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-/** scripts/serve.js with these settings (and no HOST, ADDRESS_HEADER or XFF_DEPTH unless given). */
+/** scripts/serve.js with these settings (and none of the proxy settings or ORIGIN unless given). */
 function serve(env: Record<string, string>) {
 	const base = { ...process.env };
-	for (const name of ['HOST', 'ADDRESS_HEADER', 'XFF_DEPTH', 'ADDRESS_FROM_CONNECTION'])
+	for (const name of [
+		'HOST',
+		'ADDRESS_HEADER',
+		'XFF_DEPTH',
+		'ADDRESS_FROM_CONNECTION',
+		'PROTOCOL_HEADER',
+		'HOST_HEADER',
+		'ORIGIN'
+	])
 		delete base[name];
 	const child = spawn(process.execPath, ['scripts/serve.js'], {
 		env: { ...base, DATABASE_PATH: join(dir, 'imroc.sqlite'), ...env },
@@ -71,6 +79,19 @@ test('with ORIGIN on https and no ADDRESS_HEADER, the start stops with one line 
 	});
 	expect(await badDepth.exited).toBe(1);
 	expect(badDepth.output.stderr.trim()).toBe('XFF_DEPTH must be a whole number from 1, not "0".');
+
+	// Only ORIGIN says the server is on https: headers from each request would leave the cookie
+	// without Secure behind an https proxy.
+	const headersOnly = serve({
+		PORT: String(port),
+		PROTOCOL_HEADER: 'x-forwarded-proto',
+		HOST_HEADER: 'x-forwarded-host'
+	});
+	expect(await headersOnly.exited).toBe(1);
+	expect(headersOnly.output.stderr.trim()).toBe(
+		'PROTOCOL_HEADER and HOST_HEADER are set but ORIGIN is not: set ORIGIN to the public address people use, e.g. ORIGIN=https://imroc.example.nhs.uk (see "Behind a reverse proxy" in the README).'
+	);
+	expect(await accepts('127.0.0.1', port)).toBe(false);
 });
 
 test('behind a proxy, the start says which header is trusted for the client’s address', async () => {
@@ -94,6 +115,15 @@ test('behind a proxy, the start says which header is trusted for the client’s 
 		await direct.printed(
 			'Client addresses are taken from each connection (ADDRESS_FROM_CONNECTION=1); no header is trusted for them.'
 		);
+		// On https, built files (served before the app's hooks) carry HSTS as its pages do.
+		await direct.printed(`Listening on 127.0.0.1, port ${port}.`);
+		for (const path of ['/favicon.svg', '/sign-in']) {
+			const response = await fetch(`http://127.0.0.1:${port}${path}`);
+			expect(response.status, path).toBe(200);
+			expect(response.headers.get('strict-transport-security'), path).toBe(
+				'max-age=31536000; includeSubDomains'
+			);
+		}
 	} finally {
 		await direct.stop();
 	}
