@@ -167,7 +167,7 @@ test('the pages of a server that sends email, and of another address, meet WCAG 
 		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
 		await expect(errorSummary(page)).toBeVisible();
 		await check('two-step sign-in, refused');
-		await turnOnTwoStep(page, ADMIN.email);
+		await turnOnTwoStep(page, ADMIN);
 		await check('recovery codes');
 		await page.getByRole('button', { name: 'Sign out' }).click();
 		await page.getByLabel('Email address').fill(ADMIN.email);

@@ -74,8 +74,13 @@ export async function rememberSetupKey(page: Page, email: string) {
 }
 
 /** Sets up two-step sign-in on the page that offers it; returns the recovery codes shown. */
-export async function turnOnTwoStep(page: Page, email: string): Promise<string[]> {
+export async function turnOnTwoStep(
+	page: Page,
+	who: { email: string; password: string }
+): Promise<string[]> {
+	const { email, password } = who;
 	await rememberSetupKey(page, email);
+	await page.getByLabel('Your password').fill(password);
 	await page.getByLabel('Security code').fill(await codeFor(page, email));
 	await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
 	await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
@@ -105,7 +110,7 @@ export async function createFirstAdministrator(page: Page, setupUrl: string) {
 	await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
 	await page.getByLabel('Confirm password').fill(ADMIN.password);
 	await page.getByRole('button', { name: 'Create account' }).click();
-	await turnOnTwoStep(page, ADMIN.email);
+	await turnOnTwoStep(page, ADMIN);
 	await page.getByRole('link', { name: 'Continue' }).click();
 	await expect(page.getByRole('heading', { name: 'Organisations' })).toBeVisible();
 }

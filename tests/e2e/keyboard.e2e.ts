@@ -454,10 +454,12 @@ test('two-step sign-in is set up from Your account by keyboard alone', async ({ 
 	await page.keyboard.press('Enter');
 	await rememberSetupKey(page, VISITORS.viewer.email);
 
-	// An empty code is refused with focus on the summary; then the code from the app.
+	// An empty form is refused with focus on the summary; then the password and the app's code.
 	await tabTo(page, page.getByRole('button', { name: 'Turn on two-step sign-in' }));
 	await page.keyboard.press('Enter');
 	await expectErrorSummaryFocused(page);
+	await tabTo(page, page.getByLabel('Your password'));
+	await page.keyboard.type(VISITORS.viewer.password);
 	await tabTo(page, page.getByLabel('Security code'));
 	await page.keyboard.type(await codeFor(page, VISITORS.viewer.email));
 	await page.keyboard.press('Enter');

@@ -1,6 +1,14 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startServer, type RunningServer } from './server';
-import { ADMIN, enterSecurityCode, errorSummary, lastCodeFor, turnOnTwoStep } from './helpers';
+import {
+	ADMIN,
+	codeFor,
+	enterSecurityCode,
+	errorSummary,
+	lastCodeFor,
+	rememberSetupKey,
+	turnOnTwoStep
+} from './helpers';
 import { VISITORS } from '../route-rules';
 
 // Two-step sign-in as people meet it: an administrator made to set it up before anything else,
@@ -64,11 +72,19 @@ test.describe('two-step sign-in', () => {
 		await expect(page).toHaveURL(/\/account\/two-step$/);
 		const before = await sessionCookie(context);
 
-		// A wrong first code is refused; the right one turns it on and shows ten recovery codes once.
+		// It asks for the password again: the right code with a wrong password is refused, and a
+		// wrong first code with the right one; then both right turn it on and show ten recovery codes once.
+		await rememberSetupKey(page, ADMIN.email);
+		await page.getByLabel('Your password').fill('not the password at all');
+		await page.getByLabel('Security code').fill(await codeFor(page, ADMIN.email));
+		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+		await expect(errorSummary(page)).toContainText('Your password is not right');
+		await expect(page.getByRole('heading', { name: 'Your recovery codes' })).toHaveCount(0);
+		await page.getByLabel('Your password').fill(ADMIN.password);
 		await page.getByLabel('Security code').fill('000000');
 		await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
 		await expect(errorSummary(page)).toContainText('That code is not right');
-		const recoveryCodes = await turnOnTwoStep(page, ADMIN.email);
+		const recoveryCodes = await turnOnTwoStep(page, ADMIN);
 		expect(recoveryCodes).toHaveLength(10);
 		// Turning it on gives this browser a new session id.
 		const after = await sessionCookie(context);
@@ -243,7 +259,7 @@ test.describe('a demo server', () => {
 		await page.getByRole('link', { name: 'Set up two-step sign-in' }).click();
 		await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
 		await expect(page.getByText('This is a demo server')).toBeVisible();
-		expect(await turnOnTwoStep(page, VISITORS.organisationAdmin.email)).toHaveLength(10);
+		expect(await turnOnTwoStep(page, VISITORS.organisationAdmin)).toHaveLength(10);
 		await signOut(page);
 		await page.getByLabel('Email address').fill(VISITORS.organisationAdmin.email);
 		await page.getByLabel('Password').fill(VISITORS.organisationAdmin.password);

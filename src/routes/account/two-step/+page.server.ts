@@ -18,6 +18,7 @@ import {
 } from '$lib/server/auth/mfa';
 import { findUserByEmail } from '$lib/server/users';
 import { notifyAccountChange } from '$lib/server/accounts/notices';
+import type { Db } from '$lib/server/db/client';
 import type { Actions, PageServerLoad } from './$types';
 
 // One's own two-step sign-in: setting it up, and turning it off. Someone who must use it and has
@@ -36,17 +37,22 @@ const codeField = z
 	.min(1, 'Enter the code from your authenticator app')
 	.max(64, 'That code is not right');
 
-const confirmSchema = z.object({ code: codeField });
-const turnOffSchema = z.object({
-	password: z
-		.string({ error: 'Enter your password' })
-		.min(1, 'Enter your password')
-		.max(256, 'Your password is not right'),
-	code: codeField
-});
+const passwordField = z
+	.string({ error: 'Enter your password' })
+	.min(1, 'Enter your password')
+	.max(256, 'Your password is not right');
+// Turning two-step sign-in on or off changes how the account is proved, so both ask for the
+// password again (ASVS V7.5.1): a session left open on a ward computer is not enough.
+const confirmSchema = z.object({ password: passwordField, code: codeField });
+const turnOffSchema = z.object({ password: passwordField, code: codeField });
 
 const WRONG_CODE =
 	'That code is not right. Enter the 6-digit code your app shows now. If it is still refused, check the time on your phone is set automatically.';
+
+async function passwordIsRight(db: Db, email: string, password: string) {
+	const account = findUserByEmail(db, email);
+	return !!account && (await verifyPassword(account.passwordHash, password));
+}
 
 export const load = ((event) => {
 	const { db, user, person, key } = signedIn(event);
@@ -76,14 +82,21 @@ export const actions = {
 		const confirmed = await throttled(
 			deps,
 			{ email: user.email, address: event.getClientAddress() },
-			() => confirmEnrolment(db, key, user.id, parsed.data.code)
+			async () => {
+				const passwordRight = await passwordIsRight(db, user.email, parsed.data.password);
+				if (!passwordRight) return { ok: false, passwordRight } as const;
+				return { ...confirmEnrolment(db, key, user.id, parsed.data.code), passwordRight };
+			}
 		);
 		if (!confirmed.ok) {
 			if ('problem' in confirmed)
 				return formFailure(event, 429, null, {
 					message: `Too many attempts at once. Wait ${confirmed.retryAfterSeconds} seconds and try again.`
 				});
-			return formFailure(event, 400, null, { errors: { code: WRONG_CODE } });
+			const errors: FieldErrors = confirmed.passwordRight
+				? { code: WRONG_CODE }
+				: { password: 'Your password is not right' };
+			return formFailure(event, 400, null, { errors });
 		}
 		rotateSession(event);
 		return { form: 'confirm', recoveryCodes: confirmed.recoveryCodes };
@@ -104,9 +117,7 @@ export const actions = {
 			deps,
 			{ email: user.email, address: event.getClientAddress() },
 			async () => {
-				const account = findUserByEmail(db, user.email);
-				const passwordRight =
-					!!account && (await verifyPassword(account.passwordHash, parsed.data.password));
+				const passwordRight = await passwordIsRight(db, user.email, parsed.data.password);
 				// The code is checked (and used up) only with the right password.
 				const codeRight = passwordRight && checkSignInCode(db, key, user.id, parsed.data.code).ok;
 				return { ok: passwordRight && codeRight, passwordRight };
