@@ -56,3 +56,38 @@ test('an action’s owner finds it in My work and adds a progress note, but cann
 	});
 	expect(posted.status()).toBe(404);
 });
+
+test('an action with many progress notes shows them 20 a page, with links to the rest', async ({
+	page
+}) => {
+	const db = new Database(server.databasePath);
+	const action = db
+		.prepare(
+			`SELECT a.id, a.organisation_id, a.service_id FROM improvement_action a JOIN service s ON s.id = a.service_id
+			 WHERE s.name = 'Ashford Community Mental Health Team' ORDER BY a.id LIMIT 1`
+		)
+		.get() as { id: string; organisation_id: string; service_id: string };
+	const insert = db.prepare(
+		`INSERT INTO action_note (id, action_id, user_id, body, created_at) VALUES (?, ?, NULL, ?, ?)`
+	);
+	const start = Date.UTC(2020, 0, 1);
+	db.transaction(() => {
+		for (let i = 1; i <= 60; i++)
+			insert.run(`many-notes-${i}`, action.id, `Paged note number ${i}.`, start + i * 60_000);
+	})();
+	db.close();
+
+	await signInAs(page, server.baseURL, 'lead');
+	const url = `${server.baseURL}/organisations/${action.organisation_id}/services/${action.service_id}/actions/${action.id}`;
+	const answer = await page.goto(url);
+	const html = await answer!.text();
+	expect(html.match(/Paged note number \d+\./g)?.length).toBe(20);
+	const notes = page.getByRole('heading', { name: 'Progress notes' });
+	await expect(notes).toBeVisible();
+	await page.getByRole('link', { name: /Next page/ }).click();
+	await expect(page).toHaveURL(/notes-page=2/);
+	await expect(page.getByText(/progress notes, newest first, page 2 of \d+/)).toBeVisible();
+	await page.getByRole('link', { name: 'Show oldest first' }).click();
+	await expect(page.getByText('Paged note number 1.', { exact: true })).toBeVisible();
+	await expect(page.getByText('Paged note number 21.', { exact: true })).toHaveCount(0);
+});
