@@ -77,7 +77,7 @@ test('an action with many progress notes shows them 20 a page, with links to the
 	})();
 	db.close();
 
-	await signInAs(page, server.baseURL, 'lead');
+	await signInAs(page, server.baseURL, 'serviceLead');
 	const url = `${server.baseURL}/organisations/${action.organisation_id}/services/${action.service_id}/actions/${action.id}`;
 	const answer = await page.goto(url);
 	const html = await answer!.text();

@@ -4,6 +4,7 @@ import type { Db } from './db/client';
 import { assessmentComments, assessments, rounds, users } from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent } from './audit/record';
+import { freeText } from './forms';
 import type { Person } from './access/policy';
 import { pageWindow, type Paging } from '$lib/domain/paging';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
@@ -12,14 +13,7 @@ import { minutesToWait, POSTING_WINDOW_MS, POSTS_PER_HOUR } from '$lib/domain/po
 export const MAX_COMMENT_LENGTH = 2000;
 
 export const commentInputSchema = z.object({
-	body: z
-		.string({ error: 'Enter a comment' })
-		.trim()
-		.min(1, 'Enter a comment')
-		.max(
-			MAX_COMMENT_LENGTH,
-			`A comment must be ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`
-		)
+	body: freeText('a comment', MAX_COMMENT_LENGTH, { required: true, kind: 'long' })
 });
 
 /** One page of an assessment's comments with their authors (oldest first unless asked). */
