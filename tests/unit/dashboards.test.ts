@@ -286,7 +286,8 @@ describe('the perspective gap', () => {
 			}
 		});
 
-		const dashboard = serviceDashboard(db, alpha)!;
+		// As the lead sees it (who agrees the levels): every perspective on its own.
+		const dashboard = serviceDashboard(db, alpha, {}, { agreesLevels: true })!;
 		expect(dashboard.perspectives.map((p) => p.key)).toEqual(['carer', 'staff']);
 		expect(dashboard.tables.gap.rows[0]).toEqual([
 			'1. Day-to-day interactions',
@@ -319,6 +320,30 @@ describe('the perspective gap', () => {
 		]);
 		expect(dashboard.tables.gap.caption).toMatch(/^Median rating by perspective/);
 		expect(JSON.stringify(dashboard.tables)).not.toMatch(/mean|average/i);
+
+		// Anyone else: the two carers are too few to show apart, so they count as other perspectives.
+		const forOthers = serviceDashboard(db, alpha)!;
+		expect(forOthers.perspectives).toEqual([
+			{ key: 'other', label: 'Other perspectives' },
+			{ key: 'staff', label: 'Staff member' }
+		]);
+		expect(forOthers.tables.gap.head).toEqual([
+			'Challenge',
+			'Agreed level',
+			'Other perspectives (median)',
+			'Other perspectives (raters)',
+			'Staff member (median)',
+			'Staff member (raters)'
+		]);
+		expect(forOthers.tables.gap.rows[0]).toEqual([
+			'1. Day-to-day interactions',
+			2,
+			'2–3',
+			2,
+			'1',
+			4
+		]);
+		expect(JSON.stringify(forOthers)).not.toMatch(/carer|Carer/);
 	});
 });
 

@@ -95,7 +95,7 @@ function misplacedRole(input: InvitationInput): FieldErrors | null {
 
 /** What the inviter is told when they pass the link on by hand without vouching for the address. */
 export const VOUCH_MESSAGE =
-	'Confirm that this email address is the person’s own: this server cannot email the link, so you pass it on yourself';
+	'Confirm that the address is the person’s own: this server cannot email the link, so you pass it on yourself';
 
 /**
  * Invites someone to a role here. With email set up, the link is emailed and never shown (so it

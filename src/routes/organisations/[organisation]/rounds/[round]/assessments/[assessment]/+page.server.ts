@@ -49,7 +49,9 @@ export const load = ((event) => {
 			reviewed,
 			justSaved: event.url.searchParams.has('reviewed')
 		},
-		spread: seesOthersRatings(ownRater) ? ratingSpread(db, assessment.id) : null,
+		spread: seesOthersRatings(ownRater)
+			? ratingSpread(db, assessment.id, { agreesLevels: mayAgree })
+			: null,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
 		draftWithheld: !showDraft,

@@ -12,6 +12,7 @@ import { requireRater } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { freeText, parseForm } from '$lib/server/forms';
+import { may } from '$lib/server/access/policy';
 import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
 import { ratingSpread } from '$lib/server/ratings/spread';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
@@ -40,7 +41,12 @@ export const load = ((event) => {
 		return {
 			...common,
 			step: { kind: 'summary' } as RatingStep,
-			spread: ratingSpread(db, assessment.id),
+			spread: ratingSpread(db, assessment.id, {
+				agreesLevels: may(person, 'assessment.edit', {
+					organisationId: organisation.id,
+					serviceId: assessment.serviceId
+				})
+			}),
 			saved: false
 		};
 	}
