@@ -371,7 +371,14 @@ function acceptingUser(
 	if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get())
 		return { problem: 'account-exists' };
 	tx.insert(users)
-		.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
+		.values({
+			id: who.newAccount.id,
+			name: who.newAccount.name,
+			passwordHash: who.newAccount.passwordHash,
+			createdAt: who.newAccount.createdAt,
+			email: invitation.email,
+			isPlatformAdmin: false
+		})
 		.run();
 	return { userId: who.newAccount.id };
 }

@@ -85,7 +85,13 @@ export function createAction(
 			organisationId,
 			serviceId,
 			assessmentId: latest?.id ?? null,
-			...input,
+			challengeId: input.challengeId,
+			title: input.title,
+			description: input.description,
+			ownerUserId: input.ownerUserId,
+			ownerName: input.ownerName,
+			startDate: input.startDate,
+			dueDate: input.dueDate,
 			status: 'not_started' as const,
 			createdAt: now,
 			createdBy: person.id,
@@ -158,7 +164,19 @@ export function updateAction(
 			return { ok: true } as const;
 		const closedAt = closedAtAfter(before, input.status, now);
 		tx.update(improvementActions)
-			.set({ ...input, closedAt, updatedAt: now })
+			.set({
+				challengeId: input.challengeId,
+				title: input.title,
+				description: input.description,
+				ownerUserId: input.ownerUserId,
+				ownerName: input.ownerName,
+				startDate: input.startDate,
+				dueDate: input.dueDate,
+				status: input.status,
+				outcome: input.outcome,
+				closedAt,
+				updatedAt: now
+			})
 			.where(eq(improvementActions.id, actionId))
 			.run();
 		recordAuditEvent(
