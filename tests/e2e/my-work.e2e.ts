@@ -70,7 +70,8 @@ test('an action with many progress notes shows them 20 a page, with links to the
 	const insert = db.prepare(
 		`INSERT INTO action_note (id, action_id, user_id, body, created_at) VALUES (?, ?, NULL, ?, ?)`
 	);
-	const start = Date.UTC(2020, 0, 1);
+	// Dated after every other note, so the newest page holds only these.
+	const start = Date.now() + 24 * 60 * 60 * 1000;
 	db.transaction(() => {
 		for (let i = 1; i <= 60; i++)
 			insert.run(`many-notes-${i}`, action.id, `Paged note number ${i}.`, start + i * 60_000);
@@ -84,10 +85,14 @@ test('an action with many progress notes shows them 20 a page, with links to the
 	await expect(page.getByText('Paged note number 60.', { exact: true })).toBeVisible();
 	const notes = page.getByRole('heading', { name: 'Progress notes' });
 	await expect(notes).toBeVisible();
+	await expect(page.getByText('Paged note number 41.', { exact: true })).toBeVisible();
+	await expect(page.getByText('Paged note number 40.', { exact: true })).toHaveCount(0);
 	await page.getByRole('link', { name: /Next page/ }).click();
 	await expect(page).toHaveURL(/notes-page=2/);
 	await expect(page.getByText(/progress notes, newest first, page 2 of \d+/)).toBeVisible();
+	await expect(page.getByText(/^Paged note number \d+\.$/)).toHaveCount(20);
+	await expect(page.getByText('Paged note number 40.', { exact: true })).toBeVisible();
 	await page.getByRole('link', { name: 'Show oldest first' }).click();
-	await expect(page.getByText('Paged note number 1.', { exact: true })).toBeVisible();
-	await expect(page.getByText('Paged note number 21.', { exact: true })).toHaveCount(0);
+	await expect(page).toHaveURL(/notes-order=oldest/);
+	await expect(page.getByText('Paged note number 60.', { exact: true })).toHaveCount(0);
 });
