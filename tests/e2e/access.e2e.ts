@@ -209,10 +209,35 @@ test('a facilitator leaves a comment but cannot change scores; a viewer can only
 	page,
 	playwright
 }) => {
-	const assessment = url(
-		'/organisations/[organisation]/rounds/[round]/assessments/[assessment]',
-		ids.sibling
-	);
+	// An assessment still being agreed: a complete one takes no more comments (checked below).
+	const db = new Database(server.databasePath, { readonly: true });
+	const open = db
+		.prepare(
+			`SELECT a.id AS assessment, a.round_id AS round, r.organisation_id AS organisation,
+			   (SELECT COUNT(*) FROM assessment_comment c JOIN assessment x ON x.id = c.assessment_id
+			    WHERE x.status = 'complete') AS onComplete
+			 FROM assessment a JOIN round r ON r.id = a.round_id
+			 WHERE r.organisation_id = ? AND r.status = 'open' AND a.status = 'in_progress'
+			 ORDER BY a.id LIMIT 1`
+		)
+		.get(ids.sibling.organisation) as {
+		assessment: string;
+		round: string;
+		organisation: string;
+		onComplete: number;
+	};
+	const complete = db
+		.prepare(
+			`SELECT a.id AS assessment, a.round_id AS round FROM assessment a JOIN round r ON r.id = a.round_id
+			 WHERE r.organisation_id = ? AND a.status = 'complete' ORDER BY a.id LIMIT 1`
+		)
+		.get(ids.sibling.organisation) as { assessment: string; round: string };
+	db.close();
+	const assessment = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', {
+		...ids.sibling,
+		round: open.round,
+		assessment: open.assessment
+	});
 	await signInAs(page, server.baseURL, 'facilitator');
 	await page.goto(assessment);
 	await expect(page.getByRole('button', { name: 'Save and come back later' })).toHaveCount(0);
@@ -237,4 +262,30 @@ test('a facilitator leaves a comment but cannot change scores; a viewer can only
 		maxRedirects: 0
 	});
 	expect(posted.status()).toBe(404);
+
+	// A complete assessment shows no comment form and refuses a comment posted all the same.
+	const completeUrl = url('/organisations/[organisation]/rounds/[round]/assessments/[assessment]', {
+		...ids.sibling,
+		...complete
+	});
+	await page.goto(completeUrl);
+	await expect(page.getByText('No more comments can be added to this assessment.')).toBeVisible();
+	await expect(page.getByLabel('Add a comment')).toHaveCount(0);
+	const refused = await page.request.post(`${completeUrl}?/comment`, {
+		form: { body: 'A comment on a complete assessment' },
+		headers: { origin: server.baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(refused.status()).toBe(409);
+	const after = new Database(server.databasePath, { readonly: true });
+	const onComplete = (
+		after
+			.prepare(
+				`SELECT COUNT(*) AS n FROM assessment_comment c JOIN assessment x ON x.id = c.assessment_id
+				 WHERE x.status = 'complete'`
+			)
+			.get() as { n: number }
+	).n;
+	after.close();
+	expect(onComplete).toBe(open.onComplete);
 });

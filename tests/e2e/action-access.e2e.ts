@@ -164,7 +164,7 @@ test.beforeAll(async ({ playwright }) => {
 		postAction(
 			requests.get('organisationAdmin')!,
 			target('/organisations/[organisation]/people?/invite', ids.home),
-			{ email: 'invited.for.action.rules@trust.example', role: 'viewer' }
+			{ email: 'invited.for.action.rules@trust.example', role: 'viewer', vouched: 'yes' }
 		),
 		'invitations'
 	);

@@ -227,3 +227,68 @@ test('a facilitator compares only the sites that granted access, with medians an
 	const dashboard = await page.goto(`${server.baseURL}/organisations/${eastgate.id}/dashboard`);
 	expect(dashboard?.status()).toBe(404);
 });
+
+test('the cross-site view says its rule, shows periods not titles, and names only the sites one belongs to', async ({
+	page
+}) => {
+	await signInAs(page, server.baseURL, 'facilitator');
+	await page.goto(`${server.baseURL}/sites`);
+	await expect(
+		page.getByRole('heading', { name: 'What this page shows, and to whom' })
+	).toBeVisible();
+	const heatmap = await tableCells(page, /Median agreed level by site and challenge/);
+	expect(heatmap[0][1]).toBe('Round period');
+	expect(heatmap.slice(1).map((r) => r[1])).toEqual(
+		expect.arrayContaining([expect.stringMatching(/^[A-Z][a-z]+ to [A-Z][a-z]+ \d{4}$/)])
+	);
+	expect(await page.content()).not.toContain('recovery audit');
+
+	// The platform administrator is an administrator of Northmoor only: the two other sites are
+	// too few to show without being told apart, so they are left out, and so is the benchmark.
+	const admin = await page.context().browser()!.newContext();
+	const asAdmin = await admin.newPage();
+	await signInAs(asAdmin, server.baseURL, 'platformAdmin');
+	await asAdmin.goto(`${server.baseURL}/sites`);
+	const adminHeatmap = await tableCells(asAdmin, /Median agreed level by site and challenge/);
+	expect(adminHeatmap.slice(1).map((r) => r[0])).toEqual([NORTHMOOR]);
+	await expect(
+		asAdmin.getByText('2 other sites have a completed round but are not shown')
+	).toBeVisible();
+	expect(await asAdmin.content()).not.toMatch(/Riverside|Eastgate/);
+	await admin.close();
+});
+
+test('a site-round with fewer than 3 completed services shows no median, on the page and in the CSV', async ({
+	page
+}) => {
+	// Riverside's latest round is left with two completed services (the last test: it changes data).
+	const writable = new Database(server.databasePath);
+	const latest = writable
+		.prepare(
+			`SELECT r.id FROM round r JOIN organisation o ON o.id = r.organisation_id
+			 WHERE o.name LIKE 'Riverside%' AND EXISTS (SELECT 1 FROM round_level_total t WHERE t.round_id = r.id)
+			 ORDER BY r.period_start DESC LIMIT 1`
+		)
+		.get() as { id: string };
+	writable
+		.prepare(
+			`UPDATE assessment SET status = 'in_progress' WHERE round_id = ? AND status = 'complete'
+			 AND id NOT IN (SELECT id FROM assessment WHERE round_id = ? AND status = 'complete' ORDER BY id LIMIT 2)`
+		)
+		.run(latest.id, latest.id);
+	writable.close();
+
+	await signInAs(page, server.baseURL, 'facilitator');
+	await page.goto(`${server.baseURL}/sites`);
+	const heatmap = await tableCells(page, /Median agreed level by site and challenge/);
+	const riverside = heatmap.find((r) => r[0].startsWith('Riverside'))!;
+	expect(riverside.slice(2).every((cell) => cell === 'Too few to show')).toBe(true);
+	const northmoor = heatmap.find((r) => r[0] === NORTHMOOR)!;
+	expect(northmoor.slice(2).some((cell) => /^\d/.test(cell))).toBe(true);
+
+	const csv = parseCsv(
+		await (await page.request.get(`${server.baseURL}/sites.csv?table=heatmap`)).text()
+	);
+	const csvRow = csv.find((r) => r[0].startsWith('Riverside'))!;
+	expect(csvRow.slice(2).every((cell) => cell === 'Too few to show')).toBe(true);
+});

@@ -46,6 +46,7 @@ async function inviteLead(page: Page, email: string, service: string) {
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Role').selectOption({ label: 'Service lead' });
 	await page.getByLabel('Where').selectOption({ label: service });
+	await page.getByLabel(/this address is the person’s own/).check();
 	await page.getByRole('button', { name: 'Create invitation' }).click();
 	await expect(page.getByRole('heading', { name: `Invitation ready for ${email}` })).toBeVisible();
 }
@@ -148,6 +149,7 @@ test('someone with no role is told plainly who can invite them', async ({ page, 
 	await page.getByRole('link', { name: 'People and access' }).click();
 	await page.getByLabel('Email address').fill('sam.jones@trust.example');
 	await page.getByLabel('Role').selectOption({ label: 'Viewer' });
+	await page.getByLabel(/this address is the person’s own/).check();
 	await page.getByRole('button', { name: 'Create invitation' }).click();
 	const link = await page.getByLabel('Invitation link').inputValue();
 

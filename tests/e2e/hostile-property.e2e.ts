@@ -401,7 +401,11 @@ test.beforeAll(async () => {
 				'x-sveltekit-action': 'true',
 				cookie: cookies.get('organisationAdmin')!
 			},
-			body: new URLSearchParams({ email: 'property.test@trust.example', role: 'viewer' })
+			body: new URLSearchParams({
+				email: 'property.test@trust.example',
+				role: 'viewer',
+				vouched: 'yes'
+			})
 		}
 	);
 	const invitation = (await invite.text()).match(/\/invitations\/([a-z2-7]+)/)?.[1];

@@ -253,7 +253,7 @@ test('security headers: COOP, CORP, base-uri none, and no-store where a link tok
 	const invited = await post(
 		signedIn,
 		`${people}?/invite`,
-		{ form: { email: 'cache.test@trust.example', role: 'viewer' } },
+		{ form: { email: 'cache.test@trust.example', role: 'viewer', vouched: 'yes' } },
 		true
 	);
 	expect(invited.text).toMatch(/\/invitations\//);

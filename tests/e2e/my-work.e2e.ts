@@ -56,3 +56,43 @@ test('an action’s owner finds it in My work and adds a progress note, but cann
 	});
 	expect(posted.status()).toBe(404);
 });
+
+test('an action with many progress notes shows them 20 a page, with links to the rest', async ({
+	page
+}) => {
+	const db = new Database(server.databasePath);
+	const action = db
+		.prepare(
+			`SELECT a.id, a.organisation_id, a.service_id FROM improvement_action a JOIN service s ON s.id = a.service_id
+			 WHERE s.name = 'Ashford Community Mental Health Team' ORDER BY a.id LIMIT 1`
+		)
+		.get() as { id: string; organisation_id: string; service_id: string };
+	const insert = db.prepare(
+		`INSERT INTO action_note (id, action_id, user_id, body, created_at) VALUES (?, ?, NULL, ?, ?)`
+	);
+	// Dated after every other note, so the newest page holds only these.
+	const start = Date.now() + 24 * 60 * 60 * 1000;
+	db.transaction(() => {
+		for (let i = 1; i <= 60; i++)
+			insert.run(`many-notes-${i}`, action.id, `Paged note number ${i}.`, start + i * 60_000);
+	})();
+	db.close();
+
+	await signInAs(page, server.baseURL, 'serviceLead');
+	const url = `${server.baseURL}/organisations/${action.organisation_id}/services/${action.service_id}/actions/${action.id}`;
+	await page.goto(url);
+	await expect(page.getByText(/^Paged note number \d+\.$/)).toHaveCount(20);
+	await expect(page.getByText('Paged note number 60.', { exact: true })).toBeVisible();
+	const notes = page.getByRole('heading', { name: 'Progress notes' });
+	await expect(notes).toBeVisible();
+	await expect(page.getByText('Paged note number 41.', { exact: true })).toBeVisible();
+	await expect(page.getByText('Paged note number 40.', { exact: true })).toHaveCount(0);
+	await page.getByRole('link', { name: /Next page/ }).click();
+	await expect(page).toHaveURL(/notes-page=2/);
+	await expect(page.getByText(/progress notes, newest first, page 2 of \d+/)).toBeVisible();
+	await expect(page.getByText(/^Paged note number \d+\.$/)).toHaveCount(20);
+	await expect(page.getByText('Paged note number 40.', { exact: true })).toBeVisible();
+	await page.getByRole('link', { name: 'Show oldest first' }).click();
+	await expect(page).toHaveURL(/notes-order=oldest/);
+	await expect(page.getByText('Paged note number 60.', { exact: true })).toHaveCount(0);
+});

@@ -15,6 +15,7 @@ async function invite(page: Page, email: string, role: string, where?: string): 
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Role').selectOption({ label: role });
 	if (where) await page.getByLabel('Where').selectOption({ label: where });
+	await page.getByLabel(/this address is the person’s own/).check();
 	await page.getByRole('button', { name: 'Create invitation' }).click();
 	await expect(page.getByRole('heading', { name: `Invitation ready for ${email}` })).toBeVisible();
 	return page.getByLabel('Invitation link').inputValue();

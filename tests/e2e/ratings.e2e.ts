@@ -28,6 +28,7 @@ const CHALLENGES = 10;
 async function invite(page: Page, email: string, role: string): Promise<string> {
 	await page.getByLabel('Email address').fill(email);
 	await page.getByLabel('Role').selectOption({ label: role });
+	await page.getByLabel(/this address is the person’s own/).check();
 	await page.getByRole('button', { name: 'Create invitation' }).click();
 	await expect(page.getByRole('heading', { name: `Invitation ready for ${email}` })).toBeVisible();
 	return page.getByLabel('Invitation link').inputValue();
@@ -231,13 +232,17 @@ test('three people rate privately from their own perspectives, submit once, then
 	const first = carer.getByRole('table', {
 		name: /1\. Day-to-day interactions: individual ratings/
 	});
-	await expect(first.getByRole('row', { name: /Staff member/ })).toContainText('1');
-	await expect(first.getByRole('row', { name: /Person using the service/ })).toBeVisible();
+	// One person from each perspective: to a rater, each is a lone rater, so all three are
+	// counted together as other perspectives, and nothing says how one perspective rated.
+	await expect(first.getByRole('row', { name: /Other perspectives/ })).toBeVisible();
+	await expect(first.getByRole('row', { name: /Staff member/ })).toHaveCount(0);
+	await expect(first.getByRole('row', { name: /Person using the service/ })).toHaveCount(0);
+	await expect(first.getByRole('row', { name: /Carer/ })).toHaveCount(0);
 	await expect(carer.getByText('Views differ by two levels or more').first()).toBeVisible();
-	await expect(
-		carer.getByText('People using the service rated lower than staff').first()
-	).toBeVisible();
+	await expect(carer.getByText('People using the service rated lower than staff')).toHaveCount(0);
 	await expect(carer.getByText('2. Engagement').first()).toBeVisible();
+	const carerData = await (await carer.request.get(`${ratingUrl}/__data.json`)).text();
+	expect(carerData).not.toMatch(/person_using_service|"staff"/);
 
 	// The lead sees who has submitted, and from which perspective.
 	await page.goto(ratersUrl);
@@ -255,7 +260,12 @@ test('three people rate privately from their own perspectives, submit once, then
 		name: /1\. Day-to-day interactions: individual ratings/
 	});
 	await expect(spread.getByRole('row', { name: /Staff member/ })).toContainText('1');
+	await expect(spread.getByRole('row', { name: /Carer/ })).toBeVisible();
+	await expect(spread.getByRole('row', { name: /Other perspectives/ })).toHaveCount(0);
 	await expect(page.getByText('Views differ by two levels or more').first()).toBeVisible();
+	await expect(
+		page.getByText('People using the service rated lower than staff').first()
+	).toBeVisible();
 	const labels = await page
 		.getByRole('group')
 		.filter({ has: page.getByRole('radio') })

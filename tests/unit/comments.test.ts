@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import {
 	addComment,
 	commentInputSchema,
 	listComments,
 	MAX_COMMENT_LENGTH
 } from '$lib/server/comments';
-import { auditEvents, assessmentComments } from '$lib/server/db/schema';
+import { auditEvents, assessmentComments, assessments, rounds } from '$lib/server/db/schema';
 import { seedDemo } from '$lib/server/demo/seed';
 import { personFor } from '$lib/server/users';
 import { freshDb } from './helpers/db';
@@ -24,7 +24,13 @@ describe('comments on an assessment', () => {
 			name: facilitator.name,
 			isPlatformAdmin: false
 		});
-		const assessment = db.query.assessments.findFirst().sync()!;
+		// Comments are only taken while an assessment is being agreed.
+		const assessment = db
+			.select({ id: assessments.id, serviceId: assessments.serviceId })
+			.from(assessments)
+			.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+			.where(and(eq(rounds.status, 'open'), eq(assessments.status, 'in_progress')))
+			.get()!;
 		const organisationId = person.memberships[0].organisationId;
 
 		addComment(
@@ -43,7 +49,7 @@ describe('comments on an assessment', () => {
 			'First thought',
 			new Date('2026-11-23T10:00:00Z')
 		);
-		expect(listComments(db, assessment.id).map((c) => [c.body, c.author])).toEqual([
+		expect(listComments(db, assessment.id).items.map((c) => [c.body, c.author])).toEqual([
 			['First thought', 'Aisha Rahman'],
 			['Second thought', 'Aisha Rahman']
 		]);

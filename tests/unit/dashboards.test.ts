@@ -15,7 +15,9 @@ import { addRater } from '$lib/server/ratings/raters';
 import { saveRatings } from '$lib/server/ratings/answers';
 import { personFor } from '$lib/server/users';
 import { importPack } from '$lib/server/frameworks/import';
-import { crossSiteView } from '$lib/server/dashboards/cross-site';
+import { crossSitePage, crossSiteView } from '$lib/server/dashboards/cross-site';
+import { periodWords, sitesToShow } from '$lib/domain/cross-site';
+import { toCsv } from '$lib/format/csv';
 import { organisationDashboard } from '$lib/server/dashboards/organisation';
 import { serviceDashboard } from '$lib/server/dashboards/service';
 import { rebuildRoundLevelCounts } from '$lib/server/assessments/level-counts';
@@ -284,7 +286,8 @@ describe('the perspective gap', () => {
 			}
 		});
 
-		const dashboard = serviceDashboard(db, alpha)!;
+		// As the lead sees it (who agrees the levels): every perspective on its own.
+		const dashboard = serviceDashboard(db, alpha, {}, { agreesLevels: true })!;
 		expect(dashboard.perspectives.map((p) => p.key)).toEqual(['carer', 'staff']);
 		expect(dashboard.tables.gap.rows[0]).toEqual([
 			'1. Day-to-day interactions',
@@ -317,6 +320,30 @@ describe('the perspective gap', () => {
 		]);
 		expect(dashboard.tables.gap.caption).toMatch(/^Median rating by perspective/);
 		expect(JSON.stringify(dashboard.tables)).not.toMatch(/mean|average/i);
+
+		// Anyone else: the two carers are too few to show apart, so they count as other perspectives.
+		const forOthers = serviceDashboard(db, alpha)!;
+		expect(forOthers.perspectives).toEqual([
+			{ key: 'other', label: 'Other perspectives' },
+			{ key: 'staff', label: 'Staff member' }
+		]);
+		expect(forOthers.tables.gap.head).toEqual([
+			'Challenge',
+			'Agreed level',
+			'Other perspectives (median)',
+			'Other perspectives (raters)',
+			'Staff member (median)',
+			'Staff member (raters)'
+		]);
+		expect(forOthers.tables.gap.rows[0]).toEqual([
+			'1. Day-to-day interactions',
+			2,
+			'2–3',
+			2,
+			'1',
+			4
+		]);
+		expect(JSON.stringify(forOthers)).not.toMatch(/carer|Carer/);
 	});
 });
 
@@ -324,9 +351,10 @@ describe('the cross-site view', () => {
 	it('shows medians per site and withholds a benchmark with fewer than three other sites', () => {
 		const db = freshDb();
 		const admin = platformAdmin(db);
+		// Three services each: a site's median needs at least three completed services.
 		const sites = ['A', 'B', 'C', 'D'].map((name, i) => {
-			const s = site(db, admin, `Site ${name}`, ['One', 'Two']);
-			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1), flat(i + 1)]);
+			const s = site(db, admin, `Site ${name}`, ['One', 'Two', 'Three']);
+			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1), flat(i + 1), flat(i + 1)]);
 			return { id: s.organisationId, name: `Site ${name}` };
 		});
 		const all = crossSiteView(db, sites, sites[0].id)!;
@@ -342,8 +370,8 @@ describe('the cross-site view', () => {
 			others: { min: 2, lowerQuartile: 2.5, median: 3, upperQuartile: 3.5, max: 4, count: 3 }
 		});
 		// Two services a level apart: the median lies between their levels, found in SQL.
-		const split = site(db, admin, 'Site E', ['One', 'Two']);
-		completedRound(db, split, 'Spring', '2026-01-01', [flat(1), flat(3)]);
+		const split = site(db, admin, 'Site E', ['One', 'Two', 'Three', 'Four']);
+		completedRound(db, split, 'Spring', '2026-01-01', [flat(1), flat(1), flat(3), flat(3)]);
 		const withSplit = crossSiteView(
 			db,
 			[...sites, { id: split.organisationId, name: 'Site E' }],
@@ -357,7 +385,152 @@ describe('the cross-site view', () => {
 		expect(three.benchmarks[0].result.kind).toBe('withheld');
 		expect(three.tables.benchmark.rows[0]).toContain('Withheld: fewer than 3 other sites');
 		// Nothing a person typed reaches a cross-site table.
-		expect(JSON.stringify(all.tables)).not.toMatch(/One|Two/);
+		expect(JSON.stringify(all.tables)).not.toMatch(/One|Two|Three/);
+	});
+});
+
+describe('what the cross-site view withholds', () => {
+	it('shows no median for a site-round with fewer than 3 completed services, in the table, chart and CSV', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const small = site(db, admin, 'Small Trust', ['One', 'Two']);
+		completedRound(db, small, 'Spring', '2026-04-01', [flat(1), flat(3)]);
+		const big = site(db, admin, 'Big Trust', ['One', 'Two', 'Three']);
+		completedRound(db, big, 'Spring', '2026-04-01', [flat(2), flat(2), flat(2)]);
+		const view = crossSiteView(
+			db,
+			[
+				{ id: small.organisationId, name: 'Small Trust' },
+				{ id: big.organisationId, name: 'Big Trust' }
+			],
+			small.organisationId
+		)!;
+
+		const smallRow = view.tables.heatmap.rows.find((r) => r[0] === 'Small Trust')!;
+		expect(smallRow.slice(2)).toEqual(Array(10).fill('Too few to show'));
+		expect(view.tables.heatmap.rows.find((r) => r[0] === 'Big Trust')!.slice(2)).toEqual(
+			Array(10).fill('2')
+		);
+		expect(view.tables.trend.rows).toContainEqual(['Small Trust', 'Too few to show']);
+		expect(view.trend.find((t) => t.site.name === 'Small Trust')!.medians).toEqual(['too-few']);
+		expect(view.heatmap[0].medians.every((m) => m === 'too-few')).toBe(true);
+		// The benchmark has no figure for it either.
+		expect(view.benchmarks.every((b) => b.result.site === null)).toBe(true);
+		const csv = toCsv(view.tables.heatmap.head, view.tables.heatmap.rows);
+		expect(csv).toContain('Too few to show');
+		expect(csv).not.toMatch(/Small Trust,[^\n]*1–3/);
+	});
+
+	it('shows each round by its period, never its title', () => {
+		expect(periodWords('2026-04-01', '2026-09-30')).toBe('April to September 2026');
+		expect(periodWords('2025-11-01', '2026-04-30')).toBe('November 2025 to April 2026');
+		expect(periodWords('2026-01-01', '2026-01-28')).toBe('January 2026');
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Trust', ['One', 'Two', 'Three']);
+		completedRound(db, trust, 'Ward 7 audit with Dr Smith', '2026-01-01', [
+			flat(1),
+			flat(1),
+			flat(1)
+		]);
+		const view = crossSiteView(db, [{ id: trust.organisationId, name: 'Trust' }], undefined)!;
+		expect(view.tables.heatmap.head[1]).toBe('Round period');
+		expect(view.tables.heatmap.rows[0][1]).toBe('January 2026');
+		expect(JSON.stringify(view)).not.toContain('Dr Smith');
+	});
+
+	it('names only the sites the person holds a role in; others are lettered, and shown only three or more at a time', () => {
+		expect(
+			sitesToShow([
+				{ id: 'z', name: 'Zed', named: false, hasMedian: true },
+				{ id: 'm', name: 'Mine', named: true, hasMedian: true },
+				{ id: 'b', name: 'Bee', named: false, hasMedian: true },
+				{ id: 'c', name: 'Cee', named: false, hasMedian: false },
+				{ id: 'a', name: 'Ay', named: false, hasMedian: true }
+			])
+		).toEqual({
+			shown: [
+				{ id: 'm', label: 'Mine', named: true },
+				{ id: 'a', label: 'Other site A', named: false },
+				{ id: 'b', label: 'Other site B', named: false },
+				{ id: 'c', label: 'Other site C', named: false },
+				{ id: 'z', label: 'Other site D', named: false }
+			],
+			hidden: 0
+		});
+		expect(
+			sitesToShow([
+				{ id: 'm', name: 'Mine', named: true, hasMedian: true },
+				{ id: 'b', name: 'Bee', named: false, hasMedian: true },
+				{ id: 'c', name: 'Cee', named: false, hasMedian: true }
+			])
+		).toEqual({ shown: [{ id: 'm', label: 'Mine', named: true }], hidden: 2 });
+
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trusts = ['Alder', 'Birch', 'Cedar', 'Damson', 'Elm'].map((name, i) => {
+			const s = site(db, admin, `${name} Trust`, ['One', 'Two', 'Three']);
+			completedRound(db, s, 'Spring', '2026-01-01', [
+				flat(1 + (i % 4)),
+				flat(1 + (i % 4)),
+				flat(1 + (i % 4))
+			]);
+			return s;
+		});
+		// A platform administrator who is also an administrator of Alder sees the rest lettered.
+		const alderAdmin = member(db, trusts[0].organisationId, 'organisation_admin', null);
+		const asAdmin = crossSitePage(db, { ...alderAdmin, isPlatformAdmin: true }, undefined).view!;
+		expect(asAdmin.tables.heatmap.rows.map((r) => r[0])).toEqual([
+			'Alder Trust',
+			'Other site A',
+			'Other site B',
+			'Other site C',
+			'Other site D'
+		]);
+		expect(asAdmin.tables.heatmap.rows).toHaveLength(5);
+		const seen = JSON.stringify(asAdmin);
+		for (const t of trusts.slice(1)) expect(seen).not.toContain(t.organisationId);
+		for (const name of ['Birch', 'Cedar', 'Damson', 'Elm']) expect(seen).not.toContain(name);
+		expect(asAdmin.chosen?.name).toBe('Alder Trust');
+		expect(asAdmin.benchmarkable.map((s) => s.name)).toEqual(['Alder Trust']);
+		expect(asAdmin.benchmarks[0].result.kind).toBe('compared');
+
+		// With only two other sites, they are left out altogether, and so is the benchmark.
+		const db2 = freshDb();
+		const admin2 = platformAdmin(db2);
+		const three = ['Alder', 'Birch', 'Cedar'].map((name) => {
+			const s = site(db2, admin2, `${name} Trust`, ['One', 'Two', 'Three']);
+			completedRound(db2, s, 'Spring', '2026-01-01', [flat(1), flat(1), flat(1)]);
+			return s;
+		});
+		const alder2 = member(db2, three[0].organisationId, 'organisation_admin', null);
+		const few = crossSitePage(db2, { ...alder2, isPlatformAdmin: true }, undefined).view!;
+		expect(few.tables.heatmap.rows.map((r) => r[0])).toEqual(['Alder Trust']);
+		expect(few.hiddenSites).toBe(2);
+		expect(few.benchmarks[0].result.kind).toBe('withheld');
+
+		// A facilitator of two sites sees both named, and no other site at all.
+		const facilitator = member(db, trusts[1].organisationId, 'facilitator', null);
+		db.insert(memberships)
+			.values({
+				id: newId(),
+				userId: facilitator.id,
+				organisationId: trusts[2].organisationId,
+				serviceId: null,
+				role: 'facilitator',
+				createdAt: new Date()
+			})
+			.run();
+		const asFacilitator = crossSitePage(
+			db,
+			personFor(db, { id: facilitator.id, email: '', name: '', isPlatformAdmin: false }),
+			trusts[2].organisationId
+		).view!;
+		expect(asFacilitator.tables.heatmap.rows.map((r) => r[0]).sort()).toEqual([
+			'Birch Trust',
+			'Cedar Trust'
+		]);
+		expect(asFacilitator.chosen?.name).toBe('Cedar Trust');
 	});
 });
 
@@ -516,8 +689,8 @@ describe('dashboards once a round uses a second framework', () => {
 		const db = freshDb();
 		const admin = platformAdmin(db);
 		const sites = ['A', 'B', 'C', 'D'].map((name, i) => {
-			const s = site(db, admin, `Site ${name}`, ['One']);
-			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1)]);
+			const s = site(db, admin, `Site ${name}`, ['One', 'Two', 'Three']);
+			completedRound(db, s, 'Spring', '2026-01-01', [flat(i + 1), flat(i + 1), flat(i + 1)]);
 			return { s, site: { id: s.organisationId, name: `Site ${name}` } };
 		});
 		const all = sites.map((x) => x.site);
@@ -525,7 +698,9 @@ describe('dashboards once a round uses a second framework', () => {
 		expect(before.framework.shown.label).toBe(IMROC_LABEL);
 
 		const culture = importTestPack(db, admin);
-		completedRound(db, sites[1].s, 'Culture', '2026-07-01', [flat(2)], { frameworkId: culture });
+		completedRound(db, sites[1].s, 'Culture', '2026-07-01', [flat(2), flat(2), flat(2)], {
+			frameworkId: culture
+		});
 
 		const latest = crossSiteView(db, all, all[0].id)!;
 		expect(latest.framework.shown.label).toBe(TEST_PACK_LABEL);

@@ -3,6 +3,9 @@ import {
 	describeDisagreement,
 	describeMedian,
 	disagreement,
+	foldPerspectives,
+	perspectiveLabel,
+	perspectivesToFold,
 	isPerspective,
 	seesOthersRatings,
 	seesTeamDraft,
@@ -182,5 +185,36 @@ describe('what a rater sees before submitting', () => {
 		expect(seesTeamDraft(drafting, true)).toBe(true);
 		expect(seesTeamDraft(submitted, false)).toBe(true);
 		expect(seesTeamDraft(undefined, false)).toBe(true);
+	});
+});
+
+describe('lone raters', () => {
+	it('are folded for everyone but those who agree the levels', () => {
+		const people = new Map<Perspective, number>([
+			['staff', 4],
+			['carer', 1],
+			['person_using_service', 2],
+			['peer_support_worker', 3]
+		]);
+		expect([...perspectivesToFold(people, false)].sort()).toEqual([
+			'carer',
+			'person_using_service'
+		]);
+		expect(perspectivesToFold(people, true).size).toBe(0);
+		const fold = perspectivesToFold(people, false);
+		expect(
+			foldPerspectives(
+				[
+					{ perspective: 'carer' as const, level: 1, count: 1 },
+					{ perspective: 'staff' as const, level: 3, count: 4 }
+				],
+				fold
+			)
+		).toEqual([
+			{ perspective: 'other', level: 1, count: 1 },
+			{ perspective: 'staff', level: 3, count: 4 }
+		]);
+		expect(perspectiveLabel('other', fold)).toBe('Other perspectives');
+		expect(perspectiveLabel('other', new Set())).toBe('Other');
 	});
 });

@@ -410,7 +410,7 @@ describe('the spread and who may see it', () => {
 		expect(seesOthersRatings(raterOf(w.db, w.assessment.id, staff.id))).toBe(true);
 		expect(seesOthersRatings(raterOf(w.db, w.assessment.id, drafter.id))).toBe(false);
 
-		const result = ratingSpread(w.db, w.assessment.id);
+		const result = ratingSpread(w.db, w.assessment.id, { agreesLevels: true });
 		expect(result.scale.map((l) => l.value)).toEqual([1, 2, 3, 4]);
 		expect(result.challenges).toHaveLength(10);
 		const [first, second] = result.challenges;
@@ -430,5 +430,53 @@ describe('the spread and who may see it', () => {
 		expect(
 			result.challenges.every((c) => !c.spread.byPerspective.some((p) => p.perspective === 'carer'))
 		).toBe(true);
+	});
+
+	it('folds a perspective fewer than 3 people rated from into "other perspectives", except for the lead', () => {
+		const w = world();
+		const staff = ['Sam', 'Sue', 'Sid'].map((name) => invitedRater(w, `${name} Staff`));
+		const carer = invitedRater(w, 'Cara Carer');
+		const user = invitedRater(w, 'Uma User');
+		for (const person of staff)
+			saveRatings(
+				w.db,
+				person,
+				w.assessment,
+				{ perspective: 'staff', answers: answersFor(w, () => 3) },
+				{ submit: true }
+			);
+		saveRatings(
+			w.db,
+			carer,
+			w.assessment,
+			{ perspective: 'carer', answers: answersFor(w, () => 1) },
+			{ submit: true }
+		);
+		saveRatings(
+			w.db,
+			user,
+			w.assessment,
+			{ perspective: 'person_using_service', answers: answersFor(w, () => 2) },
+			{ submit: true }
+		);
+
+		const forLead = ratingSpread(w.db, w.assessment.id, { agreesLevels: true }).challenges[0];
+		expect(forLead.spread.byPerspective.map((p) => [p.label, p.counts])).toEqual([
+			['Staff member', [0, 0, 3, 0]],
+			['Person using the service', [0, 1, 0, 0]],
+			['Carer, family member or supporter', [1, 0, 0, 0]]
+		]);
+		expect(forLead.disagreement.usersRateLower).toBe(true);
+
+		const forRater = ratingSpread(w.db, w.assessment.id, { agreesLevels: false }).challenges[0];
+		expect(forRater.spread.byPerspective.map((p) => [p.label, p.counts])).toEqual([
+			['Staff member', [0, 0, 3, 0]],
+			['Other perspectives', [1, 1, 0, 0]]
+		]);
+		expect(JSON.stringify(forRater)).not.toMatch(/carer|person_using_service/);
+		// The whole team's spread and median are the same for everyone.
+		expect(forRater.spread.counts).toEqual(forLead.spread.counts);
+		expect(forRater.median).toEqual(forLead.median);
+		expect(forRater.disagreement.usersRateLower).toBe(false);
 	});
 });

@@ -79,6 +79,13 @@ const ACTION_FIELD_WORDS: Record<string, string> = {
 };
 
 /** A plain-language description of an action; one without a label yet is shown as recorded. */
+
+/** Why an invitation was withdrawn without anyone choosing to, in the trail's words. */
+const INVITATION_WITHDRAWAL_WORDS: Record<string, string> = {
+	'inviter-disabled': 'the sender’s account was disabled',
+	'inviter-lost-role': 'the sender no longer has the role to give it',
+	'email-not-sent': 'the email could not be sent'
+};
 export function describeAction(action: string): string {
 	return Object.hasOwn(AUDIT_ACTION_LABELS, action) ? AUDIT_ACTION_LABELS[action] : action;
 }
@@ -304,7 +311,16 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'invitation.accepted': {
 			const email = names.invitationEmail ?? text(after?.email);
 			const role = roleLabel(names.invitationRole ?? after?.role);
-			summary = [email, role ? `as ${role}` : null].filter(Boolean).join(' ');
+			const how =
+				after?.delivery === 'email'
+					? 'emailed'
+					: after?.addressVouchedFor === true
+						? 'link passed on by hand, address vouched for'
+						: null;
+			const why = INVITATION_WITHDRAWAL_WORDS[text(after?.reason) ?? ''] ?? null;
+			summary = [[email, role ? `as ${role}` : null].filter(Boolean).join(' '), how, why]
+				.filter(Boolean)
+				.join('; ');
 			break;
 		}
 		case 'action.created':

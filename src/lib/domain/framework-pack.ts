@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
+import { freeTextProblem, type FreeTextKind } from './free-text';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Text of a pack: names and labels are one line; descriptions may have line breaks. */
+const text = (max: number, kind: FreeTextKind = 'line') =>
+	z
+		.string()
+		.trim()
+		.min(1)
+		.max(max)
+		.refine((value) => freeTextProblem(value, kind) === null, { params: { kind } });
 
 /** A pack's or a challenge's key: the words of this rule are said again in its problem. */
 const KEY = /^[a-z0-9][a-z0-9-]{0,79}$/;
@@ -9,7 +17,7 @@ const KEY = /^[a-z0-9][a-z0-9-]{0,79}$/;
 const levelSchema = z.object({
 	value: z.number().int().min(0).max(100),
 	name: text(100),
-	description: text(2000)
+	description: text(2000, 'long')
 });
 
 const challengeSchema = z.object({
@@ -17,7 +25,7 @@ const challengeSchema = z.object({
 	name: text(300),
 	shortLabel: text(60),
 	/** Optional indicator text, keyed by level value. */
-	indicators: z.record(z.string().regex(/^\d+$/), text(4000)).optional()
+	indicators: z.record(z.string().regex(/^\d+$/), text(4000, 'long')).optional()
 });
 
 /**
@@ -30,8 +38,13 @@ const packShape = z.object({
 	key: z.string().regex(KEY),
 	version: z.number().int().positive(),
 	name: text(200),
-	attribution: text(2000),
-	licence: z.string().trim().max(2000).optional(),
+	attribution: text(2000, 'long'),
+	licence: z
+		.string()
+		.trim()
+		.max(2000)
+		.refine((value) => freeTextProblem(value, 'long') === null, { params: { kind: 'long' } })
+		.optional(),
 	scale: z.array(levelSchema).min(2).max(20),
 	challenges: z.array(challengeSchema).min(1).max(100)
 });
@@ -148,6 +161,13 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): Problem {
 			return sentence(
 				path.slice(0, -1),
 				`the indicator text is listed under “${String(path[path.length - 1])}”, which is not a level value; list it under a level’s value, such as “2”`
+			);
+		case 'custom':
+			return sentence(
+				path,
+				issue.params?.kind === 'line'
+					? `${subject} holds a hidden character (a line break, a tab, another control character or one that changes the direction of text); it must be one line of plain text`
+					: `${subject} holds a hidden control character; only line breaks and tabs may be used`
 			);
 		default:
 			return sentence(path, `${subject} is not valid`);

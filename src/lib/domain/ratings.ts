@@ -217,6 +217,46 @@ export function describeDisagreement(flags: Disagreement): string[] {
 }
 
 /**
+ * A perspective rated by fewer than this many people is not shown on its own to anyone but the
+ * people who agree the levels: one carer's or one person's ratings, labelled with their
+ * perspective, are that person's ratings, and the rest of the team would know whose.
+ */
+export const MIN_PEOPLE_PER_PERSPECTIVE = 3;
+
+/** What the folded perspectives are shown as (together with any rater of "Other"). */
+export const FOLDED_PERSPECTIVES_LABEL = 'Other perspectives';
+
+/**
+ * The perspectives to fold into "other perspectives" for someone who does not agree the levels:
+ * those fewer than MIN_PEOPLE_PER_PERSPECTIVE people submitted from. `people` counts submitted
+ * raters by perspective. Nothing is folded for those who agree the levels (`assessment.edit`).
+ */
+export function perspectivesToFold(
+	people: ReadonlyMap<Perspective, number>,
+	agreesLevels: boolean
+): Set<Perspective> {
+	if (agreesLevels) return new Set();
+	const fold = [...people].filter(([, n]) => n > 0 && n < MIN_PEOPLE_PER_PERSPECTIVE);
+	return new Set(fold.map(([perspective]) => perspective));
+}
+
+/** Ratings with each folded perspective counted as "other". */
+export function foldPerspectives<R extends { perspective: Perspective }>(
+	ratings: R[],
+	fold: ReadonlySet<Perspective>
+): R[] {
+	if (fold.size === 0) return ratings;
+	return ratings.map((r) => (fold.has(r.perspective) ? { ...r, perspective: 'other' } : r));
+}
+
+/** A perspective's label, "Other perspectives" for "other" once anything was folded into it. */
+export function perspectiveLabel(perspective: Perspective, fold: ReadonlySet<Perspective>): string {
+	return perspective === 'other' && fold.size > 0
+		? FOLDED_PERSPECTIVES_LABEL
+		: PERSPECTIVE_LABELS[perspective];
+}
+
+/**
  * Each person rates privately first, so nobody anchors on another's view: someone asked to rate
  * sees the others' ratings only once they have submitted their own.
  */

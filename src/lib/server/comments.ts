@@ -1,26 +1,32 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from './db/client';
-import { assessmentComments, users } from './db/schema';
+import { assessmentComments, assessments, rounds, users } from './db/schema';
 import { newId } from './ids';
 import { recordAuditEvent } from './audit/record';
+import { freeText } from './forms';
 import type { Person } from './access/policy';
+import { pageWindow, type Paging } from '$lib/domain/paging';
+import { whyAssessmentIsLocked } from '$lib/domain/rounds';
+import { minutesToWait, POSTING_WINDOW_MS, POSTS_PER_HOUR } from '$lib/domain/posting-limits';
 
 export const MAX_COMMENT_LENGTH = 2000;
 
 export const commentInputSchema = z.object({
-	body: z
-		.string({ error: 'Enter a comment' })
-		.trim()
-		.min(1, 'Enter a comment')
-		.max(
-			MAX_COMMENT_LENGTH,
-			`A comment must be ${MAX_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`
-		)
+	body: freeText('a comment', MAX_COMMENT_LENGTH, { required: true, kind: 'long' })
 });
 
-export function listComments(db: Db, assessmentId: string) {
-	return db
+/** One page of an assessment's comments with their authors (oldest first unless asked). */
+export function listComments(
+	db: Db,
+	assessmentId: string,
+	paging: Paging = { page: 1, order: 'oldest' }
+) {
+	const where = eq(assessmentComments.assessmentId, assessmentId);
+	const total = db.select({ n: count() }).from(assessmentComments).where(where).get()?.n ?? 0;
+	const window = pageWindow(paging.page, total);
+	const by = paging.order === 'oldest' ? asc : desc;
+	const items = db
 		.select({
 			id: assessmentComments.id,
 			body: assessmentComments.body,
@@ -29,11 +35,40 @@ export function listComments(db: Db, assessmentId: string) {
 		})
 		.from(assessmentComments)
 		.leftJoin(users, eq(users.id, assessmentComments.userId))
-		.where(eq(assessmentComments.assessmentId, assessmentId))
-		.orderBy(asc(assessmentComments.createdAt))
+		.where(where)
+		.orderBy(by(assessmentComments.createdAt), by(assessmentComments.id))
+		.limit(window.limit)
+		.offset(window.offset)
 		.all();
+	return { items, total, page: window.page, pages: window.pages, order: paging.order };
 }
 
+/** Minutes this person must wait before another comment, or null when they may add one now. */
+export function commentWait(db: Pick<Db, 'select'>, userId: string, now: Date): number | null {
+	const nth = db
+		.select({ at: assessmentComments.createdAt })
+		.from(assessmentComments)
+		.where(
+			and(
+				eq(assessmentComments.userId, userId),
+				gte(assessmentComments.createdAt, new Date(now.getTime() - POSTING_WINDOW_MS))
+			)
+		)
+		.orderBy(desc(assessmentComments.createdAt))
+		.limit(1)
+		.offset(POSTS_PER_HOUR - 1)
+		.get();
+	return minutesToWait(nth?.at ?? null, now);
+}
+
+export type CommentRefusal =
+	| { ok: false; reason: 'locked'; message: string }
+	| { ok: false; reason: 'too-many'; minutesToWait: number };
+
+/**
+ * Adds a comment, unless the assessment is locked (its round closed, or it is complete: comments
+ * are part of agreeing it) or the person has already added as many as an hour allows.
+ */
 export function addComment(
 	db: Db,
 	person: Person,
@@ -41,9 +76,19 @@ export function addComment(
 	organisationId: string,
 	body: string,
 	now = new Date()
-): string {
+): { ok: true; id: string } | CommentRefusal {
 	const row = { id: newId(), assessmentId: assessment.id, userId: person.id, body, createdAt: now };
-	db.transaction((tx) => {
+	return db.transaction((tx): { ok: true; id: string } | CommentRefusal => {
+		const current = tx
+			.select({ status: assessments.status, roundStatus: rounds.status })
+			.from(assessments)
+			.innerJoin(rounds, eq(rounds.id, assessments.roundId))
+			.where(eq(assessments.id, assessment.id))
+			.get();
+		const locked = current && whyAssessmentIsLocked(current.roundStatus, current.status);
+		if (locked) return { ok: false, reason: 'locked', message: locked };
+		const wait = commentWait(tx, person.id, now);
+		if (wait !== null) return { ok: false, reason: 'too-many', minutesToWait: wait };
 		tx.insert(assessmentComments).values(row).run();
 		recordAuditEvent(
 			tx,
@@ -58,6 +103,6 @@ export function addComment(
 			},
 			now
 		);
+		return { ok: true, id: row.id };
 	});
-	return row.id;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeTextMessage, freeTextProblem, type FreeTextKind } from '$lib/domain/free-text';
 
 export type FieldErrors = Record<string, string>;
 
@@ -39,13 +40,43 @@ export const datePart = z
 			.regex(/^\d*$/, 'Enter the date as numbers')
 	);
 
+/**
+ * Free text as a person types it: trimmed, within `max` characters, and free of the hidden
+ * characters `freeTextProblem` refuses. Every schema that takes free text builds on this; `label`
+ * is how messages name the field ("the service name").
+ */
+export function freeText(
+	label: string,
+	max: number,
+	{ required = false, kind = 'line' }: { required?: boolean; kind?: FreeTextKind } = {}
+) {
+	const field = capitalise(label);
+	let text = z.string({ error: `Enter ${label}` }).trim();
+	if (required) text = text.min(1, `Enter ${label}`);
+	return text
+		.max(max, `${field} must be ${max.toLocaleString('en-GB')} characters or fewer`)
+		.superRefine(withoutHiddenCharacters(label, kind));
+}
+
+/** The check of `freeText`, for a schema that keeps messages of its own for the rest. */
+export function withoutHiddenCharacters(label: string, kind: FreeTextKind) {
+	return (value: string, context: z.RefinementCtx) => {
+		const problem = freeTextProblem(value, kind);
+		if (problem) context.addIssue({ code: 'custom', message: freeTextMessage(label, problem) });
+	};
+}
+
 /** Required single-line text with a person-readable message for each way it can be wrong. */
 export function requiredText(label: string, max: number) {
+	return freeText(label, max, { required: true });
+}
+
+/** Text that may be left empty (a missing field is empty). */
+export function optionalText(label: string, max: number, kind: FreeTextKind = 'long') {
 	return z
-		.string({ error: `Enter ${label}` })
-		.trim()
-		.min(1, `Enter ${label}`)
-		.max(max, `${capitalise(label)} must be ${max} characters or fewer`);
+		.string()
+		.default('')
+		.pipe(freeText(label, max, { kind }));
 }
 
 function capitalise(text: string): string {

@@ -1,6 +1,13 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { INVITATION_LIFETIME_MS, invitationStatus } from '$lib/domain/invitations';
+import {
+	INVITATION_DAY_MS,
+	INVITATION_LIFETIME_MS,
+	INVITATIONS_PER_DAY,
+	invitationStatus,
+	type InvitationDelivery,
+	type WithdrawalReason
+} from '$lib/domain/invitations';
 import type { Db, Tx } from './db/client';
 import { invitations, memberships, organisations, services, users } from './db/schema';
 import { newId } from './ids';
@@ -8,7 +15,7 @@ import { recordAuditEvent } from './audit/record';
 import { hashLinkToken, newLinkToken } from './auth/tokens';
 import { emailSchema } from './users';
 import { ROLES, type Role } from '$lib/domain/roles';
-import type { Person } from './access/policy';
+import { mayGrant, type Membership, type Person } from './access/policy';
 
 export const invitationInputSchema = z.object({
 	email: emailSchema,
@@ -17,10 +24,17 @@ export const invitationInputSchema = z.object({
 		.string()
 		.max(64)
 		.default('')
-		.transform((v) => v || null)
+		.transform((v) => v || null),
+	/** Ticked when the link is passed on by hand: the inviter vouches for the address. */
+	vouched: z
+		.string()
+		.optional()
+		.transform((v) => v === 'yes')
 });
 
-export type InvitationInput = z.infer<typeof invitationInputSchema>;
+export type InvitationInput = Omit<z.infer<typeof invitationInputSchema>, 'vouched'> & {
+	vouched?: boolean;
+};
 
 export type CreateInvitationResult =
 	| { ok: true; id: string; token: string; expiresAt: Date }
@@ -29,9 +43,27 @@ export type CreateInvitationResult =
 /** Why this invitation cannot be made, or null when it can. */
 function whyNotInvite(
 	tx: Tx,
+	person: Person,
 	organisationId: string,
-	input: InvitationInput
+	input: InvitationInput,
+	now: Date
 ): { ok: false; field: string; message: string } | null {
+	const sentToday = tx
+		.select({ n: count() })
+		.from(invitations)
+		.where(
+			and(
+				eq(invitations.invitedBy, person.id),
+				gt(invitations.createdAt, new Date(now.getTime() - INVITATION_DAY_MS))
+			)
+		)
+		.get();
+	if ((sentToday?.n ?? 0) >= INVITATIONS_PER_DAY)
+		return {
+			ok: false,
+			field: 'email',
+			message: `You have sent ${INVITATIONS_PER_DAY} invitations in the last 24 hours, the most anyone can. Try again tomorrow, or ask another administrator.`
+		};
 	if (input.serviceId) {
 		const service = tx
 			.select({ id: services.id })
@@ -62,16 +94,21 @@ const holdsRole = (organisationId: string, serviceId: string | null, role: Role)
 		eq(memberships.role, role)
 	);
 
-/** Records an invitation and returns the one-time token for the link; only its hash is kept. */
+/**
+ * Records an invitation and returns the one-time token for the link; only its hash is kept. The
+ * audit event says how the link goes to the person, and, when the inviter passes it on by hand,
+ * that they vouched for the address.
+ */
 export function createInvitation(
 	db: Db,
 	person: Person,
 	organisationId: string,
 	input: InvitationInput,
-	now = new Date()
+	now = new Date(),
+	delivery: InvitationDelivery = 'link'
 ): CreateInvitationResult {
 	return db.transaction((tx): CreateInvitationResult => {
-		const refusal = whyNotInvite(tx, organisationId, input);
+		const refusal = whyNotInvite(tx, person, organisationId, input, now);
 		if (refusal) return refusal;
 		const token = newLinkToken();
 		const row = {
@@ -96,7 +133,14 @@ export function createInvitation(
 				action: 'invitation.created',
 				entityType: 'invitation',
 				entityId: row.id,
-				after: { email, role, serviceId, expiresAt }
+				after: {
+					email,
+					role,
+					serviceId,
+					expiresAt,
+					delivery,
+					...(delivery === 'link' ? { addressVouchedFor: input.vouched === true } : {})
+				}
 			},
 			now
 		);
@@ -150,7 +194,8 @@ export function withdrawInvitation(
 	person: Person,
 	organisationId: string,
 	invitationId: string,
-	now = new Date()
+	now = new Date(),
+	reason?: WithdrawalReason
 ): { ok: true } | { ok: false; status: 404 | 409; message: string } {
 	return db.transaction((tx) => {
 		const invitation = getInvitation(tx, organisationId, invitationId);
@@ -173,7 +218,7 @@ export function withdrawInvitation(
 				entityType: 'invitation',
 				entityId: invitationId,
 				before: { status: 'pending' },
-				after: { status: 'withdrawn' }
+				after: reason ? { status: 'withdrawn', reason } : { status: 'withdrawn' }
 			},
 			now
 		);
@@ -181,7 +226,7 @@ export function withdrawInvitation(
 	});
 }
 
-export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'withdrawn';
+export type LinkProblem = 'unknown' | 'expired' | 'accepted' | 'withdrawn' | 'inviter';
 
 export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 	unknown:
@@ -190,8 +235,93 @@ export const LINK_PROBLEM_MESSAGES: Record<LinkProblem, string> = {
 		'This invitation has expired. Invitations last 7 days: ask the person who invited you for a new one.',
 	accepted: 'This invitation has already been used. Sign in to reach the organisation.',
 	withdrawn:
-		'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.'
+		'This invitation has been withdrawn. Ask the person who invited you if you think this is a mistake.',
+	inviter:
+		'This invitation can no longer be used: the person who sent it can no longer give this role. Ask an administrator of the organisation for a new invitation.'
 };
+
+/**
+ * The inviter as they are now: their current roles, or null when the account is gone or disabled.
+ * An invitation is only as good as its sender's right to give the role today.
+ */
+function inviterNow(tx: Tx, inviterId: string | null): Person | null {
+	if (!inviterId) return null;
+	const user = tx
+		.select({ isPlatformAdmin: users.isPlatformAdmin, disabledAt: users.disabledAt })
+		.from(users)
+		.where(eq(users.id, inviterId))
+		.get();
+	if (!user || user.disabledAt) return null;
+	const held: Membership[] = tx
+		.select({
+			organisationId: memberships.organisationId,
+			serviceId: memberships.serviceId,
+			role: memberships.role
+		})
+		.from(memberships)
+		.where(eq(memberships.userId, inviterId))
+		.all();
+	return { id: inviterId, isPlatformAdmin: user.isPlatformAdmin, memberships: held };
+}
+
+const inviterMayStillGrant = (
+	tx: Tx,
+	invitation: {
+		invitedBy: string | null;
+		role: Role;
+		organisationId: string;
+		serviceId: string | null;
+	}
+) =>
+	mayGrant(inviterNow(tx, invitation.invitedBy), invitation.role, {
+		organisationId: invitation.organisationId,
+		serviceId: invitation.serviceId ?? undefined
+	});
+
+/**
+ * Withdraws the waiting invitations this person sent that they may no longer give (all of them
+ * once their account is disabled). Called in the same transaction as the change that took the
+ * right away; each withdrawal is audited with its reason, by `actorId`, who made that change.
+ */
+export function withdrawInvitationsSentBy(
+	tx: Tx,
+	inviterId: string,
+	actorId: string,
+	reason: Extract<WithdrawalReason, 'inviter-disabled' | 'inviter-lost-role'>,
+	now: Date
+): number {
+	const waiting = tx
+		.select()
+		.from(invitations)
+		.where(
+			and(
+				eq(invitations.invitedBy, inviterId),
+				isNull(invitations.acceptedAt),
+				isNull(invitations.withdrawnAt),
+				gte(invitations.expiresAt, now)
+			)
+		)
+		.all()
+		.filter((i) => invitationStatus(i, now) === 'pending' && !inviterMayStillGrant(tx, i));
+	for (const invitation of waiting) {
+		tx.update(invitations).set({ withdrawnAt: now }).where(eq(invitations.id, invitation.id)).run();
+		recordAuditEvent(
+			tx,
+			{
+				userId: actorId,
+				organisationId: invitation.organisationId,
+				serviceId: invitation.serviceId,
+				action: 'invitation.withdrawn',
+				entityType: 'invitation',
+				entityId: invitation.id,
+				before: { status: 'pending' },
+				after: { status: 'withdrawn', reason }
+			},
+			now
+		);
+	}
+	return waiting.length;
+}
 
 /** What a person opening an invitation link sees: who invited them to what, or why it cannot be used. */
 export function openInvitation(db: Tx, token: string, now = new Date()) {
@@ -206,7 +336,8 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 			serviceName: services.name,
 			expiresAt: invitations.expiresAt,
 			acceptedAt: invitations.acceptedAt,
-			withdrawnAt: invitations.withdrawnAt
+			withdrawnAt: invitations.withdrawnAt,
+			invitedBy: invitations.invitedBy
 		})
 		.from(invitations)
 		.innerJoin(organisations, eq(organisations.id, invitations.organisationId))
@@ -216,6 +347,7 @@ export function openInvitation(db: Tx, token: string, now = new Date()) {
 	if (!row) return { ok: false, problem: 'unknown' } as const;
 	const status = invitationStatus(row, now);
 	if (status !== 'pending') return { ok: false, problem: status } as const;
+	if (!inviterMayStillGrant(db, row)) return { ok: false, problem: 'inviter' } as const;
 	return { ok: true, invitation: row } as const;
 }
 
@@ -239,7 +371,14 @@ function acceptingUser(
 	if (tx.select({ id: users.id }).from(users).where(eq(users.email, invitation.email)).get())
 		return { problem: 'account-exists' };
 	tx.insert(users)
-		.values({ ...who.newAccount, email: invitation.email, isPlatformAdmin: false })
+		.values({
+			id: who.newAccount.id,
+			name: who.newAccount.name,
+			passwordHash: who.newAccount.passwordHash,
+			createdAt: who.newAccount.createdAt,
+			email: invitation.email,
+			isPlatformAdmin: false
+		})
 		.run();
 	return { userId: who.newAccount.id };
 }

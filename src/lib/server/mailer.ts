@@ -45,12 +45,30 @@ export interface InvitationEmail {
 	expiresAt: Date;
 }
 
-export async function sendInvitationEmail(email: InvitationEmail): Promise<SendOutcome> {
-	return send('invitation', {
+// eslint-disable-next-line no-control-regex
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * Text someone else typed (a name), made safe for one line of a plain-text email: line breaks,
+ * other control characters and direction overrides become spaces, so it cannot add lines of its
+ * own (such as a fake link) or read as something else.
+ */
+export function oneLine(text: string): string {
+	return text.replace(NOT_ONE_LINE, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * The invitation email. Its subject is fixed, and the inviter's name only ever fills its own line
+ * of the template, so whatever a name holds, it cannot pose as the app's own words.
+ */
+export function invitationEmail(email: InvitationEmail) {
+	return {
 		to: email.to,
-		subject: `You are invited to ${email.placeName} on the ImROC self-assessment`,
+		subject: 'Your invitation to the ImROC self-assessment',
 		text: [
-			`${email.invitedBy} has invited you to take part in ${email.placeName} as ${ROLE_LABELS[email.role].toLowerCase()}.`,
+			`You are invited to take part in ${oneLine(email.placeName)} as ${ROLE_LABELS[email.role].toLowerCase()}.`,
+			'',
+			`Invited by: ${oneLine(email.invitedBy)}`,
 			'',
 			`Open this link to accept. It works once, and expires on ${longDate.format(email.expiresAt)}:`,
 			'',
@@ -58,7 +76,11 @@ export async function sendInvitationEmail(email: InvitationEmail): Promise<SendO
 			'',
 			'If you were not expecting this, you can ignore this email.'
 		].join('\n')
-	});
+	};
+}
+
+export async function sendInvitationEmail(email: InvitationEmail): Promise<SendOutcome> {
+	return send('invitation', invitationEmail(email));
 }
 
 export interface PasswordResetEmail {
@@ -73,7 +95,7 @@ export async function sendPasswordResetEmail(email: PasswordResetEmail): Promise
 		to: email.to,
 		subject: 'Set a new password for the ImROC self-assessment',
 		text: [
-			`Hello ${email.name},`,
+			`Hello ${oneLine(email.name)},`,
 			'',
 			'Someone asked for a link to set a new password for your account on the ImROC self-assessment. Open it to choose a new password. It works once, until ' +
 				`${formatInstant(email.expiresAt)}:`,
@@ -121,7 +143,7 @@ export async function sendAccountNoticeEmail(
 		to: to.email,
 		subject: `${subject} (ImROC self-assessment)`,
 		text: [
-			`Hello ${to.name},`,
+			`Hello ${oneLine(to.name)},`,
 			'',
 			`${what} This happened on ${formatInstant(at)}.`,
 			'',

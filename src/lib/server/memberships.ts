@@ -3,6 +3,7 @@ import type { Db } from './db/client';
 import { memberships, services, users } from './db/schema';
 import { recordAuditEvent } from './audit/record';
 import type { Person } from './access/policy';
+import { withdrawInvitationsSentBy } from './invitations';
 
 /** Who holds which role in an organisation (or in one of its services), for the people pages. */
 export function listMemberships(
@@ -100,6 +101,8 @@ export function removeRole(
 			},
 			now
 		);
+		// The invitations they could send only with this role go with it.
+		withdrawInvitationsSentBy(tx, membership.userId, person.id, 'inviter-lost-role', now);
 		return { ok: true } as const;
 	});
 }

@@ -18,7 +18,7 @@ import {
 	type InvitationInput
 } from './invitations';
 import { getMembership, listMemberships, removeRole } from './memberships';
-import { sendInvitationEmail } from './mailer';
+import { emailIsConfigured, sendInvitationEmail } from './mailer';
 
 // The people pages of an organisation and of a service share these rules. What a person sees and
 // changes there follows from `mayGrant`: nobody sees or changes roles they could not give.
@@ -93,9 +93,14 @@ function misplacedRole(input: InvitationInput): FieldErrors | null {
 	return null;
 }
 
+/** What the inviter is told when they pass the link on by hand without vouching for the address. */
+export const VOUCH_MESSAGE =
+	'Confirm that the address is the person’s own: this server cannot email the link, so you pass it on yourself';
+
 /**
- * Invites someone to a role here and returns the one-time link to pass on (also emailed when
- * email is set up). Nobody can give a role above their own.
+ * Invites someone to a role here. With email set up, the link is emailed and never shown (so it
+ * reaches only the address's owner); without, it is shown once for the inviter to pass on, and
+ * the inviter must vouch that the address is the person's. Nobody can give a role above their own.
  */
 export async function invite(
 	db: Db,
@@ -117,10 +122,28 @@ export async function invite(
 			errors: { role: 'You cannot give that role here. Choose one of the roles listed.' }
 		};
 	}
-	const created = createInvitation(db, person, scope.organisationId, input);
+	const byEmail = emailIsConfigured();
+	if (!byEmail && !input.vouched)
+		return { ok: false, status: 400, errors: { vouched: VOUCH_MESSAGE } };
+	const created = createInvitation(
+		db,
+		person,
+		scope.organisationId,
+		input,
+		new Date(),
+		byEmail ? 'email' : 'link'
+	);
 	if (!created.ok) return { ok: false, status: 400, errors: { [created.field]: created.message } };
 
 	const link = `${from.origin}/invitations/${created.token}`;
+	const invited = {
+		email: input.email,
+		roleLabel: ROLE_LABELS[input.role],
+		link: byEmail ? null : link,
+		expiresAt: created.expiresAt
+	};
+	if (!byEmail) return { ok: true, invited };
+
 	const serviceName = input.serviceId
 		? getService(db, scope.organisationId, input.serviceId)?.name
 		: undefined;
@@ -132,21 +155,22 @@ export async function invite(
 		invitedBy: from.inviterName,
 		expiresAt: created.expiresAt
 	});
-	const invited = {
-		email: input.email,
-		roleLabel: ROLE_LABELS[input.role],
-		link,
-		emailed,
-		expiresAt: created.expiresAt
+	if (emailed === 'sent') return { ok: true, invited };
+	// A link nobody received must not stay usable.
+	withdrawInvitation(db, person, scope.organisationId, created.id, new Date(), 'email-not-sent');
+	return {
+		ok: false,
+		status: 503,
+		message:
+			'The invitation email could not be sent, so no invitation was made. Try again later, or ask whoever runs the server to check its email settings.'
 	};
-	return { ok: true, invited };
 }
 
 export type Invited = {
 	email: string;
 	roleLabel: string;
-	link: string;
-	emailed: Awaited<ReturnType<typeof sendInvitationEmail>>;
+	/** The link to pass on by hand; null when it was emailed (it is then never shown). */
+	link: string | null;
 	expiresAt: Date;
 };
 

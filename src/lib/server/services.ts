@@ -8,7 +8,7 @@ import { groupings, organisations, services } from './db/schema';
 import { newId } from './ids';
 import { getGrouping, groupingNamed, insertGrouping } from './groupings';
 import { recordAuditEvent } from './audit/record';
-import { requiredText } from './forms';
+import { freeText, requiredText } from './forms';
 import type { Person } from './access/policy';
 
 export const serviceInputSchema = z.object({
@@ -20,13 +20,7 @@ export const serviceInputSchema = z.object({
 		.max(64)
 		.optional()
 		.transform((v) => v || null),
-	groupingName: z
-		.string()
-		.trim()
-		.max(
-			GROUPING_NAME_MAX_LENGTH,
-			`The name must be ${GROUPING_NAME_MAX_LENGTH} characters or fewer`
-		)
+	groupingName: freeText('the name', GROUPING_NAME_MAX_LENGTH)
 		.optional()
 		.transform((v) => v || null)
 });

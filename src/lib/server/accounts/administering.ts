@@ -8,6 +8,7 @@ import type { Db } from '../db/client';
 import { passwordResets, sessions, totpCredentials, users } from '../db/schema';
 import { newId } from '../ids';
 import { activeSessionCondition, endSessions } from './sessions';
+import { withdrawInvitationsSentBy } from '../invitations';
 
 /** A reset link works for this long after it is issued. */
 const RESET_LINK_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -105,6 +106,8 @@ export function setAccountDisabled(
 			},
 			now
 		);
+		// A disabled account's invitations stop working with it.
+		if (disabled) withdrawInvitationsSentBy(tx, accountId, actorId, 'inviter-disabled', now);
 		return { ok: true, name: account.name, changed: true } as const;
 	});
 }

@@ -1,8 +1,9 @@
 // Changing a service's plan: adding and changing actions, and progress notes. Every change is
 // checked against the service and written with its audit event in one transaction.
 
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, gte } from 'drizzle-orm';
 import { isClosedStatus, whyStatusCannotChange } from '$lib/domain/actions';
+import { minutesToWait, POSTING_WINDOW_MS, POSTS_PER_HOUR } from '$lib/domain/posting-limits';
 import type { Person } from '../access/policy';
 import { recordAuditEvent } from '../audit/record';
 import type { Db } from '../db/client';
@@ -84,7 +85,13 @@ export function createAction(
 			organisationId,
 			serviceId,
 			assessmentId: latest?.id ?? null,
-			...input,
+			challengeId: input.challengeId,
+			title: input.title,
+			description: input.description,
+			ownerUserId: input.ownerUserId,
+			ownerName: input.ownerName,
+			startDate: input.startDate,
+			dueDate: input.dueDate,
 			status: 'not_started' as const,
 			createdAt: now,
 			createdBy: person.id,
@@ -157,7 +164,19 @@ export function updateAction(
 			return { ok: true } as const;
 		const closedAt = closedAtAfter(before, input.status, now);
 		tx.update(improvementActions)
-			.set({ ...input, closedAt, updatedAt: now })
+			.set({
+				challengeId: input.challengeId,
+				title: input.title,
+				description: input.description,
+				ownerUserId: input.ownerUserId,
+				ownerName: input.ownerName,
+				startDate: input.startDate,
+				dueDate: input.dueDate,
+				status: input.status,
+				outcome: input.outcome,
+				closedAt,
+				updatedAt: now
+			})
 			.where(eq(improvementActions.id, actionId))
 			.run();
 		recordAuditEvent(
@@ -178,14 +197,35 @@ export function updateAction(
 	});
 }
 
+/** Minutes this person must wait before another progress note, or null when they may add one. */
+export function noteWait(db: Pick<Db, 'select'>, userId: string, now: Date): number | null {
+	const nth = db
+		.select({ at: actionNotes.createdAt })
+		.from(actionNotes)
+		.where(
+			and(
+				eq(actionNotes.userId, userId),
+				gte(actionNotes.createdAt, new Date(now.getTime() - POSTING_WINDOW_MS))
+			)
+		)
+		.orderBy(desc(actionNotes.createdAt))
+		.limit(1)
+		.offset(POSTS_PER_HOUR - 1)
+		.get();
+	return minutesToWait(nth?.at ?? null, now);
+}
+
+/** Adds a progress note, unless the person has already added as many as an hour allows. */
 export function addActionNote(
 	db: Db,
 	person: Person,
 	action: { id: string; organisationId: string; serviceId: string },
 	body: string,
 	now = new Date()
-) {
-	db.transaction((tx) => {
+): { ok: true } | { ok: false; minutesToWait: number } {
+	return db.transaction((tx) => {
+		const wait = noteWait(tx, person.id, now);
+		if (wait !== null) return { ok: false as const, minutesToWait: wait };
 		const id = newId();
 		tx.insert(actionNotes)
 			.values({ id, actionId: action.id, userId: person.id, body, createdAt: now })
@@ -203,5 +243,6 @@ export function addActionNote(
 			},
 			now
 		);
+		return { ok: true as const };
 	});
 }

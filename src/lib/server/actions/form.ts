@@ -8,18 +8,9 @@ import {
 	MAX_ACTION_TITLE_LENGTH,
 	MAX_OWNER_NAME_LENGTH
 } from '$lib/domain/actions';
-import { datePart, requiredText } from '../forms';
+import { datePart, freeText, optionalText, requiredText } from '../forms';
 
-export const optionalText = (label: string, max: number) =>
-	z
-		.string()
-		.default('')
-		.pipe(
-			z
-				.string()
-				.trim()
-				.max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`)
-		);
+export { optionalText };
 
 /** Day, month and year boxes: null when all are empty, undefined when they are not a real date. */
 function dateFrom(day: string, month: string, year: string): string | null | undefined {
@@ -35,12 +26,12 @@ export const actionInputSchema = z
 			.min(1, 'Select the challenge the action is about')
 			.max(64, 'Select the challenge from the list'),
 		title: requiredText('a title for the action', MAX_ACTION_TITLE_LENGTH),
-		description: optionalText('The description', MAX_ACTION_TEXT_LENGTH),
+		description: optionalText('the description', MAX_ACTION_TEXT_LENGTH),
 		ownerUserId: z
 			.string()
 			.default('')
 			.pipe(z.string().trim().max(64, 'Select the owner from the list')),
-		ownerName: optionalText("The owner's name", MAX_OWNER_NAME_LENGTH),
+		ownerName: optionalText("the owner's name", MAX_OWNER_NAME_LENGTH, 'line'),
 		startDay: datePart,
 		startMonth: datePart,
 		startYear: datePart,
@@ -110,12 +101,12 @@ export const actionUpdateSchema = z.intersection(
 	actionInputSchema,
 	z.object({
 		status: z.enum(ACTION_STATUSES, { error: 'Select a status from the list' }),
-		outcome: optionalText('The outcome note', MAX_ACTION_TEXT_LENGTH)
+		outcome: optionalText('the outcome note', MAX_ACTION_TEXT_LENGTH)
 	})
 );
 
 export type ActionUpdate = z.infer<typeof actionUpdateSchema>;
 
 export const actionNoteSchema = z.object({
-	body: requiredText('the progress note', MAX_ACTION_TEXT_LENGTH)
+	body: freeText('the progress note', MAX_ACTION_TEXT_LENGTH, { required: true, kind: 'long' })
 });

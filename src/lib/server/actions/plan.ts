@@ -1,8 +1,9 @@
 // A service's improvement plan, as its pages read it: the latest assessment's priorities with
 // their actions, then every other action; who can own one, and what it can be about.
 
-import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, or } from 'drizzle-orm';
 import { londonDate } from '$lib/domain/london-days';
+import { pageWindow, type Paging } from '$lib/domain/paging';
 import type { Db } from '../db/client';
 import {
 	actionNotes,
@@ -63,8 +64,17 @@ export function possibleOwners(
 		.all();
 }
 
-export function actionNotesFor(db: Db, actionId: string) {
-	return db
+/** One page of an action's progress notes with who wrote them (newest first unless asked). */
+export function actionNotesFor(
+	db: Db,
+	actionId: string,
+	paging: Paging = { page: 1, order: 'newest' }
+) {
+	const where = eq(actionNotes.actionId, actionId);
+	const total = db.select({ n: count() }).from(actionNotes).where(where).get()?.n ?? 0;
+	const window = pageWindow(paging.page, total);
+	const by = paging.order === 'oldest' ? asc : desc;
+	const items = db
 		.select({
 			id: actionNotes.id,
 			body: actionNotes.body,
@@ -73,9 +83,12 @@ export function actionNotesFor(db: Db, actionId: string) {
 		})
 		.from(actionNotes)
 		.leftJoin(users, eq(users.id, actionNotes.userId))
-		.where(eq(actionNotes.actionId, actionId))
-		.orderBy(desc(actionNotes.createdAt))
+		.where(where)
+		.orderBy(by(actionNotes.createdAt), by(actionNotes.id))
+		.limit(window.limit)
+		.offset(window.offset)
 		.all();
+	return { items, total, page: window.page, pages: window.pages, order: paging.order };
 }
 
 /** The challenges an action can be about: those of the service's current pack, plus its own. */

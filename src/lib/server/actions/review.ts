@@ -82,7 +82,7 @@ export interface ReviewInput {
 	note: string;
 }
 
-const reviewNote = optionalText('The review note', MAX_ACTION_TEXT_LENGTH);
+const reviewNote = optionalText('the review note', MAX_ACTION_TEXT_LENGTH);
 
 /** Reads the review form for exactly the actions listed for review; others are not accepted. */
 export function parseReviewForm(

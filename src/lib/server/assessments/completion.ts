@@ -18,7 +18,7 @@ import { unreviewedActionCount } from '../actions/review';
 import type { Db } from '../db/client';
 import { assessments, rounds } from '../db/schema';
 import { frameworkContent, type FrameworkContent } from '../frameworks/queries';
-import type { FieldErrors } from '../forms';
+import { withoutHiddenCharacters, type FieldErrors } from '../forms';
 import type { AgreedScoreInput } from './form';
 import { countCompletedAssessment, uncountCompletedAssessment } from './level-counts';
 import { agreedScoresFor } from './queries';
@@ -158,6 +158,7 @@ export const undoCompletionInputSchema = z.object({
 		.trim()
 		.min(1, UNDO_COMPLETION_REASON_MESSAGES.missing)
 		.max(UNDO_COMPLETION_REASON_MAX_LENGTH, UNDO_COMPLETION_REASON_MESSAGES.tooLong)
+		.superRefine(withoutHiddenCharacters('the reason', 'long'))
 });
 
 export const confirmCompletionInputSchema = z.object({

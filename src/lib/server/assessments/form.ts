@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { EVIDENCE_SOURCE_KEYS, PRIORITY_COUNT, type EvidenceSource } from '$lib/domain/evidence';
 import { agreedScoreField } from '$lib/forms/field-names';
 import type { FrameworkContent } from '../frameworks/queries';
-import type { FieldErrors } from '../forms';
+import { freeText, type FieldErrors } from '../forms';
 
 export const MAX_EVIDENCE_LENGTH = 10_000;
 
@@ -41,14 +41,7 @@ export interface AssessmentInput extends TeamPlanInput {
 	scores: AgreedScoreInput[];
 }
 
-const longText = (label: string) =>
-	z
-		.string()
-		.trim()
-		.max(
-			MAX_EVIDENCE_LENGTH,
-			`${label} must be ${MAX_EVIDENCE_LENGTH.toLocaleString('en-GB')} characters or fewer`
-		);
+const longText = (label: string) => freeText(label, MAX_EVIDENCE_LENGTH, { kind: 'long' });
 
 /** Reads the form's fields, noting each problem under the field's own name. */
 function fieldReader(form: FormData, errors: FieldErrors) {

@@ -47,7 +47,14 @@ export function createFirstAdministrator(
 	const created = db.transaction((tx) => {
 		if ((tx.select({ n: count() }).from(users).get()?.n ?? 0) > 0) return false;
 		tx.insert(users)
-			.values({ ...row, isPlatformAdmin: true })
+			.values({
+				id: row.id,
+				name: row.name,
+				email: row.email,
+				passwordHash: row.passwordHash,
+				createdAt: row.createdAt,
+				isPlatformAdmin: true
+			})
 			.run();
 		return true;
 	});

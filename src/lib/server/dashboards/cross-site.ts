@@ -7,12 +7,19 @@ import { z } from 'zod';
 import {
 	benchmark,
 	chosenFramework,
-	formatMedian,
 	medianFromCounts,
 	medianValue,
 	parseLevelCounts,
 	type Benchmark
 } from '$lib/domain/dashboards';
+import {
+	periodWords,
+	realMedian,
+	siteRoundMedian,
+	sitesToShow,
+	formatShownMedian,
+	type ShownMedian
+} from '$lib/domain/cross-site';
 import type { DataTable } from '$lib/format/data-table';
 import { may, type Person } from '../access/policy';
 import type { Db } from '../db/client';
@@ -31,16 +38,25 @@ import {
 	type ChallengeColumn
 } from './framework-shape';
 
-type Site = { id: string; name: string };
+/** A site as the view computes with it; `named` when the person may see its name. */
+type Site = { id: string; name: string; named: boolean };
 
-/** The sites a person may compare: every organisation for a platform administrator, otherwise those that granted them facilitator access. */
+/**
+ * The sites a person may compare: every organisation for a platform administrator, otherwise those
+ * that granted them facilitator access. Named are those in which the person holds a role.
+ */
 function comparableSites(db: Db, person: Person): Site[] {
 	const all = db
 		.select({ id: organisations.id, name: organisations.name })
 		.from(organisations)
 		.orderBy(asc(organisations.name))
 		.all();
-	return all.filter((o) => may(person, 'sites.compare', { organisationId: o.id }));
+	return all
+		.filter((o) => may(person, 'sites.compare', { organisationId: o.id }))
+		.map((o) => ({
+			...o,
+			named: person.memberships.some((m) => m.organisationId === o.id)
+		}));
 }
 
 const crossSiteFilterSchema = z.object({
@@ -73,9 +89,10 @@ function prepareCrossSiteStatements(db: Db) {
 			.select({
 				organisationId: rounds.organisationId,
 				roundId: rounds.id,
-				title: rounds.title,
 				periodStart: rounds.periodStart,
+				periodEnd: rounds.periodEnd,
 				frameworkId: rounds.frameworkId,
+				completed: sql<number>`(select count(*) from assessment where assessment.round_id = ${rounds.id} and assessment.status = 'complete')`,
 				counts: sql<string>`group_concat(${roundLevelTotals.level} || ':' || ${roundLevelTotals.scores}, ',' order by ${roundLevelTotals.level})`
 			})
 			.from(roundLevelTotals)
@@ -111,7 +128,7 @@ function crossSiteStatements(db: Db) {
 	return statements;
 }
 
-type LatestRound = { roundId: string; title: string; periodStart: string };
+type LatestRound = { roundId: string; period: string; periodStart: string; completed: number };
 type RoundCounts = ReturnType<ReturnType<typeof prepareCrossSiteStatements>['roundCounts']['all']>;
 
 /**
@@ -148,20 +165,21 @@ function siteTrends(sites: Site[], rows: RoundCounts) {
 		if (!seen || r.periodStart > seen.periodStart)
 			latestRound.set(r.organisationId, {
 				roundId: r.roundId,
-				title: r.title,
-				periodStart: r.periodStart
+				period: periodWords(r.periodStart, r.periodEnd),
+				periodStart: r.periodStart,
+				completed: r.completed
 			});
 	}
 	const periods = [...new Set(rows.map((r) => r.periodStart))].sort();
 	const medians = new Map(
 		rows.map((r) => [
 			`${r.organisationId}|${r.periodStart}`,
-			medianFromCounts(parseLevelCounts(r.counts))
+			siteRoundMedian(medianFromCounts(parseLevelCounts(r.counts)), r.completed)
 		])
 	);
 	const trend = sites.map((site) => ({
 		site,
-		medians: periods.map((p) => medians.get(`${site.id}|${p}`) ?? null)
+		medians: periods.map((p): ShownMedian => medians.get(`${site.id}|${p}`) ?? null)
 	}));
 	return { latestRound, periods, trend };
 }
@@ -180,11 +198,18 @@ function siteHeatmap(
 	const bySiteChallenge = new Map(
 		rows.map((r) => [`${r.organisationId}|${r.key}`, medianFromCounts(parseLevelCounts(r.counts))])
 	);
-	return sites.map((site) => ({
-		site,
-		round: latestRound.get(site.id) ?? null,
-		medians: challengeColumns.map((c) => bySiteChallenge.get(`${site.id}|${c.key}`) ?? null)
-	}));
+	return sites.map((site) => {
+		const round = latestRound.get(site.id) ?? null;
+		return {
+			site,
+			round,
+			medians: challengeColumns.map(
+				(c): ShownMedian =>
+					round &&
+					siteRoundMedian(bySiteChallenge.get(`${site.id}|${c.key}`) ?? null, round.completed)
+			)
+		};
+	});
 }
 
 type SiteHeatmap = ReturnType<typeof siteHeatmap>;
@@ -193,10 +218,10 @@ type SiteHeatmap = ReturnType<typeof siteHeatmap>;
 function benchmarks(heatmap: SiteHeatmap, chosen: Site, challengeColumns: ChallengeColumn[]) {
 	const chosenRow = heatmap.find((h) => h.site.id === chosen.id)!;
 	return challengeColumns.map((challenge, i): { challenge: ChallengeColumn; result: Benchmark } => {
-		const site = chosenRow.medians[i];
+		const site = realMedian(chosenRow.medians[i]);
 		const others = heatmap
 			.filter((h) => h.site.id !== chosen.id)
-			.map((h) => h.medians[i])
+			.map((h) => realMedian(h.medians[i]))
 			.filter((m): m is NonNullable<typeof m> => m !== null)
 			.map(medianValue);
 		return { challenge, result: benchmark(site ? medianValue(site) : null, others) };
@@ -211,51 +236,55 @@ function crossSiteTables(
 		trend,
 		periods
 	}: { heatmap: SiteHeatmap; trend: ReturnType<typeof siteTrends>['trend']; periods: string[] },
-	chosen: Site,
+	chosen: Site | null,
 	compared: ReturnType<typeof benchmarks>
 ): Record<string, DataTable> {
 	return {
 		heatmap: {
 			caption: 'Median agreed level by site and challenge, in each site’s latest completed round',
-			head: ['Site', 'Round', ...challengeColumns.map(challengeHeading)],
+			head: ['Site', 'Round period', ...challengeColumns.map(challengeHeading)],
 			rows: heatmap.map((h) => [
 				h.site.name,
-				h.round?.title ?? 'No completed round',
-				...h.medians.map(formatMedian)
+				h.round?.period ?? 'No completed round',
+				...h.medians.map(formatShownMedian)
 			])
 		},
 		trend: {
 			caption: 'Median agreed level over all challenges, by site and round start',
 			head: ['Site', ...periods],
-			rows: trend.map((t) => [t.site.name, ...t.medians.map(formatMedian)])
+			rows: trend.map((t) => [t.site.name, ...t.medians.map(formatShownMedian)])
 		},
-		benchmark: {
-			caption: `${chosen.name} beside the other sites: medians per challenge`,
-			head: [
-				'Challenge',
-				chosen.name,
-				'Other sites',
-				'Lowest',
-				'Lower quartile',
-				'Median',
-				'Upper quartile',
-				'Highest'
-			],
-			rows: compared.map(({ challenge, result }) => [
-				challengeHeading(challenge),
-				result.site,
-				result.kind === 'compared' ? result.others.count : result.otherSites,
-				...(result.kind === 'compared'
-					? [
-							result.others.min,
-							result.others.lowerQuartile,
-							result.others.median,
-							result.others.upperQuartile,
-							result.others.max
-						]
-					: ['Withheld: fewer than 3 other sites', null, null, null, null])
-			])
-		}
+		...(chosen && { benchmark: benchmarkTable(chosen, compared) })
+	};
+}
+
+function benchmarkTable(chosen: Site, compared: ReturnType<typeof benchmarks>): DataTable {
+	return {
+		caption: `${chosen.name} beside the other sites: medians per challenge`,
+		head: [
+			'Challenge',
+			chosen.name,
+			'Other sites',
+			'Lowest',
+			'Lower quartile',
+			'Median',
+			'Upper quartile',
+			'Highest'
+		],
+		rows: compared.map(({ challenge, result }) => [
+			challengeHeading(challenge),
+			result.site,
+			result.kind === 'compared' ? result.others.count : result.otherSites,
+			...(result.kind === 'compared'
+				? [
+						result.others.min,
+						result.others.lowerQuartile,
+						result.others.median,
+						result.others.upperQuartile,
+						result.others.max
+					]
+				: ['Withheld: fewer than 3 other sites', null, null, null, null])
+		])
 	};
 }
 
@@ -266,24 +295,53 @@ function crossSiteTables(
  */
 export function crossSiteView(
 	db: Db,
-	sites: Site[],
+	/** Without `named`, a site is named (as to a person who holds a role in each). */
+	asked: (Omit<Site, 'named'> & { named?: boolean })[],
 	chosenSiteId: string | undefined,
 	askedFramework?: string
 ) {
-	if (sites.length === 0) return null;
+	if (asked.length === 0) return null;
+	const sites = asked.map((s) => ({ ...s, named: s.named ?? true }));
 	const allRows = countedRounds(db, sites);
 	const ofView = frameworkOfView(db, allRows, askedFramework);
 	if (!ofView) return null;
 	const { choices, framework } = ofView;
 	const rows = allRows.filter((r) => framework.frameworkIds.includes(r.frameworkId));
 	const shape = frameworkShape(db, framework.latestFrameworkId);
-	const { latestRound, periods, trend } = siteTrends(sites, rows);
-	const heatmap = siteHeatmap(db, sites, shape.challenges, latestRound);
-	const chosen = sites.find((s) => s.id === chosenSiteId) ?? sites[0];
-	const compared = benchmarks(heatmap, chosen, shape.challenges);
+	const computed = siteTrends(sites, rows);
+	const fullHeatmap = siteHeatmap(db, sites, shape.challenges, computed.latestRound);
+	const { shown, hidden } = sitesToShow(
+		fullHeatmap.map((h) => ({
+			...h.site,
+			hasMedian: h.medians.some((m) => realMedian(m) !== null)
+		}))
+	);
+	// Unnamed sites are shown by label only, with an id that says nothing of the organisation.
+	const publicSite = new Map(
+		shown.map((s, i): [string, Site] => [
+			s.id,
+			{ id: s.named ? s.id : `other-${i}`, name: s.label, named: s.named }
+		])
+	);
+	// In the order sitesToShow gives: the order of names would tell lettered sites apart.
+	const inShownOrder = <R extends { site: Site }>(rows: R[]) => {
+		const bySite = new Map(rows.map((r) => [r.site.id, r]));
+		return shown.map((s) => ({ ...bySite.get(s.id)!, site: publicSite.get(s.id)! }));
+	};
+	const heatmap = inShownOrder(fullHeatmap);
+	const trend = inShownOrder(computed.trend);
+	const shownSites = [...publicSite.values()];
+	const named = shownSites.filter((s) => s.named);
+	const chosen = named.find((s) => s.id === chosenSiteId) ?? named[0] ?? null;
+	const compared = chosen ? benchmarks(heatmap, chosen, shape.challenges) : [];
+	const { periods } = computed;
 	return {
 		framework: frameworkSummary(framework, choices),
-		sites,
+		sites: shownSites,
+		/** The sites that may be benchmarked: those named to the person. */
+		benchmarkable: named,
+		/** How many other sites have a median but are too few to show without naming them. */
+		hiddenSites: hidden,
 		chosen,
 		scale: shape.scale,
 		challenges: shape.challenges,

@@ -10,7 +10,13 @@ import {
 	formatMedian
 } from '$lib/domain/dashboards';
 import type { DataTable } from '$lib/format/data-table';
-import { PERSPECTIVE_LABELS } from '$lib/domain/ratings';
+import {
+	isPerspective,
+	PERSPECTIVE_LABELS,
+	perspectiveLabel as foldedPerspectiveLabel,
+	perspectivesToFold
+} from '$lib/domain/ratings';
+import { submittedPeople } from '../ratings/spread';
 import type { Db } from '../db/client';
 import {
 	agreedScores,
@@ -87,8 +93,12 @@ function perspectiveGap(
 	db: Db,
 	assessmentId: string,
 	shape: FrameworkShape,
-	agreed: ReturnType<typeof agreedByKey>
+	agreed: ReturnType<typeof agreedByKey>,
+	agreesLevels: boolean
 ) {
+	// Lone raters' perspectives are folded into "other" for all but those who agree the levels.
+	const fold = perspectivesToFold(submittedPeople(db, assessmentId), agreesLevels);
+	const folded = (p: string) => (isPerspective(p) && fold.has(p) ? 'other' : p);
 	const rows = db
 		.select({
 			key: challenges.packChallengeKey,
@@ -114,9 +124,13 @@ function perspectiveGap(
 		)
 		.groupBy(challenges.packChallengeKey, assessmentRaters.perspective, ratings.level)
 		.all();
-	const perspectives = [...new Set(rows.map((r) => r.perspective))].sort();
+	const perspectives = [...new Set(rows.map((r) => folded(r.perspective)))].sort();
 	const counts = countsByKey(
-		rows.map((r) => ({ key: `${r.key}|${r.perspective}`, level: r.level, count: r.raters }))
+		rows.map((r) => ({
+			key: `${r.key}|${folded(r.perspective)}`,
+			level: r.level,
+			count: r.raters
+		}))
 	);
 	const scaleValues = shape.scale.map((l) => l.value);
 	const gap = shape.challenges.map((c) => {
@@ -130,7 +144,9 @@ function perspectiveGap(
 			raters: spreads.map((s) => s.total)
 		};
 	});
-	return { perspectives, gap };
+	const label = (p: string) =>
+		isPerspective(p) ? foldedPerspectiveLabel(p, fold) : perspectiveLabel(p);
+	return { perspectives: perspectives.map((p) => ({ key: p, label: label(p) })), gap };
 }
 
 /** Each challenge's agreed level now and in the round before, with the latest evidence. */
@@ -155,7 +171,7 @@ interface Parts {
 	shape: FrameworkShape;
 	comparison: Comparison;
 	trend: FrameworkProgress | null;
-	perspectives: string[];
+	perspectives: { key: string; label: string }[];
 	gap: ReturnType<typeof perspectiveGap>['gap'];
 	changes: ReturnType<typeof changedChallenges<Comparison[number]>>;
 }
@@ -191,10 +207,7 @@ function serviceTables({
 			head: [
 				'Challenge',
 				'Agreed level',
-				...perspectives.flatMap((p) => [
-					`${perspectiveLabel(p)} (median)`,
-					`${perspectiveLabel(p)} (raters)`
-				])
+				...perspectives.flatMap((p) => [`${p.label} (median)`, `${p.label} (raters)`])
 			],
 			rows: gap.map((g) => [
 				challengeHeading(g),
@@ -222,7 +235,13 @@ function serviceTables({
  * framework: the one asked for, or else the latest completed assessment's; only assessments on
  * that framework are compared.
  */
-export function serviceDashboard(db: Db, serviceId: string, filters: ServiceDashboardFilters = {}) {
+export function serviceDashboard(
+	db: Db,
+	serviceId: string,
+	filters: ServiceDashboardFilters = {},
+	/** Whether the viewer agrees the service's levels: only they see lone raters' perspectives. */
+	viewer: { agreesLevels: boolean } = { agreesLevels: false }
+) {
 	const completed = completedAssessments(db, serviceId);
 	if (completed.length === 0) return null;
 	const choices = frameworksOf(
@@ -235,7 +254,13 @@ export function serviceDashboard(db: Db, serviceId: string, filters: ServiceDash
 	const latestLevels = agreedByKey(db, latest.id);
 	const previousLevels = agreedByKey(db, previous?.id);
 	const comparison = comparisonOf(shape, latestLevels, previousLevels);
-	const { perspectives, gap } = perspectiveGap(db, latest.id, shape, latestLevels);
+	const { perspectives, gap } = perspectiveGap(
+		db,
+		latest.id,
+		shape,
+		latestLevels,
+		viewer.agreesLevels
+	);
 	const changes = changedChallenges(comparison);
 	const trend = serviceProgress(db, serviceId).find((p) => p.packKey === chosen.packKey) ?? null;
 	return {
@@ -246,7 +271,7 @@ export function serviceDashboard(db: Db, serviceId: string, filters: ServiceDash
 		challenges: shape.challenges,
 		comparison,
 		trend,
-		perspectives: perspectives.map((p) => ({ key: p, label: perspectiveLabel(p) })),
+		perspectives,
 		gap,
 		changes,
 		tables: serviceTables({

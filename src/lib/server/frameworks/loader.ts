@@ -65,7 +65,14 @@ export function insertPack(tx: Tx, pack: FrameworkPack, contentHash: string, now
 		})
 		.run();
 	tx.insert(levels)
-		.values(pack.scale.map((level) => ({ frameworkId, ...level })))
+		.values(
+			pack.scale.map((level) => ({
+				frameworkId,
+				value: level.value,
+				name: level.name,
+				description: level.description
+			}))
+		)
 		.run();
 	pack.challenges.forEach((challenge, index) => {
 		const challengeId = newId();

@@ -3,8 +3,12 @@
 
 import { and, count, eq, isNotNull, or } from 'drizzle-orm';
 import {
+	foldPerspectives,
 	isPerspective,
+	perspectiveLabel,
+	perspectivesToFold,
 	summariseRatings,
+	type Perspective,
 	type ChallengeSpreadSummary,
 	type RatingCount
 } from '$lib/domain/ratings';
@@ -65,10 +69,33 @@ function submittedCounts(db: Db, assessmentId: string): Map<string, RatingCount[
 	return byChallenge;
 }
 
-/** The spread of submitted ratings for every challenge of the assessment, in framework order. */
+/** How many people submitted their ratings from each perspective. */
+export function submittedPeople(
+	db: Pick<Db, 'select'>,
+	assessmentId: string
+): Map<Perspective, number> {
+	const rows = db
+		.select({ perspective: assessmentRaters.perspective, n: count() })
+		.from(assessmentRaters)
+		.where(
+			and(eq(assessmentRaters.assessmentId, assessmentId), isNotNull(assessmentRaters.submittedAt))
+		)
+		.groupBy(assessmentRaters.perspective)
+		.all();
+	const people = new Map<Perspective, number>();
+	for (const row of rows) if (isPerspective(row.perspective)) people.set(row.perspective, row.n);
+	return people;
+}
+
+/**
+ * The spread of submitted ratings for every challenge of the assessment, in framework order. For
+ * anyone who does not agree the levels, a perspective fewer than three people rated from is
+ * folded into "other perspectives" (see `perspectivesToFold`).
+ */
 export function ratingSpread(
 	db: Db,
-	assessmentId: string
+	assessmentId: string,
+	{ agreesLevels }: { agreesLevels: boolean }
 ): {
 	scale: { value: number; name: string; description: string }[];
 	challenges: ChallengeRatingSpread[];
@@ -82,17 +109,21 @@ export function ratingSpread(
 	if (!frameworkId) return { scale: [], challenges: [] };
 	const content = frameworkContent(db, frameworkId);
 	const byChallenge = submittedCounts(db, assessmentId);
+	const fold = perspectivesToFold(submittedPeople(db, assessmentId), agreesLevels);
 	return {
 		scale: content.scale,
 		challenges: content.challenges.map((c) => {
-			const counts = byChallenge.get(c.id) ?? [];
+			const counts = foldPerspectives(byChallenge.get(c.id) ?? [], fold);
+			const summary = summariseRatings(counts, content.scale);
+			for (const row of summary.spread.byPerspective)
+				row.label = perspectiveLabel(row.perspective, fold);
 			return {
 				challengeId: c.id,
 				position: c.position,
 				name: c.name,
 				shortLabel: c.shortLabel,
 				ratings: counts,
-				...summariseRatings(counts, content.scale)
+				...summary
 			};
 		})
 	};

@@ -3,6 +3,7 @@
 
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { withoutHiddenCharacters } from '../forms';
 import {
 	REOPEN_REASON_MAX_LENGTH,
 	REOPEN_REASON_MESSAGES,
@@ -98,6 +99,7 @@ export const reopenInputSchema = z.object({
 		.trim()
 		.min(1, REOPEN_REASON_MESSAGES.missing)
 		.max(REOPEN_REASON_MAX_LENGTH, REOPEN_REASON_MESSAGES.tooLong)
+		.superRefine(withoutHiddenCharacters('the reason', 'long'))
 });
 
 export type RoundReopening =

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { formFailure } from '$lib/server/http/failure';
 import { requireOrganisation, requireService } from '$lib/server/http/require';
 import { parseForm } from '$lib/server/forms';
+import { emailIsConfigured } from '$lib/server/mailer';
 import { invitationInputSchema } from '$lib/server/invitations';
 import {
 	invite,
@@ -36,7 +37,12 @@ function peopleHere(event: PeopleEvent) {
 
 export function loadPeople(event: PeopleEvent) {
 	const { db, person, organisation, scope, serviceHeading } = peopleHere(event);
-	return { organisation, service: serviceHeading, ...peoplePage(db, person, scope) };
+	return {
+		organisation,
+		service: serviceHeading,
+		emailConfigured: emailIsConfigured(),
+		...peoplePage(db, person, scope)
+	};
 }
 
 const idSchema = z.object({ id: z.string().min(1).max(64) });

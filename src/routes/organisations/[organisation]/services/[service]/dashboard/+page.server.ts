@@ -1,11 +1,18 @@
 import { requireService } from '$lib/server/http/require';
+import { may } from '$lib/server/access/policy';
 import { serviceDashboard, serviceDashboardFiltersFromUrl } from '$lib/server/dashboards/service';
 import { serviceAssessments } from '$lib/server/assessments/queries';
 import type { PageServerLoad } from './$types';
 
 export const load = ((event) => {
-	const { db, organisation, service } = requireService(event, 'service.view');
-	const dashboard = serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url));
+	const { db, person, organisation, service } = requireService(event, 'service.view');
+	const agreesLevels = may(person, 'assessment.edit', {
+		organisationId: service.organisationId,
+		serviceId: service.id
+	});
+	const dashboard = serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url), {
+		agreesLevels
+	});
 	return {
 		organisation,
 		service: { id: service.id, name: service.name, type: service.type },

@@ -10,6 +10,8 @@ import { may } from '$lib/server/access/policy';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { parseForm } from '$lib/server/forms';
 import { addComment, commentInputSchema, listComments } from '$lib/server/comments';
+import { COMMENT_PAGING, pagingFrom } from '$lib/domain/paging';
+import { tooManyPostsMessage } from '$lib/domain/posting-limits';
 import { ratingSpread } from '$lib/server/ratings/spread';
 import { raterOf } from '$lib/server/ratings/raters';
 import { actionsToReview } from '$lib/server/actions/review';
@@ -47,7 +49,9 @@ export const load = ((event) => {
 			reviewed,
 			justSaved: event.url.searchParams.has('reviewed')
 		},
-		spread: seesOthersRatings(ownRater) ? ratingSpread(db, assessment.id) : null,
+		spread: seesOthersRatings(ownRater)
+			? ratingSpread(db, assessment.id, { agreesLevels: mayAgree })
+			: null,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
 		draftWithheld: !showDraft,
@@ -77,8 +81,14 @@ export const load = ((event) => {
 			assessment.status === 'complete' &&
 			assessment.roundStatus === 'open' &&
 			may(person, 'organisation.manage', resource),
-		comments: showDraft ? listComments(db, assessment.id) : [],
-		canComment: showDraft && may(person, 'assessment.comment', resource),
+		comments: showDraft
+			? listComments(
+					db,
+					assessment.id,
+					pagingFrom(event.url.searchParams, COMMENT_PAGING, 'oldest')
+				)
+			: null,
+		canComment: !locked && showDraft && may(person, 'assessment.comment', resource),
 		/** Which save brought the person back: '' for the whole form, a challenge's id, or the plan. */
 		saved: event.url.searchParams.get('saved'),
 		undone: event.url.searchParams.has('undone')
@@ -178,10 +188,20 @@ export const actions = {
 		}
 		const parsed = parseForm(commentInputSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
-		addComment(db, person, assessment, organisation.id, parsed.data.body);
+		const added = addComment(db, person, assessment, organisation.id, parsed.data.body);
+		if (!added.ok && added.reason === 'locked') {
+			const errors = { body: `${added.message} No more comments can be added.` };
+			return formFailure(event, 409, posted, { errors });
+		}
+		if (!added.ok) {
+			const errors = { body: tooManyPostsMessage('comments', added.minutesToWait) };
+			return formFailure(event, 429, posted, { errors });
+		}
+		// Oldest first, the new comment is on the last page.
+		const { pages } = listComments(db, assessment.id);
 		redirect(
 			303,
-			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}#comments`
+			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?${COMMENT_PAGING.page}=${pages}#comments`
 		);
 	}
 } satisfies Actions;

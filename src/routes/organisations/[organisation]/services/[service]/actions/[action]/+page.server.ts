@@ -8,6 +8,8 @@ import { actionNotesFor } from '$lib/server/actions/plan';
 import { addActionNote } from '$lib/server/actions/changes';
 import { londonDate } from '$lib/domain/london-days';
 import { isOverdue } from '$lib/domain/actions';
+import { NOTE_PAGING, pagingFrom } from '$lib/domain/paging';
+import { tooManyPostsMessage } from '$lib/domain/posting-limits';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = ((event) => {
@@ -16,7 +18,7 @@ export const load = ((event) => {
 	return {
 		organisation,
 		action: { ...action, overdue: isOverdue(action, londonDate(new Date())) },
-		notes: actionNotesFor(db, action.id),
+		notes: actionNotesFor(db, action.id, pagingFrom(event.url.searchParams, NOTE_PAGING, 'newest')),
 		canEdit: may(person, 'plan.edit', resource),
 		canNote: may(person, 'action.note', { ...resource, ownerUserId: action.ownerUserId })
 	};
@@ -28,7 +30,11 @@ export const actions = {
 		const posted = await event.request.formData();
 		const parsed = parseForm(actionNoteSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
-		addActionNote(db, person, action, parsed.data.body);
+		const added = addActionNote(db, person, action, parsed.data.body);
+		if (!added.ok) {
+			const errors = { body: tooManyPostsMessage('progress notes', added.minutesToWait) };
+			return formFailure(event, 429, posted, { errors });
+		}
 		redirect(
 			303,
 			`/organisations/${action.organisationId}/services/${action.serviceId}/actions/${action.id}?noted#notes`

@@ -11,7 +11,8 @@ import {
 import { requireRater } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import { frameworkContent } from '$lib/server/frameworks/queries';
-import { parseForm } from '$lib/server/forms';
+import { freeText, parseForm } from '$lib/server/forms';
+import { may } from '$lib/server/access/policy';
 import { ownRatings, saveRatings, type RatingAnswer } from '$lib/server/ratings/answers';
 import { ratingSpread } from '$lib/server/ratings/spread';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
@@ -40,7 +41,12 @@ export const load = ((event) => {
 		return {
 			...common,
 			step: { kind: 'summary' } as RatingStep,
-			spread: ratingSpread(db, assessment.id),
+			spread: ratingSpread(db, assessment.id, {
+				agreesLevels: may(person, 'assessment.edit', {
+					organisationId: organisation.id,
+					serviceId: assessment.serviceId
+				})
+			}),
 			saved: false
 		};
 	}
@@ -63,14 +69,7 @@ const perspectiveSchema = z.object({
 const answerSchema = z.object({
 	challenge: z.string().min(1),
 	level: z.string().optional(),
-	comment: z
-		.string()
-		.trim()
-		.max(
-			MAX_RATING_COMMENT_LENGTH,
-			`Your comment must be ${MAX_RATING_COMMENT_LENGTH.toLocaleString('en-GB')} characters or fewer`
-		)
-		.optional(),
+	comment: freeText('your comment', MAX_RATING_COMMENT_LENGTH, { kind: 'long' }).optional(),
 	then: z.enum(['continue', 'later']).optional(),
 	returnTo: z.string().optional()
 });
