@@ -51,6 +51,12 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'account.mfa_recovery_code_used': 'Signed in with a recovery code',
 	'account.sessions_ended_by_administrator': 'Signed someone out everywhere',
 	'organisation.mfa_requirement_changed': 'Changed whether everyone must use two-step sign-in',
+	'sign_in.succeeded': 'Signed in',
+	'sign_in.failed': 'A sign-in was refused',
+	'sign_in.throttled': 'A sign-in was slowed down: too many attempts at once',
+	sign_out: 'Signed out',
+	'setup.completed': 'Set up the server as its first administrator',
+	download: 'Downloaded data',
 	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
 	// recorded under "revoked". The trail is append-only, so they keep the names they were written
 	// with, and read exactly as the events that replaced them.
@@ -93,6 +99,8 @@ export interface ChangeNames {
 	invitationEmail?: string | null;
 	invitationRole?: string | null;
 	roleLabels?: Record<string, string>;
+	/** The person whose account an account event is about. */
+	accountName?: string | null;
 }
 
 export interface RecordedChange {
@@ -218,6 +226,30 @@ function genericChange(before: unknown, after: unknown): string {
 
 function joined(...parts: (string | null | undefined)[]): string {
 	return parts.filter((p): p is string => !!p).join(': ');
+}
+
+const SIGN_IN_METHODS: Record<string, string> = {
+	password: 'with a password',
+	code: 'with a password and a code from their app',
+	recovery: 'with a password and a recovery code'
+};
+
+/** "wrong password for the address with SHA-256 1f2e3d4c…", or the account at the code step. */
+function signInRefusal(after: Fields | null, accountName: string | null | undefined): string {
+	if (after?.step === 'code') return joined(accountName, 'code from the app not right');
+	const digest = text(after?.emailSha256);
+	return digest ? `address with SHA-256 ${digest.slice(0, 12)}…` : '';
+}
+
+/** "organisation-dashboard/heatmap, filters: round abc, framework imroc" */
+function downloadSummary(after: Fields | null): string {
+	const filters = asFields(after?.filters);
+	const set = Object.entries(filters ?? {})
+		.filter(([, v]) => v !== null && v !== undefined && v !== '')
+		.map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+	return [text(after?.table), set.length > 0 ? `filters: ${set.join(', ')}` : 'no filters']
+		.filter(Boolean)
+		.join(', ');
 }
 
 /**
@@ -350,8 +382,20 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'comment.created':
 			summary = text(after?.body) ?? genericChange(change.before, change.after);
 			break;
+		case 'sign_in.succeeded':
+			summary = SIGN_IN_METHODS[String(after?.method)] ?? '';
+			break;
+		case 'sign_in.failed':
+		case 'sign_in.throttled':
+			summary = signInRefusal(after, names.accountName);
+			break;
+		case 'download':
+			summary = downloadSummary(after);
+			break;
 		default:
-			summary = genericChange(change.before, change.after);
+			summary = change.action.startsWith('account.')
+				? joined(names.accountName, genericChange(change.before, change.after))
+				: genericChange(change.before, change.after);
 	}
 	return shorten(summary, MAX_SUMMARY);
 }

@@ -1,14 +1,23 @@
 import { requireService } from '$lib/server/http/require';
 import { tableCsvResponse } from '$lib/server/http/csv';
 import { serviceDashboard, serviceDashboardFiltersFromUrl } from '$lib/server/dashboards/service';
+import { recordDownload } from '$lib/server/audit/security';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
-	const { db, service } = requireService(event, 'service.view');
-	const dashboard = serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url));
-	return tableCsvResponse(
-		dashboard?.tables ?? {},
-		event.url.searchParams.get('table'),
-		`${service.name}-dashboard`
-	);
+	const { db, person, service } = requireService(event, 'service.view');
+	const filters = serviceDashboardFiltersFromUrl(event.url);
+	const dashboard = serviceDashboard(db, service.id, filters);
+	const table = event.url.searchParams.get('table');
+	const response = tableCsvResponse(dashboard?.tables ?? {}, table, `${service.name}-dashboard`);
+	if (response.ok) {
+		recordDownload(db, {
+			actorId: person.id,
+			table: `service-dashboard/${table}`,
+			organisationId: service.organisationId,
+			serviceId: service.id,
+			filters
+		});
+	}
+	return response;
 }) satisfies RequestHandler;
