@@ -219,7 +219,7 @@ describe('account events, seen by the organisations of the people they touch', (
 			action: 'account.password_reset_issued',
 			person: 'Pat Operator',
 			description: 'Issued a link to set a new password',
-			details: expect.stringMatching(/^Priya Shah/)
+			details: 'Priya Shah'
 		});
 		// On the platform's page too, once; not in an organisation the person has no part in.
 		const platform = auditTrail(db, null).events.filter((e) => e.action.startsWith('account.'));

@@ -241,6 +241,13 @@ function signInRefusal(after: Fields | null, accountName: string | null | undefi
 	return digest ? `address with SHA-256 ${digest.slice(0, 12)}…` : '';
 }
 
+/** Whose account it was, and how many sessions the change ended: "Tom Whitfield, 2 sessions ended". */
+function accountChange(after: Fields | null, accountName: string | null | undefined): string {
+	const ended = typeof after?.endedSessions === 'number' ? after.endedSessions : 0;
+	const sessions = ended > 0 ? `${ended} session${ended === 1 ? '' : 's'} ended` : null;
+	return [accountName, sessions].filter(Boolean).join(', ');
+}
+
 /** "organisation-dashboard/heatmap, filters: round abc, framework imroc" */
 function downloadSummary(after: Fields | null): string {
 	const filters = asFields(after?.filters);
@@ -394,7 +401,7 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			break;
 		default:
 			summary = change.action.startsWith('account.')
-				? joined(names.accountName, genericChange(change.before, change.after))
+				? accountChange(after, names.accountName)
 				: genericChange(change.before, change.after);
 	}
 	return shorten(summary, MAX_SUMMARY);
