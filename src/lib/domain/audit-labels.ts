@@ -64,6 +64,36 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'invitation.revoked': 'Withdrew an invitation'
 };
 
+/** How the trail keeps long text (see condensed in $lib/server/audit/record.ts). */
+export const LONG_TEXT = { over: 500, startLength: 200, hexDigits: 16 } as const;
+
+/** A long text as the trail keeps it: its length, a SHA-256 prefix and its first characters. */
+export interface LongTextDigest {
+	longText: true;
+	length: number;
+	sha256: string;
+	start: string;
+}
+
+export function isLongTextDigest(value: unknown): value is LongTextDigest {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		(value as LongTextDigest).longText === true &&
+		typeof (value as LongTextDigest).length === 'number' &&
+		typeof (value as LongTextDigest).start === 'string'
+	);
+}
+
+/** Whether two recorded texts (either of which may be a digest) are the same. */
+function sameText(a: unknown, b: unknown): boolean {
+	if (isLongTextDigest(a) && isLongTextDigest(b))
+		return a.sha256 === b.sha256 && a.length === b.length;
+	return (a ?? '') === (b ?? '');
+}
+
+const characters = (n: number) => `${n.toLocaleString('en-GB')} characters`;
+
 /**
  * An assessment's stored status in the stage words every page uses. It is completed from, and a
  * completion is undone back to, agreeing: by then every challenge has an agreed level.
@@ -114,8 +144,10 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | null =>
 	value && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value !== '' ? value : null;
+const text = (value: unknown): string | null => {
+	if (isLongTextDigest(value)) return `${value.start.slice(0, 100)}… (${characters(value.length)})`;
+	return typeof value === 'string' && value !== '' ? value : null;
+};
 
 const MAX_SUMMARY = 160;
 
@@ -138,12 +170,23 @@ function agreedScoreChange(before: Fields | null, after: Fields | null): string 
 					: `${levelText(before.level)} → ${levelText(after.level)}`
 			);
 		}
-		if ((before.evidence ?? '') !== (after.evidence ?? '')) parts.push('evidence changed');
+		if (!sameText(before.evidence, after.evidence))
+			parts.push(`evidence ${changedText(after.evidence)}`);
 	} else if (after) {
 		parts.push(levelText(after.level));
-		if (text(after.evidence)) parts.push('evidence added');
+		if (text(after.evidence))
+			parts.push(
+				isLongTextDigest(after.evidence)
+					? `evidence added (${characters(after.evidence.length)})`
+					: 'evidence added'
+			);
 	}
 	return parts.join(', ');
+}
+
+/** "changed", or for a long text "changed (812 characters)". */
+function changedText(value: unknown): string {
+	return isLongTextDigest(value) ? `changed (${characters(value.length)})` : 'changed';
 }
 
 function periodText(fields: Fields | null): string | null {
@@ -199,6 +242,7 @@ const ID_KEY = /^id$|Id$/;
 
 function valueSummary(value: unknown): string {
 	if (value === null || value === undefined) return '';
+	if (isLongTextDigest(value)) return `(${characters(value.length)})`;
 	if (typeof value === 'string') return shorten(value);
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
@@ -362,7 +406,13 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 				before?.status !== after?.status ? statusChange(before, after, ACTION_STATUS_LABELS) : null;
 			const others = [
 				...new Set(
-					changed.filter((key) => key !== 'status').map((key) => ACTION_FIELD_WORDS[key] ?? key)
+					changed
+						.filter((key) => key !== 'status')
+						.map((key) => {
+							const word = ACTION_FIELD_WORDS[key] ?? key;
+							const value = after?.[key];
+							return isLongTextDigest(value) ? `${word} (${characters(value.length)})` : word;
+						})
 				)
 			];
 			summary = joined(
