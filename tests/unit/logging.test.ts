@@ -80,6 +80,14 @@ describe('log lines', () => {
 		expect(all).toContain('/invitations/[redacted]/accept');
 	});
 
+	it('cannot be forged by what a request carries: a line break stays inside its field', () => {
+		const { logger, raw, lines } = capture();
+		const forged = 'x\n{"level":"error","msg":"forged","requestId":"other"}';
+		logger.warn({ path: forged }, forged);
+		expect(raw).toHaveLength(1);
+		expect(lines()[0]).toMatchObject({ path: forged, msg: forged, level: 'warn' });
+	});
+
 	it('redact only the token, not the rest of the address', () => {
 		expect(redactSecrets('/organisations/x/people')).toBe('/organisations/x/people');
 		expect(redactSecrets('"/invitations/abc"')).toBe('"/invitations/[redacted]"');
