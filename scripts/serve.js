@@ -14,6 +14,7 @@
 // `node scripts/serve.js` serves an existing build as it is.
 import http from 'node:http';
 import { rmSync, statSync } from 'node:fs';
+import pino from 'pino';
 
 const HANDLER = new URL('../build/handler.js', import.meta.url);
 // systemd passes a socket-activated listener as the first file descriptor after stdio.
@@ -116,6 +117,14 @@ function startCommand() {
 	return 'node scripts/serve.js';
 }
 
+// The same line format as the app's log (src/lib/server/log).
+const log = pino({
+	level: process.env.LOG_LEVEL || 'info',
+	base: undefined,
+	timestamp: pino.stdTimeFunctions.isoTime,
+	formatters: { level: (label) => ({ level: label }) }
+});
+
 /** @typedef {(req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => unknown} Handler */
 
 /** @type {Handler | null} */
@@ -150,7 +159,9 @@ function dispatch(req, res) {
 			res.end('Not found');
 		})
 	).catch((error) => {
-		console.error('request failed outside the app:', error);
+		// The app logs every request it answers; this is the rare one that failed around it. The path
+		// is left out: it may hold a link token, which the app's own log lines redact.
+		log.error({ method: req.method, err: error }, 'request failed outside the app');
 		if (res.headersSent) res.destroy();
 		else {
 			res.statusCode = 500;

@@ -8,9 +8,12 @@ declare global {
 	namespace App {
 		interface Error {
 			message: string;
-			errorId?: string;
+			/** The request's id, as in its X-Request-Id header and every line it logged. */
+			requestId?: string;
 		}
 		interface Locals {
+			/** Set first for every request; see requestLog in hooks.server.ts. */
+			requestId: string;
 			/** The app's database, the same handle for every request. */
 			db: Db;
 			user: SessionUser | null;

@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/startup';
 import { resumeSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
+import { log, setRequestUser, withRequestContext } from '$lib/server/log';
 import { refuseFormPost } from '$lib/server/http/form-posts';
 import {
 	isBrowserNavigation,
@@ -20,8 +21,43 @@ export const init: ServerInit = async () => {
 const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.db = getDb();
 	resumeSession(event);
+	setRequestUser(event.locals.user?.id ?? null);
 	return resolve(event);
 };
+
+/**
+ * Gives each request an id, returned as X-Request-Id and shown on the error page, that every log
+ * line written while answering it carries; and logs one line for each request answered.
+ */
+const requestLog: Handle = async ({ event, resolve }) => {
+	const requestId = newId();
+	event.locals.requestId = requestId;
+	const started = performance.now();
+	const context = { requestId, userId: null, clientAddress: clientAddressOf(event) };
+	return withRequestContext(context, async () => {
+		const response = await resolve(event);
+		response.headers.set('X-Request-Id', requestId);
+		log().info(
+			{
+				method: event.request.method,
+				path: event.url.pathname,
+				status: response.status,
+				durationMs: Math.round(performance.now() - started)
+			},
+			'request'
+		);
+		return response;
+	});
+};
+
+function clientAddressOf(event: Parameters<Handle>[0]['event']): string | null {
+	try {
+		return event.getClientAddress();
+	} catch {
+		// ADDRESS_HEADER is set but this request came without it: the proxy was bypassed.
+		return null;
+	}
+}
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -56,8 +92,9 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 		const origin =
 			event.request.headers.get('origin') ?? originOf(event.request.headers.get('referer'));
 		if (origin !== event.url.origin) {
-			console.warn(
-				`cross-site ${event.request.method} refused: origin=${origin ?? 'none'} ${event.url.pathname}`
+			log().warn(
+				{ method: event.request.method, path: event.url.pathname, origin: origin ?? null },
+				'cross-site request refused'
 			);
 			const location = wrongAddressLocation(event.url.pathname, true);
 			// A form sent with JavaScript (use:enhance) reads its answer as JSON, and follows this.
@@ -116,6 +153,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(
+	requestLog,
 	securityHeaders,
 	openedAtAnotherAddress,
 	sameOriginWrites,
@@ -123,12 +161,21 @@ export const handle = sequence(
 	requestContext
 );
 
+/**
+ * An expected refusal (a 4xx SvelteKit raises itself, such as a malformed request) is logged as
+ * one line; an unexpected fault keeps its stack. Either way the page shows the request's id.
+ */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status === 404) return { message: 'Page not found' };
-	const errorId = newId();
-	console.error(`error ${errorId} on ${event.request.method} ${event.url.pathname}:`, error);
-	return {
-		message: status >= 500 ? 'Sorry, there is a problem with the service' : message,
-		errorId
-	};
+	const requestId = event.locals.requestId ?? newId();
+	if (status === 404) return { message: 'Page not found', requestId };
+	const where = { status, method: event.request.method, path: event.url.pathname };
+	if (status < 500) {
+		log().warn(
+			{ ...where, reason: error instanceof Error ? error.message : String(error) },
+			message
+		);
+		return { message, requestId };
+	}
+	log().error({ ...where, err: error }, 'unexpected error');
+	return { message: 'Sorry, there is a problem with the service', requestId };
 };

@@ -40,7 +40,12 @@ export interface ActionRule {
 	 * sends, whether it posts to an already closed round instead of the open one, and the one audit
 	 * event an action that runs may write.
 	 */
-	harmless?: { form?: Record<string, string>; closedRound?: true; records?: string };
+	/** `records`: the audit events the action may write when it runs (a refused sign-in writes one too). */
+	harmless?: {
+		form?: Record<string, string>;
+		closedRound?: true;
+		records?: string | readonly string[];
+	};
 }
 
 const everyone = (anonymous: ActionAnswer, signedIn: ActionAnswer | Places): Answers => ({
@@ -83,7 +88,8 @@ const INVALID_ASSESSMENT = { form: { priority1: 'not-a-challenge' } };
 export const ACTION_RULES: Record<string, ActionRule> = {
 	'/sign-in': {
 		rule: 'public (a signed-in visitor who posts it is answered as anyone else)',
-		answers: everyone(A, A)
+		answers: everyone(A, A),
+		harmless: { records: ['sign_in.failed', 'sign_in.throttled'] }
 	},
 	'/sign-in/code': {
 		rule: 'public: the second step of signing in; without a sign-in waiting for its code it sends people back to the first',
@@ -91,7 +97,8 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	},
 	'/sign-out': {
 		rule: 'public: ends the current session, if any (the e2e posts it last)',
-		answers: everyone(A, A)
+		answers: everyone(A, A),
+		harmless: { records: 'sign_out' }
 	},
 	'/setup/[token]': {
 		rule: 'public with the one-time token, while no account exists (never, on the demo data)',
@@ -288,3 +295,7 @@ export function splitActionKey(key: string): { route: string; name: string } {
 	const [route, name] = key.split('?/');
 	return { route, name: name ?? 'default' };
 }
+
+/** The audit events a row says its action may write. */
+export const recordsOf = (rule: ActionRule): readonly string[] =>
+	[rule.harmless?.records ?? []].flat();

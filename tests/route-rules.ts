@@ -95,6 +95,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'accounts.administer',
 		answers: { ...everyone(S, N), platformAdmin: P }
 	},
+	'/admin/audit': {
+		rule: 'platform_audit.view: the server’s own trail (platform administrators only)',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
+	'/admin/audit.csv': {
+		rule: 'platform_audit.view',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
 	'/admin/frameworks': {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, N), platformAdmin: P }

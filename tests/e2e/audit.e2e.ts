@@ -180,3 +180,41 @@ test('the service lead, the facilitator and anyone signed out cannot read the tr
 	expect(csv.status()).toBe(400);
 	expect(csv.headers()['content-type']).toMatch(/^text\/plain/);
 });
+
+test('a platform administrator’s reset of an organisation administrator’s password is in both trails, with the sign-ins', async ({
+	page,
+	playwright
+}) => {
+	// Someone tries an address that has no account: the server's trail keeps only its digest.
+	const stranger = await playwright.request.newContext();
+	const refused = await stranger.post(`${server.baseURL}/sign-in`, {
+		form: { email: 'not.an.account@elsewhere.example', password: 'guess' },
+		headers: { origin: server.baseURL, accept: 'text/html' }
+	});
+	expect(refused.status()).toBe(400);
+	await stranger.dispose();
+
+	await signIn(page, server.baseURL, 'admin@demo.example', 'demo-admin-2026');
+	await page.goto(`${server.baseURL}/admin/accounts`);
+	await page.getByRole('button', { name: 'Issue reset link for Tom Whitfield' }).click();
+	await expect(page.getByText(/link/i).first()).toBeVisible();
+
+	await page.goto(`${server.baseURL}/organisations`);
+	await page.getByRole('link', { name: 'Server audit trail' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Server audit trail' })).toBeVisible();
+	const trail = page.getByRole('table');
+	await expect(
+		trail.getByRole('row').filter({ hasText: 'Issued a link to set a new password' })
+	).toContainText('Tom Whitfield');
+	await expect(trail.getByRole('row').filter({ hasText: 'Signed in' }).first()).toBeVisible();
+	const refusal = trail.getByRole('row').filter({ hasText: 'A sign-in was refused' }).first();
+	await expect(refusal).toContainText('address with SHA-256');
+	await expect(page.getByText('not.an.account')).toHaveCount(0);
+
+	const admin = await signedInRequest(playwright, 'orgadmin@demo.example', 'demo-orgadmin-2026');
+	const csv = parseCsv(await (await admin.get(`${organisationUrl}/audit.csv`)).text());
+	const reset = csv.find((r) => r[5] === 'account.password_reset_issued');
+	expect(reset?.[2]).not.toBe('Tom Whitfield');
+	expect(reset?.[7]).toBe('user');
+	await admin.dispose();
+});

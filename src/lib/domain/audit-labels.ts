@@ -51,12 +51,48 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'account.mfa_recovery_code_used': 'Signed in with a recovery code',
 	'account.sessions_ended_by_administrator': 'Signed someone out everywhere',
 	'organisation.mfa_requirement_changed': 'Changed whether everyone must use two-step sign-in',
+	'sign_in.succeeded': 'Signed in',
+	'sign_in.failed': 'A sign-in was refused',
+	'sign_in.throttled': 'A sign-in was slowed down: too many attempts at once',
+	sign_out: 'Signed out',
+	'setup.completed': 'Set up the server as its first administrator',
+	download: 'Downloaded data',
 	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
 	// recorded under "revoked". The trail is append-only, so they keep the names they were written
 	// with, and read exactly as the events that replaced them.
 	'membership.revoked': 'Removed a role',
 	'invitation.revoked': 'Withdrew an invitation'
 };
+
+/** How the trail keeps long text (see condensed in $lib/server/audit/record.ts). */
+export const LONG_TEXT = { over: 500, startLength: 200, hexDigits: 16 } as const;
+
+/** A long text as the trail keeps it: its length, a SHA-256 prefix and its first characters. */
+export interface LongTextDigest {
+	longText: true;
+	length: number;
+	sha256: string;
+	start: string;
+}
+
+export function isLongTextDigest(value: unknown): value is LongTextDigest {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		(value as LongTextDigest).longText === true &&
+		typeof (value as LongTextDigest).length === 'number' &&
+		typeof (value as LongTextDigest).start === 'string'
+	);
+}
+
+/** Whether two recorded texts (either of which may be a digest) are the same. */
+function sameText(a: unknown, b: unknown): boolean {
+	if (isLongTextDigest(a) && isLongTextDigest(b))
+		return a.sha256 === b.sha256 && a.length === b.length;
+	return (a ?? '') === (b ?? '');
+}
+
+const characters = (n: number) => `${n.toLocaleString('en-GB')} characters`;
 
 /**
  * An assessment's stored status in the stage words every page uses. It is completed from, and a
@@ -100,6 +136,8 @@ export interface ChangeNames {
 	invitationEmail?: string | null;
 	invitationRole?: string | null;
 	roleLabels?: Record<string, string>;
+	/** The person whose account an account event is about. */
+	accountName?: string | null;
 }
 
 export interface RecordedChange {
@@ -113,8 +151,10 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields | null =>
 	value && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : null;
 
-const text = (value: unknown): string | null =>
-	typeof value === 'string' && value !== '' ? value : null;
+const text = (value: unknown): string | null => {
+	if (isLongTextDigest(value)) return `${value.start.slice(0, 100)}… (${characters(value.length)})`;
+	return typeof value === 'string' && value !== '' ? value : null;
+};
 
 const MAX_SUMMARY = 160;
 
@@ -137,12 +177,23 @@ function agreedScoreChange(before: Fields | null, after: Fields | null): string 
 					: `${levelText(before.level)} → ${levelText(after.level)}`
 			);
 		}
-		if ((before.evidence ?? '') !== (after.evidence ?? '')) parts.push('evidence changed');
+		if (!sameText(before.evidence, after.evidence))
+			parts.push(`evidence ${changedText(after.evidence)}`);
 	} else if (after) {
 		parts.push(levelText(after.level));
-		if (text(after.evidence)) parts.push('evidence added');
+		if (text(after.evidence))
+			parts.push(
+				isLongTextDigest(after.evidence)
+					? `evidence added (${characters(after.evidence.length)})`
+					: 'evidence added'
+			);
 	}
 	return parts.join(', ');
+}
+
+/** "changed", or for a long text "changed (812 characters)". */
+function changedText(value: unknown): string {
+	return isLongTextDigest(value) ? `changed (${characters(value.length)})` : 'changed';
 }
 
 function periodText(fields: Fields | null): string | null {
@@ -198,6 +249,7 @@ const ID_KEY = /^id$|Id$/;
 
 function valueSummary(value: unknown): string {
 	if (value === null || value === undefined) return '';
+	if (isLongTextDigest(value)) return `(${characters(value.length)})`;
 	if (typeof value === 'string') return shorten(value);
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	if (Array.isArray(value)) return `${value.length} item${value.length === 1 ? '' : 's'}`;
@@ -225,6 +277,37 @@ function genericChange(before: unknown, after: unknown): string {
 
 function joined(...parts: (string | null | undefined)[]): string {
 	return parts.filter((p): p is string => !!p).join(': ');
+}
+
+const SIGN_IN_METHODS: Record<string, string> = {
+	password: 'with a password',
+	code: 'with a password and a code from their app',
+	recovery: 'with a password and a recovery code'
+};
+
+/** "wrong password for the address with SHA-256 1f2e3d4c…", or the account at the code step. */
+function signInRefusal(after: Fields | null, accountName: string | null | undefined): string {
+	if (after?.step === 'code') return joined(accountName, 'code from the app not right');
+	const digest = text(after?.emailSha256);
+	return digest ? `address with SHA-256 ${digest.slice(0, 12)}…` : '';
+}
+
+/** Whose account it was, and how many sessions the change ended: "Tom Whitfield, 2 sessions ended". */
+function accountChange(after: Fields | null, accountName: string | null | undefined): string {
+	const ended = typeof after?.endedSessions === 'number' ? after.endedSessions : 0;
+	const sessions = ended > 0 ? `${ended} session${ended === 1 ? '' : 's'} ended` : null;
+	return [accountName, sessions].filter(Boolean).join(', ');
+}
+
+/** "organisation-dashboard/heatmap, filters: round abc, framework imroc" */
+function downloadSummary(after: Fields | null): string {
+	const filters = asFields(after?.filters);
+	const set = Object.entries(filters ?? {})
+		.filter(([, v]) => v !== null && v !== undefined && v !== '')
+		.map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+	return [text(after?.table), set.length > 0 ? `filters: ${set.join(', ')}` : 'no filters']
+		.filter(Boolean)
+		.join(', ');
 }
 
 /**
@@ -339,7 +422,13 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 				before?.status !== after?.status ? statusChange(before, after, ACTION_STATUS_LABELS) : null;
 			const others = [
 				...new Set(
-					changed.filter((key) => key !== 'status').map((key) => ACTION_FIELD_WORDS[key] ?? key)
+					changed
+						.filter((key) => key !== 'status')
+						.map((key) => {
+							const word = ACTION_FIELD_WORDS[key] ?? key;
+							const value = after?.[key];
+							return isLongTextDigest(value) ? `${word} (${characters(value.length)})` : word;
+						})
 				)
 			];
 			summary = joined(
@@ -366,8 +455,20 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'comment.created':
 			summary = text(after?.body) ?? genericChange(change.before, change.after);
 			break;
+		case 'sign_in.succeeded':
+			summary = SIGN_IN_METHODS[String(after?.method)] ?? '';
+			break;
+		case 'sign_in.failed':
+		case 'sign_in.throttled':
+			summary = signInRefusal(after, names.accountName);
+			break;
+		case 'download':
+			summary = downloadSummary(after);
+			break;
 		default:
-			summary = genericChange(change.before, change.after);
+			summary = change.action.startsWith('account.')
+				? accountChange(after, names.accountName)
+				: genericChange(change.before, change.after);
 	}
 	return shorten(summary, MAX_SUMMARY);
 }

@@ -1,5 +1,6 @@
 import { formatInstant } from '../format/dates';
 import { ROLE_LABELS, type Role } from './access/policy';
+import { log } from './log';
 
 // Email is optional: without SMTP settings the app shows every link on screen to pass on by hand.
 
@@ -31,7 +32,10 @@ async function send(
 		});
 		return 'sent';
 	} catch (cause) {
-		console.error(`${what} email not sent:`, cause instanceof Error ? cause.message : cause);
+		log().error(
+			{ email: what, reason: cause instanceof Error ? cause.message : String(cause) },
+			'email not sent'
+		);
 		return 'failed';
 	}
 }

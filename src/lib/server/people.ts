@@ -19,6 +19,7 @@ import {
 } from './invitations';
 import { getMembership, listMemberships, removeRole } from './memberships';
 import { emailIsConfigured, sendInvitationEmail } from './mailer';
+import { log } from './log';
 
 // The people pages of an organisation and of a service share these rules. What a person sees and
 // changes there follows from `mayGrant`: nobody sees or changes roles they could not give.
@@ -113,9 +114,7 @@ export async function invite(
 	if (misplaced) return { ok: false, status: 400, errors: misplaced };
 	const target = { organisationId: scope.organisationId, serviceId: input.serviceId ?? undefined };
 	if (!mayGrant(person, input.role, target)) {
-		console.warn(
-			`access refused: person=${person.id} tried to grant ${input.role} in ${JSON.stringify(target)}`
-		);
+		log().warn({ role: input.role, target }, 'access refused: role not grantable here');
 		return {
 			ok: false,
 			status: 403,

@@ -3,12 +3,14 @@ import { loadBuiltInPacks } from './frameworks/loader';
 import { prepareFirstRunSetup } from './auth/setup';
 import { seedDemo, DEMO_ACCOUNTS } from './demo/seed';
 import { config, publicOrigin } from './config';
+import { log } from './log';
 
 /** Everything the server does once before it answers: packs, demo data, the first-run link. */
 export async function prepareDatabase(db: Db): Promise<void> {
 	for (const result of loadBuiltInPacks(db)) {
 		if (result.outcome === 'conflict') {
-			console.warn(
+			log().warn(
+				{ frameworkId: result.frameworkId },
 				'A built-in framework pack differs from the stored copy of the same version; the stored copy is kept unchanged.'
 			);
 		}

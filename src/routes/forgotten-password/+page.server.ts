@@ -5,6 +5,7 @@ import { emailIsConfigured } from '$lib/server/mailer';
 import { emailResetLink } from '$lib/server/accounts/forgotten-password';
 import { forgottenPasswordSchema } from '$lib/server/accounts/forms';
 import type { Actions, PageServerLoad } from './$types';
+import { log } from '$lib/server/log';
 
 // Public by design: anyone may ask, and everyone is told the same, whether or not the address has
 // an account. Every request counts, whatever it leads to: against the address asked about, so no
@@ -44,7 +45,7 @@ export const actions = {
 		// (a link to make and an email to send) as for one without.
 		setImmediate(() => {
 			emailResetLink(db, email, origin).catch((cause) =>
-				console.error('password reset link not emailed:', cause)
+				log().error({ err: cause }, 'password reset link not emailed')
 			);
 		});
 		return { sentTo: email };

@@ -17,6 +17,7 @@ export const load = ((event) => {
 		email: event.locals.user?.email ?? '',
 		canCompareSites: may(person, 'sites.view'),
 		canAdministerAccounts: may(person, 'accounts.administer'),
+		canViewPlatformAudit: may(person, 'platform_audit.view'),
 		canManageFrameworks: may(person, 'frameworks.manage')
 	};
 }) satisfies PageServerLoad;

@@ -6,6 +6,7 @@ import { holdSignInForCode, startSession } from '$lib/server/http/session';
 import { checkPassword, defaultSignInDeps } from '$lib/server/auth/sign-in';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
 import type { FieldErrors } from '$lib/server/forms';
+import { recordSignedIn, recordSignInRefused } from '$lib/server/audit/security';
 import type { Actions, PageServerLoad } from './$types';
 
 const WRONG_DETAILS = 'The email address or password is not right. Check them and try again.';
@@ -43,6 +44,11 @@ export const actions = {
 			defaultSignInDeps(config().demo)
 		);
 		if (!step.ok) {
+			recordSignInRefused(event.locals.db, {
+				step: 'password',
+				email: parsed.data.email,
+				throttled: step.problem === 'busy'
+			});
 			if (step.problem === 'busy') {
 				const message = `Too many attempts to sign in at once. Wait ${step.retryAfterSeconds} seconds and try again.`;
 				return formFailure(event, 429, posted, { message });
@@ -53,6 +59,7 @@ export const actions = {
 			holdSignInForCode(event, step.userId, target);
 			redirect(303, '/sign-in/code');
 		}
+		recordSignedIn(event.locals.db, step.userId, 'password');
 		startSession(event, step.userId);
 		redirect(303, target);
 	}

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { endSession } from '$lib/server/http/session';
+import { recordSignedOut } from '$lib/server/audit/security';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (() => {
@@ -8,6 +9,7 @@ export const load = (() => {
 
 export const actions = {
 	default: (event) => {
+		if (event.locals.user) recordSignedOut(event.locals.db, event.locals.user.id);
 		endSession(event);
 		redirect(303, '/sign-in');
 	}

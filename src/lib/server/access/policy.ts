@@ -55,7 +55,8 @@ export type Action =
 	/** Every account on the server: reset links and disabling. */
 	| 'accounts.administer'
 	/** Import, read and retire framework packs for the whole server. */
-	| 'frameworks.manage';
+	| 'frameworks.manage'
+	| 'platform_audit.view';
 
 export interface Resource {
 	organisationId?: string;
@@ -117,6 +118,7 @@ export function may(person: Person | null, action: Action, resource: Resource = 
 			);
 		case 'accounts.administer':
 		case 'frameworks.manage':
+		case 'platform_audit.view':
 			return person.isPlatformAdmin;
 		case 'service.view':
 		case 'assessment.view':

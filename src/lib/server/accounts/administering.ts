@@ -1,7 +1,7 @@
 // Administering every account on the server: disabling and enabling, and reset links.
 
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
-import { recordAuditEvent } from '../audit/record';
+import { recordSecurityEvent } from '../audit/security';
 import type { SessionLimits } from '../auth/session';
 import { hashLinkToken, newLinkToken } from '../auth/tokens';
 import type { Db } from '../db/client';
@@ -93,11 +93,11 @@ export function setAccountDisabled(
 		const disabledAt = disabled ? now : null;
 		tx.update(users).set({ disabledAt }).where(eq(users.id, accountId)).run();
 		const endedSessions = disabled ? endSessions(tx, accountId, null) : 0;
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId: actorId,
-				organisationId: null,
+				actorId,
+				account: accountId,
 				action: disabled ? 'account.disabled' : 'account.enabled',
 				entityType: 'user',
 				entityId: accountId,
@@ -170,11 +170,11 @@ export function issuePasswordReset(
 			expiresAt: new Date(now.getTime() + RESET_LINK_LIFETIME_MS)
 		};
 		tx.insert(passwordResets).values(row).run();
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId: actorId,
-				organisationId: null,
+				actorId,
+				account: accountId,
 				action: RESET_ISSUED_ACTIONS[issuedBy],
 				entityType: 'user',
 				entityId: accountId,
@@ -205,11 +205,12 @@ export function endAllSessionsOf(
 			.get();
 		if (!account) return { ok: false, problem: 'not-found' } as const;
 		const endedSessions = endSessions(tx, accountId, null);
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId: actorId,
+				actorId,
 				organisationId,
+				account: accountId,
 				action: 'account.sessions_ended_by_administrator',
 				entityType: 'user',
 				entityId: accountId,

@@ -1,6 +1,7 @@
 // Telling people by email of what happened to their account, when this server sends email.
 
 import { emailIsConfigured, sendAccountNoticeEmail, type AccountNotice } from '../mailer';
+import { log } from '../log';
 
 /**
  * Sends the notice once the answer has gone, so that neither a slow mail server nor a failed one
@@ -14,7 +15,7 @@ export function notifyAccountChange(
 	if (!emailIsConfigured()) return;
 	setImmediate(() => {
 		sendAccountNoticeEmail(person, notice, at).catch((cause) =>
-			console.error(`account notice (${notice}) not emailed:`, cause)
+			log().error({ notice, err: cause }, 'account notice not emailed')
 		);
 	});
 }

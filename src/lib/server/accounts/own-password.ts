@@ -1,7 +1,7 @@
 // Changing one's own password.
 
 import { and, eq, gt, isNull } from 'drizzle-orm';
-import { recordAuditEvent } from '../audit/record';
+import { recordSecurityEvent } from '../audit/security';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db } from '../db/client';
 import { passwordResets, users } from '../db/schema';
@@ -57,11 +57,11 @@ export async function changePassword(
 				)
 			)
 			.run().changes;
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId: input.userId,
-				organisationId: null,
+				actorId: input.userId,
+				account: input.userId,
 				action: 'account.password_changed',
 				entityType: 'user',
 				entityId: input.userId,

@@ -1,7 +1,7 @@
 // Using a reset link: whose password it may set, or why it cannot be used.
 
 import { and, eq, gte, ne } from 'drizzle-orm';
-import { recordAuditEvent } from '../audit/record';
+import { recordSecurityEvent } from '../audit/security';
 import { hashPassword } from '../auth/password';
 import { hashLinkToken } from '../auth/tokens';
 import type { Db, Tx } from '../db/client';
@@ -95,11 +95,11 @@ export async function resetPassword(
 		tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
 		tx.update(passwordResets).set({ usedAt: now }).where(eq(passwordResets.id, id)).run();
 		const endedSessions = endSessions(tx, userId, null);
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId,
-				organisationId: null,
+				actorId: userId,
+				account: userId,
 				action: 'account.password_reset_used',
 				entityType: 'user',
 				entityId: userId,

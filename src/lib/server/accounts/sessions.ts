@@ -1,7 +1,7 @@
 // A person's sessions, as their account page lists and ends them.
 
 import { and, desc, eq, gt, ne } from 'drizzle-orm';
-import { recordAuditEvent } from '../audit/record';
+import { recordSecurityEvent } from '../audit/security';
 import type { SessionLimits } from '../auth/session';
 import type { Db, Tx } from '../db/client';
 import { sessions } from '../db/schema';
@@ -52,11 +52,11 @@ export function endOtherSessions(
 ): number {
 	return db.transaction((tx) => {
 		const ended = endSessions(tx, userId, currentSessionId);
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId,
-				organisationId: null,
+				actorId: userId,
+				account: userId,
 				action: 'account.sessions_ended',
 				entityType: 'user',
 				entityId: userId,

@@ -1,6 +1,6 @@
 // The filters of an organisation's audit trail, as its address carries them.
 
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { isoDateFromParts } from '$lib/domain/dates';
 import type { Db } from '../db/client';
@@ -144,7 +144,7 @@ export function parseAuditFilters(params: URLSearchParams): ParsedAuditFilters {
  */
 export function auditFilterChoiceErrors(
 	db: Db,
-	organisationId: string,
+	organisationId: string | null,
 	filters: AuditFilters
 ): FieldErrors {
 	const errors: FieldErrors = {};
@@ -153,18 +153,26 @@ export function auditFilterChoiceErrors(
 			.select({ id: auditEvents.id })
 			.from(auditEvents)
 			.where(
-				and(eq(auditEvents.userId, filters.person), eq(auditEvents.organisationId, organisationId))
+				and(
+					eq(auditEvents.userId, filters.person),
+					organisationId === null
+						? isNull(auditEvents.organisationId)
+						: eq(auditEvents.organisationId, organisationId)
+				)
 			)
 			.limit(1)
 			.get();
 		if (!seen) errors.person = 'Select a person from the list';
 	}
 	if (filters.service) {
-		const service = db
-			.select({ id: services.id })
-			.from(services)
-			.where(and(eq(services.id, filters.service), eq(services.organisationId, organisationId)))
-			.get();
+		// The platform's trail has no services to choose from.
+		const service =
+			organisationId !== null &&
+			db
+				.select({ id: services.id })
+				.from(services)
+				.where(and(eq(services.id, filters.service), eq(services.organisationId, organisationId)))
+				.get();
 		if (!service) errors.service = 'Select a service from the list';
 	}
 	return errors;

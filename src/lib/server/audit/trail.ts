@@ -1,7 +1,7 @@
 // Reading an organisation's trail: filtered, sorted and counted in SQL, each event described in
 // plain words, newest first.
 
-import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { londonDayRange } from '$lib/domain/london-days';
 import { describeAction, describeChange } from '$lib/domain/audit-labels';
@@ -20,6 +20,7 @@ import { AUDIT_PAGE_SIZE, type AuditFilters } from './filters';
 
 const actor = alias(users, 'actor');
 const member = alias(users, 'member');
+const account = alias(users, 'account');
 
 const entityIs = (type: string) => sql`${auditEvents.entityType} = ${type}`;
 
@@ -30,10 +31,21 @@ const scoreChallengeId = sql`substr(${auditEvents.entityId}, instr(${auditEvents
 const jsonField = (column: typeof auditEvents.before | typeof auditEvents.after, path: string) =>
 	sql`json_extract(case when json_valid(${column}) then ${column} end, ${path})`;
 
-function trailConditions(organisationId: string, filters: AuditFilters): SQL | undefined {
+/**
+ * Which trail: an organisation's, or with `null` the platform's (events that belong to no
+ * organisation: signing in and out, setup, account changes, framework packs).
+ */
+export type TrailScope = string | null;
+
+const inTrail = (organisationId: TrailScope) =>
+	organisationId === null
+		? isNull(auditEvents.organisationId)
+		: eq(auditEvents.organisationId, organisationId);
+
+function trailConditions(organisationId: TrailScope, filters: AuditFilters): SQL | undefined {
 	const { fromMs, toMs } = londonDayRange(filters.from, filters.to);
 	return and(
-		eq(auditEvents.organisationId, organisationId),
+		inTrail(organisationId),
 		filters.person ? eq(auditEvents.userId, filters.person) : undefined,
 		filters.service ? eq(auditEvents.serviceId, filters.service) : undefined,
 		fromMs !== undefined ? gte(auditEvents.at, new Date(fromMs)) : undefined,
@@ -61,7 +73,8 @@ function trailSelect(db: Db) {
 			challengeLabel: challenges.shortLabel,
 			memberName: member.name,
 			invitationEmail: invitations.email,
-			invitationRole: invitations.role
+			invitationRole: invitations.role,
+			accountName: account.name
 		})
 		.from(auditEvents)
 		.leftJoin(actor, eq(actor.id, auditEvents.userId))
@@ -81,6 +94,10 @@ function trailSelect(db: Db) {
 		.leftJoin(
 			member,
 			sql`${member.id} = case when ${entityIs('membership')} then coalesce(${jsonField(auditEvents.after, '$.userId')}, ${jsonField(auditEvents.before, '$.userId')}) end`
+		)
+		.leftJoin(
+			account,
+			sql`${account.id} = case when ${entityIs('user')} then ${auditEvents.entityId} end`
 		)
 		.leftJoin(
 			invitations,
@@ -151,7 +168,8 @@ function toEvent(row: TrailRow): AuditTrailEvent {
 				memberName: row.memberName,
 				invitationEmail: row.invitationEmail,
 				invitationRole: row.invitationRole,
-				roleLabels: ROLE_LABELS
+				roleLabels: ROLE_LABELS,
+				accountName: row.accountName
 			}
 		),
 		entityType: row.entityType,
@@ -167,7 +185,7 @@ function toEvent(row: TrailRow): AuditTrailEvent {
  */
 export function auditTrail(
 	db: Db,
-	organisationId: string,
+	organisationId: TrailScope,
 	filters: AuditFilters = {},
 	{ limit = AUDIT_PAGE_SIZE, offset = 0 }: { limit?: number; offset?: number } = {}
 ): { events: AuditTrailEvent[]; total: number } {
@@ -189,7 +207,7 @@ export function auditTrail(
  */
 export function* auditTrailBatches(
 	db: Db,
-	organisationId: string,
+	organisationId: TrailScope,
 	filters: AuditFilters = {},
 	batchSize = 1000
 ): Generator<AuditTrailEvent[]> {
@@ -212,13 +230,13 @@ export function* auditTrailBatches(
 	}
 }
 
-/** People who appear in the organisation's trail, for the filter list. */
-export function auditTrailPeople(db: Db, organisationId: string) {
+/** People who appear in the trail, for the filter list. */
+export function auditTrailPeople(db: Db, organisationId: TrailScope) {
 	return db
 		.selectDistinct({ id: users.id, name: users.name, email: users.email })
 		.from(auditEvents)
 		.innerJoin(users, eq(users.id, auditEvents.userId))
-		.where(eq(auditEvents.organisationId, organisationId))
+		.where(inTrail(organisationId))
 		.orderBy(asc(users.name), asc(users.email))
 		.all();
 }

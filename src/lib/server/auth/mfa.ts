@@ -6,7 +6,7 @@ import { decodeBase32IgnorePadding, encodeBase32NoPadding } from '@oslojs/encodi
 import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import { recordAuditEvent } from '../audit/record';
+import { recordSecurityEvent } from '../audit/security';
 import type { Db, Tx } from '../db/client';
 import { memberships, organisations, recoveryCodes, totpCredentials } from '../db/schema';
 import { newId } from '../ids';
@@ -189,11 +189,11 @@ export function confirmEnrolment(
 			.where(eq(totpCredentials.userId, userId))
 			.run();
 		const codes = replaceRecoveryCodes(tx, userId, now);
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId,
-				organisationId: null,
+				actorId: userId,
+				account: userId,
 				action: 'account.mfa_enabled',
 				entityType: 'user',
 				entityId: userId
@@ -265,11 +265,11 @@ export function checkSignInCode(
 			.run().changes;
 		if (used !== 1) return { ok: false } as const;
 		const left = mfaState(tx, userId).recoveryCodesLeft;
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId,
-				organisationId: null,
+				actorId: userId,
+				account: userId,
 				action: 'account.mfa_recovery_code_used',
 				entityType: 'user',
 				entityId: userId,
@@ -286,11 +286,11 @@ export function turnOffMfa(db: Db, actorId: string, userId: string, now = new Da
 	db.transaction((tx) => {
 		tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId)).run();
 		tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
-		recordAuditEvent(
+		recordSecurityEvent(
 			tx,
 			{
-				userId: actorId,
-				organisationId: null,
+				actorId,
+				account: userId,
 				action: 'account.mfa_disabled',
 				entityType: 'user',
 				entityId: userId

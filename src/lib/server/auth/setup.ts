@@ -3,6 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { count } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { users } from '../db/schema';
+import { recordSecurityEvent } from '../audit/security';
 
 // The first administrator is created through a one-time link printed to the server log, so
 // there is never a default password. The token lives only in this process's memory.
@@ -56,6 +57,12 @@ export function createFirstAdministrator(
 				isPlatformAdmin: true
 			})
 			.run();
+		recordSecurityEvent(tx, {
+			action: 'setup.completed',
+			actorId: row.id!,
+			entityType: 'user',
+			entityId: row.id!
+		});
 		return true;
 	});
 	if (created) consumeSetupToken();

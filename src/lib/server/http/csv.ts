@@ -55,3 +55,16 @@ export function streamedCsvResponse(
 	});
 	return new Response(body, { headers: csvHeaders(filename) });
 }
+
+/**
+ * The same batches, the first read now: what a download records about itself once it has begun
+ * (see recordDownload) is then newer than everything it lists, so it never lists itself.
+ */
+export function firstBatchRead<T>(batches: Generator<T>): Generator<T> {
+	const first = batches.next();
+	return (function* () {
+		if (first.done) return;
+		yield first.value;
+		yield* batches;
+	})();
+}

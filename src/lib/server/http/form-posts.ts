@@ -13,6 +13,7 @@
 // drift from the code. Only the module's own keys count (`Object.hasOwn`).
 
 import type { RequestEvent } from '@sveltejs/kit';
+import { log } from '../log';
 
 const pageServerModules = import.meta.glob<{ actions?: Record<string, unknown> }>(
 	'/src/routes/**/+page.server.ts'
@@ -157,7 +158,7 @@ async function readUpTo(
  */
 function refusal(event: RequestEvent, status: number, message: string): Response {
 	// The route, not the path, so that no link token is written to the log.
-	console.warn(`form post refused (${status}): POST ${event.route.id ?? 'unknown route'}`);
+	log().warn({ status, method: 'POST', route: event.route.id ?? null }, 'form post refused');
 	if (event.request.headers.get('x-sveltekit-action') === 'true') {
 		return Response.json({ type: 'error', error: { message } }, { status });
 	}

@@ -13,6 +13,7 @@ import { getAssessment } from '../assessments/queries';
 import { raterOf } from '../ratings/raters';
 import { getAction } from '../actions/rows';
 import { getFramework } from '../frameworks/queries';
+import { log } from '../log';
 
 type Visit = Pick<RequestEvent, 'locals' | 'url' | 'request'>;
 type VisitTo<Params> = Visit & { params: Params };
@@ -42,8 +43,9 @@ export function requirePerson(event: Visit, { enrolling = false } = {}): Person 
 
 function refuseUnless(event: Visit, person: Person, permission: Action, resource: Resource) {
 	if (may(person, permission, resource)) return;
-	console.warn(
-		`access refused: person=${person.id} action=${permission} resource=${JSON.stringify(resource)} ${event.request.method} ${event.url.pathname}`
+	log().warn(
+		{ action: permission, resource, method: event.request.method, path: event.url.pathname },
+		'access refused'
 	);
 	notFound();
 }

@@ -9,6 +9,7 @@ import {
 } from '$lib/server/http/session';
 import { checkCode, defaultSignInDeps } from '$lib/server/auth/sign-in';
 import { mfaKey } from '$lib/server/auth/secret-box';
+import { recordSignedIn, recordSignInRefused } from '$lib/server/audit/security';
 import type { Actions, PageServerLoad } from './$types';
 
 // Public by design: it is the second step of signing in. Without a sign-in whose password was
@@ -46,6 +47,11 @@ export const actions = {
 			defaultSignInDeps(config().demo)
 		);
 		if (!checked.ok) {
+			recordSignInRefused(event.locals.db, {
+				step: 'code',
+				userId: held.userId,
+				throttled: checked.problem === 'busy'
+			});
 			if (checked.problem === 'busy') {
 				const message = `Too many attempts at once. Wait ${checked.retryAfterSeconds} seconds and try again.`;
 				return formFailure(event, 429, null, { message });
@@ -53,6 +59,11 @@ export const actions = {
 			return formFailure(event, 400, null, { errors: { code: WRONG_CODE } });
 		}
 		releaseSignInAwaitingCode(event);
+		recordSignedIn(
+			event.locals.db,
+			held.userId,
+			checked.method === 'recovery' ? 'recovery' : 'code'
+		);
 		startSession(event, held.userId);
 		redirect(
 			303,

@@ -2,6 +2,7 @@ import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { tableCsvResponse } from '$lib/server/http/csv';
 import { serviceDashboard, serviceDashboardFiltersFromUrl } from '$lib/server/dashboards/service';
+import { recordDownload } from '$lib/server/audit/security';
 import type { RequestHandler } from './$types';
 
 export const GET = ((event) => {
@@ -10,12 +11,18 @@ export const GET = ((event) => {
 		organisationId: service.organisationId,
 		serviceId: service.id
 	});
-	const dashboard = serviceDashboard(db, service.id, serviceDashboardFiltersFromUrl(event.url), {
-		agreesLevels
-	});
-	return tableCsvResponse(
-		dashboard?.tables ?? {},
-		event.url.searchParams.get('table'),
-		`${service.name}-dashboard`
-	);
+	const filters = serviceDashboardFiltersFromUrl(event.url);
+	const dashboard = serviceDashboard(db, service.id, filters, { agreesLevels });
+	const table = event.url.searchParams.get('table');
+	const response = tableCsvResponse(dashboard?.tables ?? {}, table, `${service.name}-dashboard`);
+	if (response.ok) {
+		recordDownload(db, {
+			actorId: person.id,
+			table: `service-dashboard/${table}`,
+			organisationId: service.organisationId,
+			serviceId: service.id,
+			filters
+		});
+	}
+	return response;
 }) satisfies RequestHandler;
