@@ -49,7 +49,7 @@ function query<T>(sql: string, ...params: unknown[]): T[] {
 }
 
 const strengthsList = (page: Page) =>
-	page.getByRole('list', { name: 'What the team does well', exact: true });
+	page.getByRole('list', { name: 'Strengths recorded in this assessment' });
 
 const servicePath = () => {
 	const [{ serviceId }] = query<{ serviceId: string }>(
@@ -219,8 +219,11 @@ test('the next round offers them to confirm: one still true, the other dropped, 
 		'strength.confirmed',
 		'strength.dropped'
 	]);
-	await lead.goto(`${server.baseURL}/organisations/${next.o}/audit`);
+	await admin.goto(`${server.baseURL}/organisations/${next.o}/audit`);
 	await expect(
-		lead.getByRole('row').filter({ hasText: 'Confirmed a strength from the previous round' })
+		admin.getByRole('row').filter({ hasText: 'Confirmed a strength from the previous round' })
 	).toContainText(ABOUT_A_CHALLENGE.slice(0, 30));
+	await expect(
+		admin.getByRole('row').filter({ hasText: 'Dropped a strength from the previous round' })
+	).toContainText(ACROSS.slice(0, 30));
 });
