@@ -212,6 +212,31 @@ describe('recording strengths', () => {
 		]);
 	});
 
+	it('refuses a change over someone else’s meanwhile, showing theirs, and saves it the second time', () => {
+		const w = trustWithService();
+		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');
+		addStrength(w.db, who(w), assessment, { text: 'Warmth', challengeId: null });
+		const [shown] = strengthsOf(w.db, assessment.id);
+		const theirs = { text: 'Warmth at reception', challengeId: null };
+		expect(
+			changeStrength(w.db, who(w), assessment, shown.id, { ...theirs, original: shown.fingerprint })
+		).toEqual({ ok: true });
+
+		const mine = { text: 'Warmth on the phone', challengeId: null, original: shown.fingerprint };
+		const refused = changeStrength(w.db, who(w), assessment, shown.id, mine);
+		expect(refused).toMatchObject({
+			ok: false,
+			status: 409,
+			errors: { [strengthField.text]: expect.stringContaining('“Warmth at reception”') }
+		});
+		expect(strengthsOf(w.db, assessment.id)[0].text).toBe('Warmth at reception');
+		if (refused.ok) return;
+		expect(
+			changeStrength(w.db, who(w), assessment, shown.id, { ...mine, original: refused.original })
+		).toEqual({ ok: true });
+		expect(strengthsOf(w.db, assessment.id)[0].text).toBe('Warmth on the phone');
+	});
+
 	it(`holds at most ${STRENGTH_LIMIT}`, () => {
 		const w = trustWithService();
 		const { assessment } = openedRound(w, 'Spring 2026', '2026-01-01');

@@ -2,6 +2,8 @@
 // a service did well as much as finding what to improve. A strength is about one challenge or about
 // the whole service, and is carried into the next round only when the team says it is still true.
 
+import { teamPlanPartFingerprint } from './score-fingerprint';
+
 /** Plain text, long enough for a few sentences and short enough to read on a dashboard. */
 export const STRENGTH_TEXT_MAX = 500;
 
@@ -46,4 +48,15 @@ export function carriedChallengeId(
 /** How a strength's place is named: the challenge, or across the service. */
 export function strengthPlace(challenge: { position: number; shortLabel: string } | null): string {
 	return challenge ? `${challenge.position}. ${challenge.shortLabel}` : ACROSS_THE_SERVICE;
+}
+
+/**
+ * A digest of a strength as a person was shown it: changing it carries this, so that a change
+ * someone else saved meanwhile is not silently written over.
+ */
+export function strengthFingerprint(strength: {
+	text: string;
+	challengeId: string | null;
+}): string {
+	return teamPlanPartFingerprint([strength.text, strength.challengeId ?? '']);
 }

@@ -27,6 +27,8 @@ export const strengthField = {
 	challenge: 'strengthChallenge',
 	/** The strength being changed or removed. */
 	strength: 'strength',
+	/** A fingerprint of the strength being changed, as the person was shown it. */
+	original: 'strengthOriginal',
 	/** The previous round's strength being confirmed or dropped. */
 	previous: 'previousStrength'
 } as const;

@@ -10,6 +10,7 @@ import { whyTeamPlanIsLocked } from '$lib/domain/rounds';
 import {
 	STRENGTH_TEXT_MAX,
 	carriedChallengeId,
+	strengthFingerprint,
 	strengthPlace,
 	strengthsToConfirm,
 	whyNoMoreStrengths
@@ -45,7 +46,7 @@ export type StrengthResult =
 export function parseStrengthForm(
 	posted: FormData,
 	challengeIds: string[]
-): FormResult<StrengthInput> {
+): FormResult<StrengthInput & { original?: string }> {
 	const parsed = parseForm(
 		z.object({
 			[strengthField.text]: requiredText('what the team does well', STRENGTH_TEXT_MAX),
@@ -55,15 +56,22 @@ export function parseStrengthForm(
 				.refine(
 					(id) => id === '' || challengeIds.includes(id),
 					'Choose one of the challenges, or across the service'
-				)
+				),
+			// Only a change carries it; a stale one makes the change a conflict, never a write.
+			[strengthField.original]: z.string().max(100).optional().catch(undefined)
 		}),
 		posted
 	);
 	if (!parsed.ok) return parsed;
 	const challengeId = parsed.data[strengthField.challenge];
+	const original = parsed.data[strengthField.original];
 	return {
 		ok: true,
-		data: { text: parsed.data[strengthField.text], challengeId: challengeId || null }
+		data: {
+			text: parsed.data[strengthField.text],
+			challengeId: challengeId || null,
+			...(original ? { original } : {})
+		}
 	};
 }
 
@@ -114,6 +122,7 @@ export function strengthsOf(db: Pick<Db, 'select'>, assessmentId: string) {
 		.all()
 		.map(({ position, shortLabel, ...s }) => ({
 			...s,
+			fingerprint: strengthFingerprint(s),
 			place: strengthPlace(
 				position === null || shortLabel === null ? null : { position, shortLabel }
 			)
@@ -250,7 +259,8 @@ export function addStrength(
 			.values({
 				id,
 				assessmentId: assessment.id,
-				...input,
+				text: input.text,
+				challengeId: input.challengeId,
 				recordedAt: now,
 				recordedBy: who.person.id
 			})
@@ -276,14 +286,28 @@ export function changeStrength(
 	who: Who,
 	assessment: StrengthAssessment,
 	strengthId: string,
-	input: StrengthInput,
+	input: StrengthInput & { original?: string },
 	now = new Date()
 ): StrengthResult {
+	const { original, ...values } = input;
 	return changingStrengths(db, assessment, (tx, place) => {
 		const saved = ownStrength(tx, assessment.id, strengthId);
 		if (!saved) return refused(404, NOT_HERE);
-		if (saved.text === input.text && saved.challengeId === input.challengeId) return { ok: true };
-		tx.update(strengths).set(input).where(eq(strengths.id, strengthId)).run();
+		const current = strengthFingerprint(saved);
+		if (strengthFingerprint(values) === current) return { ok: true };
+		if (original !== undefined && original !== current) {
+			return {
+				ok: false,
+				status: 409,
+				message:
+					'Someone else changed this strength while you were working. Nothing you typed has been lost: compare it with their change below, then save again to keep yours.',
+				errors: {
+					[strengthField.text]: `Someone else changed this strength. It now reads: “${saved.text}” (${place(saved.challengeId)}). Save again to keep yours.`
+				},
+				original: current
+			};
+		}
+		tx.update(strengths).set(values).where(eq(strengths.id, strengthId)).run();
 		audit(
 			tx,
 			who,
@@ -292,7 +316,7 @@ export function changeStrength(
 			strengthId,
 			{
 				before: { text: saved.text, challenge: place(saved.challengeId) },
-				after: { text: input.text, challenge: place(input.challengeId) }
+				after: { text: values.text, challenge: place(values.challengeId) }
 			},
 			now
 		);

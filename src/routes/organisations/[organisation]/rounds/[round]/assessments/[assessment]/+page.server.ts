@@ -170,7 +170,10 @@ async function strengthAction(
 	const context = requireAssessment(event, 'assessment.edit');
 	const posted = await event.request.formData();
 	const result = act({ ...context, posted });
-	if (!result.ok) return formFailure(event, result.status, posted, result);
+	if (!result.ok) {
+		const original = 'original' in result ? result.original : undefined;
+		return formFailure(event, result.status, posted, result, { original });
+	}
 	const { organisation, assessment } = context;
 	redirect(
 		303,
