@@ -230,9 +230,10 @@ describe('recording strengths', () => {
 			errors: { [strengthField.text]: expect.stringContaining('“Warmth at reception”') }
 		});
 		expect(strengthsOf(w.db, assessment.id)[0].text).toBe('Warmth at reception');
-		if (refused.ok) return;
+		const saved = 'original' in refused ? refused.original : undefined;
+		expect(saved).toBe(strengthsOf(w.db, assessment.id)[0].fingerprint);
 		expect(
-			changeStrength(w.db, who(w), assessment, shown.id, { ...mine, original: refused.original })
+			changeStrength(w.db, who(w), assessment, shown.id, { ...mine, original: saved })
 		).toEqual({ ok: true });
 		expect(strengthsOf(w.db, assessment.id)[0].text).toBe('Warmth on the phone');
 	});

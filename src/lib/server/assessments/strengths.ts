@@ -40,7 +40,15 @@ export interface StrengthInput {
 }
 
 export type StrengthResult =
-	{ ok: true } | { ok: false; status: 404 | 409; message: string; errors: FieldErrors };
+	| { ok: true }
+	| {
+			ok: false;
+			status: 404 | 409;
+			message: string;
+			errors: FieldErrors;
+			/** After a conflicting change: the fingerprint of what is saved now, to save over it. */
+			original?: string;
+	  };
 
 /** A strength's text and challenge as posted, the challenge one of this framework's or none. */
 export function parseStrengthForm(
