@@ -239,6 +239,26 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		answers: PLANNERS,
 		harmless: INVALID_ASSESSMENT
 	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/addStrength': {
+		rule: 'assessment.edit: what the team does well, part of the team’s plan (an empty text is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/changeStrength': {
+		rule: 'assessment.edit (without a strength or its text, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/removeStrength': {
+		rule: 'assessment.edit (without a strength, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/confirmStrength': {
+		rule: 'assessment.edit: the previous round’s strength, confirmed as still true (without one, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/dropStrength': {
+		rule: 'assessment.edit: the previous round’s strength, dropped (without one, it is refused)',
+		answers: PLANNERS
+	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/undoCompletion': {
 		rule: 'organisation.manage (an empty reason is refused)',
 		answers: MANAGERS

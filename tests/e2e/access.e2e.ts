@@ -82,6 +82,8 @@ const ACTIONS = [
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/save',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/saveAndContinue',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/teamPlan',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/addStrength',
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/confirmStrength',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]?/undoCompletion',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/complete',
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add',
@@ -106,6 +108,7 @@ test('no one can post to the actions of an organisation they do not belong to, a
 					name: 'Taken over',
 					title: 'Taken over',
 					body: 'Taken over',
+					strengthText: 'Taken over',
 					type: 'Other',
 					email: 'intruder@elsewhere.example',
 					role: 'organisation_admin'
@@ -127,6 +130,7 @@ test('no one can post to the actions of an organisation they do not belong to, a
 	).toBe(0);
 	expect(count("SELECT count(*) AS n FROM improvement_action WHERE title = 'Taken over'")).toBe(0);
 	expect(count("SELECT count(*) AS n FROM action_note WHERE body = 'Taken over'")).toBe(0);
+	expect(count("SELECT count(*) AS n FROM strength WHERE text = 'Taken over'")).toBe(0);
 	expect(count('SELECT count(*) AS n FROM action_review WHERE reviewed_by IS NOT NULL')).toBe(0);
 	db.close();
 	expect(server.output()).toContain('access refused');

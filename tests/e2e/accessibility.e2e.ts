@@ -10,7 +10,7 @@ import {
 	expectErrorSummaryFocused,
 	turnOnTwoStep
 } from './helpers';
-import { crawl, pageKind, signInAs } from './crawl';
+import { crawl, openRoundAssessmentPath, pageKind, signInAs } from './crawl';
 import { VISITORS, type Visitor } from '../route-rules';
 import { startSmtpCatcher } from '../smtp-catcher';
 
@@ -219,6 +219,38 @@ async function violationsOn(page: Page, what: string): Promise<string[]> {
 	const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
 	return results.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}`);
 }
+
+// The crawl meets the team's strengths as the service lead sees them on the demo data (last round's
+// to confirm, and the form to add one), but never a refused form or the form to change one.
+test('the strengths of the team’s plan meet WCAG 2.2 AA, also with errors shown and while changing one', async ({
+	page
+}) => {
+	await signInAs(page, server.baseURL, 'serviceLead');
+	const path = await openRoundAssessmentPath(
+		server.databasePath,
+		'Ashford Community Mental Health Team'
+	);
+	await page.goto(server.baseURL + path, { waitUntil: 'networkidle' });
+	const offered = page.getByRole('list', { name: /^Strengths from / });
+	await expect(offered.getByRole('button', { name: /^Still true/ })).toHaveCount(3);
+	const violations = await violationsOn(page, 'the strengths to confirm');
+
+	await page.getByRole('button', { name: 'Add strength' }).click();
+	await expectErrorSummaryFocused(page);
+	violations.push(...(await violationsOn(page, 'the strength form with an error')));
+
+	await offered
+		.getByRole('button', { name: /^Still true/ })
+		.first()
+		.click();
+	await page
+		.getByRole('list', { name: 'Strengths recorded in this assessment' })
+		.getByRole('link', { name: /^Change/ })
+		.click();
+	await expect(page.getByRole('heading', { name: 'Change a strength' })).toBeVisible();
+	violations.push(...(await violationsOn(page, 'the form to change a strength')));
+	expect(violations).toEqual([]);
+});
 
 // The crawl opens only a couple of assessments of each kind, which need not include a completed
 // one (the undo form) or one ready to complete (the confirmation step's own form), and it never

@@ -2,6 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '$lib/server/db/client';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { DEMO_ACCOUNTS, seedDemo } from '$lib/server/demo/seed';
+import {
+	latestCompletedStrengths,
+	strengthsToOffer,
+	type StrengthAssessment
+} from '$lib/server/assessments/strengths';
 
 function scalar(db: Db, sql: string, ...params: unknown[]): number {
 	return db.$client
@@ -187,6 +192,26 @@ describe('seedDemo', () => {
 			.pluck()
 			.all();
 		expect(new Set(openStates)).toEqual(new Set(['complete', 'in_progress', 'not_started']));
+	});
+
+	it('records a few strengths for Ashford, which its open assessment offers to confirm', () => {
+		const ashford = db.$client
+			.prepare("select id from service where name = 'Ashford Community Mental Health Team'")
+			.pluck()
+			.get() as string;
+		const shown = latestCompletedStrengths(db, ashford);
+		expect(shown?.strengths.map((s) => s.place)).toEqual([
+			'Across the service',
+			'3. Recovery college',
+			'7. User involvement'
+		]);
+		const open = db.$client
+			.prepare(
+				`select a.id, a.service_id as serviceId, r.framework_id as frameworkId, r.period_start as periodStart
+				from assessment a join round r on r.id = a.round_id where r.status = 'open' and a.service_id = ?`
+			)
+			.get(ashford) as StrengthAssessment;
+		expect(strengthsToOffer(db, open)?.strengths).toHaveLength(3);
 	});
 
 	it('shows improvement from the first round to the last closed one', () => {

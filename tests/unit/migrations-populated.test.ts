@@ -11,6 +11,7 @@ import {
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { seedDemo } from '$lib/server/demo/seed';
 import { listInvitations } from '$lib/server/invitations';
+import { latestCompletedStrengths } from '$lib/server/assessments/strengths';
 
 /** A copy of the migrations folder that stops after the first `count` migrations. */
 function migrationsUpTo(dir: string, count: number): string {
@@ -201,6 +202,38 @@ describe('migrations on a populated database', () => {
 				'inv-accepted': 'accepted',
 				'inv-waiting': 'pending'
 			});
+			db.$client.close();
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('add strengths to a database filled before them, which then holds and offers them', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'imroc-migrations-'));
+		try {
+			const strengthsMigration = journal.entries.findIndex((e: { tag: string }) =>
+				e.tag.endsWith('_strengths')
+			);
+			expect(strengthsMigration).toBeGreaterThan(0);
+			const db = await populatedAt(dir, strengthsMigration);
+			expect(tableNames(db)).not.toContain('strength');
+			applyMigrations(db, DEFAULT_MIGRATIONS_FOLDER);
+			expect(tableNames(db)).toEqual(expect.arrayContaining(['strength', 'dropped_strength']));
+			// The demo's completed assessment with its strengths, carried into the open round by hand.
+			const completed = db.$client
+				.prepare(
+					"SELECT a.id, a.service_id AS serviceId FROM assessment a JOIN round r ON r.id = a.round_id WHERE a.status = 'complete' ORDER BY r.period_start DESC LIMIT 1"
+				)
+				.get() as { id: string; serviceId: string };
+			const insert = db.$client.prepare(
+				'INSERT INTO strength (id, assessment_id, challenge_id, text, recorded_at) VALUES (?, ?, NULL, ?, 0)'
+			);
+			insert.run('s1', completed.id, 'Kept up after the migration');
+			expect(() => insert.run('s2', completed.id, ' ')).toThrow(/strength_text_check/);
+			expect(latestCompletedStrengths(db, completed.serviceId)?.strengths).toMatchObject([
+				{ text: 'Kept up after the migration' }
+			]);
+			expect(db.$client.pragma('foreign_key_check')).toEqual([]);
 			db.$client.close();
 		} finally {
 			rmSync(dir, { recursive: true, force: true });

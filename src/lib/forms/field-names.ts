@@ -20,6 +20,19 @@ export const agreedScoreField = {
 	backTo: 'backTo'
 } as const;
 
+/** The strengths part of the team's plan: one strength at a time, each in its own small form. */
+export const strengthField = {
+	text: 'strengthText',
+	/** A challenge's id, or empty for a strength across the service. */
+	challenge: 'strengthChallenge',
+	/** The strength being changed or removed. */
+	strength: 'strength',
+	/** A fingerprint of the strength being changed, as the person was shown it. */
+	original: 'strengthOriginal',
+	/** The previous round's strength being confirmed or dropped. */
+	previous: 'previousStrength'
+} as const;
+
 /** The review of last round's actions: a decision and a note per action. */
 export const reviewField = {
 	decision: (actionId: string) => `decision-${actionId}`,

@@ -100,12 +100,12 @@ export function prioritiesFor(db: Pick<Db, 'select'>, assessmentId: string): str
 		.map((p) => p.challengeId);
 }
 
-/**
- * The agreed levels of the same service's latest completed assessment before this one, keyed by
- * the challenge's key in its pack, shown beside each challenge for reference only.
- */
-export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
-	const previous = db
+/** The same service's latest completed assessment in a round before this one's, if any. */
+export function previousCompletedAssessment(
+	db: Pick<Db, 'select'>,
+	assessment: { serviceId: string; periodStart: string }
+) {
+	return db
 		.select({ id: assessments.id, roundTitle: rounds.title })
 		.from(assessments)
 		.innerJoin(rounds, eq(rounds.id, assessments.roundId))
@@ -118,6 +118,14 @@ export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
 		)
 		.orderBy(desc(rounds.periodStart))
 		.get();
+}
+
+/**
+ * The agreed levels of the same service's latest completed assessment before this one, keyed by
+ * the challenge's key in its pack, shown beside each challenge for reference only.
+ */
+export function previousAgreedScores(db: Db, assessment: AssessmentRecord) {
+	const previous = previousCompletedAssessment(db, assessment);
 	if (!previous) return null;
 	const rows = db
 		.select({

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+	type AnySQLiteColumn,
 	blob,
 	check,
 	foreignKey,
@@ -17,6 +18,7 @@ import { PERSPECTIVE_KEYS, PERSPECTIVE_NOT_CHOSEN } from '../../domain/ratings';
 import { ROLES } from '../../domain/roles';
 import { ASSESSMENT_STATUSES, ROUND_STATUSES } from '../../domain/rounds';
 import { SERVICE_TYPES } from '../../domain/services';
+import { STRENGTH_TEXT_MAX } from '../../domain/strengths';
 
 // Instants are UTC milliseconds since the epoch (integer); calendar dates are ISO text (YYYY-MM-DD).
 const instant = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -392,6 +394,57 @@ export const priorities = sqliteTable(
 		uniqueIndex('priority_assessment_challenge_idx').on(t.assessmentId, t.challengeId),
 		check('priority_rank_check', sql`${t.rank} between 1 and 3`)
 	]
+);
+
+/**
+ * TRIP: something the team does well, about one challenge or (no challenge) across the service.
+ * Carried into the next round only when the team confirms it is still true: the copy then names the
+ * strength it came from.
+ */
+export const strengths = sqliteTable(
+	'strength',
+	{
+		id: text('id').primaryKey(),
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id').references(() => challenges.id, { onDelete: 'restrict' }),
+		text: text('text').notNull(),
+		/** The previous round's strength this one was confirmed from. */
+		carriedFromId: text('carried_from_id').references((): AnySQLiteColumn => strengths.id, {
+			onDelete: 'set null'
+		}),
+		recordedAt: instant('recorded_at').notNull(),
+		recordedBy: text('recorded_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		index('strength_assessment_idx').on(t.assessmentId, t.recordedAt),
+		uniqueIndex('strength_carried_from_idx').on(t.assessmentId, t.carriedFromId),
+		check(
+			'strength_text_check',
+			sql`length(trim(${t.text})) between 1 and ${sql.raw(String(STRENGTH_TEXT_MAX))}`
+		),
+		check(
+			'strength_carried_from_check',
+			sql`${t.carriedFromId} is null or ${t.carriedFromId} <> ${t.id}`
+		)
+	]
+);
+
+/** A previous round's strength the team said is no longer true, so it is not offered again. */
+export const droppedStrengths = sqliteTable(
+	'dropped_strength',
+	{
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		strengthId: text('strength_id')
+			.notNull()
+			.references(() => strengths.id, { onDelete: 'cascade' }),
+		droppedAt: instant('dropped_at').notNull(),
+		droppedBy: text('dropped_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [primaryKey({ columns: [t.assessmentId, t.strengthId] })]
 );
 
 /** A remark on an assessment, e.g. a facilitator's, who may comment but never change scores. */

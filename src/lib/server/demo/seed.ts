@@ -17,6 +17,7 @@ import {
 	memberships,
 	organisations,
 	priorities,
+	strengths,
 	ratings,
 	roundServices,
 	rounds,
@@ -434,7 +435,8 @@ function emptyRows() {
 		actionRows: [] as (typeof improvementActions.$inferInsert)[],
 		reviewRows: [] as (typeof actionReviews.$inferInsert)[],
 		raterRows: [] as (typeof assessmentRaters.$inferInsert)[],
-		ratingRows: [] as (typeof ratings.$inferInsert)[]
+		ratingRows: [] as (typeof ratings.$inferInsert)[],
+		strengthRows: [] as (typeof strengths.$inferInsert)[]
 	};
 }
 
@@ -808,6 +810,41 @@ function addDemoRatings(b: Build, rated: RatedAssessment) {
 	}
 }
 
+/** What the demo team says it does well, about its challenges by key, or across the service. */
+const DEMO_STRENGTHS: { key: string | null; text: string }[] = [
+	{
+		key: null,
+		text: 'People who use the service say they are welcomed as people, not as a diagnosis: reception and duty staff know them by name.'
+	},
+	{
+		key: 'recovery-college',
+		text: 'Six of the team co-facilitate recovery college courses with peer trainers, and refer to them as a matter of course.'
+	},
+	{
+		key: 'user-involvement',
+		text: 'A person who uses the service sits on every interview panel, and the service user forum sets one team meeting agenda item a month.'
+	}
+];
+
+/**
+ * Ashford's last completed assessment records a few strengths, which its assessment in the open
+ * round offers to the team to confirm or drop.
+ */
+function addDemoStrengths(b: Build, rated: RatedAssessment) {
+	const leadId = userIdOf(b, 'lead@demo.example');
+	DEMO_STRENGTHS.forEach((strength, i) => {
+		const challenge = b.scale.challenges.find((c) => c.packChallengeKey === strength.key);
+		b.rows.strengthRows.push({
+			id: newId(),
+			assessmentId: rated.id,
+			challengeId: challenge?.id ?? null,
+			text: strength.text,
+			recordedAt: new Date(rated.at.getTime() - (3 - i) * 3_600_000),
+			recordedBy: leadId
+		});
+	});
+}
+
 /** The service lead and the rater each own one of their team's actions; the rater's is overdue. */
 function giveActionsToDemoPeople(b: Build) {
 	const giveTo = (actionId: string, email: string) => {
@@ -832,7 +869,10 @@ function buildDemoRows(scale: Scale, passwordHashes: string[], now: Date): DemoR
 		addOrganisation(b, organisation)
 	);
 	addPeople(b, organisationIds, passwordHashes, now);
-	if (b.demo.rated) addDemoRatings(b, b.demo.rated);
+	if (b.demo.rated) {
+		addDemoRatings(b, b.demo.rated);
+		addDemoStrengths(b, b.demo.rated);
+	}
 	giveActionsToDemoPeople(b);
 	return b.rows;
 }
@@ -936,6 +976,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
 		for (const chunk of inChunks(rows.reviewRows)) tx.insert(actionReviews).values(chunk).run();
 		for (const chunk of inChunks(rows.raterRows)) tx.insert(assessmentRaters).values(chunk).run();
 		for (const chunk of inChunks(rows.ratingRows)) tx.insert(ratings).values(chunk).run();
+		for (const chunk of inChunks(rows.strengthRows)) tx.insert(strengths).values(chunk).run();
 		rebuildRoundLevelCounts(tx);
 		recordAuditEvent(
 			tx,

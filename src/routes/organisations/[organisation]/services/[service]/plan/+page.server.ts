@@ -3,6 +3,7 @@ import { requireService } from '$lib/server/http/require';
 import { may } from '$lib/server/access/policy';
 import { filtersFromUrl } from '$lib/server/actions/rows';
 import { servicePlan } from '$lib/server/actions/plan';
+import { latestCompletedStrengths } from '$lib/server/assessments/strengths';
 import { roundToJoin } from '$lib/server/rounds/taking-part';
 import type { PageServerLoad } from './$types';
 
@@ -16,6 +17,7 @@ export const load = ((event) => {
 		organisation,
 		service: { id: service.id, name: service.name },
 		plan,
+		strengths: latestCompletedStrengths(db, service.id),
 		roundToJoin:
 			canManageRounds && !plan.latest
 				? { round: roundToJoin(db, organisation.id, service.id) }

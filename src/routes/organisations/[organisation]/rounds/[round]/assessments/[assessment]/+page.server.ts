@@ -25,10 +25,25 @@ import { parseAssessmentForm, parseTeamPlanForm } from '$lib/server/assessments/
 import { saveAssessment } from '$lib/server/assessments/save';
 import { saveTeamPlan, savedTeamPlan, teamPlanOriginals } from '$lib/server/assessments/team-plan';
 import { undoCompletion, undoCompletionInputSchema } from '$lib/server/assessments/completion';
+import {
+	addStrength,
+	changeStrength,
+	confirmStrength,
+	dropStrength,
+	parseStrengthForm,
+	parseStrengthId,
+	removeStrength,
+	strengthsOf,
+	strengthsToOffer,
+	type StrengthResult
+} from '$lib/server/assessments/strengths';
+import { strengthField } from '$lib/forms/field-names';
 import type { Actions, PageServerLoad, RouteParams } from './$types';
 
 /** Where a save button takes the person back to: the challenge it belongs to, or the team's plan. */
 const TEAM_PLAN = 'team-plan';
+/** Where the strengths' forms take the person back to. */
+const STRENGTHS = 'strengths';
 
 export const load = ((event) => {
 	const { db, person, organisation, assessment } = requireAssessment(event, 'assessment.view');
@@ -43,6 +58,9 @@ export const load = ((event) => {
 	const reviewed = toReview.filter((a) => a.decision !== null).length;
 	const scores = showDraft ? agreedScoresFor(db, assessment.id) : [];
 	const plan = showDraft ? savedTeamPlan(db, assessment.id) : { teamResources: '', priorities: [] };
+	// The plan stays the team's after completion, until the round closes.
+	const canEditPlan = showDraft && mayAgree && !whyTeamPlanIsLocked(assessment.roundStatus);
+	const strengths = showDraft ? strengthsOf(db, assessment.id) : [];
 	return {
 		review: {
 			listed: toReview.length,
@@ -75,8 +93,14 @@ export const load = ((event) => {
 		previous: !locked && mayAgree ? previousAgreedScores(db, assessment) : null,
 		locked,
 		canEdit: !locked && mayAgree,
-		// The plan stays the team's after completion, until the round closes.
-		canEditPlan: showDraft && mayAgree && !whyTeamPlanIsLocked(assessment.roundStatus),
+		canEditPlan,
+		strengths,
+		/** The previous round's strengths still waiting for the team to confirm or drop them. */
+		strengthOffer: canEditPlan ? strengthsToOffer(db, assessment) : null,
+		/** The strength the person chose to change, by its "Change" link. */
+		changingStrength: canEditPlan
+			? (strengths.find((s) => s.id === event.url.searchParams.get('strength')) ?? null)
+			: null,
 		canUndoCompletion:
 			assessment.status === 'complete' &&
 			assessment.roundStatus === 'open' &&
@@ -143,6 +167,46 @@ async function save(event: RequestEvent<RouteParams>, toCompletion: boolean) {
 	);
 }
 
+/**
+ * One of the strengths' small forms: the person must be able to change the team's plan, and comes
+ * back to the strengths once the change is made.
+ */
+async function strengthAction(
+	event: RequestEvent<RouteParams>,
+	act: (
+		context: ReturnType<typeof requireAssessment> & { posted: FormData }
+	) => StrengthResult | { ok: false; status: 400; errors: Record<string, string> }
+) {
+	const context = requireAssessment(event, 'assessment.edit');
+	const posted = await event.request.formData();
+	const result = act({ ...context, posted });
+	if (!result.ok) {
+		const original = 'original' in result ? result.original : undefined;
+		return formFailure(event, result.status, posted, result, { original });
+	}
+	const { organisation, assessment } = context;
+	redirect(
+		303,
+		`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?saved=${STRENGTHS}#saved-${STRENGTHS}`
+	);
+}
+
+/** A strength's text and challenge, checked against the assessment's framework. */
+function strengthInput(
+	db: Parameters<typeof frameworkContent>[0],
+	frameworkId: string,
+	posted: FormData
+) {
+	const challengeIds = frameworkContent(db, frameworkId).challenges.map((c) => c.id);
+	return parseStrengthForm(posted, challengeIds);
+}
+
+const invalid = (errors: Record<string, string>) => ({
+	ok: false as const,
+	status: 400 as const,
+	errors
+});
+
 export const actions = {
 	save: (event) => save(event, false),
 	saveAndContinue: (event) => save(event, true),
@@ -158,6 +222,39 @@ export const actions = {
 			`/organisations/${organisation.id}/rounds/${assessment.roundId}/assessments/${assessment.id}?saved=${TEAM_PLAN}#saved-${TEAM_PLAN}`
 		);
 	},
+	addStrength: (event) =>
+		strengthAction(event, ({ db, person, organisation, assessment, posted }) => {
+			const input = strengthInput(db, assessment.frameworkId, posted);
+			if (!input.ok) return invalid(input.errors);
+			return addStrength(db, { person, organisationId: organisation.id }, assessment, input.data);
+		}),
+	changeStrength: (event) =>
+		strengthAction(event, ({ db, person, organisation, assessment, posted }) => {
+			const id = parseStrengthId(posted, strengthField.strength);
+			const input = strengthInput(db, assessment.frameworkId, posted);
+			if (!id.ok || !input.ok)
+				return invalid({ ...(id.ok ? {} : id.errors), ...(input.ok ? {} : input.errors) });
+			const who = { person, organisationId: organisation.id };
+			return changeStrength(db, who, assessment, id.data, input.data);
+		}),
+	removeStrength: (event) =>
+		strengthAction(event, ({ db, person, organisation, assessment, posted }) => {
+			const id = parseStrengthId(posted, strengthField.strength);
+			if (!id.ok) return invalid(id.errors);
+			return removeStrength(db, { person, organisationId: organisation.id }, assessment, id.data);
+		}),
+	confirmStrength: (event) =>
+		strengthAction(event, ({ db, person, organisation, assessment, posted }) => {
+			const id = parseStrengthId(posted, strengthField.previous);
+			if (!id.ok) return invalid(id.errors);
+			return confirmStrength(db, { person, organisationId: organisation.id }, assessment, id.data);
+		}),
+	dropStrength: (event) =>
+		strengthAction(event, ({ db, person, organisation, assessment, posted }) => {
+			const id = parseStrengthId(posted, strengthField.previous);
+			if (!id.ok) return invalid(id.errors);
+			return dropStrength(db, { person, organisationId: organisation.id }, assessment, id.data);
+		}),
 	undoCompletion: async (event) => {
 		const { db, person, organisation, assessment } = requireAssessment(
 			event,
