@@ -195,6 +195,7 @@ test('a platform administrator’s reset of an organisation administrator’s pa
 	await stranger.dispose();
 
 	await signIn(page, server.baseURL, 'admin@demo.example', 'demo-admin-2026');
+	await expect(page).not.toHaveURL(/\/sign-in/);
 	await page.goto(`${server.baseURL}/admin/accounts`);
 	await page.getByRole('button', { name: 'Issue reset link for Tom Whitfield' }).click();
 	await expect(page.getByText(/link/i).first()).toBeVisible();
