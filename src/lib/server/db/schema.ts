@@ -15,6 +15,7 @@ import {
 import { ACTION_STATUSES, REVIEW_DECISIONS } from '../../domain/actions';
 import type { EvidenceSource } from '../../domain/evidence';
 import { PERSPECTIVE_KEYS, PERSPECTIVE_NOT_CHOSEN } from '../../domain/ratings';
+import { PARTICIPANT_SOURCES, RATING_ORDERS, SESSION_PACES } from '../../domain/rating-sessions';
 import { ROLES } from '../../domain/roles';
 import { ASSESSMENT_STATUSES, ROUND_STATUSES } from '../../domain/rounds';
 import { SERVICE_TYPES } from '../../domain/services';
@@ -294,6 +295,11 @@ export const assessments = sqliteTable(
 		status: text('status', { enum: ASSESSMENT_STATUSES }).notNull().default('in_progress'),
 		/** TRIP part 1: the skills, interests and lived experience staff and service users bring. */
 		teamResources: text('team_resources').notNull().default(''),
+		/**
+		 * Whether raters rate privately before they discuss (the default), or discuss first. No check
+		 * constraint: adding one would make drizzle-kit rebuild this table, which other tables reference.
+		 */
+		ratingOrder: text('rating_order', { enum: RATING_ORDERS }).notNull().default('rate_first'),
 		completedAt: instant('completed_at'),
 		completedBy: text('completed_by').references(() => users.id, { onDelete: 'set null' }),
 		createdAt: instant('created_at').notNull()
@@ -374,6 +380,113 @@ export const ratings = sqliteTable(
 			foreignColumns: [assessmentRaters.assessmentId, assessmentRaters.userId]
 		}).onDelete('restrict'),
 		index('rating_challenge_idx').on(t.assessmentId, t.challengeId)
+	]
+);
+
+/**
+ * A live rating session: the room joins an assessment with a short code on their phones, without
+ * accounts. Open until closed, or until `closesAt` (4 hours from the start) at most.
+ */
+export const ratingSessions = sqliteTable(
+	'rating_session',
+	{
+		id: text('id').primaryKey(),
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		/** Shown on the room's screen while the session is open; worth nothing once it closes. */
+		joinCode: text('join_code').notNull(),
+		pace: text('pace', { enum: SESSION_PACES }).notNull(),
+		/** The challenge the room is on, when it moves together. */
+		currentChallengeId: text('current_challenge_id').references(() => challenges.id, {
+			onDelete: 'restrict'
+		}),
+		startedBy: text('started_by').references(() => users.id, { onDelete: 'set null' }),
+		startedAt: instant('started_at').notNull(),
+		closesAt: instant('closes_at').notNull(),
+		closedAt: instant('closed_at'),
+		closedBy: text('closed_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [
+		uniqueIndex('rating_session_join_code_idx').on(t.joinCode),
+		index('rating_session_assessment_idx').on(t.assessmentId),
+		check('rating_session_pace_check', sql`${t.pace} in ('together', 'own_pace')`),
+		check('rating_session_closes_check', sql`${t.closesAt} > ${t.startedAt}`)
+	]
+);
+
+/** A challenge whose anonymous spread the facilitator has shown the room. */
+export const ratingSessionReveals = sqliteTable(
+	'rating_session_reveal',
+	{
+		ratingSessionId: text('rating_session_id')
+			.notNull()
+			.references(() => ratingSessions.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		revealedAt: instant('revealed_at').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.ratingSessionId, t.challengeId] })]
+);
+
+/**
+ * Someone who rates without an account: in a rating session on their phone (known to the server
+ * only by a secret their browser holds), or on a paper sheet that someone entered. Nothing here
+ * identifies them: only their perspective.
+ */
+export const participants = sqliteTable(
+	'participant',
+	{
+		id: text('id').primaryKey(),
+		assessmentId: text('assessment_id')
+			.notNull()
+			.references(() => assessments.id, { onDelete: 'restrict' }),
+		source: text('source', { enum: PARTICIPANT_SOURCES }).notNull(),
+		/** The session they joined; null for a paper sheet. */
+		ratingSessionId: text('rating_session_id').references(() => ratingSessions.id, {
+			onDelete: 'restrict'
+		}),
+		/** SHA-256 of the secret in the participant's cookie; null for a paper sheet. */
+		secretHash: blob('secret_hash', { mode: 'buffer' }),
+		perspective: text('perspective', { enum: PERSPECTIVE_KEYS }).notNull(),
+		/** Who typed in a paper sheet. */
+		enteredBy: text('entered_by').references(() => users.id, { onDelete: 'set null' }),
+		createdAt: instant('created_at').notNull(),
+		submittedAt: instant('submitted_at')
+	},
+	(t) => [
+		index('participant_assessment_idx').on(t.assessmentId),
+		index('participant_session_idx').on(t.ratingSessionId),
+		check(
+			'participant_source_check',
+			sql`(${t.source} = 'session' and ${t.ratingSessionId} is not null and ${t.secretHash} is not null) or (${t.source} = 'paper' and ${t.ratingSessionId} is null and ${t.secretHash} is null)`
+		)
+	]
+);
+
+/** A participant's level for one challenge; null level with dontKnow for "don't know". */
+export const participantRatings = sqliteTable(
+	'participant_rating',
+	{
+		participantId: text('participant_id')
+			.notNull()
+			.references(() => participants.id, { onDelete: 'restrict' }),
+		challengeId: text('challenge_id')
+			.notNull()
+			.references(() => challenges.id, { onDelete: 'restrict' }),
+		level: integer('level'),
+		dontKnow: integer('dont_know', { mode: 'boolean' }).notNull().default(false),
+		comment: text('comment').notNull().default(''),
+		updatedAt: instant('updated_at').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.participantId, t.challengeId] }),
+		index('participant_rating_challenge_idx').on(t.challengeId),
+		check(
+			'participant_rating_answer_check',
+			sql`not (${t.dontKnow} = 1 and ${t.level} is not null)`
+		)
 	]
 );
 
