@@ -23,6 +23,20 @@ describe('new passwords', () => {
 		expect(passwordProblem(list.at(-1)!, {})).toBe(COMMON_PASSWORD_MESSAGE);
 	});
 
+	it('refuses the common passwords long enough to pass the length rule, from the NCSC list too', () => {
+		const list = readFileSync(
+			'src/lib/server/auth/common-passwords/long-common-passwords.txt',
+			'utf8'
+		)
+			.trim()
+			.split('\n');
+		expect(list).toHaveLength(1208);
+		for (const password of list) expect(password.length).toBeGreaterThanOrEqual(12);
+		// Not in the first list, which has only 25 passwords of 12 characters or more.
+		for (const password of ['PE#5GZ29PTZMSE', '111222tianya', list.at(-1)!])
+			expect(passwordProblem(password, {}), password).toBe(COMMON_PASSWORD_MESSAGE);
+	});
+
 	it('refuses a password containing the email name or any word of 4 or more letters of the name', () => {
 		for (const password of [
 			'my name is alex really',

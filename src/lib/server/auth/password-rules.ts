@@ -4,12 +4,13 @@
 
 // The list and its licence are in ./common-passwords/ (see the README there).
 import commonPasswordList from './common-passwords/common-passwords.txt?raw';
+import longCommonPasswordList from './common-passwords/long-common-passwords.txt?raw';
 
 let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
 	common ??= new Set(
-		commonPasswordList
+		`${commonPasswordList}\n${longCommonPasswordList}`
 			.split('\n')
 			.map((line) => line.trim().toLowerCase())
 			.filter(Boolean)
