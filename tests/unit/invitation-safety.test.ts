@@ -9,7 +9,7 @@ import { INVITATIONS_PER_DAY } from '$lib/domain/invitations';
 import { personFor } from '$lib/server/users';
 import { auditEvents, invitations, memberships } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
-import { invite as inviteHere } from '$lib/server/people';
+import { invite as inviteHere, peoplePage } from '$lib/server/people';
 import * as mailer from '$lib/server/mailer';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';
 
@@ -241,5 +241,18 @@ describe('how the link reaches the person', () => {
 			.all();
 		expect(rows).toHaveLength(1);
 		expect(rows[0].withdrawnAt).not.toBeNull();
+	});
+});
+
+describe('the people page', () => {
+	it('lists an organisation’s services only to someone who may give a role in them', () => {
+		const w = world();
+		const scope = { organisationId: w.organisationId };
+		const asAdministrator = peoplePage(w.db, w.inviter, scope);
+		expect(asAdministrator.services.map((s) => s.id)).toEqual([w.serviceId]);
+		// A platform administrator may give only a facilitator's role, across the organisation.
+		const asPlatform = peoplePage(w.db, w.admin, scope);
+		expect(asPlatform.grantable.serviceRoles).toEqual([]);
+		expect(asPlatform.services).toEqual([]);
 	});
 });

@@ -62,7 +62,15 @@ function mayHandle(
 
 /** Who holds which role here, the invitations, and what this person may give. */
 export function peoplePage(db: Db, person: Person, scope: PeopleScope) {
-	const organisationServices = scope.serviceId ? [] : listServices(db, scope.organisationId);
+	// Only the services they may give a role in: a platform administrator, who may give only a
+	// facilitator's role, is not shown an organisation's services.
+	const organisationServices = scope.serviceId
+		? []
+		: listServices(db, scope.organisationId).filter((service) =>
+				SERVICE_ROLES.some((role) =>
+					mayGrant(person, role, { organisationId: scope.organisationId, serviceId: service.id })
+				)
+			);
 	return {
 		memberships: listMemberships(db, scope.organisationId, scope.serviceId)
 			.filter((m) => mayHandle(person, scope, m))
