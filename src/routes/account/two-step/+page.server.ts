@@ -49,6 +49,21 @@ const turnOffSchema = z.object({ password: passwordField, code: codeField });
 const WRONG_CODE =
 	'That code is not right. Enter the 6-digit code your app shows now. If it is still refused, check the time on your phone is set automatically.';
 
+/** Why a password-and-code check was refused: too many at once, or which of the two is wrong. */
+function refusal(
+	event: RequestEvent,
+	result: { problem: 'busy'; retryAfterSeconds: number } | { passwordRight: boolean }
+) {
+	if ('problem' in result)
+		return formFailure(event, 429, null, {
+			message: `Too many attempts at once. Wait ${result.retryAfterSeconds} seconds and try again.`
+		});
+	const errors: FieldErrors = result.passwordRight
+		? { code: WRONG_CODE }
+		: { password: 'Your password is not right' };
+	return formFailure(event, 400, null, { errors });
+}
+
 async function passwordIsRight(db: Db, email: string, password: string) {
 	const account = findUserByEmail(db, email);
 	return !!account && (await verifyPassword(account.passwordHash, password));
@@ -88,16 +103,7 @@ export const actions = {
 				return { ...confirmEnrolment(db, key, user.id, parsed.data.code), passwordRight };
 			}
 		);
-		if (!confirmed.ok) {
-			if ('problem' in confirmed)
-				return formFailure(event, 429, null, {
-					message: `Too many attempts at once. Wait ${confirmed.retryAfterSeconds} seconds and try again.`
-				});
-			const errors: FieldErrors = confirmed.passwordRight
-				? { code: WRONG_CODE }
-				: { password: 'Your password is not right' };
-			return formFailure(event, 400, null, { errors });
-		}
+		if (!confirmed.ok) return refusal(event, confirmed);
 		rotateSession(event);
 		return { form: 'confirm', recoveryCodes: confirmed.recoveryCodes };
 	},
@@ -123,16 +129,7 @@ export const actions = {
 				return { ok: passwordRight && codeRight, passwordRight };
 			}
 		);
-		if (!checked.ok) {
-			if ('problem' in checked)
-				return formFailure(event, 429, null, {
-					message: `Too many attempts at once. Wait ${checked.retryAfterSeconds} seconds and try again.`
-				});
-			const errors: FieldErrors = checked.passwordRight
-				? { code: WRONG_CODE }
-				: { password: 'Your password is not right' };
-			return formFailure(event, 400, null, { errors });
-		}
+		if (!checked.ok) return refusal(event, checked);
 		turnOffMfa(db, user.id, user.id);
 		notifyAccountChange(user, 'mfa-off');
 		redirect(303, '/account?done=two-step-off');
