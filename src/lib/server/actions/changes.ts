@@ -52,6 +52,19 @@ type ActionFields = Pick<
 > &
 	Partial<Pick<typeof improvementActions.$inferSelect, 'description' | 'outcome'>>;
 
+/** The columns a person plans on the action form, each named: parsed input is never spread whole. */
+function plannedColumns(input: ActionInput) {
+	return {
+		challengeId: input.challengeId,
+		title: input.title,
+		description: input.description,
+		ownerUserId: input.ownerUserId,
+		ownerName: input.ownerName,
+		startDate: input.startDate,
+		dueDate: input.dueDate
+	};
+}
+
 /** The fields of an action the audit trail records before and after a change. */
 function auditView(action: ActionFields) {
 	return {
@@ -85,13 +98,7 @@ export function createAction(
 			organisationId,
 			serviceId,
 			assessmentId: latest?.id ?? null,
-			challengeId: input.challengeId,
-			title: input.title,
-			description: input.description,
-			ownerUserId: input.ownerUserId,
-			ownerName: input.ownerName,
-			startDate: input.startDate,
-			dueDate: input.dueDate,
+			...plannedColumns(input),
 			status: 'not_started' as const,
 			createdAt: now,
 			createdBy: person.id,
@@ -165,13 +172,7 @@ export function updateAction(
 		const closedAt = closedAtAfter(before, input.status, now);
 		tx.update(improvementActions)
 			.set({
-				challengeId: input.challengeId,
-				title: input.title,
-				description: input.description,
-				ownerUserId: input.ownerUserId,
-				ownerName: input.ownerName,
-				startDate: input.startDate,
-				dueDate: input.dueDate,
+				...plannedColumns(input),
 				status: input.status,
 				outcome: input.outcome,
 				closedAt,
