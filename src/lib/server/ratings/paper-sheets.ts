@@ -71,16 +71,14 @@ export function parsePaperSheet(
 			comment: comment.success ? comment.data : ''
 		});
 	}
-	if (Object.keys(errors).length > 0) return { ok: false, errors };
-	if (answers.every((a) => a.choice === null)) {
+	const levelRefused = content.challenges.some((c) => paperSheetField.level(c.id) in errors);
+	if (!levelRefused && answers.every((a) => a.choice === null)) {
 		const first = content.challenges[0];
 		const message =
 			'Nothing on this sheet is answered: enter at least one level or ‘Don’t know’, or do not enter the sheet';
-		return {
-			ok: false,
-			errors: first ? { [paperSheetField.level(first.id)]: message } : { form: message }
-		};
+		errors[first ? paperSheetField.level(first.id) : 'form'] = message;
 	}
+	if (Object.keys(errors).length > 0) return { ok: false, errors };
 	return { ok: true, data: { perspective: perspective.data as Perspective, answers } };
 }
 

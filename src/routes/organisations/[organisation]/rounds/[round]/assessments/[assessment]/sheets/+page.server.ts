@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { isPerspective, PERSPECTIVES } from '$lib/domain/ratings';
+import { frameworks } from '$lib/server/db/schema';
 import { frameworkContent } from '$lib/server/frameworks/queries';
 import { requireAssessment } from '$lib/server/http/require';
 import type { PageServerLoad } from './$types';
@@ -21,6 +23,13 @@ export const load = ((event) => {
 		perspectives: PERSPECTIVES.filter((p) => p.key !== 'other'),
 		allPerspectives: PERSPECTIVES,
 		scale: content.scale,
+		/** Where the challenges come from, printed at the foot of the sheet. */
+		attribution:
+			db
+				.select({ attribution: frameworks.attribution })
+				.from(frameworks)
+				.where(eq(frameworks.id, assessment.frameworkId))
+				.get()?.attribution ?? '',
 		challenges: content.challenges.map((c) => ({
 			id: c.id,
 			position: c.position,
