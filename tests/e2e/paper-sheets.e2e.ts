@@ -111,7 +111,9 @@ test('a printed sheet holds every challenge and level, in type of 14 pt or more,
 			const text = node.textContent?.trim();
 			const element = node.parentElement;
 			if (!text || !element || element.closest('script, style, title')) continue;
-			if (element.getClientRects().length === 0) continue;
+			// Not printed: hidden, or visually hidden for screen readers (1 px, clipped).
+			const box = element.getBoundingClientRect();
+			if (element.getClientRects().length === 0 || box.width <= 1 || box.height <= 1) continue;
 			if (getComputedStyle(element).visibility === 'hidden') continue;
 			found.push({ text: text.slice(0, 40), px: parseFloat(getComputedStyle(element).fontSize) });
 		}
