@@ -280,6 +280,14 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'assessment.edit',
 		answers: PLANNERS
 	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/sheets/enter?/enter': {
+		rule: 'assessment.edit (an empty sheet is refused: nothing is answered)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/sheets/enter?/remove': {
+		rule: 'assessment.edit (no sheet named: refused)',
+		answers: PLANNERS
+	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective': {
 		rule: 'assessment.view and an invitation to rate this assessment (only the demo rater, at home)',
 		answers: { ...everyone(S, [N, N, N]), rater: [A, N, N] }

@@ -289,6 +289,24 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			serviceLead: [P, N, N]
 		}
 	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/sheets': {
+		rule: 'assessment.edit: those who run the assessment print rating sheets, as they choose raters',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/sheets/enter': {
+		rule: 'assessment.edit: those who run the assessment type in paper rating sheets',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
+	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating': {
 		// The demo data invites nobody to rate, so every signed-in visitor is refused everywhere.
 		rule: 'assessment.view and an invitation to rate this assessment (assessment_rater)',

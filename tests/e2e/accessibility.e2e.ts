@@ -126,6 +126,11 @@ for (const visitor of visitors) {
 		expect(metFrameworkChoice).toBe(visitor !== 'anonymous');
 		if (visitor === 'platformAdmin')
 			expect(checked.map(pageKind)).toContain('/admin/frameworks/[id]/retire');
+		if (visitor === 'serviceLead')
+			for (const sheets of ['sheets', 'sheets/enter'])
+				expect(checked.map(pageKind)).toContain(
+					`/organisations/[id]/rounds/[id]/assessments/[id]/${sheets}`
+				);
 	});
 }
 
@@ -249,6 +254,48 @@ test('the strengths of the team’s plan meet WCAG 2.2 AA, also with errors show
 		.click();
 	await expect(page.getByRole('heading', { name: 'Change a strength' })).toBeVisible();
 	violations.push(...(await violationsOn(page, 'the form to change a strength')));
+	expect(violations).toEqual([]);
+});
+
+// Paper rating sheets: a printed sheet (on screen and as printed) and the blank one, and typing
+// a sheet in: refused with errors shown, entered, and the confirmation before removing it.
+test('paper rating sheets and their entry meet WCAG 2.2 AA, also with errors shown', async ({
+	page
+}) => {
+	await signInAs(page, server.baseURL, 'serviceLead');
+	const path = await openRoundAssessmentPath(
+		server.databasePath,
+		'Ashford Community Mental Health Team'
+	);
+	const sheets = `${server.baseURL}${path}/sheets`;
+	await page.goto(`${sheets}?perspective=carer`, { waitUntil: 'networkidle' });
+	const violations = await violationsOn(page, 'a rating sheet for carers');
+	await page.emulateMedia({ media: 'print' });
+	violations.push(...(await violationsOn(page, 'a rating sheet, as printed')));
+	await page.emulateMedia({ media: 'screen' });
+	await page.goto(`${sheets}?perspective=blank`, { waitUntil: 'networkidle' });
+	violations.push(...(await violationsOn(page, 'the blank rating sheet')));
+
+	await page.goto(`${sheets}/enter`, { waitUntil: 'networkidle' });
+	await page.getByRole('button', { name: 'Enter this sheet' }).click();
+	await expectErrorSummaryFocused(page);
+	violations.push(...(await violationsOn(page, 'a sheet refused')));
+	await page.getByLabel('Person using the service', { exact: true }).check();
+	await page
+		.getByRole('group', { name: '1. Day-to-day interactions' })
+		.getByLabel('3. Development')
+		.check();
+	await page.getByRole('button', { name: 'Enter this sheet' }).click();
+	await expect(page.getByRole('heading', { name: /^Sheet \d+ entered$/ })).toBeVisible();
+	violations.push(...(await violationsOn(page, 'a sheet entered, and the list of sheets')));
+	await page
+		.getByRole('row', { name: /Person using the service/ })
+		.getByRole('link', { name: /Remove/ })
+		.click();
+	await expect(page.getByRole('button', { name: 'Remove this sheet' })).toBeVisible();
+	violations.push(...(await violationsOn(page, 'the confirmation before removing a sheet')));
+	await page.getByRole('button', { name: 'Remove this sheet' }).click();
+	await expect(page.getByText('The sheet has been removed.')).toBeVisible();
 	expect(violations).toEqual([]);
 });
 

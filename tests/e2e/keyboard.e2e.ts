@@ -277,6 +277,43 @@ test('an organisation administrator undoes a completion with a reason, by keyboa
 	await tabTo(page, page.getByRole('button', { name: 'Save and continue to mark complete' }), 400);
 });
 
+// After the completion is undone: a sheet can be entered only while the assessment is not locked.
+test('a paper rating sheet is typed in by keyboard alone', async ({ page }) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.serviceLead.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.serviceLead.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await page.goto(server.baseURL + assessmentPath);
+	await tabTo(page, page.getByRole('link', { name: 'Enter paper rating sheets' }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Enter paper rating sheets' })
+	).toBeVisible();
+
+	// Nothing is chosen yet: Tab enters the perspectives at the first, Space chooses it.
+	await tabTo(page, page.getByRole('radio', { name: 'Staff member' }));
+	await page.keyboard.press('Space');
+	await expect(page.getByRole('radio', { name: 'Staff member' })).toBeChecked();
+	// Each challenge starts at "Left blank"; the arrow keys choose a level above it.
+	const first = page.getByRole('group', { name: '1. Day-to-day interactions' });
+	await tabTo(page, first.getByRole('radio', { name: 'Left blank' }));
+	await page.keyboard.press('ArrowUp');
+	await expect(first.getByRole('radio', { name: 'Don’t know' })).toBeChecked();
+	await page.keyboard.press('ArrowUp');
+	await expect(first.getByRole('radio', { name: '4. Transformation' })).toBeChecked();
+	await page.keyboard.press('Tab');
+	await expect(page.getByLabel('Comment on Day-to-day interactions (optional)')).toBeFocused();
+	await page.keyboard.type('Typed in from a sheet, by keyboard.');
+	await tabTo(page, page.getByRole('button', { name: 'Enter this sheet' }));
+	await page.keyboard.press('Enter');
+
+	await expect(page.getByRole('alert').filter({ hasText: 'Sheet 1 entered' })).toBeFocused();
+	await expect(page.getByRole('row', { name: /Staff member/ })).toContainText('1 of 10 challenges');
+});
+
 test('after a failed submit, focus moves to the error summary and its links reach the fields', async ({
 	page
 }) => {

@@ -1,6 +1,7 @@
 import { formatIsoDate } from '../format/dates';
 import { ASSESSMENT_STAGE_LABELS, ROUND_STATUS_LABELS, type AssessmentStatus } from './rounds';
 import { ACTION_STATUS_LABELS, REVIEW_DECISION_LABELS } from './actions';
+import { isPerspective, PERSPECTIVE_LABELS } from './ratings';
 
 // What each recorded action means, in the words the people reading the trail use.
 const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -29,6 +30,8 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'rater.added': 'Invited a rater to an assessment',
 	'ratings.saved': 'Saved their own ratings',
 	'ratings.submitted': 'Submitted their own ratings',
+	'paper_sheet.entered': 'Paper rating sheet entered',
+	'paper_sheet.removed': 'Paper rating sheet removed',
 	'team_resources.updated': 'Recorded the team’s resources',
 	'strength.added': 'Recorded something the team does well',
 	'strength.changed': 'Changed something the team does well',
@@ -351,6 +354,19 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 				reason ? `reason: ${shorten(reason, 100)}` : null
 			];
 			summary = joined(names.roundTitle, parts.filter(Boolean).join(', '));
+			break;
+		}
+		case 'paper_sheet.entered':
+		case 'paper_sheet.removed': {
+			const sheet = after ?? before;
+			const perspective = text(sheet?.perspective);
+			const answers = typeof sheet?.answers === 'number' ? sheet.answers : null;
+			summary = [
+				perspective && isPerspective(perspective) ? PERSPECTIVE_LABELS[perspective] : perspective,
+				answers === null ? null : `${answers} answered`
+			]
+				.filter(Boolean)
+				.join(', ');
 			break;
 		}
 		case 'round.service_added':

@@ -45,3 +45,12 @@ export const dateField = {
 	month: (prefix: string) => `${prefix}Month`,
 	year: (prefix: string) => `${prefix}Year`
 } as const;
+
+/** The fields of a paper rating sheet typed in by the person who runs the assessment. */
+export const paperSheetField = {
+	perspective: 'perspective',
+	level: (challengeId: string) => `level-${challengeId}`,
+	comment: (challengeId: string) => `comment-${challengeId}`,
+	/** The sheet to remove. */
+	sheet: 'sheet'
+};

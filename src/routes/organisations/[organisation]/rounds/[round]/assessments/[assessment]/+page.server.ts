@@ -14,6 +14,7 @@ import { COMMENT_PAGING, pagingFrom } from '$lib/domain/paging';
 import { tooManyPostsMessage } from '$lib/domain/posting-limits';
 import { ratingSpread } from '$lib/server/ratings/spread';
 import { raterOf } from '$lib/server/ratings/raters';
+import { paperSheetsByEnterer } from '$lib/server/ratings/paper-sheets';
 import { actionsToReview } from '$lib/server/actions/review';
 import { standingOf } from '$lib/server/rounds/progress';
 import {
@@ -71,6 +72,10 @@ export const load = ((event) => {
 			? // Participants' comments go to those who run the discussion, anonymous.
 				ratingSpread(db, assessment.id, { agreesLevels: mayAgree, withComments: mayAgree })
 			: null,
+		/** "3 sheets entered from paper by Sam Lead", beside the spread. */
+		paperSheets: seesOthersRatings(ownRater) ? paperSheetsByEnterer(db, assessment.id) : [],
+		/** Those who run the assessment print rating sheets and enter them, as they choose raters. */
+		runsAssessment: mayAgree,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
 		draftWithheld: !showDraft,
