@@ -116,6 +116,22 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		rule: 'public with a valid password reset link',
 		answers: everyone(A, A)
 	},
+	'/join': {
+		rule: 'public: anyone types a session’s code (a wrong one is refused, and counted against the address)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]?/join': {
+		rule: 'public with an open session’s code (a made-up code is refused)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]/rate?/save': {
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code is refused)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]/rate?/submit': {
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code is refused)',
+		answers: everyone(A, A)
+	},
 	'/forgotten-password': {
 		rule: 'public: anyone may ask for a reset link by email (on the demo data, without SMTP, it answers that email is not set up)',
 		answers: everyone(A, A)
@@ -278,6 +294,26 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add': {
 		rule: 'assessment.edit',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/start': {
+		rule: 'assessment.edit (without a pace and an order, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/order': {
+		rule: 'assessment.edit (without an order, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/move': {
+		rule: 'assessment.edit (without next or previous, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/reveal': {
+		rule: 'assessment.edit (without a challenge, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/close': {
+		rule: 'assessment.edit (without the confirmation, it is refused)',
 		answers: PLANNERS
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating?/perspective': {

@@ -31,9 +31,10 @@ export const actions = {
 		if (!found.ok) {
 			if (found.problem === 'throttled')
 				return formFailure(event, 429, posted, { errors: { code: THROTTLED_MESSAGE } });
-			return formFailure(event, 400, posted, { errors: { code: JOIN_PROBLEM_MESSAGES[found.problem] } });
+			return formFailure(event, 400, posted, {
+				errors: { code: JOIN_PROBLEM_MESSAGES[found.problem] }
+			});
 		}
 		redirect(303, `/join/${found.session.joinCode}`);
 	}
 } satisfies Actions;
-

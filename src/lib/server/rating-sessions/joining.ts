@@ -189,7 +189,8 @@ export class HourlyCap {
 		if (entry.n >= this.limit) return false;
 		entry.n += 1;
 		if (this.#counts.size > 10_000) {
-			for (const [k, e] of this.#counts) if (now - e.windowStart >= this.windowMs) this.#counts.delete(k);
+			for (const [k, e] of this.#counts)
+				if (now - e.windowStart >= this.windowMs) this.#counts.delete(k);
 		}
 		return true;
 	}

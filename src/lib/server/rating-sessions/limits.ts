@@ -22,7 +22,8 @@ export function joinLimits(clock: () => number = Date.now) {
 		 */
 		checkCode(db: Db, address: string, typed: string) {
 			const key = clientKey(address);
-			if (wrongCodes.failures(key) >= WRONG_CODES_FORGIVEN) return { ok: false as const, problem: 'throttled' as const };
+			if (wrongCodes.failures(key) >= WRONG_CODES_FORGIVEN)
+				return { ok: false as const, problem: 'throttled' as const };
 			const found = openSessionForCode(db, typed);
 			if (!found.ok) {
 				const attempt = wrongCodes.begin(key);

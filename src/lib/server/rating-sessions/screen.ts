@@ -25,7 +25,12 @@ import {
 import type { Db } from '../db/client';
 import { participantRatings, participants } from '../db/schema';
 import { frameworkContent } from '../frameworks/queries';
-import { ratingOrderOf, revealedChallenges, sessionTotals, type RatingSessionRecord } from './sessions';
+import {
+	ratingOrderOf,
+	revealedChallenges,
+	sessionTotals,
+	type RatingSessionRecord
+} from './sessions';
 
 export type SessionSpread = ChallengeSpreadSummary & {
 	challengeId: string;
@@ -90,7 +95,10 @@ export function sessionSpread(
 		.from(participantRatings)
 		.innerJoin(participants, eq(participants.id, participantRatings.participantId))
 		.where(
-			and(eq(participants.ratingSessionId, sessionId), eq(participantRatings.challengeId, challenge.id))
+			and(
+				eq(participants.ratingSessionId, sessionId),
+				eq(participantRatings.challengeId, challenge.id)
+			)
 		)
 		.groupBy(participants.perspective, participantRatings.level, participantRatings.dontKnow)
 		.all();
@@ -99,14 +107,19 @@ export function sessionSpread(
 	for (const row of rows) {
 		if (!isPerspective(row.perspective)) continue;
 		if (row.level === null && !row.dontKnow) continue;
-		counts.push({ perspective: row.perspective, level: row.dontKnow ? null : row.level, count: row.n });
+		counts.push({
+			perspective: row.perspective,
+			level: row.dontKnow ? null : row.level,
+			count: row.n
+		});
 		people.set(row.perspective, (people.get(row.perspective) ?? 0) + row.n);
 	}
 	const fold = new Set(
 		[...people].filter(([, n]) => n < SMALLEST_PERSPECTIVE_SHOWN).map(([p]) => p)
 	);
 	const summary = summariseRatings(foldPerspectives(counts, fold), scale);
-	for (const row of summary.spread.byPerspective) row.label = perspectiveLabel(row.perspective, fold);
+	for (const row of summary.spread.byPerspective)
+		row.label = perspectiveLabel(row.perspective, fold);
 	return {
 		challengeId: challenge.id,
 		position: challenge.position,

@@ -41,8 +41,7 @@ export interface SessionAssessment {
 export type RatingSessionRecord = typeof ratingSessions.$inferSelect;
 
 export type SessionResult<T = object> =
-	| ({ ok: true } & T)
-	| { ok: false; status: 400 | 404 | 409; message: string };
+	({ ok: true } & T) | { ok: false; status: 400 | 404 | 409; message: string };
 
 const organisationOf = (db: Pick<Db, 'select'>, assessmentId: string) =>
 	db
@@ -135,7 +134,10 @@ export function lastClosedSession(db: Db, assessmentId: string): RatingSessionRe
 			.select()
 			.from(ratingSessions)
 			.where(
-				and(eq(ratingSessions.assessmentId, assessmentId), sql`${ratingSessions.closedAt} is not null`)
+				and(
+					eq(ratingSessions.assessmentId, assessmentId),
+					sql`${ratingSessions.closedAt} is not null`
+				)
 			)
 			.orderBy(sql`${ratingSessions.closedAt} desc`)
 			.get() ?? null
@@ -155,7 +157,8 @@ export function startSession(
 		return {
 			ok: false,
 			status: 409,
-			message: 'A rating session is already open for this assessment. Close it before starting another.'
+			message:
+				'A rating session is already open for this assessment. Close it before starting another.'
 		};
 	const first = frameworkContent(db, assessment.frameworkId).challenges[0];
 	const session: RatingSessionRecord = {
@@ -216,7 +219,8 @@ export function moveChallenge(
 	if (to === 'next') target = ids[at + 1];
 	else if (to === 'previous') target = ids[at - 1];
 	else target = ids.includes(to.challengeId) ? to.challengeId : undefined;
-	if (!target) return { ok: false, status: 400, message: 'There is no challenge there to move to.' };
+	if (!target)
+		return { ok: false, status: 400, message: 'There is no challenge there to move to.' };
 	db.update(ratingSessions)
 		.set({ currentChallengeId: target })
 		.where(eq(ratingSessions.id, session.id))
@@ -288,7 +292,8 @@ export function closeSession(
 	session: RatingSessionRecord,
 	now = new Date()
 ): SessionResult {
-	if (session.closedAt) return { ok: false, status: 409, message: 'This session is already closed.' };
+	if (session.closedAt)
+		return { ok: false, status: 409, message: 'This session is already closed.' };
 	const closedAt = now.getTime() < session.closesAt.getTime() ? now : session.closesAt;
 	finish(db, session, person?.id ?? null, closedAt);
 	return { ok: true };

@@ -58,7 +58,8 @@ export const actions = {
 		const address = event.getClientAddress();
 		const found = serverJoinLimits.checkCode(locals.db, address, params.token);
 		if (!found.ok) {
-			if (found.problem === 'throttled') return formFailure(event, 429, posted, { message: THROTTLED_MESSAGE });
+			if (found.problem === 'throttled')
+				return formFailure(event, 429, posted, { message: THROTTLED_MESSAGE });
 			return formFailure(event, 400, posted, { message: JOIN_PROBLEM_MESSAGES[found.problem] });
 		}
 		const parsed = parseForm(joinSchema, posted);

@@ -89,7 +89,16 @@ export const load = ((event) => {
 		if (index < 0 || index >= content.challenges.length) error(404, 'Page not found');
 	}
 	const challenge = index >= 0 ? content.challenges[index] : null;
-	const visible = together ? (challenge ? [challenge] : []) : content.challenges;
+	// When the room moves together, only the challenge on the screen; once submitted, the page
+	// lists only the challenges the participant answered.
+	const answeredIds = new Set(answers.map((a) => a.challengeId));
+	const visible = !together
+		? content.challenges
+		: participant.submittedAt
+			? content.challenges.filter((c) => answeredIds.has(c.id))
+			: challenge
+				? [challenge]
+				: [];
 	return {
 		joined: true as const,
 		displayCode: displayJoinCode(session.joinCode),
@@ -109,7 +118,7 @@ export const load = ((event) => {
 			name: c.name,
 			shortLabel: c.shortLabel
 		})),
-		answers: answers.filter((a) => visible.some((c) => c.id === a.challengeId) || participant.submittedAt),
+		answers: answers.filter((a) => visible.some((c) => c.id === a.challengeId)),
 		answeredCount: answers.length,
 		spread:
 			challenge && revealed.has(challenge.id)
@@ -128,7 +137,8 @@ const answerSchema = z.object({
 
 function refuse(event: RequestEvent<RouteParams>, posted: FormData, problem: AnswerProblem) {
 	const { status, message } = ANSWER_PROBLEMS[problem];
-	if (problem === 'off-scale') return formFailure(event, status, posted, { errors: { level: message } });
+	if (problem === 'off-scale')
+		return formFailure(event, status, posted, { errors: { level: message } });
 	return formFailure(event, status, posted, { message });
 }
 
@@ -136,12 +146,15 @@ export const actions = {
 	save: async (event) => {
 		const posted = await event.request.formData();
 		const here = participantHere(event);
-		if (!here.ok) return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
+		if (!here.ok)
+			return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
 		const parsed = parseForm(answerSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const raw = parsed.data.level ?? '';
 		if (raw === '')
-			return formFailure(event, 400, posted, { errors: { level: 'Select a level, or ‘Don’t know’' } });
+			return formFailure(event, 400, posted, {
+				errors: { level: 'Select a level, or ‘Don’t know’' }
+			});
 		let choice: number | 'dont-know';
 		if (raw === 'dont-know') choice = 'dont-know';
 		else if (/^-?\d{1,6}$/.test(raw)) choice = Number(raw);
@@ -165,7 +178,8 @@ export const actions = {
 	submit: async (event) => {
 		const posted = await event.request.formData();
 		const here = participantHere(event);
-		if (!here.ok) return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
+		if (!here.ok)
+			return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
 		const result = submitAnswers(event.locals.db, here.session, here.participant);
 		if (!result.ok) return refuse(event, posted, result.problem);
 		redirect(303, here.here);

@@ -44,9 +44,7 @@ export const load = ((event) => {
 		state: session ? screenState(db, session, assessment.frameworkId) : null,
 		link,
 		qr: link ? qrSvg(link) : null,
-		lastClosed: last
-			? { closedAt: last.closedAt!, ...sessionTotals(db, last.id) }
-			: null,
+		lastClosed: last ? { closedAt: last.closedAt!, ...sessionTotals(db, last.id) } : null,
 		confirmingClose: event.url.searchParams.has('close')
 	};
 }) satisfies PageServerLoad;
@@ -90,7 +88,9 @@ export const actions = {
 		const posted = await event.request.formData();
 		const parsed = parseForm(moveSchema, posted);
 		if (!parsed.ok)
-			return formFailure(event, 400, posted, { message: 'Choose the next or the previous challenge' });
+			return formFailure(event, 400, posted, {
+				message: 'Choose the next or the previous challenge'
+			});
 		const session = openSessionOf(db, assessment.id);
 		if (!session) return formFailure(event, 409, posted, { message: NO_SESSION });
 		const result = moveChallenge(db, session, assessment.frameworkId, parsed.data.to);

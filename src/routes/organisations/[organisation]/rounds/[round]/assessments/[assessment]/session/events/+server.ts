@@ -62,7 +62,10 @@ export const GET = ((event) => {
 			}
 			const heartbeat = setInterval(() => write(`: still here\n\n`), HEARTBEAT_MS);
 			// A session that runs out of time closes its streams too.
-			const expiry = setTimeout(sendState, Math.max(0, session.closesAt.getTime() - Date.now()) + 100);
+			const expiry = setTimeout(
+				sendState,
+				Math.max(0, session.closesAt.getTime() - Date.now()) + 100
+			);
 			stop = () => {
 				if (done) return;
 				done = true;
