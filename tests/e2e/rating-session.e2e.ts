@@ -33,6 +33,29 @@ async function countRows(sql: string, ...params: unknown[]): Promise<number> {
 	}
 }
 
+/** Another assessment of the same trust in the open round that is still under way. */
+async function anotherOpenAssessmentPath(): Promise<string> {
+	const { default: Database } = await import('better-sqlite3');
+	const db = new Database(server.databasePath, { readonly: true });
+	try {
+		const row = db
+			.prepare(
+				`SELECT r.organisation_id AS o, r.id AS r, a.id AS a FROM assessment a
+				 JOIN round r ON r.id = a.round_id JOIN service s ON s.id = a.service_id
+				 WHERE r.status = 'open' AND a.status = 'in_progress' AND a.id <> ?
+				 AND r.organisation_id = (SELECT r2.organisation_id FROM assessment a2 JOIN round r2 ON r2.id = a2.round_id WHERE a2.id = ?)`
+			)
+			.get(assessmentPath.split('/').pop(), assessmentPath.split('/').pop()) as {
+			o: string;
+			r: string;
+			a: string;
+		};
+		return `/organisations/${row.o}/rounds/${row.r}/assessments/${row.a}`;
+	} finally {
+		db.close();
+	}
+}
+
 async function leadPage(browser: Browser): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();
 	await signInAs(page, server.baseURL, 'serviceLead');
@@ -225,4 +248,156 @@ test('after the session closes, the agreeing page counts the room’s ratings wi
 	await expect(
 		spreads.first().getByRole('rowheader', { name: 'Carer, family member or supporter' })
 	).toBeVisible();
+});
+
+/** Posts a form action as `use:enhance` does, and reads SvelteKit's JSON answer. */
+async function postAction(page: Page, path: string, form: Record<string, string>) {
+	const response = await page.request.post(server.baseURL + path, {
+		form,
+		headers: { origin: server.baseURL, 'x-sveltekit-action': 'true' },
+		maxRedirects: 0
+	});
+	const text = await response.text();
+	let body: { type?: string; status?: number } = {};
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// not JSON: a refusal before the action ran (such as a body too large)
+	}
+	return { httpStatus: response.status(), status: body.status ?? response.status(), text };
+}
+
+test('bad input from a phone is refused with a clear message, stores nothing, and is never a 500', async ({
+	browser
+}) => {
+	test.setTimeout(180_000);
+	const lead = await leadPage(browser);
+	const code = await startSession(lead, 'At their own pace');
+	const bare = code.replaceAll('-', '');
+	const challengeIds = await lead
+		.locator('table form[action="?/reveal"] input[name="challenge"]')
+		.evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+	const before = await countRows(`SELECT count(*) AS n FROM participant`);
+	const answersBefore = await countRows(`SELECT count(*) AS n FROM participant_rating`);
+
+	// A wrong code, typed or linked.
+	const phone = await (await browser.newContext(PHONE)).newPage();
+	await phone.goto(server.baseURL + '/join');
+	await phone.getByLabel('The code on the screen').fill('ZZZ-ZZZ-ZZZ');
+	await phone.getByRole('button', { name: 'Join' }).click();
+	await expect(errorSummary(phone)).toContainText('That code does not open a rating session');
+	const wrongLink = await phone.goto(server.baseURL + '/join/ZZZZZZZZZ');
+	expect(wrongLink?.status()).toBe(200);
+	await expect(
+		phone.getByRole('heading', { name: 'That code does not open a rating session' })
+	).toBeVisible();
+
+	// A perspective that does not exist, and none at all.
+	for (const perspective of ['wizard', 'other', '']) {
+		const refused = await postAction(phone, `/join/${bare}?/join`, { perspective });
+		expect(refused.status).toBe(400);
+		expect(refused.text).toContain('Select the perspective you are rating from');
+	}
+	// Rating without having joined.
+	const stranger = await postAction(phone, `/join/${bare}/rate?/save`, {
+		challenge: challengeIds[0],
+		level: '2'
+	});
+	expect(stranger.status).toBe(403);
+	expect(await countRows(`SELECT count(*) AS n FROM participant`)).toBe(before);
+
+	await phone.goto(server.baseURL + `/join/${bare}`);
+	await phone.getByLabel('Peer support worker').check();
+	await phone.getByRole('button', { name: 'Join and start' }).click();
+	await expect(phone.getByText('Challenge 1 of 10')).toBeVisible();
+
+	// A level off the scale, nonsense for a level, an unknown challenge, a 1 MB comment.
+	for (const [form, words] of [
+		[{ challenge: challengeIds[0], level: '9' }, 'Select one of the levels shown'],
+		[{ challenge: challengeIds[0], level: 'lots' }, 'Select one of the levels shown'],
+		[{ challenge: 'not-a-challenge', level: '2' }, 'not one of this assessment’s challenges'],
+		[{ challenge: challengeIds[0], level: '2', comment: 'x'.repeat(1024 * 1024) }, '']
+	] as const) {
+		const refused = await postAction(phone, `/join/${bare}/rate?/save`, form);
+		expect(refused.status, JSON.stringify(form).slice(0, 80)).toBeGreaterThanOrEqual(400);
+		expect(refused.status).toBeLessThan(500);
+		if (words) expect(refused.text).toContain(words);
+	}
+	expect(await countRows(`SELECT count(*) AS n FROM participant_rating`)).toBe(answersBefore);
+
+	// The same refusals in the page, with JavaScript: the error summary names the problem.
+	await phone.getByRole('button', { name: 'Save and go to the next challenge' }).click();
+	await expect(errorSummary(phone)).toContainText('Select a level, or ‘Don’t know’');
+
+	// Another session's cookie: the organisation administrator runs a session for Willow Ward.
+	const admin = await (await browser.newContext()).newPage();
+	await signInAs(admin, server.baseURL, 'organisationAdmin');
+	const willow = await anotherOpenAssessmentPath();
+	await admin.goto(server.baseURL + willow + '/session');
+	await admin.getByLabel(/^Together/).check();
+	await admin.getByRole('button', { name: 'Start the session' }).click();
+	const willowCode = (await admin.locator('.app-join-code').textContent())!
+		.trim()
+		.replaceAll('-', '');
+	await phone.goto(server.baseURL + `/join/${willowCode}/rate`);
+	await expect(phone.getByText('This device joined a different rating session')).toBeVisible();
+	const crossed = await postAction(phone, `/join/${willowCode}/rate?/save`, {
+		challenge: challengeIds[0],
+		level: '2'
+	});
+	expect(crossed.status).toBe(403);
+	expect(crossed.text).toContain('joined a different rating session');
+	// A forged cookie: the right participant id with a wrong secret.
+	const [cookie] = (await phone.context().cookies()).filter((c) =>
+		c.name.endsWith('imroc_participant')
+	);
+	const forged = await browser.newContext(PHONE);
+	await forged.addCookies([
+		{ ...cookie, value: cookie.value.replace(/\..*/, '.' + 'A'.repeat(43)) }
+	]);
+	const forgedPage = await forged.newPage();
+	await forgedPage.goto(server.baseURL + `/join/${bare}/rate`);
+	await expect(forgedPage.getByText('does not match')).toBeVisible();
+	expect(
+		(
+			await postAction(forgedPage, `/join/${bare}/rate?/save`, {
+				challenge: challengeIds[0],
+				level: '2'
+			})
+		).status
+	).toBe(403);
+	expect(await countRows(`SELECT count(*) AS n FROM participant_rating`)).toBe(answersBefore);
+
+	// After the session closes, its code and its cookies are refused alike.
+	await closeSession(lead);
+	const closed = await postAction(phone, `/join/${bare}/rate?/save`, {
+		challenge: challengeIds[0],
+		level: '2'
+	});
+	expect(closed.status).toBe(400);
+	expect(closed.text).toContain('That code does not open a rating session');
+	await phone.goto(server.baseURL + `/join/${bare}`);
+	await expect(
+		phone.getByRole('heading', { name: 'That code does not open a rating session' })
+	).toBeVisible();
+	await admin.goto(server.baseURL + willow + '/session?close');
+	await admin.getByRole('button', { name: 'Yes, close the session' }).click();
+});
+
+test('many wrong codes from one address are slowed, then refused', async ({ browser }) => {
+	// Last in the file: every test's phones share the loopback address.
+	const phone = await (await browser.newContext(PHONE)).newPage();
+	await phone.goto(server.baseURL + '/join');
+	const statuses: number[] = [];
+	for (let i = 0; i < 14; i++) {
+		const answer = await postAction(phone, '/join', { code: `ZZZ-ZZZ-ZZ${'ABCDEFGHJKMNPQ'[i]}` });
+		statuses.push(answer.status);
+	}
+	expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
+	expect(statuses.slice(-2)).toEqual([429, 429]);
+	await phone.getByLabel('The code on the screen').fill('ZZZ-ZZZ-ZZZ');
+	await phone.getByRole('button', { name: 'Join' }).click();
+	await expect(errorSummary(phone)).toContainText(
+		'Too many wrong codes have come from this network'
+	);
 });
