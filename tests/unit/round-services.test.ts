@@ -321,7 +321,13 @@ describe('taking a service out of an open round', () => {
 	});
 
 	it('is a rule of its own: the first thing that holds the service in the round is the reason', () => {
-		const nothing = { status: 'in_progress', ratings: 0, agreedScores: 0, otherWork: 0 } as const;
+		const nothing = {
+			status: 'in_progress',
+			ratings: 0,
+			participants: 0,
+			agreedScores: 0,
+			otherWork: 0
+		} as const;
 		expect(whyServiceCannotLeaveRound('open', nothing)).toBeNull();
 		expect(whyServiceCannotLeaveRound('draft', nothing)).toBe(
 			'the round is a draft, so choose its services by editing it'

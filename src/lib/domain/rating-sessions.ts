@@ -43,6 +43,13 @@ export const SESSION_PACE_LABELS: Record<SessionPace, string> = {
 export const PARTICIPANT_SOURCES = ['session', 'paper'] as const;
 export type ParticipantSource = (typeof PARTICIPANT_SOURCES)[number];
 
+/**
+ * Who wrote a participant's comment, as far as anyone is told: their perspective (as shown to
+ * the reader, so perhaps "Other perspectives") and where they rated, never who they are.
+ */
+export const participantCommentFrom = (perspectiveLabel: string, source: ParticipantSource) =>
+	`${perspectiveLabel}, ${source === 'paper' ? 'on paper' : 'in the room'}`;
+
 /** A rating session ends when it is closed, or after this long at most. */
 export const SESSION_MAX_LENGTH_MS = 4 * 60 * 60 * 1000;
 /** Participants a session takes at most. */

@@ -204,6 +204,11 @@ export interface AssessmentWork {
 	status: AssessmentStatus;
 	/** Individual ratings given by the people invited to rate. */
 	ratings: number;
+	/**
+	 * Rating sessions started and participants without an account (in a session or entered from
+	 * paper): their answers are the team's work too, and the rows hold on to the assessment.
+	 */
+	participants: number;
 	/** Challenges with an agreed level, or any evidence, rationale or next step written. */
 	agreedScores: number;
 	/** Priorities, the team's resources, comments, reviewed actions and actions planned from it. */
@@ -233,6 +238,8 @@ export function whyServiceCannotLeaveRound(
 	if (notOpen) return notOpen;
 	if (work.status === 'complete') return 'its assessment is complete';
 	if (work.ratings > 0) return 'people have already given ratings in its assessment';
+	if (work.participants > 0)
+		return 'its assessment already holds a rating session or ratings entered from paper';
 	if (work.agreedScores > 0) return 'its assessment already has agreed levels or evidence';
 	if (work.otherWork > 0)
 		return 'its assessment already holds the team’s priorities, resources, comments or actions';

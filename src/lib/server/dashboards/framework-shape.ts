@@ -51,12 +51,17 @@ export const levelText = (scale: ScaleLevel[], level: number | null) =>
 export const challengeHeading = (c: { position: number; shortLabel: string }) =>
 	`${c.position}. ${c.shortLabel}`;
 
-/** Counts per level, grouped by whatever key the rows carry. */
+/**
+ * Counts per level, grouped by whatever key the rows carry. Rows that share a key and a level are
+ * added up: several perspectives folded into one key arrive as several rows for the same level.
+ */
 export function countsByKey<K>(rows: { key: K; level: number; count: number }[]) {
 	const grouped = new Map<K, LevelCount[]>();
 	for (const row of rows) {
 		const list = grouped.get(row.key) ?? [];
-		list.push({ level: row.level, count: row.count });
+		const same = list.find((c) => c.level === row.level);
+		if (same) same.count += row.count;
+		else list.push({ level: row.level, count: row.count });
 		grouped.set(row.key, list);
 	}
 	return grouped;

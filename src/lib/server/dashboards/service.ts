@@ -17,6 +17,7 @@ import {
 	perspectivesToFold
 } from '$lib/domain/ratings';
 import { submittedPeople } from '../ratings/spread';
+import { participantLevelsByChallengeKey } from '../ratings/participants';
 import type { Db } from '../db/client';
 import {
 	agreedScores,
@@ -86,7 +87,7 @@ function agreedByKey(db: Db, assessmentId: string | undefined) {
 const perspectiveLabel = (p: string) => (PERSPECTIVE_LABELS as Record<string, string>)[p] ?? p;
 
 /**
- * How many submitted raters of each perspective chose each level, per challenge: levels are
+ * How many submitted raters (and counted participants) of each perspective chose each level, per challenge: levels are
  * ordinal, so each perspective is summarised by its median, taken from these counts.
  */
 function perspectiveGap(
@@ -124,6 +125,9 @@ function perspectiveGap(
 		)
 		.groupBy(challenges.packChallengeKey, assessmentRaters.perspective, ratings.level)
 		.all();
+	// Participants without an account (rating sessions, paper sheets) count beside raters.
+	for (const row of participantLevelsByChallengeKey(db, assessmentId))
+		rows.push({ key: row.key, perspective: row.perspective, level: row.level, raters: row.n });
 	const perspectives = [...new Set(rows.map((r) => folded(r.perspective)))].sort();
 	const counts = countsByKey(
 		rows.map((r) => ({

@@ -16,15 +16,18 @@ import {
 	roundServices,
 	services
 } from '../db/schema';
+import { participantStageFacts } from '../ratings/participants';
 
 /**
  * What an assessment's stage is worked out from, counted in SQL for each row of a query that
  * reads the assessment table: its agreed levels, its raters and how many have submitted.
+ * Participants without an account count as raters once they have answered something, and as
+ * raters who submitted once their answers count (see ratings/participants.ts).
  */
 export const stageFacts = {
 	agreedLevels: sql<number>`(select count(${agreedScores.level}) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id})`,
-	raters: sql<number>`(select count(*) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`,
-	submittedRaters: sql<number>`(select count(${assessmentRaters.submittedAt}) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id})`
+	raters: sql<number>`((select count(*) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id}) + ${participantStageFacts.answering})`,
+	submittedRaters: sql<number>`((select count(${assessmentRaters.submittedAt}) from ${assessmentRaters} where ${assessmentRaters.assessmentId} = ${assessments.id}) + ${participantStageFacts.counted})`
 };
 
 /** One assessment's stage, and whether it is late, judged against today in London. */

@@ -20,7 +20,9 @@ import {
 	assessmentRaters,
 	assessments,
 	improvementActions,
+	participants,
 	priorities,
+	ratingSessions,
 	ratings,
 	roundServices,
 	rounds,
@@ -49,17 +51,20 @@ const workColumns = {
 	assessmentStatus: assessments.status,
 	ratings: countOf(ratings, ratings.assessmentId),
 	agreedScores: sql<number>`(select count(*) from ${agreedScores} where ${agreedScores.assessmentId} = ${assessments.id} and ${agreedScoreHoldsWork})`,
+	participants: sql<number>`(${countOf(participants, participants.assessmentId)} + ${countOf(ratingSessions, ratingSessions.assessmentId)})`,
 	otherWork: sql<number>`(${countOf(priorities, priorities.assessmentId)} + ${countOf(assessmentComments, assessmentComments.assessmentId)} + ${countOf(actionReviews, actionReviews.assessmentId)} + ${countOf(improvementActions, improvementActions.assessmentId)} + (${assessments.teamResources} <> ''))`
 };
 
 const workOf = (row: {
 	assessmentStatus: AssessmentWork['status'];
 	ratings: number;
+	participants: number;
 	agreedScores: number;
 	otherWork: number;
 }): AssessmentWork => ({
 	status: row.assessmentStatus,
 	ratings: row.ratings,
+	participants: row.participants,
 	agreedScores: row.agreedScores,
 	otherWork: row.otherWork
 });

@@ -68,7 +68,8 @@ export const load = ((event) => {
 			justSaved: event.url.searchParams.has('reviewed')
 		},
 		spread: seesOthersRatings(ownRater)
-			? ratingSpread(db, assessment.id, { agreesLevels: mayAgree })
+			? // Participants' comments go to those who run the discussion, anonymous.
+				ratingSpread(db, assessment.id, { agreesLevels: mayAgree, withComments: mayAgree })
 			: null,
 		isRater: !!ownRater,
 		raterSubmitted: !!ownRater?.submittedAt,
