@@ -243,11 +243,15 @@ test('after the session closes, the agreeing page counts the room’s ratings wi
 	// Needs the participants' ratings counted on the agreeing page ("Participants count" on main).
 	const lead = await leadPage(browser);
 	await lead.goto(server.baseURL + assessmentPath);
-	const spreads = lead.locator('figure').filter({ hasText: 'individual ratings' });
-	await expect(spreads.first()).toBeVisible();
+	// The lead agrees the levels, so every perspective is shown on its own, the carer's too.
+	const first = lead.locator('details').filter({ hasText: 'How people rated' }).first();
+	await first.locator('summary').click();
+	const table = first.getByRole('table');
 	await expect(
-		spreads.first().getByRole('rowheader', { name: 'Carer, family member or supporter' })
+		table.getByRole('rowheader', { name: 'Carer, family member or supporter' })
 	).toBeVisible();
+	await expect(table.getByRole('rowheader', { name: 'Person using the service' })).toBeVisible();
+	await expect(first.getByText('Carers are rarely asked.')).toBeVisible();
 });
 
 /** Posts a form action as `use:enhance` does, and reads SvelteKit's JSON answer. */

@@ -4,7 +4,7 @@
 // that a session opened and closed and how many took part, never who answered what.
 
 import { randomBytes } from 'node:crypto';
-import { and, count, countDistinct, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, countDistinct, eq, isNull, sql } from 'drizzle-orm';
 import { whyAssessmentIsLocked } from '$lib/domain/rounds';
 import {
 	joinCodeFrom,
@@ -283,8 +283,8 @@ export function sessionTotals(db: Pick<Db, 'select'>, sessionId: string) {
 
 /**
  * Closes the session: its code stops working, and every answer given counts from now on, whether
- * or not its participant pressed Submit (a room often leaves before everyone does). Audited with
- * how many took part and how many answers they gave.
+ * or not its participant pressed Submit (see participantCounts in ../ratings/participants.ts: a
+ * room often leaves before everyone does). Audited with how many took part and how many answers.
  */
 export function closeSession(
 	db: Db,
@@ -311,15 +311,6 @@ function finish(db: Db, session: RatingSessionRecord, userId: string | null, clo
 			.where(and(eq(ratingSessions.id, session.id), isNull(ratingSessions.closedAt)))
 			.run().changes;
 		if (changed === 0) return false;
-		const answeredIds = tx
-			.selectDistinct({ id: participantRatings.participantId })
-			.from(participantRatings)
-			.innerJoin(participants, eq(participants.id, participantRatings.participantId))
-			.where(and(eq(participants.ratingSessionId, session.id), isNull(participants.submittedAt)));
-		tx.update(participants)
-			.set({ submittedAt: closedAt })
-			.where(inArray(participants.id, answeredIds))
-			.run();
 		const totals = sessionTotals(tx, session.id);
 		const assessment = tx
 			.select({ serviceId: assessments.serviceId })
