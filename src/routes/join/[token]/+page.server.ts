@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
@@ -25,8 +25,10 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (({ locals, params, cookies, url, getClientAddress }) => {
 	const found = serverJoinLimits.checkCode(locals.db, getClientAddress(), params.token);
 	if (!found.ok) {
-		if (found.problem === 'throttled') error(429, THROTTLED_MESSAGE);
-		return { open: false as const, message: JOIN_PROBLEM_MESSAGES[found.problem] };
+		// A page, not an error: it says what to do (the form posts answer 429 and 400).
+		const message =
+			found.problem === 'throttled' ? THROTTLED_MESSAGE : JOIN_PROBLEM_MESSAGES[found.problem];
+		return { open: false as const, message };
 	}
 	const session = found.session;
 	if (params.token !== session.joinCode) redirect(303, `/join/${session.joinCode}`);

@@ -46,8 +46,9 @@ function participantHere(event: RequestEvent<RouteParams>): Here {
 	const { locals, params, cookies, url } = event;
 	const found = serverJoinLimits.checkCode(locals.db, event.getClientAddress(), params.token);
 	if (!found.ok) {
-		if (found.problem === 'throttled') error(429, THROTTLED_MESSAGE);
-		return { ok: false, message: JOIN_PROBLEM_MESSAGES[found.problem], rejoin: null };
+		const message =
+			found.problem === 'throttled' ? THROTTLED_MESSAGE : JOIN_PROBLEM_MESSAGES[found.problem];
+		return { ok: false, message, rejoin: null };
 	}
 	const who = participantFromCookie(
 		locals.db,
