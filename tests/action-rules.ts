@@ -23,7 +23,7 @@
 // Before posting, the e2e prepares what some rows need, through the app's own actions: the service
 // lead invites the demo rater to rate the home assessment; the organisation administrator invites a
 // new email address to Northmoor (a valid invitation link); the platform administrator issues a
-// password reset link to the viewer.
+// password reset link to the viewer; the service lead starts a rating session (its join code).
 
 import type { Visitor } from './route-rules';
 
@@ -121,15 +121,15 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		answers: everyone(A, A)
 	},
 	'/join/[token]?/join': {
-		rule: 'public with an open session’s code (a made-up code is refused)',
+		rule: 'public with an open session’s code (a made-up code answers 404, as any made-up link)',
 		answers: everyone(A, A)
 	},
 	'/join/[token]/rate?/save': {
-		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code is refused)',
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code answers 404)',
 		answers: everyone(A, A)
 	},
 	'/join/[token]/rate?/submit': {
-		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code is refused)',
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code answers 404)',
 		answers: everyone(A, A)
 	},
 	'/forgotten-password': {

@@ -378,7 +378,7 @@ test('bad input from a phone is refused with a clear message, stores nothing, an
 		challenge: challengeIds[0],
 		level: '2'
 	});
-	expect(closed.status).toBe(400);
+	expect(closed.status).toBe(404);
 	expect(closed.text).toContain('That code does not open a rating session');
 	await phone.goto(server.baseURL + `/join/${bare}`);
 	await expect(

@@ -1,4 +1,4 @@
-import { redirect } from '@sveltejs/kit';
+import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { formFailure } from '$lib/server/http/failure';
 import { parseForm } from '$lib/server/forms';
@@ -62,7 +62,8 @@ export const actions = {
 		if (!found.ok) {
 			if (found.problem === 'throttled')
 				return formFailure(event, 429, posted, { message: THROTTLED_MESSAGE });
-			return formFailure(event, 400, posted, { message: JOIN_PROBLEM_MESSAGES[found.problem] });
+			// As any made-up link: 404, with the words a person needs.
+			error(404, JOIN_PROBLEM_MESSAGES[found.problem]);
 		}
 		const parsed = parseForm(joinSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);

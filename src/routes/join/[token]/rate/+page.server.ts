@@ -33,7 +33,7 @@ import type { Actions, PageServerLoad, RouteParams } from './$types';
 // room's spread for that challenge, folded, is.
 
 type Here =
-	| { ok: false; message: string; rejoin: string | null }
+	| { ok: false; status: 403 | 404 | 429; message: string; rejoin: string | null }
 	| {
 			ok: true;
 			session: RatingSessionRecord;
@@ -48,7 +48,7 @@ function participantHere(event: RequestEvent<RouteParams>): Here {
 	if (!found.ok) {
 		const message =
 			found.problem === 'throttled' ? THROTTLED_MESSAGE : JOIN_PROBLEM_MESSAGES[found.problem];
-		return { ok: false, message, rejoin: null };
+		return { ok: false, status: found.problem === 'throttled' ? 429 : 404, message, rejoin: null };
 	}
 	const who = participantFromCookie(
 		locals.db,
@@ -58,6 +58,7 @@ function participantHere(event: RequestEvent<RouteParams>): Here {
 	if (!who.ok)
 		return {
 			ok: false,
+			status: 403,
 			message: PARTICIPANT_PROBLEM_MESSAGES[who.problem],
 			rejoin: `/join/${found.session.joinCode}`
 		};
@@ -136,6 +137,16 @@ const answerSchema = z.object({
 	then: z.enum(['next', 'previous', 'stay', 'check']).optional()
 });
 
+/** No open session at this address (404, as for any made-up link), or not its participant. */
+function refuseVisitor(
+	event: RequestEvent<RouteParams>,
+	posted: FormData,
+	here: Extract<Here, { ok: false }>
+) {
+	if (here.status === 404) error(404, here.message);
+	return formFailure(event, here.status, posted, { message: here.message });
+}
+
 function refuse(event: RequestEvent<RouteParams>, posted: FormData, problem: AnswerProblem) {
 	const { status, message } = ANSWER_PROBLEMS[problem];
 	if (problem === 'off-scale')
@@ -147,8 +158,7 @@ export const actions = {
 	save: async (event) => {
 		const posted = await event.request.formData();
 		const here = participantHere(event);
-		if (!here.ok)
-			return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
+		if (!here.ok) return refuseVisitor(event, posted, here);
 		const parsed = parseForm(answerSchema, posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const raw = parsed.data.level ?? '';
@@ -179,8 +189,7 @@ export const actions = {
 	submit: async (event) => {
 		const posted = await event.request.formData();
 		const here = participantHere(event);
-		if (!here.ok)
-			return formFailure(event, here.rejoin ? 403 : 400, posted, { message: here.message });
+		if (!here.ok) return refuseVisitor(event, posted, here);
 		const result = submitAnswers(event.locals.db, here.session, here.participant);
 		if (!result.ok) return refuse(event, posted, result.problem);
 		redirect(303, here.here);
