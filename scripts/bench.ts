@@ -2,6 +2,7 @@
 // SQL they run, and says whether each meets the target: p95 under 50 ms and within 1.5 times the
 // bare SQL's p95.
 // Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
+//        npm run bench -- --rating-session   (a live rating session under load: see bench-rating-session.ts)
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -50,6 +51,8 @@ Options:
   --organisations N      organisations to seed (default ${LARGE_SEED_DEFAULTS.organisations}); only used when seeding
   --services N           services per organisation to seed (default ${LARGE_SEED_DEFAULTS.servicesPerOrganisation}); only used when seeding
   --rounds N             rounds to seed (default ${LARGE_SEED_DEFAULTS.rounds}); only used when seeding
+  --rating-session       instead: 60 participants rating at once in a live session against the
+                         built app on loopback, timed from answer to the facilitator's screen
   --json                 also print the results as JSON
   --help                 show this help`;
 
@@ -381,6 +384,11 @@ function printTable(head: string[], rows: string[][]): void {
 	console.log(line(head));
 	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 	for (const row of rows) console.log(line(row));
+}
+
+if (process.argv.includes('--rating-session')) {
+	const { benchRatingSession } = await import('./bench-rating-session');
+	process.exit((await benchRatingSession()) ? 0 : 1);
 }
 
 const options = parseOptions(process.argv.slice(2));

@@ -23,7 +23,7 @@
 // Before posting, the e2e prepares what some rows need, through the app's own actions: the service
 // lead invites the demo rater to rate the home assessment; the organisation administrator invites a
 // new email address to Northmoor (a valid invitation link); the platform administrator issues a
-// password reset link to the viewer.
+// password reset link to the viewer; the service lead starts a rating session (its join code).
 
 import type { Visitor } from './route-rules';
 
@@ -114,6 +114,22 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	},
 	'/reset-password/[token]': {
 		rule: 'public with a valid password reset link',
+		answers: everyone(A, A)
+	},
+	'/join': {
+		rule: 'public: anyone types a session’s code (a wrong one is refused, and counted against the address)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]?/join': {
+		rule: 'public with an open session’s code (a made-up code answers 404, as any made-up link)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]/rate?/save': {
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code answers 404)',
+		answers: everyone(A, A)
+	},
+	'/join/[token]/rate?/submit': {
+		rule: 'public with an open session’s code and that session’s participant cookie (a made-up code answers 404)',
 		answers: everyone(A, A)
 	},
 	'/forgotten-password': {
@@ -278,6 +294,26 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/raters?/add': {
 		rule: 'assessment.edit',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/start': {
+		rule: 'assessment.edit (without a pace and an order, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/order': {
+		rule: 'assessment.edit (without an order, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/move': {
+		rule: 'assessment.edit (without next or previous, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/reveal': {
+		rule: 'assessment.edit (without a challenge, it is refused)',
+		answers: PLANNERS
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/close': {
+		rule: 'assessment.edit (without the confirmation, it is refused)',
 		answers: PLANNERS
 	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/sheets/enter?/enter': {

@@ -307,6 +307,38 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			serviceLead: [P, N, N]
 		}
 	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session': {
+		rule: 'assessment.edit: whoever runs the assessment (and invites its raters) runs its rating sessions',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session/screen': {
+		rule: 'assessment.edit: the screen for the room, shown by whoever runs the session',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			serviceLead: [P, N, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session/events': {
+		// The demo data has no open session, so even those who run it get 404 from the stream.
+		rule: 'assessment.edit and an open session: the screen’s live updates (server-sent events)',
+		answers: everyone(S, [N, N, N])
+	},
+	'/join': { rule: 'public: anyone in the room types the session’s code', answers: everyone(P, P) },
+	'/join/[token]': {
+		rule: 'public with an open session’s code (a wrong one is told so, and counted against the address)',
+		answers: everyone(P, P)
+	},
+	'/join/[token]/rate': {
+		rule: 'public with an open session’s code, but only the participant cookie of that session rates (otherwise it says so)',
+		answers: everyone(P, P)
+	},
 	'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/rating': {
 		// The demo data invites nobody to rate, so every signed-in visitor is refused everywhere.
 		rule: 'assessment.view and an invitation to rate this assessment (assessment_rater)',

@@ -28,6 +28,78 @@ test.afterAll(async () => {
 	await server?.stop();
 });
 
+// A rating session's pages, which the crawl cannot reach: the screen and the phones need an open
+// session, and a phone needs to have joined it. Checked at a phone's width where a phone shows them.
+test('a rating session’s run page, screen and phone pages meet WCAG 2.2 AA', async ({
+	browser
+}) => {
+	const violations: string[] = [];
+	async function check(page: Page, where: string) {
+		const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+		for (const violation of results.violations)
+			violations.push(`${where}: ${violation.id} (${violation.impact}) ${violation.help}`);
+	}
+	const lead = await (await browser.newContext()).newPage();
+	await signInAs(lead, server.baseURL, 'serviceLead');
+	const assessment =
+		server.baseURL +
+		(await openRoundAssessmentPath(server.databasePath, 'Ashford Community Mental Health Team'));
+	await lead.goto(assessment + '/session');
+	await check(lead, 'rating session, not started');
+	await lead.getByRole('button', { name: 'Start the session' }).click();
+	await expect(lead.locator('.app-join-code')).toBeVisible();
+	await check(lead, 'rating session, running');
+	const code = (await lead.locator('.app-join-code').textContent())!.trim();
+	const screen = await lead.context().newPage();
+	await screen.goto(assessment + '/session/screen');
+	await expect(screen.getByTestId('answered')).toHaveText('0 of 0 answered');
+	await check(screen, 'screen for the room');
+
+	const phone = await (
+		await browser.newContext({ viewport: { width: 375, height: 740 } })
+	).newPage();
+	await phone.goto(server.baseURL + '/join');
+	await check(phone, 'join');
+	await phone.getByRole('button', { name: 'Join' }).click();
+	await expect(errorSummary(phone)).toBeVisible();
+	await check(phone, 'join, without a code');
+	await phone.goto(server.baseURL + '/join/ZZZZZZZZZ');
+	await check(phone, 'join, a code that opens nothing');
+	await phone.goto(`${server.baseURL}/join/${code.replaceAll('-', '')}`);
+	await phone.getByRole('button', { name: 'Join and start' }).click();
+	await expect(errorSummary(phone)).toBeVisible();
+	await check(phone, 'join, without a perspective');
+	await phone.getByLabel('Carer, family member or supporter').check();
+	await phone.getByRole('button', { name: 'Join and start' }).click();
+	await expect(phone.getByText(/^Challenge 1 of/)).toBeVisible();
+	await check(phone, 'rating on a phone');
+	await phone.getByRole('button', { name: 'Save my answer' }).click();
+	await expect(errorSummary(phone)).toBeVisible();
+	await check(phone, 'rating on a phone, without a level');
+	await phone.getByRole('radio').first().check();
+	await phone.getByRole('button', { name: 'Save my answer' }).click();
+	await lead.getByRole('button', { name: 'Reveal the spread for this challenge' }).click();
+	await expect(screen.getByRole('table')).toBeVisible();
+	await check(screen, 'screen for the room, spread revealed');
+	await phone.reload();
+	await expect(phone.getByText('How the room rated this challenge')).toBeVisible();
+	await check(phone, 'rating on a phone, spread revealed');
+	await phone.getByRole('button', { name: 'Submit my answers' }).click();
+	await expect(phone.getByRole('heading', { name: /Thank you/ })).toBeVisible();
+	await check(phone, 'thank you, on a phone');
+
+	await lead.getByRole('link', { name: 'Close the session' }).click();
+	await check(lead, 'rating session, closing');
+	await lead.getByRole('button', { name: 'Yes, close the session' }).click();
+	await expect(lead.getByText(/The last session closed on/)).toBeVisible();
+	await check(lead, 'rating session, closed');
+	await expect(
+		screen.getByRole('heading', { name: 'This rating session has closed' })
+	).toBeVisible();
+	await check(screen, 'screen for the room, closed');
+	expect(violations).toEqual([]);
+});
+
 // Pages the crawl cannot reach on the demo data, where every organisation has rounds: a new
 // server's first-run checklist, a round asked for before there are services, and a pasted list
 // of services previewed (with problems, then ready), which only a form post shows.

@@ -186,7 +186,23 @@ test.beforeAll(async ({ playwright }) => {
 		'reset-password'
 	);
 
+	// The service lead starts a rating session, whose join code the /join/[token] rows post with.
+	const session = await postAction(
+		requests.get('serviceLead')!,
+		target(
+			'/organisations/[organisation]/rounds/[round]/assessments/[assessment]/session?/start',
+			ids.home
+		),
+		{ pace: 'together', order: 'rate_first' }
+	);
+	expect(session.result.type, `a rating session is started: ${session.text}`).toBe('redirect');
+
 	db = new Database(server.databasePath, { readonly: true });
+	tokens.join = (
+		db.prepare('SELECT join_code AS code FROM rating_session WHERE closed_at IS NULL').get() as {
+			code: string;
+		}
+	).code;
 });
 
 test.afterAll(async () => {

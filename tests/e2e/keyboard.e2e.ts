@@ -115,6 +115,67 @@ test('a rater chooses a perspective, rates every challenge and submits, by keybo
 	await expect(page.getByText('You have submitted your ratings')).toBeVisible();
 });
 
+// Before the lead completes the assessment, which ends what can be rated.
+test('a lead runs a rating session and a participant rates on a phone, by keyboard alone', async ({
+	browser
+}) => {
+	const lead = await (await browser.newContext()).newPage();
+	await lead.goto(`${server.baseURL}/sign-in`);
+	await lead.getByLabel('Email address').fill(VISITORS.serviceLead.email);
+	await lead.getByLabel('Password').fill(VISITORS.serviceLead.password);
+	await lead.getByRole('button', { name: 'Sign in' }).click();
+	await expect(lead.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await lead.goto(`${server.baseURL}${assessmentPath}`);
+	await tabTo(lead, lead.getByRole('link', { name: 'Run a rating session in the room' }), 200);
+	await lead.keyboard.press('Enter');
+	await expect(
+		lead.getByRole('heading', { level: 1, name: 'Rating session in the room' })
+	).toBeVisible();
+	// The pace's first option is chosen already; the arrow keys would change it.
+	await tabTo(lead, lead.getByRole('radio', { name: /^Together/ }));
+	await expect(lead.getByRole('radio', { name: /^Together/ })).toBeChecked();
+	await tabTo(lead, lead.getByRole('button', { name: 'Start the session' }));
+	await lead.keyboard.press('Enter');
+	await expect(lead.locator('.app-join-code')).toBeVisible();
+	const code = (await lead.locator('.app-join-code').textContent())!.trim();
+	await tabTo(lead, lead.getByRole('button', { name: 'Next challenge' }));
+	await lead.keyboard.press('Enter');
+	await expect(lead.getByText(/^2 of \d+:/)).toBeVisible();
+
+	const phone = await (
+		await browser.newContext({ viewport: { width: 375, height: 740 } })
+	).newPage();
+	await phone.goto(`${server.baseURL}/join`);
+	await tabTo(phone, phone.getByLabel('The code on the screen'));
+	await phone.keyboard.type(code);
+	await phone.keyboard.press('Enter');
+	await expect(phone.getByRole('heading', { level: 1, name: /^Give your view of/ })).toBeVisible();
+	await tabTo(phone, phone.getByRole('radio', { name: 'Staff member' }));
+	await phone.keyboard.press('ArrowDown');
+	await expect(phone.getByRole('radio', { name: 'Team manager' })).toBeChecked();
+	await tabTo(phone, phone.getByRole('button', { name: 'Join and start' }));
+	await phone.keyboard.press('Enter');
+	await expect(phone.getByText(/^Challenge 2 of \d+$/)).toBeVisible();
+	await tabTo(phone, phone.getByRole('radio').first());
+	await phone.keyboard.press('Space');
+	await tabTo(phone, phone.getByRole('button', { name: 'Save my answer' }));
+	await phone.keyboard.press('Enter');
+	await expect(phone.getByText('Your answer has been saved.')).toBeVisible();
+	await tabTo(phone, phone.getByRole('button', { name: 'Submit my answers' }));
+	await phone.keyboard.press('Enter');
+	await expect(
+		phone.getByRole('heading', { name: 'Thank you: your answers are in' })
+	).toBeVisible();
+
+	await lead.reload();
+	await tabTo(lead, lead.getByRole('link', { name: 'Close the session' }), 200);
+	await lead.keyboard.press('Enter');
+	await expect(lead.getByRole('button', { name: 'Yes, close the session' })).toBeVisible();
+	await tabTo(lead, lead.getByRole('button', { name: 'Yes, close the session' }));
+	await lead.keyboard.press('Enter');
+	await expect(lead.getByText(/The last session closed on/)).toBeVisible();
+});
+
 test('a service lead signs in, agrees a level for every challenge, reviews last round’s actions, completes and adds an action, by keyboard alone', async ({
 	page
 }) => {

@@ -12,7 +12,11 @@ const PUBLIC_ROUTES = [
 	'/invitations/[token]',
 	'/reset-password/[token]',
 	'/wrong-address',
-	'/forgotten-password'
+	'/forgotten-password',
+	// The room's participants have no account: the session's code and their cookie are the permission.
+	'/join',
+	'/join/[token]',
+	'/join/[token]/rate'
 ];
 
 describe('route rules', () => {

@@ -1,6 +1,8 @@
 // Co-production in the room: people without an account rate as participants, live on their
 // phones in a rating session or on a paper sheet someone enters for them. Pure: no I/O.
 
+import type { Perspective } from './ratings';
+
 /** How the room rates: privately first and then see the spread (the default), or talk first. */
 export const RATING_ORDERS = ['rate_first', 'discuss_first'] as const;
 export type RatingOrder = (typeof RATING_ORDERS)[number];
@@ -8,6 +10,24 @@ export type RatingOrder = (typeof RATING_ORDERS)[number];
 export const RATING_ORDER_LABELS: Record<RatingOrder, string> = {
 	rate_first: 'Rate privately first, then see the spread and discuss',
 	discuss_first: 'Discuss first, then each person records their own view'
+};
+
+/**
+ * The perspectives a participant chooses from: a rater's, without "Other", which is where the
+ * perspectives too small to show are folded.
+ */
+export const PARTICIPANT_PERSPECTIVES = [
+	'staff',
+	'team_manager',
+	'peer_support_worker',
+	'person_using_service',
+	'carer'
+] as const satisfies readonly Perspective[];
+
+/** What the room does first, as the screen and every phone say it. */
+export const RATING_ORDER_STEPS: Record<RatingOrder, string> = {
+	rate_first: 'Record your own view first; the spread is shown after.',
+	discuss_first: 'Talk it through together first, then record your own view.'
 };
 
 /** Whether the room moves through the challenges together, or each person at their own pace. */
