@@ -163,6 +163,9 @@ const visitors: Visitor[] = [
 
 for (const visitor of visitors) {
 	test(`every kind of page the ${visitor} can reach meets WCAG 2.2 AA`, async ({ page }) => {
+		// The crawl grows with every kind of page the app gains (about 2.5 s each, axe included):
+		// a platform administrator's reaches about 70. A limit on time, not a measure of speed.
+		test.setTimeout(480_000);
 		if (visitor !== 'anonymous') await signInAs(page, server.baseURL, visitor);
 		const violations: string[] = [];
 		// The dashboards offer a choice of framework once rounds used several (Northmoor's do).
