@@ -143,7 +143,7 @@ export function checkZip(bytes: Uint8Array, limits: ZipLimits = defaultZipLimits
 				out = inflateRawSync(data, { maxOutputLength: entry.uncompressedSize + 1 });
 			} catch (error) {
 				const code = (error as { code?: string }).code;
-				throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? tooBig : damaged);
+				throw new Error(code === 'ERR_BUFFER_TOO_LARGE' ? tooBig : damaged, { cause: error });
 			}
 		}
 		if (out.length !== entry.uncompressedSize) throw new Error(damaged);
