@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Cell, ReadResult, Row } from './read-file';
+import type { ReadResult, Row } from './read-file';
 
 /**
  * CSV as real files come: UTF-8 with or without a byte-order mark, UTF-16 from Excel's
@@ -64,7 +64,7 @@ export function readCsv(bytes: Uint8Array): ReadResult {
 	}
 	const rows: Row[] = [];
 	records.forEach((record, index) => {
-		const cells: Cell[] = record.map((field) => (field === '' ? null : field));
+		const cells: (string | null)[] = record.map((field) => (field === '' ? null : field));
 		if (cells.some((c) => c !== null && c.trim() !== ''))
 			rows.push({ rowNumber: index + 1, cells });
 	});
