@@ -9,9 +9,12 @@ import {
 	auditImports,
 	groupings,
 	priorities,
+	roundServices,
 	rounds,
 	services
 } from '$lib/server/db/schema';
+import { createRound } from '$lib/server/rounds/form';
+import { openRound } from '$lib/server/rounds/transitions';
 import {
 	importPastAudits,
 	importProvenance,
@@ -451,6 +454,56 @@ describe('undoing an import', () => {
 			ok: false,
 			message: expect.stringContaining('an agreed score it brought in has been changed')
 		});
+	});
+
+	it('keeps a service it created that a later round uses, and takes the rest away', async () => {
+		const { w, importId } = await imported();
+		const brenton = w.db
+			.select()
+			.from(services)
+			.where(eq(services.name, 'Brenton Crisis Team'))
+			.get()!;
+		const later = createRound(w.db, w.person, w.organisationId, {
+			title: 'Spring 2026',
+			frameworkId: w.frameworkId,
+			serviceIds: [brenton.id],
+			periodStart: '2026-04-01',
+			periodEnd: '2026-06-30'
+		});
+		if (!later.ok) throw new Error(later.message);
+		expect(openRound(w.db, w.person, w.organisationId, later.id)).toEqual({ ok: true });
+		expect(undoImport(w.db, w.person, w.organisationId, importId)).toEqual({ ok: true });
+		expect(w.db.select().from(services).where(eq(services.id, brenton.id)).get()).toBeDefined();
+		expect(
+			w.db
+				.select()
+				.from(rounds)
+				.all()
+				.map((r) => r.title)
+		).toEqual(['Spring 2026']);
+		expect(w.db.select().from(agreedScores).all()).toEqual([]);
+	});
+
+	it('is refused when another service has been given an assessment in one of its rounds', async () => {
+		const { w, importId } = await imported();
+		const third = createService(w.db, w.person, w.organisationId, {
+			name: 'Carrow Ward',
+			type: 'Acute inpatient ward'
+		});
+		if (!third.ok) throw new Error(third.message);
+		const round = w.db.select().from(rounds).get()!;
+		w.db.insert(roundServices).values({ roundId: round.id, serviceId: third.id }).run();
+		w.db
+			.insert(assessments)
+			.values({ id: newId(), roundId: round.id, serviceId: third.id, createdAt: new Date() })
+			.run();
+		const stand = rowCounts(w.db);
+		expect(undoImport(w.db, w.person, w.organisationId, importId)).toMatchObject({
+			ok: false,
+			status: 409,
+			message: expect.stringContaining('another service has been added to one of its rounds')
+		});
+		expect(rowCounts(w.db)).toEqual(stand);
 	});
 
 	it('is out of reach from another organisation', async () => {
