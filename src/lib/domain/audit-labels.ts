@@ -42,6 +42,8 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'rating_session.closed': 'Closed a rating session',
 	'assessment.rating_order_changed': 'Changed whether the room rates first or discusses first',
 	'framework.imported': 'Imported a framework pack',
+	'past_audits.imported': 'Imported past audits from a spreadsheet',
+	'past_audits.import_undone': 'Undid an import of past audits',
 	'framework.retired': 'Retired a framework pack',
 	'framework.restored': 'Offered a framework pack again',
 	'action.created': 'Added an improvement action',
@@ -489,6 +491,17 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 		case 'download':
 			summary = downloadSummary(after);
 			break;
+		case 'past_audits.imported':
+		case 'past_audits.import_undone': {
+			const counts = change.action === 'past_audits.imported' ? after : before;
+			const file = text(counts?.fileName) ?? 'a file';
+			const figure = (key: string, one: string) => {
+				const n = Number(counts?.[key] ?? 0);
+				return `${n.toLocaleString('en-GB')} ${one}${n === 1 ? '' : 's'}`;
+			};
+			summary = `${change.action === 'past_audits.imported' ? 'Past audits imported' : 'Import undone'} from ${file}: ${[figure('rounds', 'round'), figure('scores', 'score')].join(', ')}`;
+			break;
+		}
 		default:
 			summary = change.action.startsWith('account.')
 				? accountChange(after, names.accountName)

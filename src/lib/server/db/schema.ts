@@ -81,7 +81,11 @@ export const services = sqliteTable(
 		name: text('name').notNull(),
 		type: text('type', { enum: SERVICE_TYPES }).notNull(),
 		archivedAt: instant('archived_at'),
-		createdAt: instant('created_at').notNull()
+		createdAt: instant('created_at').notNull(),
+		/** The import of past audits that created it, if one did. */
+		importId: text('import_id').references((): AnySQLiteColumn => auditImports.id, {
+			onDelete: 'set null'
+		})
 	},
 	(t) => [
 		index('service_organisation_idx').on(t.organisationId),
@@ -200,6 +204,41 @@ export const frameworks = sqliteTable(
 	(t) => [uniqueIndex('framework_pack_version_idx').on(t.packKey, t.version)]
 );
 
+/**
+ * One import of past audits from a spreadsheet: the rows it created (rounds, services, agreed
+ * scores) carry its id, so each imported score can say where it came from, and the whole import
+ * can be undone while nothing has been added on top of it. `fingerprint` is the SHA-256 of the
+ * import's canonical content, so importing the same file again adds nothing.
+ */
+export const auditImports = sqliteTable(
+	'audit_import',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'restrict' }),
+		frameworkId: text('framework_id')
+			.notNull()
+			.references(() => frameworks.id, { onDelete: 'restrict' }),
+		fileName: text('file_name').notNull(),
+		fingerprint: text('fingerprint').notNull(),
+		importedBy: text('imported_by').references(() => users.id, { onDelete: 'set null' }),
+		importedAt: instant('imported_at').notNull(),
+		undoneAt: instant('undone_at'),
+		undoneBy: text('undone_by').references(() => users.id, { onDelete: 'set null' }),
+		rounds: integer('rounds').notNull(),
+		services: integer('services').notNull(),
+		scores: integer('scores').notNull()
+	},
+	(t) => [
+		// One live import per content: once undone, the same file may be imported again.
+		uniqueIndex('audit_import_organisation_fingerprint_idx')
+			.on(t.organisationId, t.fingerprint)
+			.where(sql`${t.undoneAt} is null`),
+		index('audit_import_organisation_at_idx').on(t.organisationId, t.importedAt)
+	]
+);
+
 export const challenges = sqliteTable(
 	'challenge',
 	{
@@ -260,7 +299,11 @@ export const rounds = sqliteTable(
 		status: text('status', { enum: ROUND_STATUSES }).notNull().default('draft'),
 		createdAt: instant('created_at').notNull(),
 		openedAt: instant('opened_at'),
-		closedAt: instant('closed_at')
+		closedAt: instant('closed_at'),
+		/** The import of past audits that created it, if one did. */
+		importId: text('import_id').references((): AnySQLiteColumn => auditImports.id, {
+			onDelete: 'set null'
+		})
 	},
 	(t) => [
 		index('round_organisation_idx').on(t.organisationId, t.periodStart),
@@ -334,7 +377,11 @@ export const agreedScores = sqliteTable(
 		/** Bumped on every save, for refusing a stale overwrite. */
 		revision: integer('revision').notNull().default(1),
 		updatedAt: instant('updated_at').notNull(),
-		updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' })
+		updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
+		/** The import of past audits that created it, if one did. */
+		importId: text('import_id').references((): AnySQLiteColumn => auditImports.id, {
+			onDelete: 'set null'
+		})
 	},
 	(t) => [primaryKey({ columns: [t.assessmentId, t.challengeId] })]
 );
