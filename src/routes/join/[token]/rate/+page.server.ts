@@ -130,11 +130,14 @@ export const load = ((event) => {
 	};
 }) satisfies PageServerLoad;
 
+const RELOAD_THE_PAGE = 'Something on this page went wrong: reload it and answer again';
+
 const answerSchema = z.object({
-	challenge: z.string().min(1).max(100),
+	// Hidden fields the page fills in: missing or changed only when the page was tampered with.
+	challenge: z.string({ error: RELOAD_THE_PAGE }).min(1, RELOAD_THE_PAGE).max(100, RELOAD_THE_PAGE),
 	level: z.string().max(20).optional(),
 	comment: freeText('your comment', MAX_RATING_COMMENT_LENGTH, { kind: 'long' }).optional(),
-	then: z.enum(['next', 'previous', 'stay', 'check']).optional()
+	then: z.enum(['next', 'previous', 'stay', 'check'], { error: RELOAD_THE_PAGE }).optional()
 });
 
 /** No open session at this address (404, as for any made-up link), or not its participant. */
