@@ -1,7 +1,7 @@
 // Co-production in the room: people without an account rate as participants, live on their
 // phones in a rating session or on a paper sheet someone enters for them. Pure: no I/O.
 
-import type { Perspective } from './ratings';
+import { MIN_PEOPLE_PER_PERSPECTIVE, type Perspective } from './ratings';
 
 /** How the room rates: privately first and then see the spread (the default), or talk first. */
 export const RATING_ORDERS = ['rate_first', 'discuss_first'] as const;
@@ -54,8 +54,11 @@ export const participantCommentFrom = (perspectiveLabel: string, source: Partici
 export const SESSION_MAX_LENGTH_MS = 4 * 60 * 60 * 1000;
 /** Participants a session takes at most. */
 export const MAX_PARTICIPANTS_PER_SESSION = 60;
-/** Below this many people, a perspective's ratings are folded into "other perspectives". */
-export const SMALLEST_PERSPECTIVE_SHOWN = 3;
+/**
+ * Below this many people, a perspective's ratings are folded into "other perspectives": the same
+ * rule as for raters (`perspectivesToFold`), said to participants in these words.
+ */
+export const SMALLEST_PERSPECTIVE_SHOWN = MIN_PEOPLE_PER_PERSPECTIVE;
 
 /**
  * Join codes: letters and digits that cannot be mistaken for each other when read off a projected

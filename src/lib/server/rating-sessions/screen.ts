@@ -2,14 +2,14 @@
 // and, only for a challenge the facilitator has revealed, its anonymous spread by perspective.
 // The same state feeds the first render of the facilitator's screen and every live update, so the
 // two never disagree. The spread counts only this session's participants who answered the
-// challenge, and a perspective fewer than SMALLEST_PERSPECTIVE_SHOWN of them answered from is
-// always folded into "other perspectives": on the screen and on every phone.
+// challenge, and a perspective fewer than three of them answered from is always folded into
+// "other perspectives" (`perspectivesToFold`, as for anyone who does not agree the levels): on
+// the screen and on every phone.
 
 import { and, count, eq } from 'drizzle-orm';
 import {
 	displayJoinCode,
 	sessionIsOpen,
-	SMALLEST_PERSPECTIVE_SHOWN,
 	type RatingOrder,
 	type SessionPace
 } from '$lib/domain/rating-sessions';
@@ -17,6 +17,7 @@ import {
 	foldPerspectives,
 	isPerspective,
 	perspectiveLabel,
+	perspectivesToFold,
 	summariseRatings,
 	type ChallengeSpreadSummary,
 	type Perspective,
@@ -114,9 +115,8 @@ export function sessionSpread(
 		});
 		people.set(row.perspective, (people.get(row.perspective) ?? 0) + row.n);
 	}
-	const fold = new Set(
-		[...people].filter(([, n]) => n < SMALLEST_PERSPECTIVE_SHOWN).map(([p]) => p)
-	);
+	// The room is never those who agree the levels: a lone perspective is always folded.
+	const fold = perspectivesToFold(people, false);
 	const summary = summariseRatings(foldPerspectives(counts, fold), scale);
 	for (const row of summary.spread.byPerspective)
 		row.label = perspectiveLabel(row.perspective, fold);
