@@ -13,3 +13,19 @@ export function isoDateParts(isoDate: string): { day: string; month: string; yea
 	const [year, month, day] = isoDate.split('-');
 	return { day: String(Number(day)), month: String(Number(month)), year };
 }
+
+/** The months' names in English, January first. */
+export const MONTH_NAMES = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December'
+];

@@ -4,23 +4,8 @@
 // is refused with a reason rather than guessed.
 
 import { londonDate } from '../london-days';
-import { isoDateFromParts } from '../dates';
+import { isoDateFromParts, MONTH_NAMES as MONTHS } from '../dates';
 import { refusal, reading, type Cell, type Reading } from './cells';
-
-const MONTHS = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
 
 /** Month names and their usual abbreviations ("Nov", "Sept"), lower case, to month numbers. */
 const MONTH_NUMBERS = new Map<string, number>(

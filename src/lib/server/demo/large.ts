@@ -2,6 +2,7 @@
 // each with many services assessed round after round. Rows are written with raw prepared
 // statements because a million agreed scores through the query builder would take minutes.
 import { SERVICE_TYPES } from '$lib/domain/services';
+import { MONTH_NAMES } from '$lib/domain/dates';
 import type { Db } from '../db/client';
 import { rebuildRoundLevelCounts } from '../assessments/level-counts';
 import { seededRandom, integerBetween, shuffled, type Random } from './random';
@@ -109,21 +110,6 @@ function instantOn(isoDay: string, daysLater = 0, hour = 10): number {
 	const [year, month, day] = isoDay.split('-').map(Number);
 	return Date.UTC(year, month - 1, day + daysLater, hour);
 }
-
-const MONTH_NAMES = [
-	'January',
-	'February',
-	'March',
-	'April',
-	'May',
-	'June',
-	'July',
-	'August',
-	'September',
-	'October',
-	'November',
-	'December'
-];
 
 interface RoundPeriod {
 	title: string;
