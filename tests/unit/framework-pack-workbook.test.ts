@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { checkPack, type FrameworkPack } from '$lib/domain/framework-pack';
-import { packFromWorkbook, type WorkbookSheet } from '$lib/domain/framework-pack-workbook';
+import {
+	MAX_PROBLEMS,
+	packFromWorkbook,
+	type WorkbookSheet
+} from '$lib/domain/framework-pack-workbook';
 import { PACK_ACCEPTS, readPackFile } from '$lib/server/frameworks/read-pack-file';
 import { packWorkbook } from '$lib/server/frameworks/pack-workbook';
 import { importPack, importPackFile } from '$lib/server/frameworks/import';
@@ -130,6 +134,24 @@ describe('the rules of a pack workbook', () => {
 				'Details sheet, row 6, column A: the name is given again (it is already in row 4); keep one row for it.'
 			]
 		});
+	});
+
+	it('skips a title row in the details, and lists at most a hundred problems', () => {
+		const sheets = smallSheets();
+		sheets[0] = sheet('Details', [['About this pack'], ...sheets[0].rows.map((r) => [...r.cells])]);
+		sheets[3] = sheet('Indicators', [
+			['Challenge key', 'Level value', 'Indicator text'],
+			...Array.from({ length: 150 }, (_, i) => [`c${i}`, 1, `Text ${i}`])
+		]);
+		const result = packFromWorkbook(sheets);
+		if (result.ok) throw new Error('read as a pack');
+		expect(result.problems).toHaveLength(MAX_PROBLEMS + 1);
+		expect(result.problems[0]).toBe(
+			'Indicators sheet, row 2, column A (challenge key): no challenge on the Challenges sheet has the key “c0”.'
+		);
+		expect(result.problems.at(-1)).toBe(
+			'And 50 more problems after these: correct these first, then import the workbook again to see the rest.'
+		);
 	});
 
 	it('refuses indicator rows that repeat a challenge and level, or name no level', () => {

@@ -110,6 +110,18 @@ function compareFound(a: Found, b: Found): number {
 	);
 }
 
+/** Enough to correct at once; a sheet of thousands of broken rows would bury the first. */
+export const MAX_PROBLEMS = 100;
+
+function atMost(max: number, problems: string[]): string[] {
+	if (problems.length <= max) return problems;
+	const more = problems.length - max;
+	return [
+		...problems.slice(0, max),
+		`And ${more} more problem${more === 1 ? '' : 's'} after these: correct these first, then import the workbook again to see the rest.`
+	];
+}
+
 /** A number cell, or text that is a number ("3", " 2 "), as a number; other text is left as text. */
 function numberOrText(cell: Cell | undefined): number | string | undefined {
 	if (typeof cell === 'number') return cell;
@@ -213,6 +225,8 @@ function readDetails(sheet: WorkbookSheet, problems: Found[], source: SourceMap)
 		const key = headingKey(label);
 		if (DETAIL_HEADINGS.includes(key)) continue;
 		const detail = fieldOf.get(key);
+		// A title or a note above or below the details, with no value beside it, is not read.
+		if (!detail && cellText(row.cells[1]) === '' && label !== '') continue;
 		if (!detail) {
 			problems.push({
 				place: { sheet: 'details', row: row.rowNumber, column: 0 },
@@ -325,10 +339,11 @@ export function packFromWorkbook(sheets: readonly WorkbookSheet[]): WorkbookPack
 				: problem.says;
 		problems.push({ place, says });
 	}
-	if (problems.length > 0 || !checked.pack) {
-		const texts = problems.sort(compareFound).map(sentence);
-		return { ok: false, problems: [...new Set(texts)] };
-	}
+	if (problems.length > 0 || !checked.pack)
+		return {
+			ok: false,
+			problems: atMost(MAX_PROBLEMS, [...new Set(problems.sort(compareFound).map(sentence))])
+		};
 	return { ok: true, pack: checked.pack };
 }
 
