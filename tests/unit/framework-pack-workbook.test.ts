@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { checkPack, type FrameworkPack } from '$lib/domain/framework-pack';
+import type { Cell } from '$lib/domain/import/cells';
 import {
 	MAX_PROBLEMS,
 	packFromWorkbook,
@@ -33,7 +34,7 @@ async function problemsOf(name: string) {
 }
 
 /** A sheet from rows of cells, numbered from 1 as a spreadsheet numbers them. */
-const sheet = (name: string, rows: (string | number | null)[][]): WorkbookSheet => ({
+const sheet = (name: string, rows: Cell[][]): WorkbookSheet => ({
 	name,
 	rows: rows.map((cells, i) => ({ rowNumber: i + 1, cells }))
 });
