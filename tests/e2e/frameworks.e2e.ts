@@ -220,6 +220,12 @@ test('a platform administrator writes a pack in the Excel template, fixes its pr
 		await page.getByRole('button', { name: 'Import pack' }).click();
 	};
 
+	// A picture renamed to .xlsx is refused for what it is, in words.
+	await upload('photo.xlsx', readFileSync('tests/fixtures/import/picture.xlsx'));
+	await expect(page.getByRole('list', { name: 'Problems in the file' })).toHaveText(
+		'This file is a picture, not a spreadsheet. Upload the pack as a JSON file or an Excel workbook (.xlsx).'
+	);
+
 	const challenges = [
 		['welcome', 'New people are welcomed on the ward', 'Welcome'],
 		['safety', 'The ward is safe for everyone', null],
