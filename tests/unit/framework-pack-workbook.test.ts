@@ -14,7 +14,7 @@ import { importPack, importPackFile } from '$lib/server/frameworks/import';
 import { getFramework, storedPack } from '$lib/server/frameworks/queries';
 import { packContentHash } from '$lib/server/frameworks/loader';
 import { readSpreadsheet } from '$lib/server/import/read-file';
-import { frameworks } from '$lib/server/db/schema';
+import { auditEvents, frameworks } from '$lib/server/db/schema';
 import { freshDb, platformAdmin } from './helpers/db';
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/packs-workbook/${name}`);
@@ -253,6 +253,14 @@ describe('the pack workbook template', () => {
 		const filled = await packWorkbook(SMALL);
 		const imported = await importPackFile(db, admin, filled, 'filled.xlsx');
 		expect(imported).toMatchObject({ ok: true, version: 1, outcome: 'new-pack' });
+		const recorded = db
+			.select()
+			.from(auditEvents)
+			.where(eq(auditEvents.action, 'framework.imported'))
+			.all();
+		expect(recorded.map((e) => e.after)).toEqual([
+			expect.objectContaining({ key: SMALL.key, version: 1, challenges: 5, levels: 3 })
+		]);
 		const again = importPack(db, admin, JSON.stringify(SMALL));
 		expect(again).toMatchObject({ ok: true, version: 1, outcome: 'unchanged' });
 	});
