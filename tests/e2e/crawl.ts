@@ -56,7 +56,6 @@ export async function crawl(
 			.evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
 		for (const href of links) {
 			const url = new URL(href);
-			// Downloads (CSV tables, Excel workbooks) are not pages, and a download ends page.goto.
 			if (url.origin !== baseURL || /\.(csv|xlsx)$/.test(url.pathname)) continue;
 			const next = url.pathname + url.search;
 			if (!seen.has(next)) queue.push(next);
