@@ -107,8 +107,16 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'frameworks.manage',
 		answers: { ...everyone(S, N), platformAdmin: P }
 	},
+	'/admin/frameworks/template.xlsx': {
+		rule: 'frameworks.manage: the empty pack workbook to fill in',
+		answers: { ...everyone(S, N), platformAdmin: P }
+	},
 	'/admin/frameworks/[framework]': {
 		rule: 'frameworks.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
+	},
+	'/admin/frameworks/[framework]/pack.xlsx': {
+		rule: 'frameworks.manage: a stored version as a workbook',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P] }
 	},
 	'/admin/frameworks/[framework]/retire': {

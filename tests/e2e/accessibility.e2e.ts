@@ -280,7 +280,7 @@ test('a framework pack file’s problems, as the page lists them, meet WCAG 2.2 
 }) => {
 	await signInAs(page, server.baseURL, 'platformAdmin');
 	await page.goto(`${server.baseURL}/admin/frameworks`, { waitUntil: 'networkidle' });
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles({
+	await page.getByLabel('Framework pack file (JSON or Excel workbook)').setInputFiles({
 		name: 'seven-problems.json',
 		mimeType: 'application/json',
 		buffer: Buffer.from('{\n\t"key": "Not A Key",\n\t"version": 1,\n\t"scale": [{ "value": 0 }]\n}')

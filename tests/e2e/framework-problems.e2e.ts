@@ -37,7 +37,7 @@ function fiveProblems(): Buffer {
 
 async function upload(page: Page, name: string, buffer: Buffer) {
 	await page
-		.getByLabel('Framework pack file (JSON)')
+		.getByLabel('Framework pack file (JSON or Excel workbook)')
 		.setInputFiles({ name, mimeType: 'application/json', buffer });
 	await page.getByRole('button', { name: 'Import pack' }).click();
 }
@@ -70,7 +70,7 @@ test('a pack file with five problems lists all five, in words, with their places
 	const again =
 		'Correct the 5 problems in five-problems.json listed above, then choose the file again';
 	await summary.getByRole('link', { name: again }).click();
-	await expect(page.getByLabel('Framework pack file (JSON)')).toBeFocused();
+	await expect(page.getByLabel('Framework pack file (JSON or Excel workbook)')).toBeFocused();
 	await expect(page.locator('.nhsuk-file-upload .nhsuk-error-message')).toContainText(again);
 	await expect(page.getByRole('row').filter({ hasText: 'Team culture check' })).toHaveCount(0);
 
@@ -103,7 +103,7 @@ test('without JavaScript, the problems are listed the same way and a pack is ret
 	);
 
 	// The test pack itself imports; retiring it asks first, and a cancel changes nothing.
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
+	await page.getByLabel('Framework pack file (JSON or Excel workbook)').setInputFiles(PACK_FILE);
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('status')).toContainText('was imported');
 	const row = page.getByRole('row').filter({ hasText: 'Team culture check' });

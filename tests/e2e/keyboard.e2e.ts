@@ -432,7 +432,7 @@ test('a framework pack file’s problems are reached from the error summary, by 
 	await expect(page.getByRole('heading', { level: 1, name: 'Framework packs' })).toBeVisible();
 
 	// The file chooser opens from the keyboard; the browser's own dialog is answered by the test.
-	const fileInput = page.getByLabel('Framework pack file (JSON)');
+	const fileInput = page.getByLabel('Framework pack file (JSON or Excel workbook)');
 	await tabTo(page, fileInput);
 	const chooser = page.waitForEvent('filechooser');
 	await page.keyboard.press('Space');

@@ -102,7 +102,7 @@ test('a round on a second framework leaves ImROC’s trend and movers as they we
 
 	// The test pack, and a round on it in which Beech Ward completes its assessment.
 	await page.goto(`${server.baseURL}/admin/frameworks`);
-	await page.getByLabel('Framework pack file (JSON)').setInputFiles(PACK_FILE);
+	await page.getByLabel('Framework pack file (JSON or Excel workbook)').setInputFiles(PACK_FILE);
 	await page.getByRole('button', { name: 'Import pack' }).click();
 	await expect(page.getByRole('status')).toContainText(`${PACK_NAME} (version 1) was imported`);
 	await page.goto(organisationUrl);

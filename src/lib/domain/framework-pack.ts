@@ -51,13 +51,19 @@ const packShape = z.object({
 
 export type FrameworkPack = z.infer<typeof packShape>;
 
-type Path = readonly PropertyKey[];
+export type PackPath = readonly PropertyKey[];
+type Path = PackPath;
 
-/** One problem: where it is (for putting problems in file order) and what it is, in words. */
-interface Problem {
+/**
+ * One problem: where it is (for putting problems in file order, or finding its cell in a
+ * workbook), what it says without its place, and the whole sentence with the place of a JSON file.
+ */
+export interface PackProblem {
 	path: Path;
+	says: string;
 	text: string;
 }
+type Problem = PackProblem;
 
 const FIELD_WORDS: Record<string, string> = {
 	key: 'key',
@@ -97,7 +103,7 @@ function subjectOf(path: Path): string {
 function sentence(path: Path, says: string): Problem {
 	const place = placeOf(path);
 	const text = place ? `${place}: ${says}.` : `${says.charAt(0).toUpperCase()}${says.slice(1)}.`;
-	return { path, text };
+	return { path, says, text };
 }
 
 function valueAt(input: unknown, path: Path): unknown {
@@ -207,7 +213,7 @@ const record = (value: unknown): Record<string, unknown> | null =>
  * The checks across fields, on whatever parts of the file are there to check: the scale in
  * ascending order, each challenge key used once, indicator text only for levels on the scale.
  */
-function crossChecks(input: unknown): Problem[] {
+function crossChecks(input: unknown, challengeCalled: (index: number) => string): Problem[] {
 	const pack = record(input);
 	if (!pack) return [];
 	const problems: Problem[] = [];
@@ -241,7 +247,7 @@ function crossChecks(input: unknown): Problem[] {
 				problems.push(
 					sentence(
 						['challenges', i, 'key'],
-						`the key “${key}” is also the key of challenge ${first + 1}; each challenge needs its own`
+						`the key “${key}” is also the key of ${challengeCalled(first)}; each challenge needs its own`
 					)
 				);
 		}
@@ -249,8 +255,9 @@ function crossChecks(input: unknown): Problem[] {
 		for (const level of Object.keys(record(challenge?.indicators) ?? {})) {
 			if (/^\d+$/.test(level) && !levelValues.has(String(Number(level))))
 				problems.push(
+					// The trailing 'level' says the problem is the level, not the text, for a workbook's column.
 					sentence(
-						['challenges', i, 'indicators', level],
+						['challenges', i, 'indicators', level, 'level'],
 						`there is indicator text for level ${level}, which is not on the scale`
 					)
 				);
@@ -287,14 +294,27 @@ export type PackCheck = { ok: true; pack: FrameworkPack } | { ok: false; problem
  * checks across fields are both run, so nothing waits for a second attempt to be reported.
  */
 export function checkPack(input: unknown): PackCheck {
+	const found = findPackProblems(input);
+	if (!found.pack) return { ok: false, problems: [...new Set(found.problems.map((p) => p.text))] };
+	return { ok: true, pack: found.pack };
+}
+
+/**
+ * The same checks as `checkPack`, with each problem's path and its words without a place, for a
+ * reader that places problems in its own terms (a workbook's sheet, row and column). `pack` is
+ * set only when there are no problems. `challengeCalled` names another challenge in a sentence.
+ */
+export function findPackProblems(
+	input: unknown,
+	challengeCalled: (index: number) => string = (index) => `challenge ${index + 1}`
+): { pack?: FrameworkPack; problems: PackProblem[] } {
 	const parsed = packShape.safeParse(input);
 	const problems = [
 		...(parsed.success ? [] : parsed.error.issues.map((issue) => describeIssue(issue, input))),
-		...crossChecks(input)
+		...crossChecks(input, challengeCalled)
 	].sort((a, b) => inFileOrder(a.path, b.path));
-	if (problems.length > 0 || !parsed.success)
-		return { ok: false, problems: [...new Set(problems.map((p) => p.text))] };
-	return { ok: true, pack: parsed.data };
+	if (problems.length > 0 || !parsed.success) return { problems };
+	return { pack: parsed.data, problems: [] };
 }
 
 /**

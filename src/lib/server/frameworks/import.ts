@@ -1,12 +1,13 @@
 import { desc, eq, sql } from 'drizzle-orm';
-import { readPackText } from '$lib/domain/framework-pack';
+import { readPackText, type PackCheck } from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
 import { challenges, frameworks, levels, rounds } from '../db/schema';
 import { recordAuditEvent } from '../audit/record';
 import { insertPack, packContentHash } from './loader';
 import type { Person } from '../access/policy';
+import { readPackFile } from './read-pack-file';
 
-export const MAX_PACK_BYTES = 2 * 1024 * 1024;
+export { MAX_PACK_BYTES } from './read-pack-file';
 
 export type ImportResult =
 	| {
@@ -30,7 +31,21 @@ export function importPack(
 	fileText: string,
 	now = new Date()
 ): ImportResult {
-	const read = readPackText(fileText);
+	return storePack(db, person, readPackText(fileText), now);
+}
+
+/** Imports a pack from an uploaded file, JSON or an Excel workbook, by the same rules. */
+export async function importPackFile(
+	db: Db,
+	person: Person,
+	bytes: Uint8Array,
+	fileName: string,
+	now = new Date()
+): Promise<ImportResult> {
+	return storePack(db, person, await readPackFile(bytes, fileName), now);
+}
+
+function storePack(db: Db, person: Person, read: PackCheck, now: Date): ImportResult {
 	if (!read.ok) return read;
 	const pack = read.pack;
 	const hash = packContentHash(pack);

@@ -1,4 +1,5 @@
 import { asc, eq, isNull } from 'drizzle-orm';
+import type { FrameworkPack } from '$lib/domain/framework-pack';
 import type { Db } from '../db/client';
 import { challenges, frameworks, indicators, levels } from '../db/schema';
 
@@ -61,3 +62,31 @@ export function frameworkContent(db: Pick<Db, 'select'>, frameworkId: string) {
 }
 
 export type FrameworkContent = ReturnType<typeof frameworkContent>;
+
+/** A stored version as the pack it was imported from, to edit and import as a new version. */
+export function storedPack(
+	db: Pick<Db, 'select'>,
+	framework: typeof frameworks.$inferSelect
+): FrameworkPack {
+	const content = frameworkContent(db, framework.id);
+	return {
+		key: framework.packKey,
+		version: framework.version,
+		name: framework.name,
+		attribution: framework.attribution,
+		...(framework.licence === null ? {} : { licence: framework.licence }),
+		scale: content.scale,
+		challenges: content.challenges.map((c) => ({
+			key: c.key,
+			name: c.name,
+			shortLabel: c.shortLabel,
+			...(Object.keys(c.indicators).length > 0
+				? {
+						indicators: Object.fromEntries(
+							Object.entries(c.indicators).map(([level, text]) => [level, text])
+						)
+					}
+				: {})
+		}))
+	};
+}

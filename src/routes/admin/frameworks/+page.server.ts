@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requirePermission } from '$lib/server/http/require';
 import { formFailure } from '$lib/server/http/failure';
 import {
-	importPack,
+	importPackFile,
 	listFrameworkVersions,
 	MAX_PACK_BYTES,
 	setRetired
@@ -45,7 +45,8 @@ export const actions = {
 			};
 			return formFailure(event, 413, posted, { errors }, problems());
 		}
-		const result = importPack(db, person, await file.text());
+		const bytes = new Uint8Array(await file.arrayBuffer());
+		const result = await importPackFile(db, person, bytes, file.name);
 		if (!result.ok) {
 			const count = plural(result.problems.length, 'problem');
 			const message = `${file.name} could not be imported, so nothing has changed. It has ${count}:`;

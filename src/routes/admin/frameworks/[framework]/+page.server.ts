@@ -6,6 +6,7 @@ export const load = ((event) => {
 	const { db, framework } = requireFramework(event);
 	return {
 		framework: {
+			id: framework.id,
 			name: framework.name,
 			key: framework.packKey,
 			version: framework.version,
