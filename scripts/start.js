@@ -127,7 +127,7 @@ if (!buildIsCurrent()) {
 }
 
 process.env.DATABASE_PATH ??= 'data/imroc.sqlite';
-process.env.BODY_SIZE_LIMIT ??= '4M';
+process.env.BODY_SIZE_LIMIT ??= '12M';
 process.env.PORT ??= '3000';
 process.env.ORIGIN ??= `http://localhost:${process.env.PORT}`;
 

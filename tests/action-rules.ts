@@ -169,6 +169,28 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	'/organisations/new': { rule: 'organisation.create', answers: PLATFORM },
 
 	'/organisations/[organisation]/groupings': { rule: 'organisation.manage', answers: MANAGERS },
+	'/organisations/[organisation]/imports?/upload': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/imports?/discard': {
+		rule: 'organisation.manage, for the person’s own waiting file',
+		answers: MANAGERS
+	},
+	// The waiting file is one already imported: confirming it is refused as adding nothing.
+	'/organisations/[organisation]/imports/uploads/[upload]?/update': {
+		rule: 'organisation.manage, and only the person who uploaded the file',
+		answers: { ...everyone(S, [N, N, N]), organisationAdmin: [A, A, N] }
+	},
+	'/organisations/[organisation]/imports/uploads/[upload]?/confirm': {
+		rule: 'organisation.manage, and only the person who uploaded the file',
+		answers: { ...everyone(S, [N, N, N]), organisationAdmin: [A, A, N] }
+	},
+	// The import is one already undone: undoing it again is refused.
+	'/organisations/[organisation]/imports/[import]/undo': {
+		rule: 'organisation.manage',
+		answers: MANAGERS
+	},
 	'/organisations/[organisation]/groupings/[grouping]': {
 		rule: 'organisation.manage',
 		answers: MANAGERS

@@ -156,6 +156,18 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
+	'/organisations/[organisation]/imports': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/imports/uploads/[upload]': {
+		rule: 'organisation.manage, and only for the person who uploaded the file (the platform administrator administers Northmoor too, but did not upload it)',
+		answers: { ...everyone(S, [N, N, N]), organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/imports/[import]/undo': {
+		rule: 'organisation.manage',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
 	'/organisations/[organisation]/imports/template.xlsx': {
 		rule: 'organisation.manage: the past-audits template as a workbook',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type PlaywrightWorkerArgs } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { preparePastAuditImports } from './past-audit-imports';
 import { startServer, type RunningServer } from './server';
 import { signInAs } from './crawl';
 import { demoPlaces, PLACES, type Place, type PlaceIds } from './places';
@@ -11,9 +12,15 @@ import { ROUTE_RULES, VISITORS, type Answer, type Visitor } from '../route-rules
 let server: RunningServer;
 let ids: Record<Place, PlaceIds>;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ playwright }) => {
 	server = await startServer({ IMROC_DEMO: '1' });
 	ids = demoPlaces(server.databasePath);
+	// An undone import and a file waiting on its preview, both Northmoor's (so elsewhere, the ids
+	// are another organisation's).
+	const administrator = await requestAs(playwright, 'organisationAdmin');
+	const imports = await preparePastAuditImports(administrator, server.baseURL, ids.home);
+	await administrator.dispose();
+	for (const place of PLACES) Object.assign(ids[place], imports);
 });
 test.afterAll(async () => {
 	await server?.stop();

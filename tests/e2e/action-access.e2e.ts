@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { preparePastAuditImports } from './past-audit-imports';
 import { startServer, type RunningServer } from './server';
 import { demoPlaces, PLACES, type Place, type PlaceIds } from './places';
 import {
@@ -157,6 +158,12 @@ test.beforeAll(async ({ playwright }) => {
 	}
 
 	// What some rows need, made through the app's own actions before anything is compared.
+	const imports = await preparePastAuditImports(
+		requests.get('organisationAdmin')!,
+		server.baseURL,
+		ids.home
+	);
+	for (const place of PLACES) Object.assign(ids[place], imports);
 	const setupDb = new Database(server.databasePath, { readonly: true });
 	const userId = (email: string) =>
 		(setupDb.prepare('SELECT id FROM user WHERE email = ?').get(email) as { id: string }).id;

@@ -56,7 +56,7 @@ export async function crawl(
 			.evaluateAll((anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
 		for (const href of links) {
 			const url = new URL(href);
-			if (url.origin !== baseURL || url.pathname.endsWith('.csv')) continue;
+			if (url.origin !== baseURL || /\.(csv|xlsx)$/.test(url.pathname)) continue;
 			const next = url.pathname + url.search;
 			if (!seen.has(next)) queue.push(next);
 		}

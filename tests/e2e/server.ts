@@ -48,7 +48,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 			PORT: String(port),
 			HOST: '127.0.0.1',
 			ORIGIN: baseURL,
-			BODY_SIZE_LIMIT: '4M',
+			BODY_SIZE_LIMIT: '12M',
 			...env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

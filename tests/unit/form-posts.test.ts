@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { RequestEvent } from '@sveltejs/kit';
 import {
 	actionsOfRoute,
+	FILE_FORM_LIMIT,
+	FORM_LIMIT,
 	isOwnAction,
 	mediaType,
+	refuseFormPost,
 	requestedAction
 } from '$lib/server/http/form-posts';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
@@ -123,5 +127,34 @@ describe('a posted field named __proto__', () => {
 	it('is not read into a parsed form', () => {
 		const parsed = parseForm(z.object({ name: z.string() }).strict(), posted());
 		expect(parsed).toEqual({ ok: true, data: { name: 'Ward 3' } });
+	});
+});
+
+describe('how much a form may send', () => {
+	const post = (routeId: string, path: string, bytes: number) =>
+		refuseFormPost({
+			route: { id: routeId },
+			url: new URL(`http://localhost${path}`),
+			request: new Request(`http://localhost${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: `a=${'x'.repeat(bytes - 2)}`
+			})
+		} as unknown as RequestEvent);
+
+	it('takes a 10 MB file on the forms that upload one, and 4 MB on any other', async () => {
+		const imports = '/organisations/[organisation]/imports';
+		const fiveMegabytes = 5 * 1024 * 1024;
+		expect(await post(imports, '/organisations/o/imports?/upload', fiveMegabytes)).toBeNull();
+		expect(await post('/admin/frameworks', '/admin/frameworks?/import', fiveMegabytes)).toBeNull();
+		const tooBig = await post(imports, '/organisations/o/imports?/upload', FILE_FORM_LIMIT + 1);
+		expect(tooBig?.status).toBe(413);
+		expect(await tooBig?.text()).toMatch(/10 MB or smaller/);
+		const ordinary = await post(
+			'/organisations/[organisation]/groupings',
+			'/organisations/o/groupings',
+			FORM_LIMIT + 1
+		);
+		expect(ordinary?.status).toBe(413);
 	});
 });

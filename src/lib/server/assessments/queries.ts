@@ -34,6 +34,8 @@ export function getAssessment(
 			periodStart: rounds.periodStart,
 			periodEnd: rounds.periodEnd,
 			frameworkId: rounds.frameworkId,
+			/** Set when the round was brought in from a spreadsheet of past audits. */
+			importId: rounds.importId,
 			serviceId: services.id,
 			serviceName: services.name
 		})

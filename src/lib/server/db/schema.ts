@@ -239,6 +239,35 @@ export const auditImports = sqliteTable(
 	]
 );
 
+/**
+ * A past-audits file uploaded and waiting on its preview: kept so the person can map columns and
+ * choose services across several requests (JavaScript off) without sending the file again, and
+ * deleted once imported, discarded, replaced by their next upload, or a day old.
+ */
+export const importUploads = sqliteTable(
+	'import_upload',
+	{
+		id: text('id').primaryKey(),
+		organisationId: text('organisation_id')
+			.notNull()
+			.references(() => organisations.id, { onDelete: 'cascade' }),
+		frameworkId: text('framework_id')
+			.notNull()
+			.references(() => frameworks.id, { onDelete: 'cascade' }),
+		uploadedBy: text('uploaded_by')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		uploadedAt: instant('uploaded_at').notNull(),
+		fileName: text('file_name').notNull(),
+		content: blob('content', { mode: 'buffer' }).notNull(),
+		/** JSON: heading → field or "ignore", as chosen on the preview. */
+		mapping: text('mapping').notNull().default('{}'),
+		/** JSON: service name as written → an existing service's id, or "new". */
+		serviceChoices: text('service_choices').notNull().default('{}')
+	},
+	(t) => [index('import_upload_uploaded_by_idx').on(t.uploadedBy, t.organisationId)]
+);
+
 export const challenges = sqliteTable(
 	'challenge',
 	{

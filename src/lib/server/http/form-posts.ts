@@ -30,6 +30,12 @@ const SMALL_FORM_ROUTES = new Set([
 ]);
 export const SMALL_FORM_LIMIT = 16 * 1024;
 
+/** The forms that upload a file (up to 10 MB, as the importers read), and room for the rest. */
+const FILE_FORM_ROUTES = new Set(['/organisations/[organisation]/imports', '/admin/frameworks']);
+export const FILE_FORM_LIMIT = 11 * 1024 * 1024;
+/** Every other form: far above the longest text any of them takes. */
+export const FORM_LIMIT = 4 * 1024 * 1024;
+
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /** The form actions of a route, or undefined when its page has none (SvelteKit answers 405). */
@@ -73,15 +79,19 @@ export function mediaType(contentType: string | null): string {
  */
 export async function refuseFormPost(event: RequestEvent): Promise<Response | null> {
 	if (event.request.method !== 'POST') return null;
-	const small = SMALL_FORM_ROUTES.has(event.route.id ?? '');
-	const limit = small ? SMALL_FORM_LIMIT : Infinity;
+	const routeId = event.route.id ?? '';
+	const small = SMALL_FORM_ROUTES.has(routeId);
+	const file = FILE_FORM_ROUTES.has(routeId);
+	const limit = small ? SMALL_FORM_LIMIT : file ? FILE_FORM_LIMIT : FORM_LIMIT;
 	const refuse = (status: number, message: string) => refusal(event, status, message);
 	const tooLarge = () =>
 		refuse(
 			413,
 			small
 				? `What was sent is too large: this form takes up to ${SMALL_FORM_LIMIT / 1024} KB.`
-				: 'What was sent is too large for the server.'
+				: file
+					? 'The file is too large: a file must be 10 MB or smaller. Split it into smaller files.'
+					: 'What was sent is too large for the server.'
 		);
 
 	const declared = Number(event.request.headers.get('content-length'));

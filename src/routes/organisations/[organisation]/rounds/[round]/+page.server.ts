@@ -4,6 +4,7 @@ import { formFailure } from '$lib/server/http/failure';
 import { may } from '$lib/server/access/policy';
 import { parseForm } from '$lib/server/forms';
 import { getFramework } from '$lib/server/frameworks/queries';
+import { importProvenance } from '$lib/server/import/past-audits';
 import { challengeCount, roundProgress } from '$lib/server/rounds/progress';
 import {
 	closeRound,
@@ -28,7 +29,8 @@ export const load = ((event) => {
 			periodStart: round.periodStart,
 			periodEnd: round.periodEnd,
 			frameworkName: getFramework(db, round.frameworkId)?.name ?? '',
-			challenges: challengeCount(db, round.frameworkId)
+			challenges: challengeCount(db, round.frameworkId),
+			provenance: round.importId ? importProvenance(db, round.importId) : null
 		},
 		participants: progress.participants,
 		summary: progress.summary,

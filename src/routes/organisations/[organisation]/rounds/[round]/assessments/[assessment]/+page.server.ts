@@ -17,6 +17,7 @@ import { raterOf } from '$lib/server/ratings/raters';
 import { paperSheetsByEnterer } from '$lib/server/ratings/paper-sheets';
 import { actionsToReview } from '$lib/server/actions/review';
 import { standingOf } from '$lib/server/rounds/progress';
+import { importProvenance } from '$lib/server/import/past-audits';
 import {
 	agreedScoresFor,
 	previousAgreedScores,
@@ -81,6 +82,7 @@ export const load = ((event) => {
 		draftWithheld: !showDraft,
 		organisation,
 		assessment,
+		provenance: assessment.importId ? importProvenance(db, assessment.importId) : null,
 		standing: standingOf(db, assessment),
 		framework,
 		scores,
