@@ -1,7 +1,8 @@
 // Times the organisation dashboard and the cross-site view on a large dataset, beside the bare
 // SQL they run, and says whether each meets the target: p95 under 50 ms and within 1.5 times the
-// bare SQL's p95.
+// bare SQL's p95. Then previews and imports a 20,000-row file of past audits (bench-import.ts).
 // Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
+//        npm run bench -- --import           (only the import of past audits: see bench-import.ts)
 //        npm run bench -- --rating-session   (a live rating session under load: see bench-rating-session.ts)
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -38,6 +39,8 @@ const OTHER_SITE_NUMBER = 50;
 
 const USAGE = `Times the organisation dashboard and the cross-site view on a large dataset, beside the
 bare SQL they run. Target: p95 under ${TARGET_P95_MS} ms and within ${TARGET_RATIO} times the bare SQL.
+Then previews and imports a 20,000-row file of past audits (.xlsx and CSV) in a fresh temporary
+database. Targets: preview under 2 s, import under 5 s, peak memory under 300 MB.
 
 Usage: npm run bench -- [options]
 
@@ -51,6 +54,7 @@ Options:
   --organisations N      organisations to seed (default ${LARGE_SEED_DEFAULTS.organisations}); only used when seeding
   --services N           services per organisation to seed (default ${LARGE_SEED_DEFAULTS.servicesPerOrganisation}); only used when seeding
   --rounds N             rounds to seed (default ${LARGE_SEED_DEFAULTS.rounds}); only used when seeding
+  --import               only the import of past audits (with --json, its results as JSON)
   --rating-session       instead: 60 participants rating at once in a live session against the
                          built app on loopback, timed from answer to the facilitator's screen
   --json                 also print the results as JSON
@@ -68,6 +72,7 @@ const optionsSchema = z
 		organisations: wholeNumber('organisations', 1, 10_000).optional(),
 		services: wholeNumber('services', 1, 10_000).optional(),
 		rounds: wholeNumber('rounds', 1, 200).optional(),
+		import: z.boolean().default(false),
 		json: z.boolean().default(false),
 		help: z.boolean().default(false)
 	})
@@ -91,6 +96,7 @@ function parseOptions(argv: string[]) {
 			organisations: { type: 'string' },
 			services: { type: 'string' },
 			rounds: { type: 'string' },
+			import: { type: 'boolean' },
 			json: { type: 'boolean' },
 			help: { type: 'boolean' }
 		},
@@ -396,6 +402,12 @@ if (options.help) {
 	console.log(USAGE);
 	process.exit(0);
 }
+if (options.import) {
+	const { benchImport } = await import('./bench-import');
+	const { meetsTarget, report } = await benchImport();
+	if (options.json) console.log(JSON.stringify(report, null, 2));
+	process.exit(meetsTarget ? 0 : 1);
+}
 
 const db = openOrSeed(options);
 const size = datasetSize(db.$client);
@@ -471,6 +483,9 @@ else {
 	for (const r of missedAny) console.log(`  ${r.scenario}: ${r.missed.join('; ')}.`);
 }
 
+const { benchImport } = await import('./bench-import');
+const pastAuditsImport = await benchImport();
+
 if (options.json) {
 	console.log(
 		JSON.stringify(
@@ -482,7 +497,8 @@ if (options.json) {
 				loadAverage: { before: loadBefore, after: loadAfter },
 				dataset: size,
 				target: { p95Ms: TARGET_P95_MS, ratio: TARGET_RATIO },
-				results
+				results,
+				pastAuditsImport: pastAuditsImport.report
 			},
 			null,
 			2

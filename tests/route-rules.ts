@@ -176,6 +176,14 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
+	'/organisations/[organisation]/imports/template.xlsx': {
+		rule: 'organisation.manage: the past-audits template as a workbook',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/imports/template.csv': {
+		rule: 'organisation.manage: the past-audits template as a CSV file',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
+	},
 	'/organisations/[organisation]/services/new': {
 		rule: 'organisation.manage',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }

@@ -8,7 +8,7 @@ import { EVIDENCE_SOURCES, PRIORITY_COUNT, type EvidenceSource } from '../eviden
 import { freeTextProblem, type FreeTextKind } from '../free-text';
 import { serviceTypeNamed } from '../service-list';
 import type { ServiceType } from '../services';
-import { cellText, isBlank, looseText, type Cell, type SheetRow } from './cells';
+import { cellText, isBlank, looseText, type Cell, type Reading, type SheetRow } from './cells';
 import { readChallenge, type PackChallenge } from './challenges';
 import { britishDate, readDate } from './dates';
 import {
@@ -153,6 +153,23 @@ function byPlace(a: ImportProblem, b: ImportProblem): number {
 	);
 }
 
+/**
+ * A reader that reads each distinct cell once: a file repeats its few dates, challenges and levels
+ * on every row, and reading them again for each of 20,000 rows is most of a preview's time.
+ */
+function readingOnce<T>(read: (cell: Cell) => Reading<T>): (cell: Cell) => Reading<T> {
+	const readings = new Map<string, Reading<T>>();
+	return (cell) => {
+		const key = cell instanceof Date ? `date:${cell.getTime()}` : `${typeof cell}:${String(cell)}`;
+		let reading = readings.get(key);
+		if (!reading) {
+			reading = read(cell);
+			readings.set(key, reading);
+		}
+		return reading;
+	};
+}
+
 function periodWords(start: string, end: string): string {
 	return `${britishDate(start)} to ${britishDate(end)}`;
 }
@@ -169,6 +186,9 @@ export function previewAuditImport(input: AuditImportInput): AuditImportPreview 
 	const scores = new Map<string, { score: PreviewScore; signature: string }>();
 	const ranks = new Map<string, Map<number, { row: number; challengePosition: number }>>();
 	let dataRows = 0;
+	const dateOf = readingOnce(readDate);
+	const challengeOf = readingOnce((cell) => readChallenge(cell, pack.challenges));
+	const levelOf = readingOnce((cell) => readLevel(cell, pack.scale));
 
 	const canRead = headings.headerRow !== null && headings.missing.length === 0;
 	const body = canRead ? input.rows.filter((r) => r.row > headings.headerRow!) : [];
@@ -227,7 +247,7 @@ export function previewAuditImport(input: AuditImportInput): AuditImportPreview 
 		const title = titleMissing ? '' : text('roundTitle', ROUND_TITLE_MAX_LENGTH, 'line');
 		const dates = (['roundStart', 'roundEnd'] as const).map((field) => {
 			if (missing(field)) return null;
-			const date = readDate(cellOf(field));
+			const date = dateOf(cellOf(field));
 			if (date.ok) return date.value;
 			usable = false;
 			problem(field, `${label(field)}: ${date.message}`);
@@ -250,7 +270,7 @@ export function previewAuditImport(input: AuditImportInput): AuditImportPreview 
 		}
 		let challenge: { position: number; key: string } | null = null;
 		if (!missing('challenge')) {
-			const read = readChallenge(cellOf('challenge'), pack.challenges);
+			const read = challengeOf(cellOf('challenge'));
 			if (read.ok) challenge = read.value;
 			else {
 				usable = false;
@@ -259,7 +279,7 @@ export function previewAuditImport(input: AuditImportInput): AuditImportPreview 
 		}
 		let level: number | null = null;
 		if (!missing('agreedLevel')) {
-			const read = readLevel(cellOf('agreedLevel'), pack.scale);
+			const read = levelOf(cellOf('agreedLevel'));
 			if (read.ok) level = read.value;
 			else {
 				usable = false;

@@ -191,9 +191,16 @@ async function readXlsx(bytes: Uint8Array, l: ReadLimits): Promise<ReadResult> {
 		return { ok: false, problem: (error as Error).message };
 	}
 
+	// The archive as a Buffer over the same memory, and the parts let go of while it is read: a
+	// full sheet is several megabytes of XML, and each copy kept adds to the import's peak memory.
+	const archive = storedZip(parts);
+	parts.length = 0;
 	let workbook: Awaited<ReturnType<typeof readXlsxFile>>;
 	try {
-		workbook = await readXlsxFile(Buffer.from(storedZip(parts)), { trim: false });
+		workbook = await readXlsxFile(
+			Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength),
+			{ trim: false }
+		);
 	} catch {
 		return {
 			ok: false,
