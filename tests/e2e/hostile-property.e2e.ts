@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { preparePastAuditImports } from './past-audit-imports';
 import { startServer, type RunningServer } from './server';
 import { demoPlaces, PLACES, type Place, type PlaceIds } from './places';
 import { ACTION_RULES, recordsOf, splitActionKey, type ActionRule } from '../action-rules';
@@ -369,9 +370,22 @@ function describe(post: Post, status: number, text: string): string {
 
 // ---- The test ---------------------------------------------------------------------------------
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ playwright }) => {
 	server = await startServer({ IMROC_DEMO: '1' });
 	places = demoPlaces(server.databasePath);
+
+	// An undone import and a waiting upload of Northmoor's, as tests/e2e/action-access.e2e.ts makes them.
+	const administrator = await playwright.request.newContext();
+	const signedIn = await administrator.post(`${server.baseURL}/sign-in`, {
+		form: VISITORS.organisationAdmin,
+		headers: { origin: server.baseURL, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(signedIn.status(), 'the organisation administrator signs in').toBe(303);
+	const imports = await preparePastAuditImports(administrator, server.baseURL, places.home);
+	await administrator.dispose();
+	for (const place of PLACES) Object.assign(places[place], imports);
+
 	for (const visitor of signedInVisitors) {
 		const { email, password } = VISITORS[visitor];
 		const response = await fetch(`${server.baseURL}/sign-in`, {

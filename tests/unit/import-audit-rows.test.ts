@@ -275,6 +275,25 @@ describe('previewing an import of past audits', () => {
 		]);
 	});
 
+	it('refuses two rounds of the file whose periods overlap, naming the first one', () => {
+		const preview = previewAuditImport(
+			input([
+				row(),
+				row({ title: 'Early summer 2024', start: '15/05/2024', end: '31/07/2024' }),
+				row({ title: 'Autumn 2024', start: '01/09/2024', end: '30/11/2024' })
+			])
+		);
+		expect(preview.problems).toEqual([
+			{
+				row: 3,
+				column: 'B',
+				field: 'roundStart',
+				message:
+					'The round “Early summer 2024” (15 May 2024 to 31 July 2024) overlaps the round “Spring 2024” (1 March 2024 to 31 May 2024) in row 2 of this file. Change its dates, or make them one round with one title.'
+			}
+		]);
+	});
+
 	it('matches a service exactly, and only suggests a close one until the person chooses', () => {
 		const services = [
 			{ id: 's1', name: 'Ashford Community Mental Health Team' },

@@ -481,12 +481,24 @@ export function previewAuditImport(input: AuditImportInput): AuditImportPreview 
 		inRound.add(score.serviceKey);
 		roundServices.set(score.roundKey, inRound);
 	}
+	const overlaps = (a: { periodStart: string; periodEnd: string }, b: typeof a) =>
+		a.periodStart <= b.periodEnd && b.periodStart <= a.periodEnd;
+	const earlierInFile: PreviewRound[] = [];
 	for (const round of rounds.values()) {
 		round.services = roundServices.get(round.key)?.size ?? 0;
-		if (round.endBeforeStart) continue;
+		// A round whose rows all have problems of their own would not be created.
+		if (round.endBeforeStart || round.scores === 0) continue;
+		const clash = earlierInFile.find((earlier) => overlaps(round, earlier));
+		if (clash)
+			problems.push({
+				row: round.firstRow,
+				column: headings.fieldColumns.roundStart?.letter,
+				field: 'roundStart',
+				message: `The round “${round.title}” (${periodWords(round.periodStart, round.periodEnd)}) overlaps the round “${clash.title}” (${periodWords(clash.periodStart, clash.periodEnd)}) in row ${clash.firstRow} of this file. Change its dates, or make them one round with one title.`
+			});
+		earlierInFile.push(round);
 		for (const other of input.rounds) {
-			if (other.frameworkKey !== pack.key) continue;
-			if (round.periodStart > other.periodEnd || other.periodStart > round.periodEnd) continue;
+			if (other.frameworkKey !== pack.key || !overlaps(round, other)) continue;
 			problems.push({
 				row: round.firstRow,
 				column: headings.fieldColumns.roundStart?.letter,
