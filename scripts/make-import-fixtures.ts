@@ -110,6 +110,10 @@ put(
 	'comma-lf.csv',
 	'Service,Challenge,Level\nAshford CMHT  ,1,3\n\n"Bexley, South","Leadership","""Stage"" 2"\n'
 );
+put(
+	'title-row-semicolons.csv',
+	'Northmoor audits, as kept before the app\r\n\r\nService;Challenge;Level\r\nAshford, North;1;3\r\n'
+);
 put('tab.csv', 'Service\tChallenge\tLevel\nAshford\t1\t3\n');
 put(
 	'windows-1252.csv',

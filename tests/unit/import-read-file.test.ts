@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import writeExcelFile from 'write-excel-file/node';
 import { readSpreadsheet } from '../../src/lib/server/import/read-file';
+import { detectSeparator } from '../../src/lib/server/import/read-csv';
 import { makeZip, workbookParts } from './helpers/zip';
 
 const fixture = (name: string) => readFileSync(`tests/fixtures/import/${name}`);
@@ -169,6 +170,33 @@ describe('CSV files', () => {
 						{ rowNumber: 1, cells: ['Service', 'Challenge', 'Level'] },
 						{ rowNumber: 2, cells: ['Ashford; North', '1', '3'] },
 						{ rowNumber: 5, cells: ['Bexley', '2', 'Stage\r\n2'] }
+					]
+				}
+			]
+		});
+	});
+	it('tells semicolons from the commas of unquoted text, which vary from row to row', () => {
+		const text = [
+			'Service;Challenge;Level;Evidence',
+			'Ashford;1;3;Minutes, care plans, the survey, the audit, and the peer review',
+			'Bexley;2;2;Survey',
+			'Croft;3;1;Notes, minutes'
+		].join('\r\n');
+		expect(detectSeparator(text)).toBe(';');
+		expect(detectSeparator('Service,Challenge,Level\nAshford,1,3\n')).toBe(',');
+		expect(detectSeparator('Service\tChallenge\nAshford\t1\n')).toBe('\t');
+		expect(detectSeparator('Service\n')).toBe(',');
+	});
+	it('semicolons below a title row that has a comma in it', async () => {
+		expect(await read('title-row-semicolons.csv')).toEqual({
+			ok: true,
+			sheets: [
+				{
+					name: 'CSV',
+					rows: [
+						{ rowNumber: 1, cells: ['Northmoor audits, as kept before the app'] },
+						{ rowNumber: 3, cells: ['Service', 'Challenge', 'Level'] },
+						{ rowNumber: 4, cells: ['Ashford, North', '1', '3'] }
 					]
 				}
 			]

@@ -29,18 +29,47 @@ export function decodeText(bytes: Uint8Array): string | undefined {
 	return text.startsWith('\ufeff') ? text.slice(1) : text;
 }
 
-/** The separator most used in the first record, outside quotes; a comma when none is. */
-export function detectSeparator(text: string): ',' | ';' | '\t' {
-	const counts = { ',': 0, ';': 0, '\t': 0 };
+/** How many records, from the top, are looked at to tell the separator. */
+const SEPARATOR_SEARCH_RECORDS = 50;
+const SEPARATORS = [',', ';', '\t'] as const;
+type Separator = (typeof SEPARATORS)[number];
+
+/**
+ * The file's separator: the one that splits the most of its first records into the same number
+ * of fields, outside quotes. A title row above the headings, or commas in a semicolon file's text
+ * (which Excel does not quote there), vary from row to row; the real separator does not. A comma
+ * when none splits anything.
+ */
+export function detectSeparator(text: string): Separator {
+	const perRecord: Record<Separator, number>[] = [];
+	let counts = { ',': 0, ';': 0, '\t': 0 };
 	let quoted = false;
 	for (const ch of text) {
 		if (ch === '"') quoted = !quoted;
-		else if (!quoted && (ch === '\n' || ch === '\r')) break;
-		else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+		else if (!quoted && ch === '\n') {
+			perRecord.push(counts);
+			counts = { ',': 0, ';': 0, '\t': 0 };
+			if (perRecord.length >= SEPARATOR_SEARCH_RECORDS) break;
+		} else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
 	}
-	if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
-	if (counts['\t'] > counts[','] && counts['\t'] > counts[';']) return '\t';
-	return ',';
+	perRecord.push(counts);
+
+	let best: { separator: Separator; records: number; fields: number } = {
+		separator: ',',
+		records: 0,
+		fields: 0
+	};
+	for (const separator of SEPARATORS) {
+		const recordsWith = new Map<number, number>();
+		for (const record of perRecord) {
+			const n = record[separator];
+			if (n > 0) recordsWith.set(n, (recordsWith.get(n) ?? 0) + 1);
+		}
+		for (const [fields, records] of recordsWith)
+			if (records > best.records || (records === best.records && fields > best.fields))
+				best = { separator, records, fields };
+	}
+	return best.separator;
 }
 
 export function readCsv(bytes: Uint8Array): ReadResult {
