@@ -148,9 +148,9 @@ test('an administrator brings past audits in from the template, sees them on the
 
 	const scores = rows.length * ROUNDS.length;
 	const summary = page.locator('.nhsuk-summary-list');
-	await expect(summary).toContainText('Rounds to create2');
+	await expect(summary).toContainText(/Rounds to create\s*2\b/);
 	await expect(summary).toContainText(`${services} already here, 0 to add`);
-	await expect(summary).toContainText(`ProblemsNone`);
+	await expect(summary).toContainText(/Problems\s*None/);
 	expect(counts(), 'nothing is written by the preview').toEqual(before);
 	await page
 		.getByRole('button', { name: `Import ${scores.toLocaleString('en-GB')} agreed levels` })
@@ -164,17 +164,15 @@ test('an administrator brings past audits in from the template, sees them on the
 
 	// The history on the organisation's and Ashford's dashboards, and where it came from.
 	const base = page.url().replace(/\/imports.*$/, '');
+	const tableWith = (text: string) => page.locator('table', { hasText: text }).first();
 	await page.goto(`${base}/dashboard`);
-	await expect(page.locator('#distribution ~ *').first()).toBeVisible();
-	await expect(page.getByText('Spring 2021 audit').first()).toBeVisible();
-	await expect(page.getByText('Spring 2022 audit').first()).toBeVisible();
+	await expect(tableWith('Spring 2021 audit')).toBeAttached();
+	await expect(tableWith('Spring 2022 audit')).toBeAttached();
 	await page.goto(base);
 	await page.getByRole('link', { name: ASHFORD }).first().click();
-	await page
-		.getByRole('link', { name: /dashboard/i })
-		.first()
-		.click();
-	await expect(page.getByText('Spring 2021 audit').first()).toBeVisible();
+	await page.goto(`${page.url()}/dashboard`);
+	await expect(tableWith('Spring 2021 audit')).toBeAttached();
+	await expect(tableWith('Spring 2022 audit')).toBeAttached();
 	await page.goto(base);
 	await page.getByRole('link', { name: 'Spring 2021 audit' }).click();
 	await expect(page.locator('.nhsuk-inset-text')).toContainText(`Imported from “${file.name}” by`);
@@ -195,8 +193,8 @@ test('an administrator brings past audits in from the template, sees them on the
 	await expect(page.getByRole('alert')).toContainText('has been undone');
 	expect(counts()).toEqual(before);
 	await page.goto(`${base}/dashboard`);
+	await expect(page.locator('table', { hasText: 'Spring 2021 audit' })).toHaveCount(0);
 	await expect(page.getByText('Spring 2022 audit')).toHaveCount(0);
-	await expect(page.getByText('Spring 2021 audit')).toHaveCount(0);
 });
 
 test('a file that is not a spreadsheet is refused on the upload form, and nothing waits', async ({
