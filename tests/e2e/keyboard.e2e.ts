@@ -724,3 +724,69 @@ test('several services are pasted, previewed and added by keyboard alone', async
 	).toBeFocused();
 	await expect(page.getByRole('link', { name: 'Keyboard Ward Two' })).toBeVisible();
 });
+
+test('past audits are previewed, put right, imported and undone by keyboard alone', async ({
+	page
+}) => {
+	await page.goto(`${server.baseURL}/sign-in`);
+	await page.getByLabel('Email address').focus();
+	await page.keyboard.type(VISITORS.organisationAdmin.email);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(VISITORS.organisationAdmin.password);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Organisations' })).toBeVisible();
+	await tabTo(
+		page,
+		page.getByRole('link', { name: 'Northmoor Mental Health NHS Foundation Trust' })
+	);
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Northmoor Mental Health NHS Foundation Trust' })
+	).toBeVisible();
+	await tabTo(page, page.getByRole('link', { name: 'Bring in past audits from a spreadsheet' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('heading', { level: 1, name: 'Bring in past audits' })).toBeVisible();
+
+	// Choosing the file happens in the system's own dialog, outside the page.
+	const rows = ['Round title,Round start,Round end,Team / ward name,Challenge,Agreed level'];
+	for (let challenge = 1; challenge <= 10; challenge += 1)
+		rows.push(`Spring 2019 audit,01/04/2019,30/06/2019,Ashford CMHT,${challenge},2`);
+	await page.getByLabel('Spreadsheet of past audits').setInputFiles({
+		name: 'keyboard audit.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(rows.join('\n'))
+	});
+	await tabTo(page, page.getByRole('button', { name: 'Upload and preview' }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Check before importing' })
+	).toBeVisible();
+
+	// A closed select takes the option whose name begins with the letters typed.
+	const column = page.getByLabel('Column D: “Team / ward name”');
+	await tabTo(page, column);
+	await page.keyboard.type('Serv');
+	await expect(column).toHaveValue('service');
+	await tabTo(page, page.getByRole('button', { name: 'Update the preview' }));
+	await page.keyboard.press('Enter');
+	const ashford = page.getByLabel('Yes, it is Ashford Community Mental Health Team');
+	await expect(ashford).toBeVisible();
+	await tabTo(page, ashford);
+	await page.keyboard.press('Space');
+	await expect(ashford).toBeChecked();
+	await tabTo(page, page.getByRole('button', { name: 'Update the preview' }));
+	await page.keyboard.press('Enter');
+	await expect(page.locator('.nhsuk-summary-list')).toContainText(/Problems\s*None/);
+	await tabTo(page, page.getByRole('button', { name: 'Import 10 agreed levels' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('alert')).toContainText('keyboard audit.csv has been imported');
+
+	await tabTo(page, page.getByRole('link', { name: 'Undo the import of keyboard audit.csv' }));
+	await page.keyboard.press('Enter');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Undo the import of keyboard audit.csv' })
+	).toBeVisible();
+	await tabTo(page, page.getByRole('button', { name: 'Undo the import' }));
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('alert')).toContainText('has been undone');
+});
