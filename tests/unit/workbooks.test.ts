@@ -325,6 +325,37 @@ describe('the round workbook', () => {
 	});
 });
 
+describe('a round not yet open', () => {
+	it('makes a workbook with no figures that says it is a draft', async () => {
+		const w = world();
+		const draft = createRound(w.db, w.person, w.organisationId, {
+			title: 'Spring 2027',
+			frameworkId: w.frameworkId,
+			serviceIds: w.serviceIds,
+			periodStart: '2027-01-01',
+			periodEnd: '2027-06-30'
+		});
+		if (!draft.ok) throw new Error(draft.message);
+		const round = getRound(w.db, w.organisationId, draft.id)!;
+		const book = await readBack(
+			await workbookFile(roundWorkbook(w.db, w.person, organisation(w), round))
+		);
+		expect(item(book['Summary'], 'Status')).toBe('Draft');
+		expect(item(book['Summary'], 'Note')).toMatch(/draft and has not opened yet/);
+		expect(book['Agreed levels']).toHaveLength(1);
+		expect(book['Heatmap']).toHaveLength(1);
+
+		// Nothing closed yet: the history is there, with its headings and no rows.
+		const history = await readBack(
+			await workbookFile(historyWorkbook(w.db, w.person, organisation(w)))
+		);
+		expect(history['Rounds'][0][0]).toBe('Round');
+		expect(history['Rounds'][1].every((cell) => cell === null)).toBe(true);
+		expect(history['Agreed levels']).toHaveLength(1);
+		expect(history['Medians']).toHaveLength(1);
+	});
+});
+
 describe('the organisation history workbook', () => {
 	it('has every closed round, its agreed levels and its medians, and no open round', async () => {
 		const w = twoRounds();
