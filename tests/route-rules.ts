@@ -242,6 +242,26 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 			viewer: ['400', '400', N]
 		}
 	},
+	'/organisations/[organisation]/history.xlsx': {
+		rule: 'organisation.overview: organisation-wide roles only',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/workbook.xlsx': {
+		rule: 'organisation.overview: organisation-wide roles only',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
+	},
 	'/organisations/[organisation]/services/[service]/dashboard': {
 		rule: 'service.view',
 		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }

@@ -44,6 +44,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	'framework.imported': 'Imported a framework pack',
 	'past_audits.imported': 'Imported past audits from a spreadsheet',
 	'past_audits.import_undone': 'Undid an import of past audits',
+	'export.workbook': 'Downloaded an Excel workbook',
 	'framework.retired': 'Retired a framework pack',
 	'framework.restored': 'Offered a framework pack again',
 	'action.created': 'Added an improvement action',
@@ -490,6 +491,12 @@ export function describeChange(change: RecordedChange, names: ChangeNames = {}):
 			break;
 		case 'download':
 			summary = downloadSummary(after);
+			break;
+		case 'export.workbook':
+			summary =
+				after?.workbook === 'history'
+					? 'Organisation history workbook, every closed round'
+					: joined('Round workbook', text(after?.roundTitle));
 			break;
 		case 'past_audits.imported':
 		case 'past_audits.import_undone': {
