@@ -34,7 +34,8 @@ export const load = ((event) => {
 		},
 		participants: progress.participants,
 		summary: progress.summary,
-		canManage: may(person, 'organisation.manage', { organisationId })
+		canManage: may(person, 'organisation.manage', { organisationId }),
+		canSeeReport: may(person, 'organisation.overview', { organisationId })
 	};
 }) satisfies PageServerLoad;
 
