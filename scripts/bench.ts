@@ -1,6 +1,7 @@
-// Times the organisation dashboard and the cross-site view on a large dataset, beside the bare
-// SQL they run, and says whether each meets the target: p95 under 50 ms and within 1.5 times the
-// bare SQL's p95. Then previews and imports a 20,000-row file of past audits (bench-import.ts).
+// Times the organisation dashboard, the board report and the cross-site view on a large dataset,
+// beside the bare SQL they run, and says whether each meets the target: p95 under 50 ms and within
+// 1.5 times the bare SQL's p95. Then previews and imports a 20,000-row file of past audits
+// (bench-import.ts).
 // Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
 //        npm run bench -- --import           (only the import of past audits: see bench-import.ts)
 //        npm run bench -- --rating-session   (a live rating session under load: see bench-rating-session.ts)
@@ -26,6 +27,8 @@ import {
 } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
+import { boardReport } from '$lib/server/reports/board';
+import { getRound } from '$lib/server/rounds/queries';
 import { findUserByEmail, personFor } from '$lib/server/users';
 import { fail, parseCommandLine, wholeNumber } from './cli-options';
 
@@ -211,6 +214,20 @@ function organisationDashboardLoad(db: Db, person: Person, organisationId: strin
 	return organisationDashboardPage(db, person, organisationId, organisationFiltersFromUrl(url));
 }
 
+/** src/routes/organisations/[organisation]/rounds/[round]/report/+page.server.ts */
+function boardReportLoad(
+	db: Db,
+	person: Person,
+	organisation: { id: string; name: string },
+	roundId: string
+) {
+	if (!may(person, 'organisation.overview', { organisationId: organisation.id }))
+		throw new Error(`${person.id} may not see ${organisation.id}`);
+	const round = getRound(db, organisation.id, roundId);
+	if (!round) throw new Error(`no round ${roundId}`);
+	return boardReport(db, organisation, round, person);
+}
+
 /** src/routes/sites/+page.server.ts */
 function crossSiteLoad(db: Db, person: Person, url: URL) {
 	if (!may(person, 'sites.view')) throw new Error(`${person.id} may not open the cross-site view`);
@@ -290,6 +307,21 @@ function buildScenarios(db: Db): { scenarios: Scenario[]; cycle: string[] } {
 		};
 	});
 
+	// Each organisation's latest round, as the dashboard's link to the board report opens it.
+	const boardReports: Case[] = cycled.map((o) => {
+		const person = visitor(o.id);
+		const roundId = db.$client
+			.prepare(
+				'select id from round where organisation_id = ? order by period_start desc, title desc limit 1'
+			)
+			.pluck()
+			.get(o.id) as string;
+		return {
+			label: `${o.name}, latest round, as ${who(person)}`,
+			load: (handle) => boardReportLoad(handle, person, o, roundId)
+		};
+	});
+
 	const sitesUrl = new URL('http://bench.invalid/sites');
 	const otherSite = organisations[Math.min(OTHER_SITE_NUMBER, organisations.length) - 1];
 	const otherSiteUrl = new URL(`http://bench.invalid/sites?site=${otherSite.id}`);
@@ -299,6 +331,7 @@ function buildScenarios(db: Db): { scenarios: Scenario[]; cycle: string[] } {
 		scenarios: [
 			{ name: 'Organisation dashboard, no filters', cases: unfiltered },
 			{ name: 'Organisation dashboard, filtered', cases: filtered },
+			{ name: 'Board report page, latest round', cases: boardReports },
 			{
 				name: 'Cross-site view',
 				cases: [

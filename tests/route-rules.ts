@@ -270,6 +270,34 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'service.view (without a table choice: 400)',
 		answers: { ...everyone(S, ['400', '400', N]), serviceLead: ['400', N, N], rater: ['400', N, N] }
 	},
+	'/organisations/[organisation]/rounds/[round]/report': {
+		rule: 'organisation.overview: the board report, as the organisation dashboard',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
+	},
+	'/organisations/[organisation]/rounds/[round]/report/running-header.css': {
+		rule: 'organisation.overview: the board report’s running header for printing',
+		answers: {
+			...everyone(S, [N, N, N]),
+			platformAdmin: [P, P, N],
+			organisationAdmin: [P, P, N],
+			facilitator: [P, P, N],
+			viewer: [P, P, N]
+		}
+	},
+	'/organisations/[organisation]/services/[service]/report': {
+		rule: 'service.view, as the service dashboard',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
+	'/organisations/[organisation]/services/[service]/report/running-header.css': {
+		rule: 'service.view: the service report’s running header for printing',
+		answers: { ...everyone(S, [P, P, N]), serviceLead: [P, N, N], rater: [P, N, N] }
+	},
 	'/organisations/[organisation]/actions': {
 		rule: 'organisation.overview: organisation-wide roles only',
 		answers: {

@@ -71,6 +71,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
 	sign_out: 'Signed out',
 	'setup.completed': 'Set up the server as its first administrator',
 	download: 'Downloaded data',
+	'export.report': 'Opened a report to print',
 	// Before roles were "removed" and invitations "withdrawn" everywhere, these events were
 	// recorded under "revoked". The trail is append-only, so they keep the names they were written
 	// with, and read exactly as the events that replaced them.

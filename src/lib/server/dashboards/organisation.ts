@@ -181,11 +181,15 @@ function levelSummaries(scope: Scope, shape: FrameworkShape, inRange: DashboardR
 		round: r,
 		...cell(r.id, chosenChallenge.key)
 	}));
-	const medians = shape.challenges.map((c) => ({
+	const levelsByChallenge = shape.challenges.map((c) => ({
 		...c,
-		medians: countedRounds.map((r) => cell(r.id, c.key).median)
+		rounds: countedRounds.map((r) => cell(r.id, c.key))
 	}));
-	return { countedRounds, chosenChallenge, distributionRows, medians };
+	const medians = levelsByChallenge.map(({ rounds: perRound, ...c }) => ({
+		...c,
+		medians: perRound.map((d) => d.median)
+	}));
+	return { countedRounds, chosenChallenge, distributionRows, medians, levelsByChallenge };
 }
 
 /** One row per service shown in the round, each cell its agreed level, in the order asked for. */
@@ -420,11 +424,8 @@ export function organisationDashboard(
 	);
 	const scope = scopeOf(db, organisationId, filters, person, { framework, fromRound, toRound });
 	const shape = frameworkShape(db, framework.latestFrameworkId);
-	const { countedRounds, chosenChallenge, distributionRows, medians } = levelSummaries(
-		scope,
-		shape,
-		inRange
-	);
+	const { countedRounds, chosenChallenge, distributionRows, medians, levelsByChallenge } =
+		levelSummaries(scope, shape, inRange);
 	const heatmapRound =
 		packRounds.find((r) => r.id === filters.round) ?? countedRounds.at(-1) ?? packRounds.at(-1)!;
 	const heat = heatmap(scope, shape, heatmapRound);
@@ -442,6 +443,8 @@ export function organisationDashboard(
 		heatmap: heat,
 		distribution: distributionRows,
 		medians,
+		/** Every challenge's distribution round by round (countedRounds), as the board report shows them. */
+		levelsByChallenge,
 		movers: { earlier: earlier ?? null, later: later ?? null, ...moverLists },
 		completion: done,
 		tables: organisationTables({

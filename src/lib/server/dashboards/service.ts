@@ -44,6 +44,7 @@ function completedAssessments(db: Db, serviceId: string) {
 	return db
 		.select({
 			id: assessments.id,
+			roundId: rounds.id,
 			roundTitle: rounds.title,
 			frameworkId: rounds.frameworkId,
 			packKey: frameworks.packKey
@@ -244,9 +245,18 @@ export function serviceDashboard(
 	serviceId: string,
 	filters: ServiceDashboardFilters = {},
 	/** Whether the viewer agrees the service's levels: only they see lone raters' perspectives. */
-	viewer: { agreesLevels: boolean } = { agreesLevels: false }
+	viewer: { agreesLevels: boolean } = { agreesLevels: false },
+	/**
+	 * A round whose completed assessment stands in for the latest (the service report of an earlier
+	 * round); null when the service has no completed assessment in it.
+	 */
+	asOfRound?: string
 ) {
-	const completed = completedAssessments(db, serviceId);
+	let completed = completedAssessments(db, serviceId);
+	if (asOfRound !== undefined) {
+		const at = completed.findIndex((a) => a.roundId === asOfRound);
+		completed = at === -1 ? [] : completed.slice(at);
+	}
 	if (completed.length === 0) return null;
 	const choices = frameworksOf(
 		db,
