@@ -3,6 +3,7 @@
 // bare SQL's p95.
 // Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
 //        npm run bench -- --rating-session   (a live rating session under load: see bench-rating-session.ts)
+//        npm run bench -- --api [--database PATH]   (the read API streaming every score as CSV: see bench-api.ts)
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -53,6 +54,8 @@ Options:
   --rounds N             rounds to seed (default ${LARGE_SEED_DEFAULTS.rounds}); only used when seeding
   --rating-session       instead: 60 participants rating at once in a live session against the
                          built app on loopback, timed from answer to the facilitator's screen
+  --api                  instead: the read API streaming every agreed score as CSV (rows per
+                         second and peak memory; see scripts/bench-api.ts)
   --json                 also print the results as JSON
   --help                 show this help`;
 
@@ -384,6 +387,11 @@ function printTable(head: string[], rows: string[][]): void {
 	console.log(line(head));
 	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 	for (const row of rows) console.log(line(row));
+}
+
+if (process.argv.includes('--api')) {
+	const { benchApi } = await import('./bench-api');
+	process.exit((await benchApi(process.argv.slice(2))) ? 0 : 1);
 }
 
 if (process.argv.includes('--rating-session')) {

@@ -218,15 +218,19 @@ export const ENDPOINTS: Endpoint[] = [
 			'sc.level',
 			'l.name'
 		],
-		from: `agreed_score sc
-			join assessment a on a.id = sc.assessment_id
-			join service s on s.id = a.service_id
+		// CROSS JOIN fixes the order SQLite reads in: assessments by id, then each one's scores by
+		// challenge (its primary key), so rows come out already in key order and a batch never
+		// sorts the whole table. Left to itself, the planner starts from the scope's services and
+		// sorts every matching score for every batch.
+		from: `assessment a
+			cross join service s on s.id = a.service_id
+			cross join agreed_score sc on sc.assessment_id = a.id
 			join organisation o on o.id = s.organisation_id
 			join round r on r.id = a.round_id
 			join challenge c on c.id = sc.challenge_id
 			left join level l on l.framework_id = c.framework_id and l.value = sc.level`,
 		where: ['sc.level is not null', SERVICE_IN_SCOPE],
-		key: ['sc.assessment_id', 'sc.challenge_id']
+		key: ['a.id', 'sc.challenge_id']
 	},
 	{
 		name: 'actions',
