@@ -68,11 +68,13 @@ export function answerApiCall(
 		);
 
 		if (query.format === 'csv') {
-			return streamedCsvResponse(
+			const response = streamedCsvResponse(
 				`imroc-${endpoint.name}.csv`,
 				endpoint.columns.map((c) => c.name),
 				rowBatches(db, endpoint, scope, query.filters)
 			);
+			response.headers.set('cache-control', 'no-store');
+			return response;
 		}
 		// One row more than asked for says whether there is a next page.
 		const { rows, keys } = readRows(db, endpoint, scope, query.filters, after, query.limit + 1);
