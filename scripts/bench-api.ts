@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createApiToken, revokeApiToken } from '$lib/server/api/tokens';
+import { tokenExpiry } from '$lib/domain/api-tokens';
 import { openDatabase, type Db } from '$lib/server/db/client';
 import { memberships, users } from '$lib/server/db/schema';
 import { LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
@@ -74,7 +75,11 @@ function prepareAnalyst(db: Db) {
 		db.insert(memberships)
 			.values({ id: newId(), userId, organisationId, role: 'viewer', createdAt: new Date() })
 			.run();
-	const { id: tokenId, token } = createApiToken(db, { userId, name: 'benchmark', days: 1 });
+	const { id: tokenId, token } = createApiToken(db, {
+		userId,
+		name: 'benchmark',
+		expiresAt: tokenExpiry(1, new Date())
+	});
 	return { userId, tokenId, token };
 }
 

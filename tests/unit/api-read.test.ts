@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { answerApiCall, requireApiToken } from '$lib/server/api/handle';
 import { readScope, SERVICE_IN_SCOPE, scopeParameters } from '$lib/server/api/scope';
 import { createApiToken } from '$lib/server/api/tokens';
+import { tokenExpiry } from '$lib/domain/api-tokens';
 import { may } from '$lib/server/access/policy';
 import { agreedScores, challenges, memberships, services } from '$lib/server/db/schema';
 import { createOrganisation } from '$lib/server/organisations';
@@ -54,7 +55,11 @@ function world() {
 			createdAt: new Date()
 		})
 		.run();
-	const { token } = createApiToken(w.db, { userId: analyst.id, name: 'BI', days: 30 });
+	const { token } = createApiToken(w.db, {
+		userId: analyst.id,
+		name: 'BI',
+		expiresAt: tokenExpiry(30, new Date())
+	});
 	return {
 		...w,
 		roundId,
@@ -166,7 +171,7 @@ describe('the read API', () => {
 			`${payload}x.${signature}`,
 			`${forged}.${signature}`,
 			'nonsense',
-			`${payload}.${signature.slice(0, -2)}AA`
+			`${payload}.${signature.slice(0, 5)}${signature[5] === 'A' ? 'B' : 'A'}${signature.slice(6)}`
 		]) {
 			const answer = await json(
 				w.db,

@@ -10,6 +10,8 @@ import {
 } from '$lib/server/api/tokens';
 import { tokenExpiry, MAX_TOKEN_DAYS } from '$lib/domain/api-tokens';
 import { tokenFromHeader } from '$lib/server/api/requests';
+import { newTokenSchema } from '$lib/server/api/forms';
+import { parseForm } from '$lib/server/forms';
 import { apiTokens, apiTokenUsage, auditEvents, memberships, users } from '$lib/server/db/schema';
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser } from './helpers/db';
@@ -21,7 +23,15 @@ const later = (ms: number) => new Date(start.getTime() + ms);
 function setup() {
 	const db = freshDb();
 	const user = insertUser(db);
-	const made = createApiToken(db, { userId: user.id, name: 'Power BI', days: 90 }, start);
+	const made = createApiToken(
+		db,
+		{
+			userId: user.id,
+			name: 'Power BI',
+			expiresAt: tokenExpiry(90, start)
+		},
+		start
+	);
 	return { db, user, ...made };
 }
 
@@ -47,6 +57,49 @@ describe('API tokens', () => {
 		expect(tokenExpiry(5000, start).getTime()).toBe(start.getTime() + MAX_TOKEN_DAYS * DAY);
 		const { expiresAt } = setup();
 		expect(expiresAt.getTime()).toBe(start.getTime() + 90 * DAY);
+		const db = freshDb();
+		const tooLong = createApiToken(
+			db,
+			{ userId: insertUser(db).id, name: 'x', expiresAt: later(400 * DAY) },
+			start
+		);
+		expect(tooLong.expiresAt.getTime()).toBe(start.getTime() + MAX_TOKEN_DAYS * DAY);
+	});
+
+	it('may be chosen to last until a date, after today and within a year', () => {
+		const form = (fields: Record<string, string>) => {
+			const data = new FormData();
+			for (const [k, v] of Object.entries({ name: 'BI', ...fields })) data.set(k, v);
+			return parseForm(newTokenSchema(start), data);
+		};
+		const until = (day: string, month: string, year: string) =>
+			form({ days: 'date', untilDay: day, untilMonth: month, untilYear: year });
+		// 23 November 2026 is "today": the end of 31 January 2027 in London is midnight UTC (GMT).
+		expect(until('31', '1', '2027')).toEqual({
+			ok: true,
+			data: { name: 'BI', expiresAt: new Date('2027-02-01T00:00:00Z') }
+		});
+		// In summer time, the end of the day in London is an hour earlier in UTC.
+		expect(until('30', '6', '2027')).toMatchObject({
+			data: { expiresAt: new Date('2027-06-30T23:00:00Z') }
+		});
+		expect(until('23', '11', '2027').ok).toBe(true);
+		for (const [day, month, year] of [
+			['23', '11', '2026'],
+			['1', '1', '2026'],
+			['24', '11', '2027'],
+			['31', '2', '2027'],
+			['', '', '']
+		]) {
+			const refused = until(day, month, year);
+			expect(refused.ok, `${day}/${month}/${year}`).toBe(false);
+			if (!refused.ok) expect(refused.errors.untilDay).toMatch(/after today and no later than/);
+		}
+		expect(form({ days: '90' })).toEqual({
+			ok: true,
+			data: { name: 'BI', expiresAt: tokenExpiry(90, start) }
+		});
+		expect(form({ days: '45' }).ok).toBe(false);
 	});
 
 	it('accept the token issued, and refuse malformed, unknown and changed ones alike', () => {

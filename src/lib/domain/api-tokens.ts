@@ -1,5 +1,7 @@
 // The rules for personal API tokens, apart from storage and HTTP.
 
+import { londonDate, londonMidnightUtc, nextIsoDate } from './london-days';
+
 /** How long a new token may last, as offered on the form. */
 export const TOKEN_LIFETIMES = [
 	{ days: 30, label: '30 days' },
@@ -15,6 +17,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function tokenExpiry(days: number, now: Date): Date {
 	const capped = Math.min(Math.max(1, Math.floor(days)), MAX_TOKEN_DAYS);
 	return new Date(now.getTime() + capped * DAY_MS);
+}
+
+/** The value of the lifetime option that takes a date instead of a number of days. */
+export const UNTIL_A_DATE = 'date';
+
+/** The last day a token may be set to last until: a year from today (London). */
+export function latestTokenDate(now: Date): string {
+	return londonDate(now.getTime() + MAX_TOKEN_DAYS * DAY_MS);
+}
+
+/**
+ * When a token chosen to last until the end of `isoDate` (London) stops working, or null when
+ * that day is today or earlier, or more than a year away.
+ */
+export function expiryAtEndOf(isoDate: string, now: Date): Date | null {
+	if (isoDate <= londonDate(now) || isoDate > latestTokenDate(now)) return null;
+	return new Date(londonMidnightUtc(nextIsoDate(isoDate)));
 }
 
 export type TokenState = 'active' | 'expired' | 'revoked';

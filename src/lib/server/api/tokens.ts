@@ -5,7 +5,13 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
-import { hourOf, shouldRecordUse, tokenExpiry, tokenState } from '$lib/domain/api-tokens';
+import {
+	hourOf,
+	MAX_TOKEN_DAYS,
+	shouldRecordUse,
+	tokenExpiry,
+	tokenState
+} from '$lib/domain/api-tokens';
 import { recordSecurityEvent } from '../audit/security';
 import type { Db } from '../db/client';
 import { apiTokens, apiTokenUsage, memberships, users } from '../db/schema';
@@ -28,12 +34,15 @@ function newSecret(): string {
 /** Makes a token for the person; the secret is returned once, here, and never stored. */
 export function createApiToken(
 	db: Db,
-	input: { userId: string; name: string; days: number },
+	input: { userId: string; name: string; expiresAt: Date },
 	now = new Date()
 ): { id: string; token: string; expiresAt: Date } {
 	const id = newId();
 	const token = newSecret();
-	const expiresAt = tokenExpiry(input.days, now);
+	// Never more than a year, whatever the caller worked out.
+	const expiresAt = new Date(
+		Math.min(input.expiresAt.getTime(), tokenExpiry(MAX_TOKEN_DAYS, now).getTime())
+	);
 	db.transaction((tx) => {
 		tx.insert(apiTokens)
 			.values({

@@ -30,12 +30,11 @@ export const actions = {
 	create: async (event) => {
 		const person = requirePerson(event);
 		const posted = await event.request.formData();
-		const parsed = parseForm(newTokenSchema, posted);
+		const parsed = parseForm(newTokenSchema(), posted);
 		if (!parsed.ok) return formFailure(event, 400, posted, parsed);
 		const { token, expiresAt } = createApiToken(event.locals.db, {
 			userId: person.id,
-			name: parsed.data.name,
-			days: parsed.data.days
+			...parsed.data
 		});
 		// Shown on this answer only: the secret is not stored, so it can never be shown again.
 		return { created: { name: parsed.data.name, token, expiresAt } };
