@@ -5,6 +5,7 @@
 // Usage: npm run bench -- [--database PATH] [--iterations N] [--warmup N] [--json] [--help]
 //        npm run bench -- --import           (only the import of past audits: see bench-import.ts)
 //        npm run bench -- --rating-session   (a live rating session under load: see bench-rating-session.ts)
+//        npm run bench -- --api [--database PATH]   (the read API streaming every score as CSV: see bench-api.ts)
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -60,6 +61,8 @@ Options:
   --import               only the import of past audits (with --json, its results as JSON)
   --rating-session       instead: 60 participants rating at once in a live session against the
                          built app on loopback, timed from answer to the facilitator's screen
+  --api                  instead: the read API streaming every agreed score as CSV (rows per
+                         second and peak memory; see scripts/bench-api.ts)
   --json                 also print the results as JSON
   --help                 show this help`;
 
@@ -423,6 +426,11 @@ function printTable(head: string[], rows: string[][]): void {
 	console.log(line(head));
 	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 	for (const row of rows) console.log(line(row));
+}
+
+if (process.argv.includes('--api')) {
+	const { benchApi } = await import('./bench-api');
+	process.exit((await benchApi(process.argv.slice(2))) ? 0 : 1);
 }
 
 if (process.argv.includes('--rating-session')) {

@@ -2,7 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/startup';
-import { resumeSession } from '$lib/server/http/session';
+import { resumeSession, withoutSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 import { log, setRequestUser, withRequestContext } from '$lib/server/log';
 import { refuseFormPost } from '$lib/server/http/form-posts';
@@ -20,10 +20,16 @@ export const init: ServerInit = async () => {
 /** What every request carries: the database, and who is signed in (if anyone). */
 const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.db = getDb();
-	resumeSession(event);
+	// The read API takes a token and nothing else: a session cookie sent with a call is not read.
+	if (isApiPath(event.url.pathname)) withoutSession(event);
+	else resumeSession(event);
 	setRequestUser(event.locals.user?.id ?? null);
 	return resolve(event);
 };
+
+function isApiPath(pathname: string): boolean {
+	return pathname === '/api' || pathname.startsWith('/api/');
+}
 
 /**
  * Gives each request an id, returned as X-Request-Id and shown on the error page, that every log

@@ -146,6 +146,14 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 		harmless: { records: 'account.sessions_ended' }
 	},
 
+	'/account/tokens?/create': {
+		rule: 'signed in: a token of one’s own',
+		answers: everyone(S, A)
+	},
+	'/account/tokens?/revoke': {
+		rule: 'signed in: one’s own tokens only (another’s answers 404)',
+		answers: everyone(S, A)
+	},
 	'/account/two-step?/confirm': {
 		rule: 'signed in: turning on one’s own two-step sign-in',
 		answers: everyone(S, A)
@@ -240,6 +248,10 @@ export const ACTION_RULES: Record<string, ActionRule> = {
 	},
 	'/organisations/[organisation]/people?/setTwoStep': {
 		rule: 'organisation.people: the organisation’s administrators',
+		answers: MANAGERS
+	},
+	'/organisations/[organisation]/people/tokens?/revoke': {
+		rule: 'organisation.people, for the token of someone with a role in the organisation (mayRevokeTokenOf)',
 		answers: MANAGERS
 	},
 	'/organisations/[organisation]/people?/endSessions': {

@@ -3,14 +3,15 @@
 // checks the answer.
 //
 // Answers: 'page' (200), 'sign-in' (sent to sign in), '404', 'home' (sent on elsewhere), '400'
-// (reached, but a download needs its table named).
+// (reached, but a download needs its table named), '401' (the read API: a token, never a session;
+// what each token reads there is in tests/api-rules.ts).
 // Routes inside an organisation are visited in three places, written as [home, sibling, elsewhere]:
 //   home      Northmoor trust, the Ashford CMHT service, its assessment in the open round;
 //   sibling   Northmoor trust, another of its services (Willow Ward) and that service's assessment;
 //   elsewhere Eastgate trust, where none of the demo accounts holds a role.
 // A made-up id always answers like 'elsewhere' (404 to anyone signed in), so a guessed id confirms nothing.
 
-export type Answer = 'page' | 'sign-in' | '404' | 'home' | '400';
+export type Answer = 'page' | 'sign-in' | '404' | 'home' | '400' | '401';
 export type Visitor =
 	| 'anonymous'
 	| 'platformAdmin'
@@ -87,6 +88,19 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		answers: everyone(P, P)
 	},
 	'/account': { rule: 'signed in: one’s own password and sessions', answers: everyone(S, P) },
+	'/account/tokens': {
+		rule: 'signed in: one’s own API tokens',
+		answers: everyone(S, P)
+	},
+	'/api/v1/openapi.json': {
+		rule: 'public: the read API’s description, which holds no data',
+		answers: everyone(P, P)
+	},
+	'/api/v1/organisations': { rule: 'an API token only', answers: everyone('401', '401') },
+	'/api/v1/services': { rule: 'an API token only', answers: everyone('401', '401') },
+	'/api/v1/rounds': { rule: 'an API token only', answers: everyone('401', '401') },
+	'/api/v1/scores': { rule: 'an API token only', answers: everyone('401', '401') },
+	'/api/v1/actions': { rule: 'an API token only', answers: everyone('401', '401') },
 	'/account/two-step': {
 		rule: 'signed in: one’s own two-step sign-in (the one page open to someone who must set it up)',
 		answers: everyone(S, P)
@@ -147,6 +161,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 	'/organisations/[organisation]/people': {
 		rule: 'organisation.people, or organisation.facilitators for a platform administrator',
 		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, P], organisationAdmin: [P, P, N] }
+	},
+	'/organisations/[organisation]/people/tokens': {
+		rule: 'organisation.people: the organisation’s administrators',
+		answers: { ...everyone(S, [N, N, N]), platformAdmin: [P, P, N], organisationAdmin: [P, P, N] }
 	},
 	'/organisations/[organisation]/audit': {
 		rule: 'audit.view',

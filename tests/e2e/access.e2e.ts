@@ -36,6 +36,7 @@ async function answer(request: APIRequestContext, target: string): Promise<Answe
 	if (status === 200) return 'page';
 	if (status === 404) return '404';
 	if (status === 400) return '400';
+	if (status === 401) return '401';
 	if (status === 303 && location.startsWith('/sign-in')) return 'sign-in';
 	if (status === 303) return 'home';
 	return `${status} ${location}`;

@@ -177,3 +177,20 @@ export function mayEndSessionsOf(
 		target.memberships.some((m) => m.organisationId === organisationId)
 	);
 }
+
+/**
+ * Whether a person may revoke someone's API token from an organisation's people pages: its
+ * administrators, for anyone who holds a role in it, but never a platform administrator's token
+ * (which only its holder revokes, from their account). Their own tokens too.
+ */
+export function mayRevokeTokenOf(
+	person: Person | null,
+	target: { id: string; isPlatformAdmin: boolean; memberships: Membership[] },
+	organisationId: string
+): boolean {
+	if (!person || !may(person, 'organisation.people', { organisationId })) return false;
+	if (person.id === target.id) return true;
+	return (
+		!target.isPlatformAdmin && target.memberships.some((m) => m.organisationId === organisationId)
+	);
+}

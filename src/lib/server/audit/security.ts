@@ -39,7 +39,10 @@ export const SECURITY_ACTIONS = [
 	'account.mfa_enabled',
 	'account.mfa_disabled',
 	'account.mfa_recovery_code_used',
-	'account.sessions_ended_by_administrator'
+	'account.sessions_ended_by_administrator',
+	'api_token.created',
+	'api_token.revoked',
+	'api.calls'
 ] as const;
 
 export type SecurityAction = (typeof SECURITY_ACTIONS)[number];

@@ -794,3 +794,43 @@ export const roundLevelTotals = sqliteTable(
 	},
 	(t) => [primaryKey({ columns: [t.roundId, t.level] })]
 );
+
+/**
+ * A personal token for the read API. Only the SHA-256 of its secret is stored (the secret has 160
+ * random bits, so a plain hash is enough: nothing to guess, nothing to stretch). It reads what its
+ * person may read at the moment of each call, never more: it holds no roles of its own.
+ */
+export const apiTokens = sqliteTable(
+	'api_token',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		name: text('name').notNull(),
+		secretHash: text('secret_hash').notNull().unique(),
+		createdAt: instant('created_at').notNull(),
+		expiresAt: instant('expires_at').notNull(),
+		/** Written at most once a minute, so a busy token does not write on every call. */
+		lastUsedAt: instant('last_used_at'),
+		revokedAt: instant('revoked_at'),
+		revokedBy: text('revoked_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [index('api_token_user_idx').on(t.userId, t.createdAt)]
+);
+
+/** API calls counted per token, hour and request (endpoint and filters), so the trail stays short. */
+export const apiTokenUsage = sqliteTable(
+	'api_token_usage',
+	{
+		tokenId: text('token_id')
+			.notNull()
+			.references(() => apiTokens.id, { onDelete: 'cascade' }),
+		/** The start of the hour, UTC. */
+		hour: instant('hour').notNull(),
+		/** The endpoint and its filters, e.g. "/api/v1/scores?format=csv&round=…". */
+		request: text('request').notNull(),
+		calls: integer('calls').notNull()
+	},
+	(t) => [primaryKey({ columns: [t.tokenId, t.hour, t.request] })]
+);

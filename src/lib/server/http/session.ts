@@ -42,12 +42,17 @@ export function rotateSession(event: SessionEvent): void {
 	startSession(event, user.id);
 }
 
-/** Reads the session cookie into `locals` (renewing it), or clears a cookie that is no good. */
-export function resumeSession(event: SessionEvent): void {
+/** Nobody signed in, whatever cookie came with the request. */
+export function withoutSession(event: Pick<RequestEvent, 'locals'>): void {
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.person = null;
 	event.locals.mustEnrolInMfa = false;
+}
+
+/** Reads the session cookie into `locals` (renewing it), or clears a cookie that is no good. */
+export function resumeSession(event: SessionEvent): void {
+	withoutSession(event);
 	const token = event.cookies.get(cookies().session);
 	if (!token) return;
 	const result = validateSessionToken(event.locals.db, token, sessionLimits());
