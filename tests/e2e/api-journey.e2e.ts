@@ -111,6 +111,11 @@ test('a token made in the browser reads the API with Bearer and Basic, and stops
 		expect(JSON.parse(refused.text).error.message, path).toMatch(/\w/);
 	}
 
+	// An address that is not an endpoint answers in JSON too.
+	const nowhere = await call(api, '/api/v1/score', `Bearer ${token}`);
+	expect(nowhere.status).toBe(404);
+	expect(JSON.parse(nowhere.text).error.message).toMatch(/openapi\.json/);
+
 	// The session cookie does not open the API, and the token opens nothing else.
 	expect((await page.request.get(`${server.baseURL}/api/v1/organisations`)).status()).toBe(401);
 	const site = await call(api, `/organisations/${ids.home.organisation}`, `Bearer ${token}`);

@@ -230,6 +230,11 @@ describe('the past-audits template', () => {
 			zip.read(zip.entries.find((e) => e.name === 'xl/worksheets/sheet1.xml')!)
 		);
 		expect(sheet).not.toContain('<f>');
+		// The cells carry the Text format, so a name edited in Excel stays text.
+		const styles = new TextDecoder().decode(
+			zip.read(zip.entries.find((e) => e.name === 'xl/styles.xml')!)
+		);
+		expect(styles).toMatch(/formatCode="@"/);
 		const [audits] = await read(bytes, 'template.xlsx');
 		const grouping = audits.rows.find((r) => r.cells[column('service')] === FORMULA_NAME);
 		expect(grouping?.cells[column('grouping')]).toBe('-South');

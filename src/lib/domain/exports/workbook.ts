@@ -31,7 +31,7 @@ export interface WorkbookSheet {
 }
 
 export const DATE_FORMAT = 'dd/mm/yyyy';
-const TEXT_FORMAT = '@';
+export const TEXT_FORMAT = '@';
 const MIN_WIDTH = 8;
 const MAX_WIDTH = 60;
 /** Longer text wraps inside its (widest) column instead of running on. */

@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import writeExcelFile, { type Cell as WorkbookCell, type Sheet } from 'write-excel-file/node';
 import { csvRow } from '$lib/format/csv';
+import { TEXT_FORMAT } from '$lib/domain/exports/workbook';
 import { fileSlug } from '$lib/format/data-table';
 import {
 	buildPastAuditsTemplate,
@@ -95,9 +96,14 @@ export function defaultTemplateFrameworkId(db: Db, organisationId: string): stri
 	);
 }
 
-const bold = (value: string): WorkbookCell => ({ value, type: String, fontWeight: 'bold' });
+const bold = (value: string): WorkbookCell => ({
+	value,
+	type: String,
+	fontWeight: 'bold',
+	format: TEXT_FORMAT
+});
 const text = (value: string | null): WorkbookCell =>
-	value === null ? null : { value, type: String };
+	value === null ? null : { value, type: String, format: TEXT_FORMAT };
 
 function guideRow(row: GuideRow): WorkbookCell[] {
 	switch (row.kind) {
@@ -118,8 +124,8 @@ function guideRow(row: GuideRow): WorkbookCell[] {
 }
 
 /**
- * The template as an Excel workbook. Every cell is written as text, so a service or challenge
- * name that begins with "=" is shown as it is and never becomes a formula.
+ * The template as an Excel workbook. Every cell is written as text, with Excel's Text format, so
+ * a service or challenge name that begins with "=" is shown as it is and stays text when edited.
  */
 export async function templateWorkbook(
 	template: PastAuditsTemplate
