@@ -141,7 +141,7 @@ test('no one can post to the actions of an organisation they do not belong to, a
 	expect(count("SELECT count(*) AS n FROM strength WHERE text = 'Taken over'")).toBe(0);
 	expect(count('SELECT count(*) AS n FROM action_review WHERE reviewed_by IS NOT NULL')).toBe(0);
 	db.close();
-	expect(server.output()).toContain('access refused');
+	await expect.poll(() => server.output()).toContain('access refused');
 });
 
 test('within their own organisation, people cannot use actions their role does not allow', async ({
