@@ -7,7 +7,8 @@ const configSchema = z.object({
 	DATABASE_PATH: z.string().min(1).default('data/imroc.sqlite'),
 	SESSION_IDLE_HOURS: positiveNumber.default(8),
 	SESSION_MAX_DAYS: positiveNumber.default(7),
-	IMROC_DEMO: z.enum(['0', '1']).default('0')
+	IMROC_DEMO: z.enum(['0', '1']).default('0'),
+	SERVER_TIMING: z.enum(['0', '1']).default('0')
 });
 
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
 	sessionIdleMs: number;
 	sessionMaxMs: number;
 	demo: boolean;
+	/** Each answer says how long its SQL took (Server-Timing), for the benchmark. */
+	serverTiming: boolean;
 }
 
 let cached: Config | undefined;
@@ -38,7 +41,8 @@ export function config(): Config {
 		databasePath: env.DATABASE_PATH,
 		sessionIdleMs: env.SESSION_IDLE_HOURS * 60 * 60 * 1000,
 		sessionMaxMs: env.SESSION_MAX_DAYS * 24 * 60 * 60 * 1000,
-		demo: env.IMROC_DEMO === '1'
+		demo: env.IMROC_DEMO === '1',
+		serverTiming: env.SERVER_TIMING === '1'
 	};
 	return cached;
 }
