@@ -2,6 +2,7 @@ import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getDb } from '$lib/server/db';
 import { prepareDatabase } from '$lib/server/startup';
+import { startScheduledBackups } from '$lib/server/backups';
 import { resumeSession, withoutSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 import { log, setRequestUser, withRequestContext } from '$lib/server/log';
@@ -16,6 +17,7 @@ import {
 
 export const init: ServerInit = async () => {
 	await prepareDatabase(getDb());
+	startScheduledBackups();
 };
 
 /** What every request carries: the database, and who is signed in (if anyone). */

@@ -3,6 +3,73 @@ import type { SessionLimits } from './auth/session';
 
 const positiveNumber = z.coerce.number().positive();
 
+/** An empty setting (`BACKUP_DIR=` in .env) is one not given. */
+const optional = <T extends z.ZodType>(schema: T) =>
+	z.preprocess(
+		(value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+		schema.optional()
+	);
+
+const backupSettings = z
+	.object({
+		BACKUP_DIR: optional(z.string().trim()),
+		BACKUP_EVERY_HOURS: optional(
+			z.coerce
+				.number({ error: 'must be a number of hours, such as 24 or 0.5' })
+				.positive('must be a number of hours above 0, such as 24 or 0.5')
+				.max(24 * 366, 'must be at most a year (8784 hours)')
+		),
+		BACKUP_KEEP: optional(
+			z.coerce
+				.number({ error: 'must be a whole number of backups to keep, such as 14' })
+				.int('must be a whole number of backups to keep, such as 14')
+				.min(1, 'must keep at least 1 backup')
+		)
+	})
+	.superRefine((settings, context) => {
+		if (settings.BACKUP_DIR) return;
+		for (const name of ['BACKUP_EVERY_HOURS', 'BACKUP_KEEP'] as const) {
+			if (settings[name] !== undefined)
+				context.addIssue({
+					code: 'custom',
+					path: [name],
+					message:
+						'is set but BACKUP_DIR is not: set BACKUP_DIR to the directory for scheduled backups'
+				});
+		}
+	});
+
+/** How often scheduled backups are taken, and how many are kept, when BACKUP_DIR is set. */
+export const BACKUP_DEFAULTS = { everyHours: 24, keep: 14 };
+
+export interface BackupSettings {
+	dir: string;
+	everyMs: number;
+	keep: number;
+}
+
+/** The scheduled backups' settings from these environment variables, or the problems with them. */
+export function backupSettingsFrom(
+	env: Record<string, string | undefined>
+): { ok: true; settings: BackupSettings | null } | { ok: false; problems: string[] } {
+	const parsed = backupSettings.safeParse(env);
+	if (!parsed.success)
+		return {
+			ok: false,
+			problems: parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`)
+		};
+	const { BACKUP_DIR, BACKUP_EVERY_HOURS, BACKUP_KEEP } = parsed.data;
+	if (!BACKUP_DIR) return { ok: true, settings: null };
+	return {
+		ok: true,
+		settings: {
+			dir: BACKUP_DIR,
+			everyMs: (BACKUP_EVERY_HOURS ?? BACKUP_DEFAULTS.everyHours) * 60 * 60 * 1000,
+			keep: BACKUP_KEEP ?? BACKUP_DEFAULTS.keep
+		}
+	};
+}
+
 const configSchema = z.object({
 	DATABASE_PATH: z.string().min(1).default('data/imroc.sqlite'),
 	SESSION_IDLE_HOURS: positiveNumber.default(8),
@@ -15,6 +82,8 @@ export interface Config {
 	sessionIdleMs: number;
 	sessionMaxMs: number;
 	demo: boolean;
+	/** Scheduled backups, or null when BACKUP_DIR is not set. */
+	backups: BackupSettings | null;
 }
 
 let cached: Config | undefined;
@@ -28,6 +97,8 @@ export function config(): Config {
 		throw new Error(`Invalid configuration: ${problems}`);
 	}
 	const env = parsed.data;
+	const backups = backupSettingsFrom(process.env);
+	if (!backups.ok) throw new Error(`Invalid configuration: ${backups.problems.join('; ')}`);
 	// scripts/start.js refuses this for `npm run demo`; this is for a server started another way.
 	if (env.IMROC_DEMO === '1' && /^\s*https:/i.test(process.env.ORIGIN ?? '')) {
 		throw new Error(
@@ -38,7 +109,8 @@ export function config(): Config {
 		databasePath: env.DATABASE_PATH,
 		sessionIdleMs: env.SESSION_IDLE_HOURS * 60 * 60 * 1000,
 		sessionMaxMs: env.SESSION_MAX_DAYS * 24 * 60 * 60 * 1000,
-		demo: env.IMROC_DEMO === '1'
+		demo: env.IMROC_DEMO === '1',
+		backups: backups.settings
 	};
 	return cached;
 }
