@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
 	backupFileName,
 	backupsToRemove,
@@ -176,5 +178,44 @@ describe('the backup settings', () => {
 				'BACKUP_KEEP is set but BACKUP_DIR is not: set BACKUP_DIR to the directory for scheduled backups'
 			]
 		});
+	});
+});
+
+describe('the app’s configuration', () => {
+	const names = ['BACKUP_DIR', 'BACKUP_EVERY_HOURS', 'BACKUP_KEEP'] as const;
+	const saved = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+	afterEach(() => {
+		for (const name of names) {
+			if (saved[name] === undefined) delete process.env[name];
+			else process.env[name] = saved[name];
+		}
+	});
+
+	async function freshConfig() {
+		vi.resetModules();
+		return (await import('$lib/server/config')).config;
+	}
+
+	it('stops the start on a bad backup setting, with the reason', async () => {
+		process.env.BACKUP_DIR = tmpdir();
+		process.env.BACKUP_KEEP = 'none';
+		expect(await freshConfig()).toThrow(
+			'Invalid configuration: BACKUP_KEEP must be a whole number of backups to keep, such as 14'
+		);
+	});
+
+	it('stops the start when BACKUP_DIR is not a directory, before anything else happens', async () => {
+		const missing = join(tmpdir(), 'imroc-no-such-backup-directory');
+		process.env.BACKUP_DIR = missing;
+		expect(await freshConfig()).toThrow(
+			`Invalid configuration: BACKUP_DIR ${missing} is not a directory. Create it (writable by the server), or unset BACKUP_DIR.`
+		);
+	});
+
+	it('carries the backup settings when they are good', async () => {
+		process.env.BACKUP_DIR = tmpdir();
+		process.env.BACKUP_EVERY_HOURS = '6';
+		const config = await freshConfig();
+		expect(config().backups).toEqual({ dir: tmpdir(), everyMs: 6 * HOUR, keep: 14 });
 	});
 });

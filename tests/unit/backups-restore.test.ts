@@ -268,7 +268,7 @@ describe('restoring a backup', () => {
 
 describe('the commands', () => {
 	function run(script: 'backup' | 'restore', ...args: string[]) {
-		const env = { ...process.env, DATABASE_PATH: databasePath() };
+		const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_PATH: databasePath() };
 		delete env.BACKUP_DIR;
 		const result = spawnSync(
 			join(REPO, 'node_modules/.bin/tsx'),

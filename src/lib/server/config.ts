@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { SessionLimits } from './auth/session';
 
@@ -99,6 +100,12 @@ export function config(): Config {
 	const env = parsed.data;
 	const backups = backupSettingsFrom(process.env);
 	if (!backups.ok) throw new Error(`Invalid configuration: ${backups.problems.join('; ')}`);
+	// Checked here, before the server prints anything, rather than failing at every interval.
+	if (backups.settings && !isDirectory(backups.settings.dir)) {
+		throw new Error(
+			`Invalid configuration: BACKUP_DIR ${backups.settings.dir} is not a directory. Create it (writable by the server), or unset BACKUP_DIR.`
+		);
+	}
 	// scripts/start.js refuses this for `npm run demo`; this is for a server started another way.
 	if (env.IMROC_DEMO === '1' && /^\s*https:/i.test(process.env.ORIGIN ?? '')) {
 		throw new Error(
@@ -113,6 +120,10 @@ export function config(): Config {
 		backups: backups.settings
 	};
 	return cached;
+}
+
+function isDirectory(path: string): boolean {
+	return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** The address people use, for links printed where there is no request to take it from. */
