@@ -221,7 +221,8 @@ describe('the server’s schedule', () => {
 			expect(lines).toContainEqual(
 				expect.objectContaining({ msg: 'backups scheduled', dir, everyHours: 1, keep: 14 })
 			);
-			process.emit('sveltekit:shutdown' as 'exit', 0);
+			// @ts-expect-error adapter-node's custom event, which Node's types do not know
+			process.emit('sveltekit:shutdown', 'SIGTERM');
 			expect(vi.getTimerCount()).toBe(0);
 		} finally {
 			replaceLogger(previous);

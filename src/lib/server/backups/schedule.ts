@@ -62,7 +62,7 @@ export function startBackupSchedule({
 		if (stopped) return;
 		const dueIn = () => delayUntilNextBackup(lastAttempt, now(), everyMs);
 		// A wait longer than a timer can hold is made of several; each asks again when it ends.
-		timer = setTimeout(() => void (dueIn() === 0 ? backUp() : waitForNext()), dueIn());
+		timer = setTimeout(() => (dueIn() === 0 ? backUpSafely() : waitForNext()), dueIn());
 		timer.unref();
 	}
 
@@ -94,6 +94,17 @@ export function startBackupSchedule({
 			);
 		}
 		waitForNext();
+	}
+
+	/** A backup whose failure, whatever it is, is a log line and never the server's end. */
+	function backUpSafely() {
+		backUp().catch((error) => {
+			log.error(
+				{ reason: error instanceof Error ? error.message : String(error) },
+				'backup failed'
+			);
+			waitForNext();
+		});
 	}
 
 	waitForNext();

@@ -65,7 +65,13 @@ function copyInWorker(source: string, destination: string, signal?: AbortSignal)
 		let answer: z.infer<typeof workerAnswer> | undefined;
 		const abort = () => void worker.terminate();
 		signal?.addEventListener('abort', abort, { once: true });
-		worker.once('message', (message) => (answer = workerAnswer.parse(message)));
+		worker.once('message', (message) => {
+			// Never a throw here: in the server it would be an uncaught exception, and stop it.
+			const parsed = workerAnswer.safeParse(message);
+			answer = parsed.success
+				? parsed.data
+				: { error: 'The backup gave an answer not understood.' };
+		});
 		worker.once('error', fail);
 		worker.once('exit', () => {
 			signal?.removeEventListener('abort', abort);
