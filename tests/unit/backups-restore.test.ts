@@ -219,6 +219,18 @@ describe('restoring a backup', () => {
 		expect(emailsIn(databasePath())).toEqual(['kept@x.example']);
 	});
 
+	it('replaces a database that is no longer a database at all, keeping it aside', async () => {
+		const backup = await backupWith(['kept@x.example']);
+		live!.$client.close();
+		for (const suffix of ['-wal', '-shm']) rmSync(databasePath() + suffix, { force: true });
+		writeFileSync(databasePath(), 'overwritten by mistake'.repeat(500));
+		restore(backup);
+		expect(emailsIn(databasePath())).toEqual(['kept@x.example']);
+		expect(readFileSync(`${databasePath()}.before-restore-2026-12-02T13-30-00Z`, 'utf8')).toBe(
+			'overwritten by mistake'.repeat(500)
+		);
+	});
+
 	it('refuses what is not an ImROC backup this version can serve, keeping the database as it is', async () => {
 		openLive();
 		insertUser(live!, { email: 'current@x.example' });

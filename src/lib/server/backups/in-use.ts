@@ -19,7 +19,11 @@ export function databaseInUse(path: string): boolean {
 			db.exec('ROLLBACK');
 			return false;
 		} catch (error) {
-			if (error instanceof Database.SqliteError && error.code === 'SQLITE_BUSY') return true;
+			if (!(error instanceof Database.SqliteError)) throw error;
+			if (error.code === 'SQLITE_BUSY') return true;
+			// A file that is not a database at all (the very thing a restore may be for) is one no
+			// server could have started on.
+			if (error.code === 'SQLITE_NOTADB') return false;
 			throw error;
 		}
 	} finally {
