@@ -4,6 +4,7 @@ import { getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { serverTiming, timeStatements, withStatementTally } from '$lib/server/db/statement-timing';
 import { prepareDatabase } from '$lib/server/startup';
+import { startScheduledBackups } from '$lib/server/backups';
 import { resumeSession, withoutSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 import { log, setRequestUser, withRequestContext } from '$lib/server/log';
@@ -21,6 +22,7 @@ export const init: ServerInit = async () => {
 	const db = getDb();
 	if (config().serverTiming) timeStatements(db.$client);
 	await prepareDatabase(db);
+	startScheduledBackups();
 };
 
 /** What every request carries: the database, and who is signed in (if anyone). */
