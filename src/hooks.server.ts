@@ -1,6 +1,6 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { getDb } from '$lib/server/db';
+import { closeDb, getDb } from '$lib/server/db';
 import { config } from '$lib/server/config';
 import { serverTiming, timeStatements, withStatementTally } from '$lib/server/db/statement-timing';
 import { prepareDatabase } from '$lib/server/startup';
@@ -23,6 +23,8 @@ export const init: ServerInit = async () => {
 	if (config().serverTiming) timeStatements(db.$client);
 	await prepareDatabase(db);
 	startScheduledBackups();
+	// scripts/serve.js says so once the last request under way is answered.
+	process.once('sveltekit:shutdown', closeDb);
 };
 
 /** What every request carries: the database, and who is signed in (if anyone). */
