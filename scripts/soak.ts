@@ -52,7 +52,8 @@ Usage: npm run soak -- [options]
 
 Options:
   --duration S      seconds of load after the warm-up (default 60)
-  --warmup S        seconds of the same load first, before memory is measured (default 10)
+  --warmup S        seconds of the same load first, until memory has grown to its working
+                    size, before it is measured (default 30)
   --connections N   connections held open at once (default 50)
   --json PATH       where to write the results (default soak-results.json)
   --keep            keep the temporary database and the server's log
@@ -64,7 +65,7 @@ const ANSWER_TIMEOUT_SECONDS = 30;
 
 const optionsSchema = z.object({
 	duration: wholeNumber('duration', 1, 86_400).default(60),
-	warmup: wholeNumber('warmup', 1, 3_600).default(10),
+	warmup: wholeNumber('warmup', 1, 3_600).default(30),
 	connections: wholeNumber('connections', 1, 1_000).default(50),
 	json: z.string().trim().min(1, '--json must name a file').default('soak-results.json'),
 	keep: z.boolean().default(false),
