@@ -23,7 +23,10 @@ export function openDatabase(
 	if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
 	const sqlite = new Database(path);
 	sqlite.pragma('journal_mode = WAL');
-	sqlite.pragma('synchronous = NORMAL');
+	// In WAL mode NORMAL lets the last committed transactions roll back after a power cut or an
+	// operating-system crash, so a save the app has acknowledged could vanish; FULL syncs the WAL
+	// at every commit, which SQLite documents as durable.
+	sqlite.pragma('synchronous = FULL');
 	sqlite.pragma('busy_timeout = 5000');
 	const db = drizzle(sqlite, { schema });
 	applyMigrations(db, migrationsFolder);
