@@ -6,9 +6,6 @@
 //
 // Usage: npm run bench -- --api [--database PATH]
 //   (seeds the large dataset when missing; builds the app first when there is no build)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { createApiToken, revokeApiToken } from '$lib/server/api/tokens';
@@ -18,34 +15,11 @@ import { memberships, users } from '$lib/server/db/schema';
 import { LARGE_SEED_DEFAULTS, seedLarge } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { newId } from '$lib/server/ids';
+import { ensureBuild, MB, memoryOf, startBenchServer } from './bench-server';
 
 const TARGET_ROWS_PER_SECOND = 100_000;
 const TARGET_PEAK_MB = 200;
-const MB = 1024 * 1024;
 const BENCH_EMAIL = 'api-bench@large.example';
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() =>
-				typeof address === 'object' && address
-					? resolve(address.port)
-					: reject(new Error('no port'))
-			);
-		});
-	});
-}
-
-/** A process's resident set and its high-water mark, in bytes, from /proc (Linux). */
-function memoryOf(pid: number): { rss: number; peak: number } {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = (name: string) =>
-		Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-	return { rss: kb('VmRSS') * 1024, peak: kb('VmHWM') * 1024 };
-}
 
 /**
  * An analyst who may view every organisation, with a token. The account stays (the append-only
@@ -99,40 +73,11 @@ export async function benchApi(argv: string[]): Promise<boolean> {
 	const analyst = prepareAnalyst(db);
 	db.$client.close();
 
-	if (!existsSync('build/handler.js')) {
-		console.log('No build: building the app first…');
-		const built = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-		if (built.status !== 0) throw new Error('the build failed');
-	}
-	const port = await freePort();
-	const baseURL = `http://127.0.0.1:${port}`;
-	let output = '';
-	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		env: {
-			...process.env,
-			DATABASE_PATH: path,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: baseURL,
-			LOG_LEVEL: 'warn'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	child.stdout.on('data', (c) => (output += c));
-	child.stderr.on('data', (c) => (output += c));
+	ensureBuild();
+	const server = await startBenchServer(path, { readyPath: '/api/v1/openapi.json' });
+	const baseURL = server.baseURL;
 	try {
-		const deadline = Date.now() + 60_000;
-		for (;;) {
-			if (child.exitCode !== null) throw new Error(`the server stopped:\n${output}`);
-			try {
-				if ((await fetch(`${baseURL}/api/v1/openapi.json`)).ok) break;
-			} catch {
-				// not yet
-			}
-			if (Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
-			await new Promise((r) => setTimeout(r, 200));
-		}
-		const pid = child.pid!;
+		const pid = server.pid;
 		const before = memoryOf(pid).rss;
 		let sampled = before;
 		const sampler = setInterval(() => {
@@ -178,9 +123,7 @@ export async function benchApi(argv: string[]): Promise<boolean> {
 		if (!complete) console.log(`  MISMATCH: streamed ${rows} rows, the database has ${expected}`);
 		return complete && rate > TARGET_ROWS_PER_SECOND && peakMb < TARGET_PEAK_MB;
 	} finally {
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		await exited;
+		await server.stop();
 		db = openDatabase(path);
 		revokeApiToken(db, { tokenId: analyst.tokenId, byUserId: analyst.userId });
 		db.delete(memberships).where(eq(memberships.userId, analyst.userId)).run();

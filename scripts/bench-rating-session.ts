@@ -9,12 +9,11 @@
 // the delay measured).
 //
 // Usage: npm run bench -- --rating-session   (builds the app first when there is no build)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureBuild, startBenchServer } from './bench-server';
 
 const PARTICIPANTS = 60;
 const TARGET_P95_MS = 1000;
@@ -25,21 +24,6 @@ const PERSPECTIVES = [
 	'person_using_service',
 	'carer'
 ];
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() =>
-				typeof address === 'object' && address
-					? resolve(address.port)
-					: reject(new Error('no port'))
-			);
-		});
-	});
-}
 
 function percentile(values: number[], p: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -62,47 +46,14 @@ class Jar {
 }
 
 export async function benchRatingSession(): Promise<boolean> {
-	if (!existsSync('build/handler.js')) {
-		console.log('No build: building the app first…');
-		const built = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-		if (built.status !== 0) throw new Error('the build failed');
-	}
-	const port = await freePort();
+	ensureBuild();
 	const dir = mkdtempSync(join(tmpdir(), 'imroc-bench-'));
-	const baseURL = `http://127.0.0.1:${port}`;
 	const databasePath = join(dir, 'bench.sqlite');
-	let output = '';
-	const child = spawn(process.execPath, ['scripts/serve.js'], {
-		env: {
-			...process.env,
-			DATABASE_PATH: databasePath,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: baseURL,
-			IMROC_DEMO: '1',
-			LOG_LEVEL: 'warn'
-		},
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	child.stdout.on('data', (c) => (output += c));
-	child.stderr.on('data', (c) => (output += c));
+	const server = await startBenchServer(databasePath, { env: { IMROC_DEMO: '1' } });
 	try {
-		const deadline = Date.now() + 60_000;
-		for (;;) {
-			if (child.exitCode !== null) throw new Error(`the server stopped:\n${output}`);
-			try {
-				if ((await fetch(`${baseURL}/sign-in`)).ok) break;
-			} catch {
-				// not yet
-			}
-			if (Date.now() > deadline) throw new Error(`the server did not start:\n${output}`);
-			await new Promise((r) => setTimeout(r, 200));
-		}
-		return await run(baseURL, databasePath);
+		return await run(server.baseURL, databasePath);
 	} finally {
-		const exited = new Promise((r) => child.once('exit', r));
-		child.kill('SIGTERM');
-		await exited;
+		await server.stop();
 		rmSync(dir, { recursive: true, force: true });
 	}
 }

@@ -2,7 +2,7 @@
 // production server (scripts/serve.js, as `npm start` runs it) and its memory from /proc.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../tests/e2e/server';
 
 export const MB = 1024 * 1024;
 
@@ -12,21 +12,6 @@ export function ensureBuild(): void {
 	console.log('No build: building the app first…');
 	const built = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
 	if (built.status !== 0) throw new Error('the build failed');
-}
-
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const address = probe.address();
-			probe.close(() =>
-				typeof address === 'object' && address
-					? resolve(address.port)
-					: reject(new Error('no port'))
-			);
-		});
-	});
 }
 
 /** A process's resident set and its high-water mark, in bytes, from /proc (Linux). */
