@@ -16,6 +16,7 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { printTable } from './cli-options';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import writeExcelFile, { type Cell } from 'write-excel-file/node';
@@ -372,15 +373,6 @@ function measure(
 		meetsTarget: missed.length === 0,
 		missed
 	};
-}
-
-function printTable(head: string[], rows: string[][]): void {
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const line = (cells: string[]) =>
-		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-	console.log(line(head));
-	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-	for (const row of rows) console.log(line(row));
 }
 
 /** Runs the import benchmark and prints its table; the report is for the caller's JSON. */

@@ -16,6 +16,7 @@ import { sessionLimits } from '$lib/server/config';
 import { openDatabase } from '$lib/server/db/client';
 import { agreedScoreField } from '$lib/forms/field-names';
 import { EMPTY_SCORE, scoreFingerprint, type ScoreValues } from '$lib/domain/score-fingerprint';
+import { printTable } from './cli-options';
 import { startBenchServer, type BenchServer } from './bench-server';
 
 const CONNECTIONS = [1, 20] as const;
@@ -378,12 +379,7 @@ export function printPagesReport(report: PagesReport): void {
 		(r.bytesPerResponse / 1024).toFixed(1),
 		String(r.unexpected)
 	]);
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-	const line = (cells: string[]) =>
-		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-	console.log(line(head));
-	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-	for (const row of rows) console.log(line(row));
+	printTable(head, rows);
 	console.log(
 		`\nFirst answer ${Math.round(report.firstAnswerMs)} ms after \`npm start\` (scripts/start.js) began (target under 2 s).`
 	);

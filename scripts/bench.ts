@@ -32,7 +32,7 @@ import { forgetKept } from '$lib/server/dashboards/kept-figures';
 import { boardReport } from '$lib/server/reports/board';
 import { getRound } from '$lib/server/rounds/queries';
 import { findUserByEmail, personFor } from '$lib/server/users';
-import { fail, parseCommandLine, wholeNumber } from './cli-options';
+import { fail, parseCommandLine, wholeNumber, printTable } from './cli-options';
 import { benchPages, printPagesReport } from './bench-pages';
 import { ensureBuild } from './bench-server';
 
@@ -435,15 +435,6 @@ function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: num
 		meetsTarget: missed.length === 0,
 		missed
 	};
-}
-
-function printTable(head: string[], rows: string[][]): void {
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const line = (cells: string[]) =>
-		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-	console.log(line(head));
-	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-	for (const row of rows) console.log(line(row));
 }
 
 if (process.argv.includes('--api')) {

@@ -37,3 +37,13 @@ export function parseCommandLine<S extends z.ZodType>(
 	if (!parsed.success) fail(parsed.error.issues.map((issue) => issue.message).join('\n'));
 	return parsed.data;
 }
+
+/** Prints a plain table: the first column left-aligned, the others right-aligned. */
+export function printTable(head: string[], rows: string[][]): void {
+	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) =>
+		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+	console.log(line(head));
+	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+	for (const row of rows) console.log(line(row));
+}

@@ -40,7 +40,7 @@ import {
 	type Slot,
 	type Write
 } from './acknowledged-writes';
-import { fail, parseCommandLine, wholeNumber } from './cli-options';
+import { fail, parseCommandLine, wholeNumber, printTable } from './cli-options';
 
 const USAGE = `Soaks the production server on loopback with a mixed load on a fresh copy of the demo data,
 then checks that no answer was a 5xx, that every acknowledged save is in the database, that the
@@ -437,15 +437,6 @@ function percentile(values: number[], p: number): number {
 	if (values.length === 0) return NaN;
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
-}
-
-function printTable(head: string[], rows: string[][]): void {
-	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-	const line = (cells: string[]) =>
-		cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-	console.log(line(head));
-	console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-	for (const row of rows) console.log(line(row));
 }
 
 const perKind = [...tallies.entries()].map(([kind, t]) => ({
