@@ -11,9 +11,9 @@ import { DEFAULT_MIGRATIONS_FOLDER } from './db/client';
 let expected: number | undefined;
 function migrationsInThisBuild(): number {
 	expected ??= (
-		JSON.parse(
-			readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')
-		) as { entries: unknown[] }
+		JSON.parse(readFileSync(join(DEFAULT_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+			entries: unknown[];
+		}
 	).entries.length;
 	return expected;
 }
