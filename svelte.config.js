@@ -12,8 +12,10 @@ const config = {
 		// every content type and not only forms, and shows people where the app is set up to be
 		// used, so the built-in check is turned off ('*' is how SvelteKit 2.70 spells that).
 		csrf: { trustedOrigins: ['*'] },
+		// Hashes, not a nonce, allow the page's own inline script: the same page is then the same
+		// bytes each time, so a dashboard can be kept and sent again (src/lib/server/http/kept-pages.ts).
 		csp: {
-			mode: 'auto',
+			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],

@@ -8,7 +8,7 @@
 //        npm run bench -- --api [--database PATH]   (the read API streaming every score as CSV: see bench-api.ts)
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -28,12 +28,16 @@ import {
 } from '$lib/server/demo/large';
 import { loadBuiltInPacks } from '$lib/server/frameworks/loader';
 import { listGroupings } from '$lib/server/groupings';
+import { forgetKept } from '$lib/server/dashboards/kept-figures';
 import { boardReport } from '$lib/server/reports/board';
 import { getRound } from '$lib/server/rounds/queries';
 import { findUserByEmail, personFor } from '$lib/server/users';
 import { fail, parseCommandLine, wholeNumber } from './cli-options';
+import { benchPages, printPagesReport } from './bench-pages';
+import { ensureBuild } from './bench-server';
 
 const DEFAULT_DATABASE = 'data/large.sqlite';
+const RESULTS_FILE = 'bench-results.json';
 const TARGET_P95_MS = 50;
 const TARGET_RATIO = 1.5;
 /** How many organisations the organisation dashboard cycles through. */
@@ -79,6 +83,8 @@ const optionsSchema = z
 		services: wholeNumber('services', 1, 10_000).optional(),
 		rounds: wholeNumber('rounds', 1, 200).optional(),
 		import: z.boolean().default(false),
+		pages: z.boolean().default(false),
+		seconds: wholeNumber('seconds', 1, 600).default(10),
 		json: z.boolean().default(false),
 		help: z.boolean().default(false)
 	})
@@ -103,11 +109,19 @@ function parseOptions(argv: string[]) {
 			services: { type: 'string' },
 			rounds: { type: 'string' },
 			import: { type: 'boolean' },
+			pages: { type: 'boolean' },
+			seconds: { type: 'string' },
 			json: { type: 'boolean' },
 			help: { type: 'boolean' }
 		},
 		optionsSchema
 	);
+}
+
+/** Keeps the last run's figures as JSON, for comparing runs (the file is not committed). */
+function writeResults(results: unknown): void {
+	writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
+	console.log(`\nThe figures are in ${RESULTS_FILE}.`);
 }
 
 // Statistics -----------------------------------------------------------------------------------
@@ -364,6 +378,7 @@ function captureStatements(db: Db, load: Case['load']): Statement[] {
 		schema,
 		logger: { logQuery: (sql, params) => captured.push({ sql, params }) }
 	});
+	forgetKept(db);
 	load(logging);
 	return captured;
 }
@@ -382,7 +397,10 @@ interface Result {
 }
 
 function runScenario(db: Db, scenario: Scenario, iterations: number, warmup: number): Result {
+	// Each call works its figures out: the server keeps them between changes (kept-figures.ts), and
+	// what is timed here is the work a change leaves to the next request.
 	const serverTimes = timeEach(iterations, warmup, (i) => {
+		forgetKept(db);
 		scenario.cases[i % scenario.cases.length].load(db);
 	});
 
@@ -457,7 +475,23 @@ if (size.roundLevelCounts === 0 && size.agreedScores > 0) {
 		`${resolve(options.database)} has agreed scores but an empty round_level_count table: it predates that table, and the cross-site view would read nothing.\nReseed it: npm run seed:large -- --reset --database ${options.database}`
 	);
 }
-const { scenarios, cycle } = buildScenarios(db);
+db.$client.close();
+
+console.log('\nWhole pages through the production server (builds the app first if needed)…');
+ensureBuild();
+const pages = await benchPages(resolve(options.database), options.seconds);
+console.log('');
+printPagesReport(pages);
+if (options.pages) {
+	if (options.json) console.log(JSON.stringify({ dataset: size, pages }, null, 2));
+	writeResults({ dataset: size, pages });
+	process.exit(pages.missed.length === 0 ? 0 : 1);
+}
+if (pages.missed.length > 0) console.log(`\nMissed: ${pages.missed.join('; ')}.`);
+
+// The in-process timings: each view's load function beside the bare SQL it runs.
+const timingDb = openDatabase(resolve(options.database));
+const { scenarios, cycle } = buildScenarios(timingDb);
 
 console.log(`\nDatabase: ${resolve(options.database)}`);
 console.log(
@@ -474,9 +508,9 @@ console.log(
 const results: Result[] = [];
 for (const scenario of scenarios) {
 	process.stdout.write(`Timing ${scenario.name}…\n`);
-	results.push(runScenario(db, scenario, options.iterations, options.warmup));
+	results.push(runScenario(timingDb, scenario, options.iterations, options.warmup));
 }
-db.$client.close();
+timingDb.$client.close();
 const loadAfter = loadavg()[0];
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -527,22 +561,17 @@ else {
 const { benchImport } = await import('./bench-import');
 const pastAuditsImport = await benchImport();
 
-if (options.json) {
-	console.log(
-		JSON.stringify(
-			{
-				database: resolve(options.database),
-				node: process.version,
-				iterations: options.iterations,
-				warmup: options.warmup,
-				loadAverage: { before: loadBefore, after: loadAfter },
-				dataset: size,
-				target: { p95Ms: TARGET_P95_MS, ratio: TARGET_RATIO },
-				results,
-				pastAuditsImport: pastAuditsImport.report
-			},
-			null,
-			2
-		)
-	);
-}
+const everything = {
+	database: resolve(options.database),
+	node: process.version,
+	iterations: options.iterations,
+	warmup: options.warmup,
+	loadAverage: { before: loadBefore, after: loadAfter },
+	dataset: size,
+	pages,
+	target: { p95Ms: TARGET_P95_MS, ratio: TARGET_RATIO },
+	results,
+	pastAuditsImport: pastAuditsImport.report
+};
+if (options.json) console.log(JSON.stringify(everything, null, 2));
+writeResults(everything);

@@ -1,11 +1,15 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { getDb } from '$lib/server/db';
+import { closeDb, getDb } from '$lib/server/db';
+import { config } from '$lib/server/config';
+import { serverTiming, timeStatements, withStatementTally } from '$lib/server/db/statement-timing';
 import { prepareDatabase } from '$lib/server/startup';
+import { startScheduledBackups } from '$lib/server/backups';
 import { resumeSession, withoutSession } from '$lib/server/http/session';
 import { newId } from '$lib/server/ids';
 import { log, setRequestUser, withRequestContext } from '$lib/server/log';
 import { refuseFormPost } from '$lib/server/http/form-posts';
+import { keptPages } from '$lib/server/http/kept-pages';
 import { isApiPath, refuseApiRequest } from '$lib/server/api/handle';
 import {
 	isBrowserNavigation,
@@ -15,7 +19,12 @@ import {
 } from '$lib/server/http/address';
 
 export const init: ServerInit = async () => {
-	await prepareDatabase(getDb());
+	const db = getDb();
+	if (config().serverTiming) timeStatements(db.$client);
+	await prepareDatabase(db);
+	startScheduledBackups();
+	// scripts/serve.js says so once the last request under way is answered.
+	process.once('sveltekit:shutdown', closeDb);
 };
 
 /** What every request carries: the database, and who is signed in (if anyone). */
@@ -37,9 +46,13 @@ const requestLog: Handle = async ({ event, resolve }) => {
 	event.locals.requestId = requestId;
 	const started = performance.now();
 	const context = { requestId, userId: null, clientAddress: clientAddressOf(event) };
+	const tally = config().serverTiming ? { ms: 0, statements: 0 } : null;
 	return withRequestContext(context, async () => {
-		const response = await resolve(event);
+		const response = tally
+			? await withStatementTally(tally, () => resolve(event))
+			: await resolve(event);
 		response.headers.set('X-Request-Id', requestId);
+		if (tally) response.headers.set('Server-Timing', serverTiming(tally));
 		log().info(
 			{
 				method: event.request.method,
@@ -166,7 +179,8 @@ export const handle = sequence(
 	readApiOnly,
 	sameOriginWrites,
 	hostileFormPosts,
-	requestContext
+	requestContext,
+	keptPages
 );
 
 /**

@@ -92,6 +92,10 @@ export const ROUTE_RULES: Record<string, RouteRule> = {
 		rule: 'signed in: one’s own API tokens',
 		answers: everyone(S, P)
 	},
+	'/healthz': {
+		rule: 'public: 200 or 503 and nothing else, for a monitor',
+		answers: everyone(P, P)
+	},
 	'/api/v1/openapi.json': {
 		rule: 'public: the read API’s description, which holds no data',
 		answers: everyone(P, P)

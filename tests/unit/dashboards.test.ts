@@ -21,7 +21,15 @@ import { toCsv } from '$lib/format/csv';
 import { organisationDashboard } from '$lib/server/dashboards/organisation';
 import { serviceDashboard } from '$lib/server/dashboards/service';
 import { rebuildRoundLevelCounts } from '$lib/server/assessments/level-counts';
-import { frameworks, memberships, roundLevelCounts, roundLevelTotals } from '$lib/server/db/schema';
+import {
+	agreedScores,
+	frameworks,
+	memberships,
+	roundLevelCounts,
+	roundLevelTotals
+} from '$lib/server/db/schema';
+import { completeSavedAssessment, undoCompletion } from '$lib/server/assessments/completion';
+import { savedScoresFingerprint } from '$lib/domain/score-fingerprint';
 import { newId } from '$lib/server/ids';
 import { freshDb, insertUser, platformAdmin } from './helpers/db';
 import type { Db } from '$lib/server/db/client';
@@ -715,5 +723,48 @@ describe('dashboards once a round uses a second framework', () => {
 		const imroc = crossSiteView(db, all, all[0].id, 'imroc-2010')!;
 		expect(imroc.framework.choices.map((c) => c.text)).toEqual([IMROC_LABEL, TEST_PACK_LABEL]);
 		expect(imroc.tables).toEqual(before.tables);
+	});
+});
+
+describe('figures kept between requests', () => {
+	it('are used again until the database changes: a completion undone, then done again, shows at once', () => {
+		const db = freshDb();
+		const admin = platformAdmin(db);
+		const trust = site(db, admin, 'Northmoor', ['Alpha', 'Bravo']);
+		const roundId = completedRound(db, trust, 'Spring', '2026-01-01', [flat(3), flat(2)]);
+		const show = () => organisationDashboard(db, trust.organisationId, {}, trust.person)!;
+
+		const first = show();
+		expect(show().heatmap, 'kept, not worked out again').toBe(first.heatmap);
+		expect(first.tables.distribution.rows).toEqual([['Spring', 0, 1, 1, 0, 2, '2–3']]);
+
+		const alphaRow = first.heatmap.rows.find((r) => r.serviceName === 'Alpha')!;
+		const alpha = getAssessment(db, trust.organisationId, roundId, alphaRow.assessmentId!)!;
+		expect(
+			undoCompletion(db, trust.person, alpha, trust.organisationId, 'The levels need another look')
+		).toMatchObject({ ok: true });
+		const reopened = show();
+		expect(reopened.heatmap.rows.find((r) => r.serviceName === 'Alpha')!.complete).toBe(false);
+		expect(reopened.tables.distribution.rows).toEqual([['Spring', 0, 1, 0, 0, 1, '2']]);
+
+		const revisions = db
+			.select({ challengeId: agreedScores.challengeId, revision: agreedScores.revision })
+			.from(agreedScores)
+			.where(eq(agreedScores.assessmentId, alpha.id))
+			.all();
+		expect(
+			completeSavedAssessment(
+				db,
+				trust.person,
+				alpha,
+				trust.organisationId,
+				savedScoresFingerprint(revisions)
+			)
+		).toMatchObject({ ok: true });
+		const completed = show();
+		expect(completed.heatmap.rows.find((r) => r.serviceName === 'Alpha')!.levels).toEqual(
+			Array(10).fill(3)
+		);
+		expect(completed.tables.distribution.rows).toEqual([['Spring', 0, 1, 1, 0, 2, '2–3']]);
 	});
 });

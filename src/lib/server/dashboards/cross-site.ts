@@ -21,6 +21,7 @@ import {
 	type ShownMedian
 } from '$lib/domain/cross-site';
 import type { DataTable } from '$lib/format/data-table';
+import { keptFigures } from './kept-figures';
 import { may, type Person } from '../access/policy';
 import type { Db } from '../db/client';
 import {
@@ -360,5 +361,10 @@ export function crossSitePage(
 	site: string | undefined,
 	framework?: string
 ) {
-	return { view: crossSiteView(db, comparableSites(db, person), site, framework) };
+	const sites = comparableSites(db, person);
+	// Counted from every site's completed assessments: kept until the database changes.
+	const view = keptFigures(db, JSON.stringify(['sites', sites, site, framework]), () =>
+		crossSiteView(db, sites, site, framework)
+	);
+	return { view };
 }

@@ -32,6 +32,7 @@ import {
 } from '../db/schema';
 import { listGroupings } from '../groupings';
 import { roundProgress } from '../rounds/progress';
+import { keptFigures, personKey } from './kept-figures';
 import {
 	challengeHeading,
 	countsByKey,
@@ -398,21 +399,16 @@ function frameworkRounds(db: Db, allRounds: DashboardRound[], asked: string | un
 }
 
 /**
- * The organisation-wide view, or null before the organisation has a round. `person` is required:
- * the heatmap, movers and completion show only the services they may see.
+ * The figures counted from completed assessments, which change only when something is written in
+ * the organisation, so they are kept between requests (see kept-figures.ts).
  */
-export function organisationDashboard(
+function levelFigures(
 	db: Db,
 	organisationId: string,
 	filters: OrganisationFilters,
 	person: Person,
-	now = new Date()
+	allRounds: DashboardRound[]
 ) {
-	// For callers the compiler does not check (plain JavaScript, an `any`): without a person this
-	// once showed every service.
-	if (!person) throw new Error('organisationDashboard needs the person looking');
-	const allRounds = organisationRounds(db, organisationId);
-	if (allRounds.length === 0) return null;
 	const { choices, framework, packRounds } = frameworkRounds(db, allRounds, filters.framework);
 	// A round of another framework (from an address made for it) is not a bound of this range.
 	const fromRound = packRounds.find((r) => r.id === filters.from);
@@ -432,10 +428,52 @@ export function organisationDashboard(
 	const [earlier, later] = countedRounds.slice(-2);
 	const moverLists: MoverLists =
 		earlier && later ? movers(scope, earlier, later) : { up: [], down: [] };
-	const done = completion(scope, packRounds, now);
 	return {
-		framework: frameworkSummary(framework, choices),
-		rounds: packRounds,
+		scope,
+		choices,
+		framework,
+		packRounds,
+		shape,
+		countedRounds,
+		chosenChallenge,
+		distributionRows,
+		medians,
+		levelsByChallenge,
+		heat,
+		earlier,
+		later,
+		moverLists
+	};
+}
+
+/**
+ * The organisation-wide view, or null before the organisation has a round. `person` is required:
+ * the heatmap, movers and completion show only the services they may see.
+ */
+export function organisationDashboard(
+	db: Db,
+	organisationId: string,
+	filters: OrganisationFilters,
+	person: Person,
+	now = new Date()
+) {
+	// For callers the compiler does not check (plain JavaScript, an `any`): without a person this
+	// once showed every service.
+	if (!person) throw new Error('organisationDashboard needs the person looking');
+	const allRounds = organisationRounds(db, organisationId);
+	if (allRounds.length === 0) return null;
+	const figures = keptFigures(
+		db,
+		JSON.stringify(['organisation dashboard', organisationId, personKey(person), filters]),
+		() => levelFigures(db, organisationId, filters, person, allRounds)
+	);
+	const { shape, countedRounds, chosenChallenge, distributionRows, medians, heat } = figures;
+	const { earlier, later, moverLists } = figures;
+	// Where services are in the round changes with every rating, and lateness with the date.
+	const done = completion(figures.scope, figures.packRounds, now);
+	return {
+		framework: frameworkSummary(figures.framework, figures.choices),
+		rounds: figures.packRounds,
 		countedRounds,
 		scale: shape.scale,
 		challenges: shape.challenges,
@@ -444,7 +482,7 @@ export function organisationDashboard(
 		distribution: distributionRows,
 		medians,
 		/** Every challenge's distribution round by round (countedRounds), as the board report shows them. */
-		levelsByChallenge,
+		levelsByChallenge: figures.levelsByChallenge,
 		movers: { earlier: earlier ?? null, later: later ?? null, ...moverLists },
 		completion: done,
 		tables: organisationTables({

@@ -10,3 +10,14 @@ export function getDb(): Db {
 }
 
 export type { Db };
+
+/**
+ * As the server stops: writes the write-ahead log back into the database file (so the file alone
+ * is whole) and closes it.
+ */
+export function closeDb(): void {
+	if (!shared) return;
+	shared.$client.pragma('wal_checkpoint(TRUNCATE)');
+	shared.$client.close();
+	shared = undefined;
+}

@@ -70,6 +70,22 @@ export function resumeSession(event: SessionEvent): void {
 	setSessionCookie(event.cookies, token, result.session.expiresAt);
 }
 
+/**
+ * The Set-Cookie header resumeSession asked for, for an answer made without SvelteKit's resolve
+ * (which adds the cookies set through `event.cookies` only to answers it makes).
+ */
+export function renewedSessionCookie(
+	event: Pick<RequestEvent, 'cookies' | 'locals'>
+): string | null {
+	const token = event.cookies.get(cookies().session);
+	if (!token || !event.locals.session) return null;
+	const { session, options } = cookies();
+	return event.cookies.serialize(session, token, {
+		...options,
+		expires: event.locals.session.expiresAt
+	});
+}
+
 /** Signs out of this browser. */
 export function endSession(event: SessionEvent): void {
 	if (event.locals.session) invalidateSession(event.locals.db, event.locals.session.id);
