@@ -45,7 +45,10 @@ export function isApiPath(pathname: string): boolean {
  * nothing, so these are answered before the same-origin check on writes, whose refusal is meant
  * for people's forms. Null lets the request through.
  */
-export function refuseApiRequest(event: Pick<RequestEvent, 'request' | 'route'>): Response | null {
+export function refuseApiRequest(event: {
+	request: Request;
+	route: { id: string | null };
+}): Response | null {
 	if (event.route.id === null) return apiError(404, NO_SUCH_ENDPOINT);
 	const method = event.request.method;
 	if (method !== 'GET' && method !== 'HEAD')
