@@ -10,7 +10,7 @@ import { newId } from '$lib/server/ids';
 import { log, setRequestUser, withRequestContext } from '$lib/server/log';
 import { refuseFormPost } from '$lib/server/http/form-posts';
 import { keptPages } from '$lib/server/http/kept-pages';
-import { apiError } from '$lib/server/api/handle';
+import { isApiPath, refuseApiRequest } from '$lib/server/api/handle';
 import {
 	isBrowserNavigation,
 	openedElsewhere,
@@ -31,21 +31,11 @@ export const init: ServerInit = async () => {
 const requestContext: Handle = async ({ event, resolve }) => {
 	event.locals.db = getDb();
 	// The read API takes a token and nothing else: a session cookie sent with a call is not read.
-	if (isApiPath(event.url.pathname)) {
-		withoutSession(event);
-		// A client of the API reads JSON: an address that is not one of its endpoints says so in JSON.
-		if (event.route.id === null) return apiError(404, NO_SUCH_ENDPOINT);
-	} else resumeSession(event);
+	if (isApiPath(event.url.pathname)) withoutSession(event);
+	else resumeSession(event);
 	setRequestUser(event.locals.user?.id ?? null);
 	return resolve(event);
 };
-
-const NO_SUCH_ENDPOINT =
-	'There is no such endpoint. The read API has /api/v1/organisations, services, rounds, scores and actions; /api/v1/openapi.json describes them.';
-
-function isApiPath(pathname: string): boolean {
-	return pathname === '/api' || pathname.startsWith('/api/');
-}
 
 /**
  * Gives each request an id, returned as X-Request-Id and shown on the error page, that every log
@@ -139,6 +129,10 @@ const sameOriginWrites: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** A client of the read API reads JSON: a request none of its endpoints takes is answered so. */
+const readApiOnly: Handle = async ({ event, resolve }) =>
+	(isApiPath(event.url.pathname) && refuseApiRequest(event)) || resolve(event);
+
 /** A redirect returned rather than thrown, so that the security headers are still added to it. */
 function seeOther(location: string): Response {
 	return new Response(null, { status: 303, headers: { location } });
@@ -182,6 +176,7 @@ export const handle = sequence(
 	requestLog,
 	securityHeaders,
 	openedAtAnotherAddress,
+	readApiOnly,
 	sameOriginWrites,
 	hostileFormPosts,
 	requestContext,

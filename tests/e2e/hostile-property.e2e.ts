@@ -1,16 +1,19 @@
 import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { DatabaseWatch } from './database-watch';
 import { preparePastAuditImports } from './past-audit-imports';
 import { startServer, type RunningServer } from './server';
 import { demoPlaces, PLACES, type Place, type PlaceIds } from './places';
 import { ACTION_RULES, recordsOf, splitActionKey, type ActionRule } from '../action-rules';
-import { VISITORS, type Visitor } from '../route-rules';
+import { ROUTE_RULES, VISITORS, type Visitor } from '../route-rules';
 
 // A property-based test of every form action in tests/action-rules.ts: random action names, content
 // types and bodies, posted by a visitor the table allows and by one it does not, never get a 5xx,
-// and a refused post changes nothing (the audit trail's count, as tests/e2e/action-access.e2e.ts
-// checks it). Bodies are built from the fields the action's page really has, plus hostile ones:
+// and a refused post changes nothing: no audit event but those its row allows (as
+// tests/e2e/action-access.e2e.ts checks it), and no row of any other table (a digest of each,
+// leaving out only when a session was last checked, which any request may move on). Afterwards,
+// every page and download still opens without a 5xx, with whatever the accepted posts stored. Bodies are built from the fields the action's page really has, plus hostile ones:
 // missing, huge, wrong-typed and repeated fields, NUL, bidirectional overrides, lone surrogates,
 // invalid percent-encoding (in the body, the query string and the path), SQL and HTML injection,
 // and the ids of other organisations.
@@ -23,6 +26,7 @@ const RUNS = Number(process.env.FC_RUNS ?? 2000);
 
 let server: RunningServer;
 let db: Database.Database;
+let watch: DatabaseWatch;
 let places: Record<Place, PlaceIds>;
 const cookies = new Map<Visitor, string>();
 /** Valid link tokens made in beforeAll, by the first part of their route. */
@@ -231,16 +235,25 @@ function postArbitrary(): fc.Arbitrary<Post> {
 			),
 			redirectTo: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, text),
 			contentType,
-			fields: fc.array(
-				fc.tuple(
-					fc.oneof(
-						{ weight: 5, arbitrary: fc.constantFrom(...names) },
-						fc.string({ maxLength: 8 })
+			// Each field once, or every field given twice (the second time with another value).
+			fields: fc
+				.tuple(
+					fc.array(
+						fc.tuple(
+							fc.oneof(
+								{ weight: 5, arbitrary: fc.constantFrom(...names) },
+								fc.string({ maxLength: 8 })
+							),
+							value
+						),
+						{ maxLength: 12 }
 					),
+					fc.boolean(),
 					value
-				),
-				{ maxLength: 12 }
-			)
+				)
+				.map(([fields, twice, other]) =>
+					twice ? [...fields, ...fields.map(([name]): [string, Value] => [name, other])] : fields
+				)
 		});
 	});
 }
@@ -461,6 +474,10 @@ test.beforeAll(async ({ playwright }) => {
 	}
 
 	db = new Database(server.databasePath, { readonly: true });
+	watch = new DatabaseWatch(db, {
+		tables: ['audit_event'],
+		columns: { session: ['last_verified_at'] }
+	});
 });
 
 test.afterAll(async () => {
@@ -478,6 +495,7 @@ test('random posts to every form action never answer 5xx, and refused ones chang
 		await fc.assert(
 			fc.asyncProperty(postArbitrary(), async (post) => {
 				const audited = auditCount();
+				watch.changedTables();
 				const { status, refused, text } = await send(post);
 				if (status >= 500) {
 					problems.push(describe(post, status, text));
@@ -488,6 +506,11 @@ test('random posts to every form action never answer 5xx, and refused ones chang
 					const recorded = auditedSince(audited).filter((action) => !allowed.includes(action));
 					if (recorded.length > 0) {
 						problems.push(`${describe(post, status, text)}: recorded ${recorded.join(', ')}`);
+						return false;
+					}
+					const changed = watch.changedTables();
+					if (changed.length > 0) {
+						problems.push(`${describe(post, status, text)}: changed ${changed.join(', ')}`);
 						return false;
 					}
 				}
@@ -502,4 +525,43 @@ test('random posts to every form action never answer 5xx, and refused ones chang
 		);
 	}
 	expect(problems).toEqual([]);
+});
+
+test('after the random posts, every page and download still opens without a 5xx', async () => {
+	const problems: string[] = [];
+	const routes = Object.keys(ROUTE_RULES).filter(
+		// The live session's event stream never ends; signing out would end the session used here.
+		(route) => !route.endsWith('/events') && route !== '/sign-out'
+	);
+	let opened = 0;
+	for (const visitor of ['platformAdmin', 'organisationAdmin', 'serviceLead'] as const) {
+		// Signed in afresh: a random post may have ended the sessions the posts were sent with.
+		const { email, password } = VISITORS[visitor];
+		const signedIn = await fetch(`${server.baseURL}/sign-in`, {
+			method: 'POST',
+			headers: { origin: server.baseURL, accept: 'text/html' },
+			body: new URLSearchParams({ email, password }),
+			redirect: 'manual'
+		});
+		expect(signedIn.status, `${email} signs in`).toBe(303);
+		const cookie = signedIn.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.join('; ');
+		for (const place of ['home', 'sibling'] as const) {
+			for (const route of routes) {
+				const values = placeValues(route, place);
+				const path = route.replace(/\[(\w+)\]/g, (_, param: string) => values[param]);
+				const response = await fetch(server.baseURL + path, {
+					headers: { cookie },
+					redirect: 'manual'
+				});
+				await response.arrayBuffer();
+				if (response.status === 200) opened += 1;
+				if (response.status >= 500) problems.push(`${visitor} GET ${path} → ${response.status}`);
+			}
+		}
+	}
+	expect(problems).toEqual([]);
+	expect(opened, 'pages that opened').toBeGreaterThan(routes.length * 2);
 });

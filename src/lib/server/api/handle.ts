@@ -32,6 +32,32 @@ export function unauthorised(): Response {
 	return apiError(401, UNAUTHORISED_MESSAGE, { 'www-authenticate': WWW_AUTHENTICATE });
 }
 
+const NO_SUCH_ENDPOINT =
+	'There is no such endpoint. The read API has /api/v1/organisations, services, rounds, scores and actions; /api/v1/openapi.json describes them.';
+
+export function isApiPath(pathname: string): boolean {
+	return pathname === '/api' || pathname.startsWith('/api/');
+}
+
+/**
+ * The answer to an API request no endpoint takes, in JSON as every API answer is: an address that
+ * is not an endpoint (404), or a method other than GET and HEAD (405). The read API changes
+ * nothing, so these are answered before the same-origin check on writes, whose refusal is meant
+ * for people's forms. Null lets the request through.
+ */
+export function refuseApiRequest(event: {
+	request: Request;
+	route: { id: string | null };
+}): Response | null {
+	if (event.route.id === null) return apiError(404, NO_SUCH_ENDPOINT);
+	const method = event.request.method;
+	if (method !== 'GET' && method !== 'HEAD')
+		return apiError(405, `The read API only reads: use GET (${method} is not taken here).`, {
+			allow: 'GET, HEAD'
+		});
+	return null;
+}
+
 type ApiEvent = Pick<RequestEvent, 'locals' | 'request' | 'url'>;
 
 /** The token holder, or null: the route answers `unauthorised()`. */
