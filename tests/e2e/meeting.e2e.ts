@@ -341,6 +341,23 @@ test('completion is confirmed first, lists what it locks and what has no evidenc
 	await expect(
 		confirm.getByRole('table', { name: 'Agreed levels and evidence' }).getByText('No evidence')
 	).toHaveCount(2);
+	// The organisation dashboard is kept between requests: it must show the completion at once.
+	const [, organisationId, roundId] = /^\/organisations\/([^/]+)\/rounds\/([^/]+)/.exec(
+		assessmentPath
+	)!;
+	const dashboard = await admin.context().newPage();
+	const heatmapRow = async () => {
+		await dashboard.goto(
+			`${server.baseURL}/organisations/${organisationId}/dashboard?round=${roundId}`
+		);
+		return dashboard
+			.getByRole('row')
+			.filter({ has: dashboard.getByRole('rowheader', { name: SERVICE, exact: true }) })
+			.getByRole('cell')
+			.allTextContents();
+	};
+	expect((await heatmapRow())[0]).toContain('not complete');
+	expect((await heatmapRow())[0], 'the same page again, as kept').toContain('not complete');
 	const before = countsAndRecount();
 	await confirm.getByRole('button', { name: 'Mark complete' }).click();
 	await expect(confirm.getByRole('heading', { level: 1, name: SERVICE })).toBeVisible();
@@ -349,6 +366,7 @@ test('completion is confirmed first, lists what it locks and what has no evidenc
 	let counts = countsAndRecount();
 	expect(counts.kept).toEqual(counts.recounted);
 	expect(counts.kept).not.toEqual(before.kept);
+	expect((await heatmapRow()).slice(0, 10)).toEqual(Array(10).fill('2'));
 
 	// The service lead cannot undo it; an organisation administrator can, with a reason.
 	const lead = await openAs(browser, 'serviceLead');
@@ -370,6 +388,7 @@ test('completion is confirmed first, lists what it locks and what has no evidenc
 	counts = countsAndRecount();
 	expect(counts.kept).toEqual(counts.recounted);
 	expect(counts.kept).toEqual(before.kept);
+	expect((await heatmapRow())[0], 'the undoing shows at once too').toContain('not complete');
 
 	// The reason is in the audit trail.
 	await admin.goto(server.baseURL + assessmentPath.replace(/\/rounds\/.*$/, '/audit'));
