@@ -14,9 +14,9 @@ export default defineConfig({
 	testDir: 'tests/e2e',
 	testMatch: '**/*.e2e.ts',
 	fullyParallel: false,
-	// Two cores: one file's server and browser wait on the other's often enough that two at once
-	// finish the suite sooner. Each file starts its own server on its own database and port.
-	workers: 2,
+	// One at a time: on two cores a second worker's browser and server slowed every test two- to
+	// threefold (the accessibility crawl of one role took 7.2 min instead of about 2), for no gain.
+	workers: 1,
 	forbidOnly: !!process.env.CI,
 	retries: 0,
 	reporter: process.env.CI ? 'line' : 'list',
