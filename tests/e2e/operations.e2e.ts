@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -113,5 +114,61 @@ test('SIGTERM: no new requests, the save under way finishes, the log is written 
 		expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 	} finally {
 		db.close();
+	}
+});
+
+/** A GET read raw: its status, Content-Encoding and body bytes as sent. */
+function rawGet(url: string, headers: Record<string, string>) {
+	return new Promise<{ status: number; encoding: string | undefined; body: Buffer }>(
+		(resolve, reject) => {
+			http
+				.get(url, { headers }, (response) => {
+					const chunks: Buffer[] = [];
+					response.on('data', (chunk: Buffer) => chunks.push(chunk));
+					response.on('end', () =>
+						resolve({
+							status: response.statusCode!,
+							encoding: response.headers['content-encoding'],
+							body: Buffer.concat(chunks)
+						})
+					);
+				})
+				.on('error', reject);
+		}
+	);
+}
+
+test('a dashboard is compressed as the browser asks, the same page whether kept or not', async () => {
+	const databasePath = join(dir, 'compressed.sqlite');
+	const server = await startAppServer({ databasePath });
+	try {
+		const { organisationId } = readTargets(databasePath);
+		const cookie = await signIn(server.baseURL, 'orgadmin');
+		const url = `${server.baseURL}/organisations/${organisationId}/dashboard`;
+		const pages: string[] = [];
+		for (const [asked, expected] of [
+			['gzip, deflate, br', 'br'],
+			['gzip, deflate, br', 'br'],
+			['gzip', 'gzip'],
+			['br;q=0, gzip', 'gzip'],
+			['identity', undefined]
+		] as const) {
+			const answer = await rawGet(url, { cookie, 'accept-encoding': asked });
+			expect(answer.status).toBe(200);
+			expect(answer.encoding, asked).toBe(expected);
+			pages.push(
+				(expected === 'br'
+					? brotliDecompressSync(answer.body)
+					: expected === 'gzip'
+						? gunzipSync(answer.body)
+						: answer.body
+				).toString()
+			);
+		}
+		expect(pages[0]).toContain('Organisation dashboard');
+		for (const page of pages) expect(page).toBe(pages[0]);
+	} finally {
+		server.child.kill('SIGTERM');
+		await server.exited;
 	}
 });

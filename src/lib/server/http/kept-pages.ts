@@ -10,6 +10,7 @@
 // would have.
 
 import type { Handle } from '@sveltejs/kit';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { londonDate } from '$lib/domain/london-days';
 import { changeStamp, findKept, keep, personKey } from '../dashboards/kept-figures';
 import { renewedSessionCookie } from './session';
@@ -26,6 +27,40 @@ const KEPT_ROUTES = new Set([
 interface KeptPage {
 	body: string;
 	headers: [string, string][];
+	/** The body compressed, made the first time a browser asks for it so. */
+	encoded: Partial<Record<Encoding, Buffer>>;
+}
+
+type Encoding = 'br' | 'gzip';
+
+/**
+ * The compression the browser prefers of those kept (brotli, then gzip), if it takes either. The
+ * production server would compress the page on every answer; a kept page is compressed once.
+ */
+function encodingFor(acceptEncoding: string | null): Encoding | null {
+	const accepted = new Set(
+		(acceptEncoding ?? '')
+			.split(',')
+			.map((part) => part.trim().toLowerCase().split(';'))
+			.filter(([, ...parameters]) => !parameters.some((p) => /^q=0(\.0*)?$/.test(p.trim())))
+			.map(([name]) => name)
+	);
+	if (accepted.has('br')) return 'br';
+	if (accepted.has('gzip')) return 'gzip';
+	return null;
+}
+
+function compressed(page: KeptPage, encoding: Encoding): Buffer {
+	page.encoded[encoding] ??=
+		encoding === 'br'
+			? brotliCompressSync(page.body, {
+					params: {
+						[constants.BROTLI_PARAM_QUALITY]: 6,
+						[constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT
+					}
+				})
+			: gzipSync(page.body);
+	return page.encoded[encoding];
 }
 
 /** Headers that belong to one answer, not to the page. */
@@ -54,7 +89,12 @@ export const keptPages: Handle = async ({ event, resolve }) => {
 		const headers = new Headers(found.headers);
 		const cookie = renewedSessionCookie(event);
 		if (cookie) headers.append('set-cookie', cookie);
-		return new Response(found.body, { status: 200, headers });
+		headers.append('vary', 'Accept-Encoding');
+		const encoding = encodingFor(event.request.headers.get('accept-encoding'));
+		if (!encoding) return new Response(found.body, { status: 200, headers });
+		// An answer that says how it is encoded is passed on as it is by scripts/serve.js.
+		headers.set('content-encoding', encoding);
+		return new Response(new Uint8Array(compressed(found, encoding)), { status: 200, headers });
 	}
 
 	const stamp = changeStamp(db);
@@ -63,6 +103,6 @@ export const keptPages: Handle = async ({ event, resolve }) => {
 		return response;
 	const body = await response.text();
 	const headers = [...response.headers].filter(([name]) => !OWN_HEADERS.has(name));
-	keep(db, key, { body, headers } satisfies KeptPage, stamp);
+	keep(db, key, { body, headers, encoded: {} } satisfies KeptPage, stamp);
 	return new Response(body, { status: response.status, headers: response.headers });
 };
